@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KioskError } from '../core/errors.ts';
+import { mergeLayers } from './merge.ts';
+import type { KioskConfig } from './schema.ts';
+import { validateConfig } from './validate.ts';
+
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/default.json', import.meta.url));
+
+export interface LoadConfigOptions {
+  /** Local file (JSON) layered over the defaults; `KIOSK_CONFIG` when not given. */
+  file?: string | undefined;
+  /** HQ-pushed overrides, already verified, from the database. */
+  hqOverrides?: unknown;
+  /** Extra overrides from the command line or a test; highest layer. */
+  overrides?: unknown;
+  cwd?: string;
+}
+
+export interface LoadedConfig {
+  config: KioskConfig;
+  /** The merged object before validation, for diffing and HQ reporting. */
+  raw: unknown;
+  sources: string[];
+}
+
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KioskError('KIOSK_E_CONFIG', {
+      field: path,
+      zh: '无法读取配置文件',
+      en: `cannot read config file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new KioskError('KIOSK_E_CONFIG', {
+      field: path,
+      zh: '配置文件不是合法的 JSON',
+      en: `not valid JSON: ${(e as Error).message}`,
+    });
+  }
+}
+
+/** defaults → local file → HQ overrides → explicit overrides, validated once, all errors listed. */
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = opts.cwd ?? process.cwd();
+  const sources = [DEFAULT_CONFIG_PATH];
+  const defaults = await readJsonFile(DEFAULT_CONFIG_PATH);
+  const file = opts.file ?? process.env.KIOSK_CONFIG;
+  let local: unknown;
+  if (file) {
+    const path = isAbsolute(file) ? file : resolve(cwd, file);
+    local = await readJsonFile(path);
+    sources.push(path);
+  }
+  if (opts.hqOverrides !== undefined) sources.push('hq');
+  const raw = mergeLayers(defaults, local, opts.hqOverrides, opts.overrides);
+  const config = validateConfig(raw);
+  return { config: { ...config, dataDir: resolve(cwd, config.dataDir) }, raw, sources };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { devicesConfigSchema } from './devices-config.ts';
+import { hqConfigSchema } from './hq-config.ts';
+import { moneyString, serviceId, timeOfDay } from './types.ts';
+
+/**
+ * The one configuration schema. Defaults live in config/default.json (not here) so that an operator
+ * can read them; this schema refuses unknown keys and reports every problem in one pass.
+ */
+export const configSchema = z.strictObject({
+  /** Station / institution number (机构号), 8 digits. */
+  stationId: z.string().regex(/^\d{8}$/, 'must be the 8-digit station number (机构号)'),
+  stationName: z.string().min(1).max(60),
+  /** The area the kiosk belongs to; electricity accounts of other areas are refused. */
+  region: z.strictObject({
+    city: z.string().min(1),
+    /** City kiosks collect for city accounts only, county kiosks for county accounts only. */
+    areaType: z.enum(['city', 'county']),
+    areaCode: z.string().regex(/^0\d{2,3}$/, 'must be a telephone area code like "0571"'),
+  }),
+  /** Where the journal (LevelDB) and other state live. Relative paths are from the working folder. */
+  dataDir: z.string().min(1),
+  timezone: z.literal('Asia/Shanghai'),
+  business: z.strictObject({
+    /** Day cut (日切): transactions at or after this local time belong to the next business date. */
+    dayCut: timeOfDay,
+    hours: z.strictObject({ open: timeOfDay, close: timeOfDay }),
+  }),
+  balance: z.strictObject({
+    /** Below this available balance the operator and HQ are warned to top up. */
+    lowWarning: moneyString,
+  }),
+  operators: z.strictObject({
+    maxFailedAttempts: z.int().min(1).max(20),
+    lockMinutes: z.int().min(1).max(24 * 60),
+  }),
+  selfService: z.strictObject({
+    enabled: z.boolean(),
+    /** Services customers may use without an operator. */
+    services: z.array(serviceId),
+    /** Cap per transaction for every self-service transaction. */
+    maxAmount: moneyString,
+    /** Tighter caps for single services. */
+    perService: z.record(serviceId, moneyString),
+  }),
+  services: z.strictObject({
+    /** Services enabled at this station (HQ enables a service only after the operator is trained). */
+    enabled: z.array(serviceId),
+    /** Fee per transaction, from HQ configuration only; missing means no fee. */
+    fees: z.record(serviceId, moneyString),
+  }),
+  engine: z.strictObject({
+    /** How long one request to HQ may take before its outcome counts as unknown. */
+    requestTimeoutMs: z.int().min(100).max(600_000),
+    /** Attempts for an effect that is safe to retry, before its state's `unknown` path is taken. */
+    maxAttempts: z.int().min(1).max(100),
+    retryBaseDelayMs: z.int().min(10).max(600_000),
+    retryMaxDelayMs: z.int().min(10).max(3_600_000),
+  }),
+  http: z.strictObject({
+    host: z.string().min(1),
+    port: z.int().min(0).max(65535),
+  }),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  hq: hqConfigSchema,
+  devices: devicesConfigSchema,
+});
+
+export type KioskConfig = z.output<typeof configSchema>;
+export type KioskConfigInput = z.input<typeof configSchema>;

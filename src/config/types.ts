@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { Money } from '../core/money.ts';
+
+/** A money amount in config: canonical yuan string with up to 2 decimals, e.g. "200.00". */
+export const moneyString = z
+  .string()
+  .regex(/^\d{1,9}(\.\d{1,2})?$/, 'must be a yuan amount like "200.00" (digits, at most 2 decimals)')
+  .transform((s) => Money.of(s).toString());
+
+/** Local time of day in Asia/Shanghai, "HH:MM" (24 h). */
+export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
+
+/** Service identifiers are kebab-case ids of the service catalogue. */
+export const serviceId = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a kebab-case service id');

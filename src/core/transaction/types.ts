@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import type { KioskConfig } from '../../config/schema.ts';
+import type { Clock } from '../clock.ts';
+import type { KioskError } from '../errors.ts';
+import type { SensitiveKind } from '../mask.ts';
+import type { Money } from '../money.ts';
+
+/** How a transaction was started: by a logged-in operator, or by a customer on their own. */
+export type Channel = 'operator' | 'self';
+
+/** Final result class of a terminal state; used by reports and the special journal. */
+export type TxnResult = 'succeeded' | 'failed' | 'reversed';
+
+/**
+ * The snapshot of one transaction as stored under its serial. Money fields are integer fen.
+ * `fields` holds the validated input as strings, exactly as sent to HQ.
+ */
+export interface TxnRecord {
+  v: 1;
+  /** 流水号: station-unique, monotonic, never reused. */
+  serial: string;
+  /** Travels with every request this transaction causes; HQ answers a repeat with the first answer. */
+  idempotencyKey: string;
+  stationId: string;
+  service: string;
+  channel: Channel;
+  /** Operator code, or null for self-service. */
+  operator: string | null;
+  /** yyyymmdd business date (after the day cut it is the next day). */
+  businessDate: string;
+  createdAt: number;
+  updatedAt: number;
+  state: string;
+  /** When the current state was first entered (self-loops keep it). */
+  stateSince: number;
+  terminal: boolean;
+  result?: TxnResult | undefined;
+  fields: Record<string, string>;
+  amountFen: number;
+  feeFen: number;
+  /** Facts gathered along the way (biller reference, arrears, card write data, reasons). */
+  data: Record<string, unknown>;
+  /** Attempts of the current state's effect. */
+  attempts: number;
+  /** Bumped by every action (e.g. a second reversal), so its requests get fresh idempotency keys. */
+  generation: number;
+  /** Alert names already raised, so each is raised once. */
+  alerts: string[];
+  /** Set while an effect is in flight: written before the side effect, cleared with its outcome. */
+  inFlight?: { state: string; attempt: number; at: number } | undefined;
+  /** Last failure reason, bilingual. */
+  reason?: { code: string; zh: string; en: string } | undefined;
+}
+
+/** Outcomes an effect can report. `unknown` is never a failure: it means "ask again". */
+export type Outcome = 'ok' | 'declined' | 'pending' | 'unknown';
+
+export interface EffectResult {
+  outcome: Outcome;
+  data?: Record<string, unknown>;
+  reason?: { code: string; zh: string; en: string };
+}
+
+/** A side effect, described as data; the engine's executors carry it out. */
+export type Effect =
+  | { type: 'hq'; op: string; payload: Record<string, unknown> }
+  | { type: 'device'; device: string; op: string; payload: Record<string, unknown> };
+
+/** Ledger change applied atomically with the transition into a state. */
+export type LedgerAction = 'capture' | 'release' | 'reversal-credit';
+
+export interface TerminalState {
+  type: 'terminal';
+  result: TxnResult;
+  ledger?: LedgerAction;
+}
+
+export interface EffectState {
+  type: 'effect';
+  effect: (txn: TxnRecord) => Effect;
+  /**
+   * `safe`: the effect may be repeated (its idempotency key makes a repeat harmless), so after a crash
+   * during it the engine sends it again. `never`: after a crash the engine takes `onInterrupted`.
+   */
+  retry: 'safe' | 'never';
+  /** Next state per outcome; an outcome not listed keeps the state and tries again after a delay. */
+  on: Partial<Record<Outcome, string>>;
+  /** Outcome assumed when the kiosk restarts with this effect in flight and retry is `never`. */
+  onInterrupted?: Outcome;
+  /** Delay before the n-th attempt (n from 1), ms; polling states use it. Defaults to the engine's backoff. */
+  delayMs?: (attempt: number) => number;
+  /** Raise an alert (once) when the state has lasted this long. */
+  alert?: { name: string; afterMs: number };
+  ledger?: LedgerAction;
+}
+
+export type StateDefinition = TerminalState | EffectState;
+
+export interface RuleContext {
+  clock: Clock;
+  config: KioskConfig;
+}
+
+export interface ActionDefinition {
+  from: readonly string[];
+  to: string;
+  /** Role needed; self-service may never run actions. */
+  role?: 'teller' | 'supervisor';
+  /** Returns why the action is refused now, or null when allowed. Pure. */
+  guard?: (txn: TxnRecord, ctx: RuleContext) => KioskError | null;
+}
+
+export interface FieldMeta {
+  zh: string;
+  en: string;
+  /** How the value is masked outside the journal. */
+  sensitive?: SensitiveKind;
+}
+
+/**
+ * One service, declared once: its input fields, amount rule, fee lookup, state machine, actions and
+ * receipt lines. The CLI, the HTTP API, the UI and the receipt are all derived from it.
+ */
+export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
+  id: string;
+  title: { zh: string; en: string };
+  fields: S;
+  fieldMeta: Record<string, FieldMeta>;
+  /** The amount the prepaid balance pays the biller; held before any request is sent. */
+  amount: (fields: z.output<S>) => Money;
+  /** Extra cross-field checks with the clock and config (regions, own area). Pure. */
+  check?: (fields: z.output<S>, ctx: RuleContext) => KioskError[];
+  initial: string;
+  states: Record<string, StateDefinition>;
+  actions?: Record<string, ActionDefinition>;
+  /** Receipt body lines (label, value) after the common header. */
+  receipt?: (txn: TxnRecord) => Array<{ zh: string; en: string; value: string }>;
+}

@@ -1,0 +1,320 @@
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { Level } from 'level';
+import type { Clock } from '../core/clock.ts';
+import { KioskError } from '../core/errors.ts';
+import { type BalanceState, EMPTY_BALANCE } from '../core/ledger.ts';
+import type { TxnRecord } from '../core/transaction/types.ts';
+import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
+import {
+  BALANCE_KEY,
+  COUNTERS_KEY,
+  eventKey,
+  FORMAT_KEY,
+  holdKey,
+  lastSegment,
+  ledgerKey,
+  outboxKey,
+  prefixRange,
+  seqFromKey,
+  txnKey,
+} from './keys.ts';
+import { runMigrations } from './migrations.ts';
+import { type BalanceRecord, type Counters, JOURNAL_FORMAT_VERSION, type JournalEvent } from './records.ts';
+import type { LedgerEntry } from '../core/ledger.ts';
+import { WriteBatch } from './write-batch.ts';
+
+export type JournalDb = Level<string, string>;
+
+export interface JournalOptions {
+  path: string;
+  stationId: string;
+  clock: Clock;
+  /** Write an outbox entry for every event (for the HQ relay). Default true. */
+  outbox?: boolean;
+  /** Opens the database; tests inject faults through it. */
+  openDb?: (path: string) => JournalDb;
+}
+
+/** A problem found in the store, named by its key. */
+export interface JournalProblem {
+  key: string;
+  kind: 'checksum' | 'decode' | 'gap' | 'index' | 'counter' | 'balance' | 'format' | 'io';
+  message: string;
+}
+
+export interface JournalEvents {
+  /** Emitted after a commit is durable, once per event in it. */
+  event: [JournalEvent];
+}
+
+/**
+ * The write-ahead journal on LevelDB. Every commit is one atomic batch written with `sync: true`;
+ * commits are serialised, so counters and the balance are never raced. A failed write throws
+ * KIOSK_E_JOURNAL_WRITE and leaves the journal refusing further writes until it is reopened,
+ * because LevelDB's own state after an I/O error is unknown.
+ */
+export class Journal extends EventEmitter<JournalEvents> {
+  private db!: JournalDb;
+  private counters: Counters = { event: 0, serial: 0, ledger: 0 };
+  private balanceState: BalanceState = EMPTY_BALANCE;
+  private queue: Promise<unknown> = Promise.resolve();
+  private writeFault: KioskError | null = null;
+  /** Problems found by the start-up check; non-empty means the kiosk must run in safe mode. */
+  startupProblems: JournalProblem[] = [];
+
+  constructor(private readonly opts: JournalOptions) {
+    super();
+  }
+
+  get path(): string {
+    return this.opts.path;
+  }
+  get stationId(): string {
+    return this.opts.stationId;
+  }
+  get raw(): JournalDb {
+    return this.db;
+  }
+  get lastCounters(): Counters {
+    return this.counters;
+  }
+  get balance(): BalanceState {
+    return this.balanceState;
+  }
+
+  async open(): Promise<void> {
+    await mkdir(this.opts.path, { recursive: true });
+    this.db = this.opts.openDb
+      ? this.opts.openDb(this.opts.path)
+      : new Level<string, string>(this.opts.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    try {
+      await this.db.open();
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') {
+        throw new KioskError('KIOSK_E_JOURNAL_LOCKED', { field: this.opts.path, cause: e });
+      }
+      throw new KioskError('KIOSK_E_JOURNAL_CORRUPT', {
+        field: this.opts.path,
+        en: `cannot open journal: ${(e as Error).message}`,
+        zh: '无法打开流水库',
+        cause: e,
+      });
+    }
+    await this.ensureFormat();
+    this.startupProblems = await this.loadState();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    if (this.db && this.db.status === 'open') await this.db.close();
+  }
+
+  private async ensureFormat(): Promise<void> {
+    const rawFormat = await this.db.get(FORMAT_KEY);
+    if (rawFormat === undefined) {
+      const it = this.db.keys({ limit: 1 });
+      const any = await it.next();
+      await it.close();
+      if (any !== undefined) {
+        throw new KioskError('KIOSK_E_JOURNAL_VERSION', {
+          field: FORMAT_KEY,
+          zh: '流水库缺少版本记录',
+          en: 'journal has data but no format record',
+        });
+      }
+      await this.db.put(FORMAT_KEY, encodeValue({ version: JOURNAL_FORMAT_VERSION }), { sync: true });
+      return;
+    }
+    const { version } = decodeValue<{ version: number }>(FORMAT_KEY, rawFormat);
+    if (version > JOURNAL_FORMAT_VERSION) {
+      throw new KioskError('KIOSK_E_JOURNAL_VERSION', {
+        field: FORMAT_KEY,
+        zh: `流水库版本 ${version} 高于本软件支持的 ${JOURNAL_FORMAT_VERSION}`,
+        en: `journal format ${version} is newer than this software (${JOURNAL_FORMAT_VERSION})`,
+      });
+    }
+    if (version < JOURNAL_FORMAT_VERSION) await runMigrations(this.db, version, JOURNAL_FORMAT_VERSION);
+  }
+
+  /**
+   * Loads counters, balance and holds and checks that they agree with the last keys of the log.
+   * Cheap (a handful of reads plus the open holds), so it runs on every start; `verifyJournal`
+   * does the full scan.
+   */
+  private async loadState(): Promise<JournalProblem[]> {
+    const problems: JournalProblem[] = [];
+    const read = async <T>(key: string, fallback: T): Promise<T> => {
+      const v = await this.db.get(key);
+      if (v === undefined) return fallback;
+      try {
+        return decodeValue<T>(key, v);
+      } catch (e) {
+        problems.push(problemFrom(e, key));
+        return fallback;
+      }
+    };
+    this.counters = await read<Counters>(COUNTERS_KEY, { event: 0, serial: 0, ledger: 0 });
+    const bal = await read<BalanceRecord>(BALANCE_KEY, { balanceFen: 0, heldFen: 0 });
+    const holds = new Map<string, number>();
+    for await (const [key, value] of this.db.iterator(prefixRange('h:'))) {
+      try {
+        holds.set(lastSegment(key), decodeValue<{ fen: number }>(key, value).fen);
+      } catch (e) {
+        problems.push(problemFrom(e, key));
+      }
+    }
+    this.balanceState = { balanceFen: bal.balanceFen, heldFen: bal.heldFen, holds };
+    const heldSum = [...holds.values()].reduce((a, b) => a + b, 0);
+    if (heldSum !== bal.heldFen) {
+      problems.push({ key: BALANCE_KEY, kind: 'balance', message: `held ${bal.heldFen} fen but open holds sum to ${heldSum}` });
+    }
+    const checks: Array<[string, number, (n: number) => string]> = [
+      ['e:', this.counters.event, eventKey],
+      ['t:', this.counters.serial, (n) => txnKey(String(n).padStart(10, '0'))],
+      ['l:', this.counters.ledger, ledgerKey],
+    ];
+    for (const [prefix, expected, keyOf] of checks) {
+      const it = this.db.keys({ ...prefixRange(prefix), reverse: true, limit: 1 });
+      const last = await it.next();
+      await it.close();
+      const lastNum = last === undefined ? 0 : Number(last.slice(2));
+      if (lastNum !== expected) {
+        problems.push({
+          key: last ?? keyOf(expected),
+          kind: 'counter',
+          message: `last ${prefix} key is ${lastNum} but ${COUNTERS_KEY} says ${expected}`,
+        });
+      }
+    }
+    for (const serial of await this.openSerials()) {
+      const v = await this.db.get(txnKey(serial));
+      if (v === undefined) {
+        problems.push({ key: `i:n:${serial}`, kind: 'index', message: 'open index points to a missing transaction' });
+        continue;
+      }
+      try {
+        decodeValue<TxnRecord>(txnKey(serial), v);
+      } catch (e) {
+        problems.push(problemFrom(e, txnKey(serial)));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Runs `build` against a fresh batch and writes the batch atomically with `sync: true`. `build`
+   * may throw to abort (nothing is written). Resolves only once the batch is durable; the events
+   * are then emitted. Commits run one at a time, in call order.
+   */
+  commit<T>(build: (b: WriteBatch) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.writeFault) throw this.writeFault;
+      const batch = new WriteBatch(
+        this.opts.clock.now(),
+        this.opts.stationId,
+        this.counters,
+        this.balanceState,
+        this.opts.outbox ?? true,
+      );
+      const result = build(batch);
+      const ops = batch.finish();
+      if (ops.length > 0) {
+        try {
+          await this.db.batch(ops, { sync: true });
+        } catch (e) {
+          this.writeFault = new KioskError('KIOSK_E_JOURNAL_WRITE', {
+            en: `journal write failed: ${(e as Error).message}`,
+            zh: `流水写入失败：${(e as Error).message}`,
+            cause: e,
+          });
+          throw this.writeFault;
+        }
+        this.counters = batch.counters;
+        this.balanceState = batch.balance;
+      }
+      for (const ev of batch.events) this.emit('event', ev);
+      return result;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** True once a write has failed; the journal refuses writes until reopened. */
+  get faulted(): KioskError | null {
+    return this.writeFault;
+  }
+
+  async getTxn(serial: string): Promise<TxnRecord | undefined> {
+    const v = await this.db.get(txnKey(serial));
+    return v === undefined ? undefined : decodeValue<TxnRecord>(txnKey(serial), v);
+  }
+
+  async getEvent(seq: number): Promise<JournalEvent | undefined> {
+    const v = await this.db.get(eventKey(seq));
+    return v === undefined ? undefined : decodeValue<JournalEvent>(eventKey(seq), v);
+  }
+
+  async getJson<T>(key: string): Promise<T | undefined> {
+    const v = await this.db.get(key);
+    return v === undefined ? undefined : decodeValue<T>(key, v);
+  }
+
+  /** Serials of every non-terminal transaction, oldest first. */
+  async openSerials(): Promise<string[]> {
+    const out: string[] = [];
+    for await (const key of this.db.keys(prefixRange('i:n:'))) out.push(lastSegment(key));
+    return out;
+  }
+
+  /** Serials under an index prefix such as `i:d:20261126:` or `i:s:mobile-topup:`. */
+  async indexSerials(prefix: string, opts: { limit?: number; reverse?: boolean } = {}): Promise<string[]> {
+    const out: string[] = [];
+    for await (const key of this.db.keys({ ...prefixRange(prefix), limit: opts.limit ?? -1, reverse: opts.reverse ?? false })) {
+      out.push(lastSegment(key));
+    }
+    return out;
+  }
+
+  async *transactions(opts: { reverse?: boolean; limit?: number } = {}): AsyncGenerator<TxnRecord> {
+    for await (const [key, value] of this.db.iterator({ ...prefixRange('t:'), reverse: opts.reverse ?? false, limit: opts.limit ?? -1 })) {
+      yield decodeValue<TxnRecord>(key, value);
+    }
+  }
+
+  async *events(fromSeq = 1, limit = -1): AsyncGenerator<JournalEvent> {
+    for await (const [key, value] of this.db.iterator({ gte: eventKey(fromSeq), lt: 'e:\xff', limit })) {
+      yield decodeValue<JournalEvent>(key, value);
+    }
+  }
+
+  async *ledgerEntries(opts: { reverse?: boolean; limit?: number } = {}): AsyncGenerator<LedgerEntry> {
+    for await (const [key, value] of this.db.iterator({ ...prefixRange('l:'), reverse: opts.reverse ?? false, limit: opts.limit ?? -1 })) {
+      yield decodeValue<LedgerEntry>(key, value);
+    }
+  }
+
+  /** Event sequence numbers still waiting for HQ's acknowledgement, oldest first. */
+  async outboxSeqs(fromSeq = 0, limit = -1): Promise<number[]> {
+    const out: number[] = [];
+    for await (const key of this.db.keys({ gte: outboxKey(fromSeq), lt: 'o:\xff', limit })) out.push(seqFromKey(key));
+    return out;
+  }
+
+  /** Removes acknowledged events from the outbox. A lost removal only causes a re-send HQ ignores. */
+  async ackOutbox(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db.batch(seqs.map((s) => ({ type: 'del' as const, key: outboxKey(s) })));
+  }
+
+  async holdOf(serial: string): Promise<number | undefined> {
+    return (await this.getJson<{ fen: number }>(holdKey(serial)))?.fen;
+  }
+}
+
+export function problemFrom(e: unknown, key: string): JournalProblem {
+  if (e instanceof CorruptRecordError) return { key: e.key, kind: e.why, message: e.message };
+  return { key, kind: 'io', message: (e as Error).message };
+}

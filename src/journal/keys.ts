@@ -1,0 +1,46 @@
+/**
+ * Key layout of the journal database. Every key is ASCII and sorts in the order it is read.
+ *
+ *   m:format                 { version }                     on-disk format version
+ *   m:counters               { event, serial, ledger }       last numbers handed out
+ *   m:balance                { balanceFen, heldFen }         derived; checked against l: by verify
+ *   e:<seq16>                JournalEvent                    append-only log of every transition
+ *   t:<serial>               TxnRecord                       latest snapshot per transaction
+ *   l:<seq16>                LedgerEntry                     prepaid balance ledger
+ *   h:<serial>               { fen }                         open holds
+ *   o:<seq16>                ''                              outbox: events not yet acknowledged by HQ
+ *   i:d:<yyyymmdd>:<serial>  ''                              index by business date
+ *   i:s:<service>:<serial>   ''                              index by service
+ *   i:o:<operator>:<serial>  ''                              index by operator ("~self" for self-service)
+ *   i:n:<serial>             ''                              index of non-terminal transactions
+ *   p:<code>                 OperatorRecord                  operators
+ *   c:<name>                 any                             stored configuration layers (HQ overrides)
+ */
+export const FORMAT_KEY = 'm:format';
+export const COUNTERS_KEY = 'm:counters';
+export const BALANCE_KEY = 'm:balance';
+export const SELF_OPERATOR = '~self';
+export const SERIAL_DIGITS = 10;
+
+export const pad16 = (n: number): string => String(n).padStart(16, '0');
+export const formatSerial = (n: number): string => String(n).padStart(SERIAL_DIGITS, '0');
+
+export const eventKey = (seq: number): string => `e:${pad16(seq)}`;
+export const txnKey = (serial: string): string => `t:${serial}`;
+export const ledgerKey = (seq: number): string => `l:${pad16(seq)}`;
+export const holdKey = (serial: string): string => `h:${serial}`;
+export const outboxKey = (seq: number): string => `o:${pad16(seq)}`;
+export const dayIndexKey = (date: string, serial: string): string => `i:d:${date}:${serial}`;
+export const serviceIndexKey = (service: string, serial: string): string => `i:s:${service}:${serial}`;
+export const operatorIndexKey = (op: string | null, serial: string): string => `i:o:${op ?? SELF_OPERATOR}:${serial}`;
+export const openIndexKey = (serial: string): string => `i:n:${serial}`;
+export const operatorKey = (code: string): string => `p:${code}`;
+export const configKey = (name: string): string => `c:${name}`;
+
+/** gte/lt bounds for every key starting with `prefix`. */
+export function prefixRange(prefix: string): { gte: string; lt: string } {
+  return { gte: prefix, lt: `${prefix}\xff` };
+}
+
+export const seqFromKey = (key: string): number => Number(key.slice(2));
+export const lastSegment = (key: string): string => key.slice(key.lastIndexOf(':') + 1);

@@ -1,0 +1,51 @@
+import type { LedgerEntry } from '../core/ledger.ts';
+import type { Outcome, TxnRecord } from '../core/transaction/types.ts';
+
+/** On-disk format version written by this software; older stores are migrated on open. */
+export const JOURNAL_FORMAT_VERSION = 1;
+
+export interface Counters {
+  /** Last event sequence number used (0 = none). */
+  event: number;
+  /** Last transaction serial number used. */
+  serial: number;
+  /** Last ledger entry sequence number used. */
+  ledger: number;
+}
+
+export type JournalEventType =
+  | 'txn.created'
+  | 'txn.intent'
+  | 'txn.transition'
+  | 'txn.action'
+  | 'txn.alert'
+  | 'ledger'
+  | 'operator'
+  | 'config'
+  | 'system';
+
+/**
+ * One entry of the append-only log. Transaction events carry the snapshot after the change, so the
+ * log alone is enough to rebuild every transaction and to relay it to HQ.
+ */
+export interface JournalEvent {
+  seq: number;
+  at: number;
+  stationId: string;
+  type: JournalEventType;
+  serial?: string;
+  /** For txn.transition: where from, and the outcome that moved it. */
+  from?: string;
+  outcome?: Outcome;
+  action?: string;
+  alert?: string;
+  txn?: TxnRecord;
+  ledger?: LedgerEntry;
+  /** Free-form facts for operator, config and system events; never money as a float. */
+  info?: Record<string, unknown>;
+}
+
+export interface BalanceRecord {
+  balanceFen: number;
+  heldFen: number;
+}

@@ -1,0 +1,113 @@
+import { applyLedgerOp, type BalanceState, type LedgerEntry, type LedgerOp } from '../core/ledger.ts';
+import type { TxnRecord } from '../core/transaction/types.ts';
+import { encodeValue } from './codec.ts';
+import {
+  BALANCE_KEY,
+  COUNTERS_KEY,
+  dayIndexKey,
+  eventKey,
+  formatSerial,
+  holdKey,
+  ledgerKey,
+  openIndexKey,
+  operatorIndexKey,
+  outboxKey,
+  serviceIndexKey,
+  txnKey,
+} from './keys.ts';
+import type { BalanceRecord, Counters, JournalEvent } from './records.ts';
+
+export type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+export type NewEvent = Omit<JournalEvent, 'seq' | 'at' | 'stationId'>;
+
+/**
+ * Collects everything one atomic commit writes. Works on copies of the counters and the balance;
+ * the journal adopts them only after the batch is durable, so a failed write changes nothing.
+ */
+export class WriteBatch {
+  readonly ops: BatchOp[] = [];
+  readonly events: JournalEvent[] = [];
+  readonly ledgerEntries: LedgerEntry[] = [];
+  private countersDirty = false;
+  private balanceDirty = false;
+
+  constructor(
+    readonly at: number,
+    private readonly stationId: string,
+    public counters: Counters,
+    public balance: BalanceState,
+    private readonly outbox: boolean,
+  ) {}
+
+  /** Hands out the next serial number (流水号); it exists only if this batch is written. */
+  nextSerial(): string {
+    this.counters = { ...this.counters, serial: this.counters.serial + 1 };
+    this.countersDirty = true;
+    return formatSerial(this.counters.serial);
+  }
+
+  event(body: NewEvent): JournalEvent {
+    this.counters = { ...this.counters, event: this.counters.event + 1 };
+    this.countersDirty = true;
+    const ev: JournalEvent = { seq: this.counters.event, at: this.at, stationId: this.stationId, ...body };
+    this.ops.push({ type: 'put', key: eventKey(ev.seq), value: encodeValue(ev) });
+    if (this.outbox) this.ops.push({ type: 'put', key: outboxKey(ev.seq), value: '' });
+    this.events.push(ev);
+    return ev;
+  }
+
+  /** Stores the snapshot and keeps the indexes in step with it. `created` writes the fixed indexes. */
+  putTxn(txn: TxnRecord, created = false): void {
+    this.ops.push({ type: 'put', key: txnKey(txn.serial), value: encodeValue(txn) });
+    if (created) {
+      this.ops.push({ type: 'put', key: dayIndexKey(txn.businessDate, txn.serial), value: '' });
+      this.ops.push({ type: 'put', key: serviceIndexKey(txn.service, txn.serial), value: '' });
+      this.ops.push({ type: 'put', key: operatorIndexKey(txn.operator, txn.serial), value: '' });
+    }
+    if (txn.terminal) this.ops.push({ type: 'del', key: openIndexKey(txn.serial) });
+    else this.ops.push({ type: 'put', key: openIndexKey(txn.serial), value: '' });
+  }
+
+  /**
+   * Applies a ledger operation to the working balance and records its entry (and a `ledger`
+   * event). Throws KIOSK_E_INSUFFICIENT_BALANCE without recording anything.
+   */
+  ledger(op: LedgerOp): LedgerEntry {
+    const { state, entry } = applyLedgerOp(this.balance, op);
+    this.balance = state;
+    this.balanceDirty = true;
+    this.counters = { ...this.counters, ledger: this.counters.ledger + 1 };
+    this.countersDirty = true;
+    const full: LedgerEntry = {
+      seq: this.counters.ledger,
+      at: this.at,
+      ...entry,
+      balanceAfterFen: state.balanceFen,
+      heldAfterFen: state.heldFen,
+    };
+    this.ops.push({ type: 'put', key: ledgerKey(full.seq), value: encodeValue(full) });
+    if (op.kind === 'hold') this.ops.push({ type: 'put', key: holdKey(op.serial), value: encodeValue({ fen: op.fen }) });
+    if (op.kind === 'capture' || op.kind === 'release') this.ops.push({ type: 'del', key: holdKey(op.serial) });
+    this.ledgerEntries.push(full);
+    return full;
+  }
+
+  put(key: string, body: unknown): void {
+    this.ops.push({ type: 'put', key, value: encodeValue(body) });
+  }
+
+  del(key: string): void {
+    this.ops.push({ type: 'del', key });
+  }
+
+  /** Final op list, with the counters and balance records when they changed. */
+  finish(): BatchOp[] {
+    if (this.countersDirty) this.ops.push({ type: 'put', key: COUNTERS_KEY, value: encodeValue(this.counters) });
+    if (this.balanceDirty) {
+      const rec: BalanceRecord = { balanceFen: this.balance.balanceFen, heldFen: this.balance.heldFen };
+      this.ops.push({ type: 'put', key: BALANCE_KEY, value: encodeValue(rec) });
+    }
+    return this.ops;
+  }
+}
