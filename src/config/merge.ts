@@ -3,7 +3,7 @@
  * strings, numbers) is replaced by the higher layer. Pure.
  */
 export function mergeLayers(...layers: readonly unknown[]): unknown {
-  let out: unknown = undefined;
+  let out: unknown;
   for (const layer of layers) {
     if (layer === undefined) continue;
     out = mergeTwo(out, layer);

@@ -32,7 +32,10 @@ export const configSchema = z.strictObject({
   }),
   operators: z.strictObject({
     maxFailedAttempts: z.int().min(1).max(20),
-    lockMinutes: z.int().min(1).max(24 * 60),
+    lockMinutes: z
+      .int()
+      .min(1)
+      .max(24 * 60),
   }),
   selfService: z.strictObject({
     enabled: z.boolean(),

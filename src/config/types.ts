@@ -8,7 +8,9 @@ export const moneyString = z
   .transform((s) => Money.of(s).toString());
 
 /** Local time of day in Asia/Shanghai, "HH:MM" (24 h). */
-export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
+export const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (00:00–23:59)');
 
 /** Service identifiers are kebab-case ids of the service catalogue. */
 export const serviceId = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a kebab-case service id');

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
-import { type KioskConfig, configSchema } from './schema.ts';
+import { configSchema, type KioskConfig } from './schema.ts';
 
 /** Dotted key path as written in a config file: `selfService.perService.mobile-topup`. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /** Turns every zod issue into a bilingual field error. */
@@ -39,6 +42,7 @@ export function zodIssuesToErrors(
 /** Validates a merged config object; throws KioskValidationError listing every problem. */
 export function validateConfig(raw: unknown): KioskConfig {
   const r = configSchema.safeParse(raw);
-  if (!r.success) throw new KioskValidationError('KIOSK_E_CONFIG', zodIssuesToErrors(r.error.issues, 'KIOSK_E_CONFIG'));
+  if (!r.success)
+    throw new KioskValidationError('KIOSK_E_CONFIG', zodIssuesToErrors(r.error.issues, 'KIOSK_E_CONFIG'));
   return r.data;
 }

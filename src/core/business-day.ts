@@ -38,7 +38,11 @@ export function toLocal(epochMs: number): LocalTime {
 
 /** Calendar date yyyymmdd shifted by `days`. */
 export function addDays(yyyymmdd: string, days: number): string {
-  const t = Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8)));
+  const t = Date.UTC(
+    Number(yyyymmdd.slice(0, 4)),
+    Number(yyyymmdd.slice(4, 6)) - 1,
+    Number(yyyymmdd.slice(6, 8)),
+  );
   const d = new Date(t + days * DAY_MS);
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
 }
@@ -56,7 +60,11 @@ export function businessDate(epochMs: number, dayCut: string): string {
 /** Epoch ms at which the business date `yyyymmdd` began (the previous day's cut). */
 export function businessDayStart(yyyymmdd: string, dayCut: string): number {
   const prev = addDays(yyyymmdd, -1);
-  const midnightUtc = Date.UTC(Number(prev.slice(0, 4)), Number(prev.slice(4, 6)) - 1, Number(prev.slice(6, 8)));
+  const midnightUtc = Date.UTC(
+    Number(prev.slice(0, 4)),
+    Number(prev.slice(4, 6)) - 1,
+    Number(prev.slice(6, 8)),
+  );
   return midnightUtc - SHANGHAI_OFFSET_MS + parseTimeOfDay(dayCut) * 60_000;
 }
 

@@ -72,7 +72,8 @@ function insufficient(needFen: number, s: BalanceState): KioskError {
 }
 
 function positive(fen: number, what: string): void {
-  if (!Number.isSafeInteger(fen) || fen <= 0) throw new RangeError(`${what} must be a positive integer of fen`);
+  if (!Number.isSafeInteger(fen) || fen <= 0)
+    throw new RangeError(`${what} must be a positive integer of fen`);
 }
 
 /**
@@ -80,7 +81,10 @@ function positive(fen: number, what: string): void {
  * KIOSK_E_INSUFFICIENT_BALANCE (for holds and debits) and RangeError for programming errors.
  * Capture and release of an unknown hold are errors: a hold ends exactly once.
  */
-export function applyLedgerOp(s: BalanceState, op: LedgerOp): { state: BalanceState; entry: LedgerEntryBody } {
+export function applyLedgerOp(
+  s: BalanceState,
+  op: LedgerOp,
+): { state: BalanceState; entry: LedgerEntryBody } {
   const holds = new Map(s.holds);
   let body: LedgerEntryBody;
   switch (op.kind) {
@@ -113,7 +117,14 @@ export function applyLedgerOp(s: BalanceState, op: LedgerOp): { state: BalanceSt
     case 'topup':
     case 'refund': {
       positive(op.fen, op.kind);
-      body = { kind: op.kind, deltaFen: op.fen, heldDeltaFen: 0, ref: op.ref, serial: op.serial, note: op.note };
+      body = {
+        kind: op.kind,
+        deltaFen: op.fen,
+        heldDeltaFen: 0,
+        ref: op.ref,
+        serial: op.serial,
+        note: op.note,
+      };
       break;
     }
     case 'topup-reversal': {
@@ -123,9 +134,17 @@ export function applyLedgerOp(s: BalanceState, op: LedgerOp): { state: BalanceSt
       break;
     }
     case 'adjustment': {
-      if (!Number.isSafeInteger(op.fen) || op.fen === 0) throw new RangeError('adjustment must be a non-zero integer');
+      if (!Number.isSafeInteger(op.fen) || op.fen === 0)
+        throw new RangeError('adjustment must be a non-zero integer');
       if (op.fen < 0 && availableFen(s) < -op.fen) throw insufficient(-op.fen, s);
-      body = { kind: op.kind, deltaFen: op.fen, heldDeltaFen: 0, ref: op.ref, serial: op.serial, note: op.note };
+      body = {
+        kind: op.kind,
+        deltaFen: op.fen,
+        heldDeltaFen: 0,
+        ref: op.ref,
+        serial: op.serial,
+        note: op.note,
+      };
       break;
     }
   }

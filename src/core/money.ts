@@ -45,7 +45,10 @@ export class Money {
    */
   static of(yuan: string): Money {
     if (!/^-?\d{1,9}(\.\d{1,2})?$/.test(yuan)) {
-      throw new KioskError('KIOSK_E_INVALID_AMOUNT', { zh: `金额格式有误: ${yuan}`, en: `bad amount: ${yuan}` });
+      throw new KioskError('KIOSK_E_INVALID_AMOUNT', {
+        zh: `金额格式有误: ${yuan}`,
+        en: `bad amount: ${yuan}`,
+      });
     }
     return new Money(new D(yuan));
   }
@@ -123,7 +126,9 @@ export class Money {
 
 /** Full-width digits and punctuation (０-９, ．, －, ＋) to ASCII; other characters unchanged. */
 export function normaliseWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+  return s
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
 }
 
 /**
@@ -146,7 +151,8 @@ export function parseMoney(input: unknown, opts: ParseMoneyOptions = {}): Money 
   if (s === '') fail('请输入金额', 'amount is required');
   if (/^-/.test(s)) fail('金额不能为负数', 'amount must not be negative');
   if (/[eE]/.test(s)) fail('金额不能使用科学计数法', 'amount must not use exponent notation');
-  if (!/^\d*\.?\d*$/.test(s) || s === '.') fail('金额只能包含数字和小数点', 'amount may contain only digits and one decimal point');
+  if (!/^\d*\.?\d*$/.test(s) || s === '.')
+    fail('金额只能包含数字和小数点', 'amount may contain only digits and one decimal point');
   const [whole = '', frac = ''] = s.split('.');
   if (frac.length > 2) fail('金额最多两位小数', 'amount may have at most 2 decimals');
   const digits = whole.replace(/^0+(?=\d)/, '');

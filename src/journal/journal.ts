@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
 import type { Clock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
+import type { LedgerEntry } from '../core/ledger.ts';
 import { type BalanceState, EMPTY_BALANCE } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
@@ -21,7 +22,6 @@ import {
 } from './keys.ts';
 import { runMigrations } from './migrations.ts';
 import { type BalanceRecord, type Counters, JOURNAL_FORMAT_VERSION, type JournalEvent } from './records.ts';
-import type { LedgerEntry } from '../core/ledger.ts';
 import { WriteBatch } from './write-batch.ts';
 
 export type JournalDb = Level<string, string>;
@@ -168,7 +168,11 @@ export class Journal extends EventEmitter<JournalEvents> {
     this.balanceState = { balanceFen: bal.balanceFen, heldFen: bal.heldFen, holds };
     const heldSum = [...holds.values()].reduce((a, b) => a + b, 0);
     if (heldSum !== bal.heldFen) {
-      problems.push({ key: BALANCE_KEY, kind: 'balance', message: `held ${bal.heldFen} fen but open holds sum to ${heldSum}` });
+      problems.push({
+        key: BALANCE_KEY,
+        kind: 'balance',
+        message: `held ${bal.heldFen} fen but open holds sum to ${heldSum}`,
+      });
     }
     const checks: Array<[string, number, (n: number) => string]> = [
       ['e:', this.counters.event, eventKey],
@@ -191,7 +195,11 @@ export class Journal extends EventEmitter<JournalEvents> {
     for (const serial of await this.openSerials()) {
       const v = await this.db.get(txnKey(serial));
       if (v === undefined) {
-        problems.push({ key: `i:n:${serial}`, kind: 'index', message: 'open index points to a missing transaction' });
+        problems.push({
+          key: `i:n:${serial}`,
+          kind: 'index',
+          message: 'open index points to a missing transaction',
+        });
         continue;
       }
       try {
@@ -272,14 +280,22 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Serials under an index prefix such as `i:d:20261126:` or `i:s:mobile-topup:`. */
   async indexSerials(prefix: string, opts: { limit?: number; reverse?: boolean } = {}): Promise<string[]> {
     const out: string[] = [];
-    for await (const key of this.db.keys({ ...prefixRange(prefix), limit: opts.limit ?? -1, reverse: opts.reverse ?? false })) {
+    for await (const key of this.db.keys({
+      ...prefixRange(prefix),
+      limit: opts.limit ?? -1,
+      reverse: opts.reverse ?? false,
+    })) {
       out.push(lastSegment(key));
     }
     return out;
   }
 
   async *transactions(opts: { reverse?: boolean; limit?: number } = {}): AsyncGenerator<TxnRecord> {
-    for await (const [key, value] of this.db.iterator({ ...prefixRange('t:'), reverse: opts.reverse ?? false, limit: opts.limit ?? -1 })) {
+    for await (const [key, value] of this.db.iterator({
+      ...prefixRange('t:'),
+      reverse: opts.reverse ?? false,
+      limit: opts.limit ?? -1,
+    })) {
       yield decodeValue<TxnRecord>(key, value);
     }
   }
@@ -291,7 +307,11 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   async *ledgerEntries(opts: { reverse?: boolean; limit?: number } = {}): AsyncGenerator<LedgerEntry> {
-    for await (const [key, value] of this.db.iterator({ ...prefixRange('l:'), reverse: opts.reverse ?? false, limit: opts.limit ?? -1 })) {
+    for await (const [key, value] of this.db.iterator({
+      ...prefixRange('l:'),
+      reverse: opts.reverse ?? false,
+      limit: opts.limit ?? -1,
+    })) {
       yield decodeValue<LedgerEntry>(key, value);
     }
   }
@@ -299,7 +319,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Event sequence numbers still waiting for HQ's acknowledgement, oldest first. */
   async outboxSeqs(fromSeq = 0, limit = -1): Promise<number[]> {
     const out: number[] = [];
-    for await (const key of this.db.keys({ gte: outboxKey(fromSeq), lt: 'o:\xff', limit })) out.push(seqFromKey(key));
+    for await (const key of this.db.keys({ gte: outboxKey(fromSeq), lt: 'o:\xff', limit }))
+      out.push(seqFromKey(key));
     return out;
   }
 

@@ -15,6 +15,7 @@
  *   i:n:<serial>             ''                              index of non-terminal transactions
  *   p:<code>                 OperatorRecord                  operators
  *   c:<name>                 any                             stored configuration layers (HQ overrides)
+ *   r:<ref>                  LedgerEntry                     HQ balance references already applied
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
@@ -32,10 +33,12 @@ export const holdKey = (serial: string): string => `h:${serial}`;
 export const outboxKey = (seq: number): string => `o:${pad16(seq)}`;
 export const dayIndexKey = (date: string, serial: string): string => `i:d:${date}:${serial}`;
 export const serviceIndexKey = (service: string, serial: string): string => `i:s:${service}:${serial}`;
-export const operatorIndexKey = (op: string | null, serial: string): string => `i:o:${op ?? SELF_OPERATOR}:${serial}`;
+export const operatorIndexKey = (op: string | null, serial: string): string =>
+  `i:o:${op ?? SELF_OPERATOR}:${serial}`;
 export const openIndexKey = (serial: string): string => `i:n:${serial}`;
 export const operatorKey = (code: string): string => `p:${code}`;
 export const configKey = (name: string): string => `c:${name}`;
+export const refKey = (ref: string): string => `r:${ref}`;
 
 /** gte/lt bounds for every key starting with `prefix`. */
 export function prefixRange(prefix: string): { gte: string; lt: string } {

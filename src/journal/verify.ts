@@ -1,6 +1,7 @@
 import { type LedgerEntry, replayLedger } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { decodeValue } from './codec.ts';
+import { type Journal, type JournalProblem, problemFrom } from './journal.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
@@ -13,12 +14,17 @@ import {
   pad16,
   serviceIndexKey,
 } from './keys.ts';
-import { type Journal, type JournalProblem, problemFrom } from './journal.ts';
 import type { BalanceRecord, Counters, JournalEvent } from './records.ts';
 
 export interface VerifyReport {
   ok: boolean;
-  counts: { events: number; transactions: number; ledgerEntries: number; indexEntries: number; outbox: number };
+  counts: {
+    events: number;
+    transactions: number;
+    ledgerEntries: number;
+    indexEntries: number;
+    outbox: number;
+  };
   problems: JournalProblem[];
 }
 
@@ -68,7 +74,8 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         lastEvent = seq;
         eventSeqs.add(seq);
         const ev = decode<JournalEvent>(key, value);
-        if (ev && ev.seq !== seq) problems.push({ key, kind: 'decode', message: `record says seq ${ev.seq}` });
+        if (ev && ev.seq !== seq)
+          problems.push({ key, kind: 'decode', message: `record says seq ${ev.seq}` });
       } else if (p === 't:') {
         counts.transactions++;
         const n = Number(key.slice(2));
@@ -98,7 +105,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       } else if (p === 'o:') {
         counts.outbox++;
         outboxKeys.push(key);
-      } else if (p === 'm:' || p === 'p:' || p === 'c:') {
+      } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
       } else {
@@ -106,13 +113,19 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       }
     }
   } catch (e) {
-    problems.push({ key: lastKey || '(start)', kind: 'io', message: `store read failed after this key: ${(e as Error).message}` });
+    problems.push({
+      key: lastKey || '(start)',
+      kind: 'io',
+      message: `store read failed after this key: ${(e as Error).message}`,
+    });
   }
 
   for (const key of indexKeys) {
     if (!expectedIndex.delete(key)) {
       const serial = lastSegment(key);
-      const why = txns.has(serial) ? 'disagrees with the transaction snapshot' : 'points to a missing transaction';
+      const why = txns.has(serial)
+        ? 'disagrees with the transaction snapshot'
+        : 'points to a missing transaction';
       problems.push({ key, kind: 'index', message: `index entry ${why}` });
     }
   }
@@ -121,15 +134,32 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
     problems.push({ key, kind: 'index', message: `missing index entry for t:${serial}` });
   }
   for (const key of outboxKeys) {
-    if (!eventSeqs.has(Number(key.slice(2)))) problems.push({ key, kind: 'index', message: 'outbox entry without its event' });
+    if (!eventSeqs.has(Number(key.slice(2))))
+      problems.push({ key, kind: 'index', message: 'outbox entry without its event' });
   }
 
-  if (!meta.has(FORMAT_KEY)) problems.push({ key: FORMAT_KEY, kind: 'format', message: 'missing format record' });
+  if (!meta.has(FORMAT_KEY))
+    problems.push({ key: FORMAT_KEY, kind: 'format', message: 'missing format record' });
   const counters = meta.get(COUNTERS_KEY) as Counters | undefined;
   const expect = counters ?? { event: 0, serial: 0, ledger: 0 };
-  if (expect.event !== lastEvent) problems.push({ key: COUNTERS_KEY, kind: 'counter', message: `event counter ${expect.event}, last event ${lastEvent}` });
-  if (expect.serial !== lastSerial) problems.push({ key: COUNTERS_KEY, kind: 'counter', message: `serial counter ${expect.serial}, last transaction ${lastSerial}` });
-  if (expect.ledger !== lastLedger) problems.push({ key: COUNTERS_KEY, kind: 'counter', message: `ledger counter ${expect.ledger}, last entry ${lastLedger}` });
+  if (expect.event !== lastEvent)
+    problems.push({
+      key: COUNTERS_KEY,
+      kind: 'counter',
+      message: `event counter ${expect.event}, last event ${lastEvent}`,
+    });
+  if (expect.serial !== lastSerial)
+    problems.push({
+      key: COUNTERS_KEY,
+      kind: 'counter',
+      message: `serial counter ${expect.serial}, last transaction ${lastSerial}`,
+    });
+  if (expect.ledger !== lastLedger)
+    problems.push({
+      key: COUNTERS_KEY,
+      kind: 'counter',
+      message: `ledger counter ${expect.ledger}, last entry ${lastLedger}`,
+    });
 
   const replay = replayLedger(ledger);
   const bal = (meta.get(BALANCE_KEY) as BalanceRecord | undefined) ?? { balanceFen: 0, heldFen: 0 };
@@ -144,10 +174,16 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
     problems.push({ key: BALANCE_KEY, kind: 'balance', message: 'available balance is below zero' });
   }
   for (const [serial, fen] of replay.holds) {
-    if (holds.get(serial) !== fen) problems.push({ key: `h:${serial}`, kind: 'balance', message: `ledger holds ${fen} fen for ${serial}` });
+    if (holds.get(serial) !== fen)
+      problems.push({
+        key: `h:${serial}`,
+        kind: 'balance',
+        message: `ledger holds ${fen} fen for ${serial}`,
+      });
   }
   for (const serial of holds.keys()) {
-    if (!replay.holds.has(serial)) problems.push({ key: `h:${serial}`, kind: 'balance', message: 'hold without an open ledger hold' });
+    if (!replay.holds.has(serial))
+      problems.push({ key: `h:${serial}`, kind: 'balance', message: 'hold without an open ledger hold' });
   }
   return { ok: problems.length === 0, counts, problems };
 }

@@ -87,8 +87,10 @@ export class WriteBatch {
       heldAfterFen: state.heldFen,
     };
     this.ops.push({ type: 'put', key: ledgerKey(full.seq), value: encodeValue(full) });
-    if (op.kind === 'hold') this.ops.push({ type: 'put', key: holdKey(op.serial), value: encodeValue({ fen: op.fen }) });
-    if (op.kind === 'capture' || op.kind === 'release') this.ops.push({ type: 'del', key: holdKey(op.serial) });
+    if (op.kind === 'hold')
+      this.ops.push({ type: 'put', key: holdKey(op.serial), value: encodeValue({ fen: op.fen }) });
+    if (op.kind === 'capture' || op.kind === 'release')
+      this.ops.push({ type: 'del', key: holdKey(op.serial) });
     this.ledgerEntries.push(full);
     return full;
   }
@@ -103,7 +105,8 @@ export class WriteBatch {
 
   /** Final op list, with the counters and balance records when they changed. */
   finish(): BatchOp[] {
-    if (this.countersDirty) this.ops.push({ type: 'put', key: COUNTERS_KEY, value: encodeValue(this.counters) });
+    if (this.countersDirty)
+      this.ops.push({ type: 'put', key: COUNTERS_KEY, value: encodeValue(this.counters) });
     if (this.balanceDirty) {
       const rec: BalanceRecord = { balanceFen: this.balance.balanceFen, heldFen: this.balance.heldFen };
       this.ops.push({ type: 'put', key: BALANCE_KEY, value: encodeValue(rec) });

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { isKioskError } from '../errors.ts';
+import { normaliseWidth, type ParseMoneyOptions, parseMoney } from '../money.ts';
+
+/**
+ * Field builders for service definitions. Every field is a string schema whose output is the
+ * canonical string sent to HQ; every refusal carries a bilingual reason in `params`, which the
+ * input validator turns into a KioskError naming the field.
+ */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+const addIssue = (ctx: z.core.$RefinementCtx, msg: Bilingual): void => {
+  ctx.addIssue({ code: 'custom', message: msg.en, params: msg });
+};
+
+const asText = z.preprocess(
+  (v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? normaliseWidth(v).trim() : v),
+  z.string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be text') }),
+);
+
+/** Exactly/at most digits: `digits({ min: 11, max: 11 }, { zh: '手机号码必须为11位数字', en: '...' })`. */
+export function digits(len: { min: number; max: number }, msg: Bilingual) {
+  const re = new RegExp(`^\\d{${len.min},${len.max}}$`);
+  return asText.superRefine((s, ctx) => {
+    if (!re.test(s)) addIssue(ctx, msg);
+  });
+}
+
+/** Free text matching a pattern (account numbers with letters, area-coded landlines). */
+export function pattern(re: RegExp, msg: Bilingual) {
+  return asText.superRefine((s, ctx) => {
+    if (!re.test(s)) addIssue(ctx, msg);
+  });
+}
+
+/** One of a fixed set of values. */
+export function oneOf(values: readonly string[], msg: Bilingual) {
+  return asText.superRefine((s, ctx) => {
+    if (!values.includes(s)) addIssue(ctx, msg);
+  });
+}
+
+/** A yuan amount typed by a person; output is the canonical "50.00". */
+export function money(opts: ParseMoneyOptions = {}) {
+  return asText.transform((s, ctx) => {
+    try {
+      return parseMoney(s, opts).toString();
+    } catch (e) {
+      if (!isKioskError(e)) throw e;
+      addIssue(ctx, { zh: e.zh, en: e.en });
+      return z.NEVER;
+    }
+  });
+}
+
+/** An explicit yes from the customer (game top-up cannot be reversed). */
+export function confirmed(msg: Bilingual) {
+  return z.preprocess(
+    (v) => (v === true || v === 'true' || v === 'yes' || v === '1' ? 'yes' : String(v ?? '')),
+    z.string().superRefine((s, ctx) => {
+      if (s !== 'yes') addIssue(ctx, msg);
+    }),
+  );
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { KioskConfig } from '../config/schema.ts';
+import { businessDate } from '../core/business-day.ts';
+import { KioskError, KioskValidationError } from '../core/errors.ts';
+import { Money } from '../core/money.ts';
+import type { Actor } from '../core/transaction/machine.ts';
+import type { RuleContext, ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
+import { validateInput } from '../core/transaction/validate-input.ts';
+
+export interface PreparedTxn {
+  fields: Record<string, string>;
+  amount: Money;
+  fee: Money;
+}
+
+/**
+ * Everything that must hold before a transaction may exist: the service is enabled here, the actor
+ * may use it, the input is valid (all problems listed), and self-service caps are kept. Nothing
+ * is written; a refusal changes nothing.
+ */
+export function prepareTransaction(
+  def: ServiceDefinition,
+  input: unknown,
+  actor: Actor,
+  ctx: RuleContext,
+): PreparedTxn {
+  const { config } = ctx;
+  if (!config.services.enabled.includes(def.id)) {
+    throw new KioskError('KIOSK_E_SERVICE_DISABLED', {
+      field: 'service',
+      zh: `本亭未开通${def.title.zh}`,
+      en: `${def.title.en} is not enabled at this kiosk`,
+    });
+  }
+  if (
+    actor.channel === 'self' &&
+    (!config.selfService.enabled || !config.selfService.services.includes(def.id))
+  ) {
+    throw new KioskError('KIOSK_E_FORBIDDEN', {
+      field: 'service',
+      zh: `${def.title.zh}不支持自助办理，请联系柜员`,
+      en: `${def.title.en} is not available for self-service; ask the operator`,
+    });
+  }
+  const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
+  const problems = def.check?.(fields as never, ctx) ?? [];
+  if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+  const amount = def.amount(fields as never);
+  const feeText = config.services.fees[def.id];
+  const fee = feeText ? Money.of(feeText) : Money.ZERO;
+  if (actor.channel === 'self') selfServiceCap(def, amount.add(fee), config);
+  return { fields, amount, fee };
+}
+
+function selfServiceCap(def: ServiceDefinition, total: Money, config: KioskConfig): void {
+  const capText = config.selfService.perService[def.id] ?? config.selfService.maxAmount;
+  const cap = Money.of(capText);
+  if (total.gt(cap)) {
+    throw new KioskError('KIOSK_E_SELF_SERVICE_LIMIT', {
+      field: 'amount',
+      zh: `自助办理${def.title.zh}单笔不能超过 ${cap.toString()} 元`,
+      en: `self-service ${def.title.en} is limited to ${cap.toString()} yuan per transaction`,
+    });
+  }
+}
+
+/** The first snapshot of a new transaction; `serial` comes from the journal batch that stores it. */
+export function newTxnRecord(
+  def: ServiceDefinition,
+  prepared: PreparedTxn,
+  actor: Actor,
+  serial: string,
+  stationId: string,
+  now: number,
+  dayCut: string,
+): TxnRecord {
+  return {
+    v: 1,
+    serial,
+    idempotencyKey: randomUUID(),
+    stationId,
+    service: def.id,
+    channel: actor.channel,
+    operator: actor.channel === 'operator' ? actor.code : null,
+    businessDate: businessDate(now, dayCut),
+    createdAt: now,
+    updatedAt: now,
+    state: def.initial,
+    stateSince: now,
+    terminal: false,
+    fields: prepared.fields,
+    amountFen: prepared.amount.toFen(),
+    feeFen: prepared.fee.toFen(),
+    data: {},
+    attempts: 0,
+    generation: 0,
+    alerts: [],
+  };
+}

@@ -1,0 +1,376 @@
+import { EventEmitter } from 'node:events';
+import type { KioskConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import { KioskError } from '../core/errors.ts';
+import {
+  type Actor,
+  checkAction,
+  delayBefore,
+  ledgerOpOnEntry,
+  moveTo,
+  nextFor,
+  stateOf,
+} from '../core/transaction/machine.ts';
+import type {
+  EffectResult,
+  EffectState,
+  Outcome,
+  RuleContext,
+  TxnRecord,
+} from '../core/transaction/types.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { JournalEvent } from '../journal/records.ts';
+import type { Logger } from '../platform/logger.ts';
+import { newTxnRecord, prepareTransaction } from './create-transaction.ts';
+import { type EffectRunners, runEffect } from './run-effect.ts';
+import type { ServiceRegistry } from './service-registry.ts';
+
+export interface EngineDeps {
+  journal: Journal;
+  clock: Clock;
+  /** Read at every use, so an applied HQ config change takes effect without a restart. */
+  config: () => KioskConfig;
+  logger: Logger;
+  services: ServiceRegistry;
+  runners: EffectRunners;
+}
+
+export interface EngineEvents {
+  /** After every durable change of a transaction. */
+  txn: [TxnRecord, JournalEvent];
+  /** An alert raised once for a transaction (e.g. status unknown for 30 minutes). */
+  alert: [TxnRecord, string];
+}
+
+/**
+ * Runs every transaction through its service's state machine. Each side effect is preceded by a
+ * durable intent (`txn.intent`) and followed by a durable outcome (`txn.transition`); ledger changes
+ * go in the same batch as the transition that causes them. On start every non-terminal transaction
+ * is resumed: an interrupted effect that is safe to repeat is sent again with the same idempotency
+ * key; one that is not takes its state's `onInterrupted` outcome.
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  private readonly cache = new Map<string, TxnRecord>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly wakeups = new Map<string, { timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly aborts = new Set<AbortController>();
+  /** Serials changed by an action while their driver was finishing: drive them again. */
+  private readonly rekick = new Set<string>();
+  private stopping = false;
+  private started = false;
+  /** Non-null while the kiosk must sell nothing (journal corruption, power failure). */
+  private safe: { zh: string; en: string } | null = null;
+
+  constructor(private readonly deps: EngineDeps) {
+    super();
+  }
+
+  get safeMode(): { zh: string; en: string } | null {
+    return this.safe;
+  }
+
+  /** Enters safe mode: new transactions and actions are refused; open ones are not driven. */
+  enterSafeMode(reason: { zh: string; en: string }): void {
+    this.safe = reason;
+    this.deps.logger.error({ reason }, 'engine in safe mode');
+  }
+
+  private ctx(): RuleContext {
+    return { clock: this.deps.clock, config: this.deps.config() };
+  }
+
+  /** Resumes every non-terminal transaction. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.started = true;
+    if (this.safe) return;
+    const serials = await this.deps.journal.openSerials();
+    for (const serial of serials) {
+      const txn = await this.deps.journal.getTxn(serial);
+      if (!txn) continue;
+      this.cache.set(serial, txn);
+      this.deps.logger.info(
+        { serial, state: txn.state, inFlight: Boolean(txn.inFlight) },
+        'resuming transaction',
+      );
+      this.kick(serial);
+    }
+  }
+
+  /** Stops timers and waits for running effects to settle, at most `deadlineMs`. */
+  async stop(deadlineMs = 5000): Promise<void> {
+    this.stopping = true;
+    for (const w of this.wakeups.values()) {
+      clearTimeout(w.timer);
+      w.resolve();
+    }
+    this.wakeups.clear();
+    const all = Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((r) => {
+      timer = setTimeout(() => r('deadline'), deadlineMs);
+    });
+    const res = await Promise.race([all, deadline]);
+    clearTimeout(timer);
+    if (res === 'deadline') for (const a of this.aborts) a.abort();
+    await all;
+    this.started = false;
+  }
+
+  /** Validates, holds the amount and stores the transaction in one batch; then drives it. */
+  async create(serviceId: string, input: unknown, actor: Actor): Promise<TxnRecord> {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    const ctx = this.ctx();
+    const prepared = prepareTransaction(def, input, actor, ctx);
+    const txn = await this.deps.journal.commit((b) => {
+      const serial = b.nextSerial();
+      const rec = newTxnRecord(
+        def,
+        prepared,
+        actor,
+        serial,
+        this.deps.journal.stationId,
+        b.at,
+        ctx.config.business.dayCut,
+      );
+      b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
+      const ev = b.event({ type: 'txn.created', serial, txn: rec });
+      b.putTxn(rec, true);
+      this.afterCommit(rec, ev);
+      return rec;
+    });
+    this.deps.logger.info(
+      { serial: txn.serial, service: txn.service, fields: txn.fields, amountFen: txn.amountFen },
+      'transaction created',
+    );
+    if (this.started) this.kick(txn.serial);
+    return txn;
+  }
+
+  /** Runs an action (e.g. `reverse`) after checking role, state and the service's rules. */
+  async act(serial: string, action: string, actor: Actor): Promise<TxnRecord> {
+    this.refuseInSafeMode();
+    const current = await this.get(serial);
+    const def = this.deps.services.get(current.service);
+    const spec = checkAction(def, current, action, actor, this.ctx());
+    const txn = await this.deps.journal.commit((b) => {
+      const moved = moveTo(def, { ...current, generation: current.generation + 1 }, spec.to, b.at);
+      const ev = b.event({
+        type: 'txn.action',
+        serial,
+        action,
+        from: current.state,
+        txn: moved,
+        info: actorInfo(actor),
+      });
+      b.putTxn(moved);
+      this.afterCommit(moved, ev);
+      return moved;
+    });
+    if (this.started) this.kick(serial);
+    return txn;
+  }
+
+  async get(serial: string): Promise<TxnRecord> {
+    const cached = this.cache.get(serial);
+    if (cached) return cached;
+    const txn = await this.deps.journal.getTxn(serial);
+    if (!txn)
+      throw new KioskError('KIOSK_E_NOT_FOUND', {
+        field: 'serial',
+        zh: `找不到流水 ${serial}`,
+        en: `no transaction ${serial}`,
+      });
+    return txn;
+  }
+
+  /** Resolves with the first snapshot (current or future) for which `pred` holds. */
+  waitFor(serial: string, pred: (t: TxnRecord) => boolean): Promise<TxnRecord> {
+    return new Promise((resolve, reject) => {
+      const onTxn = (t: TxnRecord): void => {
+        if (t.serial === serial && pred(t)) {
+          this.off('txn', onTxn);
+          resolve(t);
+        }
+      };
+      this.on('txn', onTxn);
+      this.get(serial).then((t) => {
+        if (pred(t)) {
+          this.off('txn', onTxn);
+          resolve(t);
+        }
+      }, reject);
+    });
+  }
+
+  /** Serials currently being driven (for health and shutdown). */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  private refuseInSafeMode(): void {
+    if (this.safe)
+      throw new KioskError('KIOSK_E_SAFE_MODE', {
+        en: `safe mode: ${this.safe.en}`,
+        zh: `安全模式：${this.safe.zh}`,
+      });
+    if (this.deps.journal.faulted) throw this.deps.journal.faulted;
+  }
+
+  private afterCommit(txn: TxnRecord, ev: JournalEvent): void {
+    if (txn.terminal) this.cache.delete(txn.serial);
+    else this.cache.set(txn.serial, txn);
+    queueMicrotask(() => this.emit('txn', txn, ev));
+  }
+
+  private kick(serial: string): void {
+    if (this.stopping) return;
+    if (this.running.has(serial)) {
+      this.rekick.add(serial);
+      return;
+    }
+    const p = this.drive(serial)
+      .catch((e: unknown) => {
+        this.deps.logger.error(
+          { serial, err: e },
+          'transaction driver stopped on an error; it resumes at next start',
+        );
+      })
+      .finally(() => {
+        this.running.delete(serial);
+        if (this.rekick.delete(serial)) this.kick(serial);
+      });
+    this.running.set(serial, p);
+  }
+
+  private async drive(serial: string): Promise<void> {
+    let txn = await this.get(serial);
+    const def = this.deps.services.get(txn.service);
+    if (txn.inFlight && !txn.terminal) txn = await this.recoverInFlight(txn);
+    while (!txn.terminal && !this.stopping && !this.safe) {
+      const state = stateOf(def, txn.state) as EffectState;
+      const attempt = txn.attempts + 1;
+      const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.deps.config().engine);
+      for (;;) {
+        txn = await this.maybeAlert(txn, state);
+        const wait = dueAt - this.deps.clock.now();
+        if (wait <= 0) break;
+        await this.sleep(serial, this.untilAlert(txn, state, wait));
+        if (this.stopping || this.safe) return;
+      }
+      txn = await this.writeIntent(txn, attempt);
+      const result = await this.perform(txn, state);
+      txn = await this.applyOutcome(txn, state, result, false);
+    }
+  }
+
+  private async recoverInFlight(txn: TxnRecord): Promise<TxnRecord> {
+    const def = this.deps.services.get(txn.service);
+    const state = stateOf(def, txn.state);
+    if (state.type !== 'effect') return txn;
+    if (state.retry === 'safe') return txn; // sent again by the loop, same idempotency key
+    const outcome: Outcome = state.onInterrupted ?? 'unknown';
+    return this.applyOutcome(txn, state, { outcome, reason: INTERRUPTED }, true);
+  }
+
+  private async writeIntent(txn: TxnRecord, attempt: number): Promise<TxnRecord> {
+    return this.deps.journal.commit((b) => {
+      const next: TxnRecord = {
+        ...txn,
+        attempts: attempt,
+        updatedAt: b.at,
+        inFlight: { state: txn.state, attempt, at: b.at },
+      };
+      const ev = b.event({ type: 'txn.intent', serial: txn.serial, txn: next });
+      b.putTxn(next);
+      this.afterCommit(next, ev);
+      return next;
+    });
+  }
+
+  private async perform(txn: TxnRecord, state: EffectState): Promise<EffectResult> {
+    const ac = new AbortController();
+    this.aborts.add(ac);
+    try {
+      return await runEffect(
+        this.deps.runners,
+        state.effect(txn),
+        txn,
+        this.deps.config().engine.requestTimeoutMs,
+        ac,
+      );
+    } finally {
+      this.aborts.delete(ac);
+    }
+  }
+
+  private async applyOutcome(
+    txn: TxnRecord,
+    state: EffectState,
+    result: EffectResult,
+    interrupted: boolean,
+  ): Promise<TxnRecord> {
+    const def = this.deps.services.get(txn.service);
+    const to = nextFor(state, result.outcome) ?? txn.state;
+    return this.deps.journal.commit((b) => {
+      const moved = moveTo(def, txn, to, b.at, result);
+      const op = to !== txn.state ? ledgerOpOnEntry(def, txn, to) : undefined;
+      if (op) b.ledger(op);
+      const ev = b.event({
+        type: 'txn.transition',
+        serial: txn.serial,
+        from: txn.state,
+        outcome: result.outcome,
+        txn: moved,
+        ...(interrupted ? { info: { interrupted: true } } : {}),
+      });
+      b.putTxn(moved);
+      this.afterCommit(moved, ev);
+      return moved;
+    });
+  }
+
+  private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
+    const a = state.alert;
+    if (!a || txn.alerts.includes(a.name) || this.deps.clock.now() - txn.stateSince < a.afterMs) return txn;
+    const next = await this.deps.journal.commit((b) => {
+      const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, a.name], updatedAt: b.at };
+      const ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: a.name, txn: rec });
+      b.putTxn(rec);
+      this.afterCommit(rec, ev);
+      return rec;
+    });
+    this.deps.logger.warn({ serial: txn.serial, alert: a.name, state: txn.state }, 'transaction alert');
+    this.emit('alert', next, a.name);
+    return next;
+  }
+
+  /** Shortens a delay so that a due alert is raised on time. */
+  private untilAlert(txn: TxnRecord, state: EffectState, delay: number): number {
+    const a = state.alert;
+    if (!a || txn.alerts.includes(a.name)) return delay;
+    const due = txn.stateSince + a.afterMs - this.deps.clock.now();
+    return due > 0 && due < delay ? due : delay;
+  }
+
+  private sleep(serial: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeups.delete(serial);
+        resolve();
+      }, ms);
+      this.wakeups.set(serial, { timer, resolve });
+    });
+  }
+}
+
+const INTERRUPTED = {
+  code: 'KIOSK_E_INTERRUPTED',
+  zh: '处理中断，结果未知，等待查询确认',
+  en: 'interrupted; outcome unknown until confirmed',
+};
+
+function actorInfo(actor: Actor): Record<string, unknown> {
+  return actor.channel === 'operator' ? { operator: actor.code, role: actor.role } : { channel: 'self' };
+}

@@ -1,0 +1,74 @@
+import type { Effect, EffectResult, TxnRecord } from '../core/transaction/types.ts';
+import type { DevicePort, HqPort } from './ports.ts';
+
+export interface EffectRunners {
+  hq: HqPort;
+  device?: DevicePort;
+}
+
+/** The idempotency key of one request: the transaction's key, the operation and the action generation. */
+export function requestKey(txn: TxnRecord, op: string): string {
+  return `${txn.idempotencyKey}:${op}:${txn.generation}`;
+}
+
+/**
+ * Runs one effect with a timeout. A timeout, a transport error or a rejection all become
+ * `unknown` (the request may have reached HQ); only HQ itself can say `declined`.
+ */
+export async function runEffect(
+  runners: EffectRunners,
+  effect: Effect,
+  txn: TxnRecord,
+  timeoutMs: number,
+  ac: AbortController,
+): Promise<EffectResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<EffectResult>((resolve) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      resolve({
+        outcome: 'unknown',
+        reason: {
+          code: 'KIOSK_E_TIMEOUT',
+          zh: `请求超时（${timeoutMs} 毫秒）`,
+          en: `request timed out after ${timeoutMs} ms`,
+        },
+      });
+    }, timeoutMs);
+  });
+  const work = (async (): Promise<EffectResult> => {
+    if (effect.type === 'hq') {
+      return runners.hq.request(
+        {
+          op: effect.op,
+          service: txn.service,
+          serial: txn.serial,
+          stationId: txn.stationId,
+          idempotencyKey: requestKey(txn, effect.op),
+          payload: effect.payload,
+        },
+        ac.signal,
+      );
+    }
+    if (!runners.device) throw new Error(`no device runner for ${effect.device}`);
+    return runners.device.run(
+      effect,
+      { serial: txn.serial, idempotencyKey: requestKey(txn, effect.op) },
+      ac.signal,
+    );
+  })().catch(
+    (e: unknown): EffectResult => ({
+      outcome: 'unknown',
+      reason: {
+        code: (e as { code?: string }).code ?? 'KIOSK_E_INTERNAL',
+        zh: `请求失败，结果未知：${(e as Error).message}`,
+        en: `request failed, outcome unknown: ${(e as Error).message}`,
+      },
+    }),
+  );
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
