@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs one test command next to a real pcscd + vpcd, inside a private network namespace.
+#
+#   unshare -n bash scripts/pcsc-harness.sh <command> [args...]
+#
+# vpcd (vsmartcard) makes pcscd listen on 0.0.0.0, so this refuses to run in the host namespace.
+# The command itself starts pcscd (tests/support/pcsc-daemon.ts) so it can restart it; this script
+# brings up loopback, removes pcscd processes left behind by an aborted run of this harness (they
+# carry "kiosk-pcsc-harness" in their command line), refuses to run next to a foreign pcscd (the
+# /run/pcscd socket is global: one daemon at a time), and on exit kills the command and every
+# harness pcscd. Needs root and the Debian packages pcscd and vsmartcard-vpcd.
+set -uo pipefail
+
+MARKER=kiosk-pcsc-harness
+
+if [ "$#" -lt 1 ]; then
+  echo "usage: unshare -n bash $0 <command> [args...]" >&2
+  exit 2
+fi
+if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+  echo "pcsc-harness: refusing to run in the host network namespace (use: unshare -n bash $0 ...)" >&2
+  exit 2
+fi
+
+harness_pcscd_pids() {
+  local pid
+  for pid in $(pgrep -x pcscd); do
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$MARKER"; then echo "$pid"; fi
+  done
+}
+
+kill_harness_pcscd() {
+  local pids i
+  pids=$(harness_pcscd_pids)
+  [ -z "$pids" ] && return 0
+  kill $pids 2>/dev/null
+  for i in $(seq 30); do
+    [ -z "$(harness_pcscd_pids)" ] && return 0
+    sleep 0.1
+  done
+  kill -9 $(harness_pcscd_pids) 2>/dev/null
+  sleep 0.1
+}
+
+child=
+cleanup() {
+  if [ -n "$child" ]; then kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi
+  kill_harness_pcscd
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip link set lo up || exit 2
+kill_harness_pcscd
+if pgrep -x pcscd >/dev/null; then
+  echo "pcsc-harness: another pcscd is running (pid $(pgrep -x pcscd | tr '\n' ' ')); stop it first" >&2
+  exit 3
+fi
+
+export KIOSK_PCSC_NETNS=1
+"$@" &
+child=$!
+wait "$child"
+rc=$?
+child=
+exit "$rc"
