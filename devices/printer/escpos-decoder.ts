@@ -51,6 +51,8 @@ export interface Decoded {
   lines: DecodedLine[];
   /** Command names in order (e.g. 'ESC @', 'FS &', 'GS V'), for asserting what was sent. */
   ops: string[];
+  /** Byte offset of each entry of `ops`. */
+  opAt: number[];
   images: RasterImage[];
   /** Data of native QR codes (GS ( k). */
   qrCodes: string[];
@@ -94,7 +96,7 @@ function isGbLead(b: number): boolean {
 
 export function decodeEscPos(input: Uint8Array, opts: { partial?: boolean } = {}): Decoded {
   const b = input;
-  const out: Decoded = { lines: [], ops: [], images: [], qrCodes: [], cuts: 0, truncated: false };
+  const out: Decoded = { lines: [], ops: [], opAt: [], images: [], qrCodes: [], cuts: 0, truncated: false };
   let i = 0;
   let chinese = false;
   let codePage = 0;
@@ -117,6 +119,7 @@ export function decodeEscPos(input: Uint8Array, opts: { partial?: boolean } = {}
   const op = (name: string, len: number) => {
     need(len, name);
     out.ops.push(name);
+    out.opAt.push(i);
     i += len;
   };
   const resetStyle = () => {
@@ -166,6 +169,7 @@ export function decodeEscPos(input: Uint8Array, opts: { partial?: boolean } = {}
       const c = b[i] as number;
       if (c === LF) {
         out.ops.push('LF');
+        out.opAt.push(i);
         i++;
         flush();
       } else if (c === ESC) {
