@@ -50,6 +50,7 @@ export class VpcdCard {
         this.retry = null;
         if (this.stopped || !this.card) return resolve();
         const s = connect({ port: this.opts.port, host: this.opts.host ?? '127.0.0.1' });
+        s.setNoDelay(true);
         s.once('connect', () => {
           this.socket = s;
           this.buffer = Buffer.alloc(0);
