@@ -5,7 +5,7 @@ import { buildLayout } from '../../../devices/display/layout.ts';
 import { Cmd, encodeFramePayload, encodePacket } from '../../../devices/display/led-protocol.ts';
 import { frameSequence, geometryFor } from '../../../devices/display/max7219-codec.ts';
 import { renderText } from '../../../devices/display/text-render.ts';
-import { expectGolden } from './golden.ts';
+import { expectGolden } from './support/golden.ts';
 
 const font = bundledFont();
 const panel = { width: 128, height: 16, scrollPxPerSecond: 32, staticDwellMs: 5000 };

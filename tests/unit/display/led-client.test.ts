@@ -3,7 +3,7 @@ import { DeviceError } from '../../../devices/device.ts';
 import { LedProtocolClient } from '../../../devices/display/led-client.ts';
 import { LedControllerEmulator } from '../../../devices/display/led-controller-emulator.ts';
 import { Cmd, decodeHelloInfo, NakReason, PacketDecoder } from '../../../devices/display/led-protocol.ts';
-import { TestLink } from './memory-link.ts';
+import { TestLink } from './support/memory-link.ts';
 
 function setup(retries = 2) {
   const ctl = new LedControllerEmulator(32, 16);

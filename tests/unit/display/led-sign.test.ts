@@ -7,7 +7,7 @@ import { SimDisplay } from '../../../devices/display/sim-display.ts';
 import { renderText } from '../../../devices/display/text-render.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { silentLogger } from '../../../src/platform/logger.ts';
-import { displayTestConfig } from './test-config.ts';
+import { displayTestConfig } from './support/test-config.ts';
 
 /** 2026-03-02 12:00 Asia/Shanghai. */
 const NOON = Date.UTC(2026, 2, 2, 4, 0, 0);

@@ -14,7 +14,7 @@ import { Max7219Display } from '../../../devices/display/max7219-display.ts';
 import { openSpiDeviceBus } from '../../../devices/display/spi-bus.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { silentLogger } from '../../../src/platform/logger.ts';
-import { RecordingSpiBus, simulateChain } from './recording-spi-bus.ts';
+import { RecordingSpiBus, simulateChain } from './support/recording-spi-bus.ts';
 
 /** spi-device is an optional native module for the Pi; this repository does not install it. */
 const spiDeviceInstalled = await import('spi-device' as string).then(

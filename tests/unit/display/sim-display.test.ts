@@ -11,7 +11,7 @@ import { NakReason } from '../../../devices/display/led-protocol.ts';
 import { PREVIEW_INTERVAL_MS, SimDisplay } from '../../../devices/display/sim-display.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { silentLogger } from '../../../src/platform/logger.ts';
-import { displayTestConfig } from './test-config.ts';
+import { displayTestConfig } from './support/test-config.ts';
 
 const cfg = displayTestConfig({
   widthPx: 32,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 /** Golden files live in tests/golden/display; `UPDATE_DISPLAY_GOLDEN=1` rewrites them. */
-export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../golden/display');
+export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../golden/display');
 
 /**
  * Compares `body` with the golden file `name` (lines starting with `//` are comments and ignored).

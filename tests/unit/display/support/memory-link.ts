@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { ByteLink, ByteLinkEvents } from '../../../devices/display/byte-link.ts';
-import type { LedControllerEmulator } from '../../../devices/display/led-controller-emulator.ts';
+import type { ByteLink, ByteLinkEvents } from '../../../../devices/display/byte-link.ts';
+import type { LedControllerEmulator } from '../../../../devices/display/led-controller-emulator.ts';
 
 /** A test ByteLink wired to an emulated controller; records what the host wrote. */
 export class TestLink extends EventEmitter<ByteLinkEvents> implements ByteLink {

@@ -1,4 +1,4 @@
-import type { SpiBus } from '../../../devices/display/spi-bus.ts';
+import type { SpiBus } from '../../../../devices/display/spi-bus.ts';
 
 /** Records every SPI transaction; `failNext` makes the next transfers fail like a lost device. */
 export class RecordingSpiBus implements SpiBus {
