@@ -4,6 +4,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { isKioskError } from '../core/errors.ts';
+import type { ServiceDefinition } from '../core/transaction/types.ts';
 import { Engine } from '../engine/engine.ts';
 import type { HqPort } from '../engine/ports.ts';
 import { ServiceRegistry } from '../engine/service-registry.ts';
@@ -25,6 +26,8 @@ export interface KioskAppOptions {
   hqPort?: HqPort;
   /** Skip the local HTTP server (CLI commands that only need the journal). */
   http?: boolean;
+  /** Replaces the built-in service catalogue (tests). */
+  services?: readonly ServiceDefinition[];
 }
 
 /** Stored HQ configuration layer: the version applied and the one before it (for rollback). */
@@ -50,7 +53,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   engine!: Engine;
   balance!: BalanceService;
   operators!: Operators;
-  services = new ServiceRegistry(SERVICE_CATALOGUE);
+  readonly services: ServiceRegistry;
   private loaded!: LoadedConfig;
   private server: StatusServer | undefined;
   problems: JournalProblem[] = [];
@@ -60,6 +63,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     super();
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? createLogger();
+    this.services = new ServiceRegistry(opts.services ?? SERVICE_CATALOGUE);
   }
 
   get config(): KioskConfig {
