@@ -92,7 +92,7 @@ export function layoutReceipt(input: Receipt, paperWidth: PaperWidth): string {
   out.push(`^^"${escapeText(r.title.zh)}"`);
   if (r.title.en) text(r.title.en);
   text(r.stationName);
-  if (r.reprint) out.push(`\`"${escapeText(REPRINT_MARK)}"\``);
+  if (r.reprint) out.push(`^^\`"${escapeText(REPRINT_MARK)}"\``);
   out.push('---');
   const header: Row[] = [
     ['网点号', r.stationId],

@@ -87,14 +87,26 @@ export function parseReceipt(input: unknown): Receipt {
   if (!parsed.success) {
     throw new KioskValidationError(
       'KIOSK_E_INVALID_INPUT',
-      parsed.error.issues.map(
-        (i) =>
+      parsed.error.issues.flatMap((i) => {
+        const base = ['receipt', ...i.path.map(String)].join('.');
+        if (i.code === 'unrecognized_keys') {
+          return i.keys.map(
+            (k) =>
+              new KioskError('KIOSK_E_INVALID_INPUT', {
+                field: `${base}.${k}`,
+                zh: '凭条含未知字段',
+                en: 'unknown field',
+              }),
+          );
+        }
+        return [
           new KioskError('KIOSK_E_INVALID_INPUT', {
-            field: `receipt.${i.path.map(String).join('.')}`,
+            field: base,
             zh: `凭条内容有误（${i.message}）`,
             en: i.message,
           }),
-      ),
+        ];
+      }),
     );
   }
   const r = parsed.data;

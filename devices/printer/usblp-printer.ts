@@ -1,0 +1,436 @@
+import { EventEmitter } from 'node:events';
+import { constants } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type Clock, systemClock } from '../../src/core/clock.ts';
+import { type Logger, silentLogger } from '../../src/platform/logger.ts';
+import type { DeviceErrorCode, DeviceHealth } from '../device.ts';
+import {
+  DLE_EOT,
+  isRealtimeStatusByte,
+  isTransmitStatusByte,
+  parseOfflineCause,
+  parsePaperSensor,
+  parseTransmitStatus,
+} from './escpos-status.ts';
+import {
+  healthFromStatus,
+  type PaperWidth,
+  PrintError,
+  type Printer,
+  type PrinterEvents,
+  type PrinterStatus,
+  type PrintResult,
+  reason,
+  sameHealth,
+  sameStatus,
+} from './printer.ts';
+
+/**
+ * Receipt printer on a device node of the kernel usblp driver (`/dev/usb/lp0`, or a udev symlink
+ * such as `/dev/receipt-printer`). No libusb: the node is opened non-blocking and written in
+ * chunks; EAGAIN (printer buffer full) is retried until the stall timeout.
+ *
+ * With `realtimeStatus`, the node is opened read-write and the printer is asked for its state with
+ * DLE EOT 2 (cover, stopped by paper end) and DLE EOT 4 (paper roll sensor) before every job and on
+ * every poll. After a job the driver waits for the answer to the job's final GS r 1, which the
+ * printer sends only when it has processed the whole job; if it does not come within the stall
+ * timeout, real-time status tells whether the paper ran out or the cover opened mid-receipt.
+ *
+ * Hot-plug: every `statusPollMs` the node is checked; when it disappears (unplugged) or is replaced
+ * (a new inode after replug) the old handle is closed and the node reopened when it is back.
+ * On the Pi the node belongs to group `lp`: the kiosk user must be in that group.
+ */
+export interface UsblpPrinterOptions {
+  device: string;
+  paperWidth: PaperWidth;
+  realtimeStatus: boolean;
+  statusPollMs: number;
+  statusTimeoutMs: number;
+  stallTimeoutMs: number;
+  /** Bytes per write() call. */
+  chunkSize?: number;
+  /** Pause between retries after EAGAIN or an empty read, in ms. */
+  retryMs?: number;
+}
+
+export interface UsblpPrinterDeps {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const DRIVER = 'usblp';
+const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK']);
+
+interface Open {
+  fh: FileHandle;
+  ino: number;
+  rdev: number;
+}
+
+export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer {
+  readonly kind = 'printer' as const;
+  readonly paperWidth: PaperWidth;
+  private readonly opts: Required<UsblpPrinterOptions>;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private dev: Open | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private current: DeviceHealth;
+  private lastStatus: PrinterStatus = { online: false, paper: 'unknown', cover: 'unknown', at: 0 };
+
+  constructor(opts: UsblpPrinterOptions, deps: UsblpPrinterDeps = {}) {
+    super();
+    this.paperWidth = opts.paperWidth;
+    this.opts = { chunkSize: 1024, retryMs: 10, ...opts };
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.logger ?? silentLogger();
+    this.current = { state: 'offline', reason: reason('DEVICE_E_ABSENT'), since: 0, driver: DRIVER };
+  }
+
+  /** Opens the node if it is there; never throws for missing hardware (health says why). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.exclusive(() => this.poll());
+    this.timer = setInterval(() => {
+      void this.exclusive(() => this.poll()).catch((e: unknown) =>
+        this.log.error({ err: e }, 'printer poll failed'),
+      );
+    }, this.opts.statusPollMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling, lets a running job end (it fails fast once stopped) and closes the node. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.exclusive(async () => {
+      await this.close();
+      this.setHealth({
+        state: 'offline',
+        reason: reason('DEVICE_E_ABSENT'),
+        since: this.clock.now(),
+        driver: DRIVER,
+      });
+    });
+  }
+
+  health(): DeviceHealth {
+    return { ...this.current };
+  }
+
+  status(): Promise<PrinterStatus> {
+    return this.exclusive(async () => {
+      await this.poll();
+      return { ...this.lastStatus };
+    });
+  }
+
+  print(bytes: Uint8Array, jobId: string): Promise<PrintResult> {
+    return this.exclusive(async () => {
+      try {
+        const n = await this.runJob(bytes, jobId);
+        this.emit('job', { jobId, outcome: 'printed', bytesWritten: n });
+        return { jobId, bytes: n };
+      } catch (e) {
+        const err = e instanceof PrintError ? e : new PrintError('DEVICE_E_IO', jobId, 0, { cause: e });
+        this.emit('job', { jobId, outcome: 'failed', bytesWritten: err.bytesWritten, error: err });
+        throw err;
+      }
+    });
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------
+
+  private async runJob(bytes: Uint8Array, jobId: string): Promise<number> {
+    if (!this.running)
+      throw new PrintError('DEVICE_E_ABSENT', jobId, 0, { en: 'printer driver not started' });
+    if (!this.dev) await this.reopen();
+    const dev = this.dev;
+    if (!dev) throw new PrintError(this.current.reason?.code ?? 'DEVICE_E_ABSENT', jobId, 0);
+    if (this.opts.realtimeStatus) {
+      const s = await this.readRealtime(dev, jobId, 0);
+      this.applyStatus(s);
+      if (s.cover === 'open') throw new PrintError('DEVICE_E_COVER_OPEN', jobId, 0);
+      if (s.paper === 'out') throw new PrintError('DEVICE_E_PAPER_OUT', jobId, 0);
+    }
+    const written = await this.writeAll(dev, bytes, jobId);
+    if (this.opts.realtimeStatus) await this.awaitCompletion(dev, bytes, jobId);
+    return written;
+  }
+
+  /** Writes every byte; EAGAIN is retried until nothing moved for stallTimeoutMs. */
+  private async writeAll(dev: Open, bytes: Uint8Array, jobId: string): Promise<number> {
+    let off = 0;
+    let lastProgress = this.clock.now();
+    while (off < bytes.length) {
+      if (!this.running) throw new PrintError('DEVICE_E_IO', jobId, off, { en: 'printer driver stopped' });
+      const len = Math.min(this.opts.chunkSize, bytes.length - off);
+      try {
+        const { bytesWritten } = await dev.fh.write(bytes, off, len, null);
+        if (bytesWritten > 0) {
+          off += bytesWritten;
+          lastProgress = this.clock.now();
+          continue;
+        }
+      } catch (e) {
+        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
+      }
+      if (this.clock.now() - lastProgress >= this.opts.stallTimeoutMs)
+        throw await this.stalled(dev, jobId, off);
+      await sleep(this.opts.retryMs);
+    }
+    return off;
+  }
+
+  /**
+   * Waits for the answer to the job's closing GS r 1 (the job printed). Without it, real-time
+   * status decides: paper out or cover open means the receipt stopped part-way; a printer that
+   * reports itself fine simply does not answer GS r, and the job counts as printed.
+   */
+  private async awaitCompletion(dev: Open, bytes: Uint8Array, jobId: string): Promise<void> {
+    const n = bytes.length;
+    const asksStatus =
+      n >= 3 &&
+      bytes[n - 3] === 0x1d &&
+      bytes[n - 2] === 0x72 &&
+      (bytes[n - 1] === 0x31 || bytes[n - 1] === 0x01);
+    if (asksStatus) {
+      const b = await this.readByte(dev, isTransmitStatusByte, this.opts.stallTimeoutMs, jobId, n);
+      if (b !== undefined) {
+        const paper = parseTransmitStatus(b);
+        this.applyStatus({ ...this.lastStatus, online: true, paper, at: this.clock.now() });
+        return;
+      }
+    }
+    const s = await this.readRealtime(dev, jobId, n);
+    this.applyStatus(s);
+    if (s.paper === 'out') throw new PrintError('DEVICE_E_PAPER_OUT', jobId, n);
+    if (s.cover === 'open') throw new PrintError('DEVICE_E_COVER_OPEN', jobId, n);
+  }
+
+  /** A write that made no progress for stallTimeoutMs: find out why. */
+  private async stalled(dev: Open, jobId: string, off: number): Promise<PrintError> {
+    if (this.opts.realtimeStatus) {
+      try {
+        const s = await this.readRealtime(dev, jobId, off);
+        this.applyStatus(s);
+        if (s.paper === 'out') return new PrintError('DEVICE_E_PAPER_OUT', jobId, off);
+        if (s.cover === 'open') return new PrintError('DEVICE_E_COVER_OPEN', jobId, off);
+      } catch (e) {
+        if (e instanceof PrintError && e.code !== 'DEVICE_E_TIMEOUT') return e;
+      }
+    }
+    this.setOffline('DEVICE_E_TIMEOUT');
+    return new PrintError('DEVICE_E_TIMEOUT', jobId, off);
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  /** DLE EOT 2 + DLE EOT 4; stray bytes (late GS r answers) are skipped. */
+  private async readRealtime(dev: Open, jobId: string, off: number): Promise<PrinterStatus> {
+    await this.drain(dev);
+    const ask = async (query: Uint8Array): Promise<number> => {
+      await this.writeSmall(dev, query, jobId, off);
+      const b = await this.readByte(dev, isRealtimeStatusByte, this.opts.statusTimeoutMs, jobId, off);
+      if (b === undefined) {
+        this.setOffline('DEVICE_E_TIMEOUT');
+        throw new PrintError('DEVICE_E_TIMEOUT', jobId, off);
+      }
+      return b;
+    };
+    const cause = parseOfflineCause(await ask(DLE_EOT.offline));
+    const paper = parsePaperSensor(await ask(DLE_EOT.paper));
+    return {
+      online: true,
+      paper: cause.stoppedByPaperEnd ? 'out' : paper,
+      cover: cause.coverOpen ? 'open' : 'closed',
+      at: this.clock.now(),
+    };
+  }
+
+  private async writeSmall(dev: Open, data: Uint8Array, jobId: string, off: number): Promise<void> {
+    const deadline = this.clock.now() + this.opts.statusTimeoutMs;
+    let done = 0;
+    while (done < data.length) {
+      try {
+        done += (await dev.fh.write(data, done, data.length - done, null)).bytesWritten;
+        continue;
+      } catch (e) {
+        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
+      }
+      if (this.clock.now() >= deadline) throw new PrintError('DEVICE_E_TIMEOUT', jobId, off);
+      await sleep(this.opts.retryMs);
+    }
+  }
+
+  /** Next byte matching `accept` within `timeoutMs`; other bytes are dropped. */
+  private async readByte(
+    dev: Open,
+    accept: (b: number) => boolean,
+    timeoutMs: number,
+    jobId: string,
+    off: number,
+  ): Promise<number | undefined> {
+    const deadline = this.clock.now() + timeoutMs;
+    const buf = Buffer.alloc(1);
+    while (this.running) {
+      try {
+        const { bytesRead } = await dev.fh.read(buf, 0, 1, null);
+        if (bytesRead === 1) {
+          if (accept(buf[0] as number)) return buf[0];
+          continue;
+        }
+      } catch (e) {
+        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
+      }
+      if (this.clock.now() >= deadline) return undefined;
+      await sleep(this.opts.retryMs);
+    }
+    return undefined;
+  }
+
+  /** Discards whatever the printer sent unasked. */
+  private async drain(dev: Open): Promise<void> {
+    const buf = Buffer.alloc(64);
+    for (;;) {
+      try {
+        const { bytesRead } = await dev.fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+      } catch {
+        return;
+      }
+    }
+  }
+
+  // ---- device node, hot-plug -----------------------------------------------------------------
+
+  /** One poll: follow the node (gone, replaced, back) and refresh status. Runs under the lock. */
+  private async poll(): Promise<void> {
+    if (!this.running) return;
+    if (this.dev) {
+      const node = await stat(this.opts.device).catch(() => undefined);
+      if (!node) {
+        this.log.warn({ device: this.opts.device }, 'printer device node disappeared');
+        await this.close();
+        this.setOffline('DEVICE_E_DISCONNECTED');
+        return;
+      }
+      if (node.ino !== this.dev.ino || node.rdev !== this.dev.rdev) {
+        this.log.info({ device: this.opts.device }, 'printer device node replaced; reopening');
+        await this.close();
+      }
+    }
+    if (!this.dev) await this.reopen();
+    const dev = this.dev;
+    if (!dev) return;
+    if (!this.opts.realtimeStatus) {
+      this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
+      return;
+    }
+    try {
+      this.applyStatus(await this.readRealtime(dev, 'status', 0));
+    } catch (e) {
+      if (!(e instanceof PrintError)) throw e;
+    }
+  }
+
+  private async reopen(): Promise<void> {
+    const flags =
+      (this.opts.realtimeStatus ? constants.O_RDWR : constants.O_WRONLY) |
+      constants.O_NONBLOCK |
+      constants.O_NOCTTY;
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(this.opts.device, flags);
+      const st = await fh.stat();
+      this.dev = { fh, ino: st.ino, rdev: st.rdev };
+      this.log.info({ device: this.opts.device }, 'printer device opened');
+      if (!this.opts.realtimeStatus)
+        this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      const code = errno(e);
+      if (code === 'EACCES' || code === 'EPERM') {
+        this.setOffline('DEVICE_E_IO', {
+          zh: '无权访问凭条打印机设备（需加入 lp 组）',
+          en: `no permission to open ${this.opts.device} (add the kiosk user to group lp)`,
+        });
+      } else {
+        // ENOENT: not plugged in; ENXIO/ENODEV: node there but no device (or FIFO without reader).
+        this.setOffline(code === 'ENOENT' ? 'DEVICE_E_ABSENT' : 'DEVICE_E_DISCONNECTED');
+      }
+    }
+  }
+
+  private async close(): Promise<void> {
+    const dev = this.dev;
+    this.dev = undefined;
+    await dev?.fh.close().catch(() => undefined);
+  }
+
+  /** An I/O error other than EAGAIN: the device went away (or broke). Closes the node. */
+  private async ioFailure(e: unknown, jobId: string, off: number): Promise<PrintError> {
+    const code = errno(e);
+    this.log.warn({ device: this.opts.device, errno: code, jobId, bytesWritten: off }, 'printer I/O error');
+    await this.close();
+    // ENOSPC: usblp reports paper out this way when the printer signals it on the 1284 lines.
+    const kind: DeviceErrorCode =
+      code === 'ENOSPC'
+        ? 'DEVICE_E_PAPER_OUT'
+        : ['EIO', 'ENODEV', 'ENXIO', 'EPIPE', 'EBADF'].includes(code)
+          ? 'DEVICE_E_DISCONNECTED'
+          : 'DEVICE_E_IO';
+    this.setOffline(kind);
+    return new PrintError(kind, jobId, off, { cause: e });
+  }
+
+  // ---- health --------------------------------------------------------------------------------
+
+  private applyStatus(s: PrinterStatus): void {
+    if (!sameStatus(s, this.lastStatus)) {
+      this.lastStatus = s;
+      this.emit('status', { ...s });
+    } else {
+      this.lastStatus = s;
+    }
+    const h = healthFromStatus(s, DRIVER, this.clock.now());
+    this.setHealth(h);
+  }
+
+  private setOffline(code: DeviceErrorCode, text?: { zh: string; en: string }): void {
+    const s: PrinterStatus = { online: false, paper: 'unknown', cover: 'unknown', at: this.clock.now() };
+    if (!sameStatus(s, this.lastStatus)) this.emit('status', { ...s });
+    this.lastStatus = s;
+    this.setHealth({
+      state: 'offline',
+      reason: text ? { code, ...text } : reason(code),
+      since: this.clock.now(),
+      driver: DRIVER,
+    });
+  }
+
+  private setHealth(h: DeviceHealth): void {
+    if (sameHealth(h, this.current)) return;
+    this.current = h;
+    this.emit('health', { ...h });
+  }
+
+  /** Runs `fn` after everything queued before it: one job or status exchange at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function errno(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+import type { HqConfig } from '../config/hq-config.ts';
+import type { KioskConfig } from '../config/schema.ts';
+import type { Presence } from './schemas/index.ts';
+import { upTopic } from './topics.ts';
+
+export interface ConnectionSettings {
+  url: string;
+  protocolVersion: 4 | 5;
+  clientId: string;
+  topicPrefix: string;
+  tls: { ca: string | null; cert: string | null; key: string | null };
+  /** HQ's public keys (PEM or base64); at least one is needed to accept anything from HQ. */
+  publicKeys: string[];
+}
+
+/** Connection settings from config, with the embedded-mode overrides on top. */
+export function resolveConnection(
+  cfg: KioskConfig,
+  station: string,
+  over: Partial<ConnectionSettings> = {},
+): ConnectionSettings {
+  const hq = cfg.hq;
+  const keys = [...(hq.publicKey ? [hq.publicKey] : []), ...hq.extraPublicKeys];
+  return {
+    url: over.url ?? hq.brokerUrl,
+    protocolVersion: over.protocolVersion ?? hq.protocolVersion,
+    clientId: over.clientId ?? hq.clientId ?? station,
+    topicPrefix: over.topicPrefix ?? hq.topicPrefix,
+    tls: over.tls ?? hq.tls,
+    publicKeys: over.publicKeys ?? keys,
+  };
+}
+
+/** mqtt.js options: clean session, our own reconnect backoff, retained Last Will, mutual TLS. */
+export function mqttOptions(conn: ConnectionSettings, hq: HqConfig, will: Presence): IClientOptions {
+  const read = (p: string | null): Buffer | undefined => (p ? readFileSync(p) : undefined);
+  const ca = read(conn.tls.ca);
+  const cert = read(conn.tls.cert);
+  const key = read(conn.tls.key);
+  return {
+    clientId: conn.clientId,
+    protocolVersion: conn.protocolVersion,
+    clean: true,
+    keepalive: hq.keepaliveSec,
+    reconnectPeriod: hq.reconnect.minDelayMs,
+    connectTimeout: Math.max(5000, hq.requestTimeoutMs),
+    resubscribe: false,
+    queueQoSZero: false,
+    will: {
+      topic: upTopic(conn.topicPrefix, will.station, 'presence'),
+      payload: Buffer.from(JSON.stringify(will)),
+      qos: 1,
+      retain: true,
+    },
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    rejectUnauthorized: true,
+  };
+}
