@@ -49,7 +49,8 @@ export interface DeviceEvents {
   health: [DeviceHealth];
 }
 
-export interface Device<E extends Record<keyof E, unknown[]> = DeviceEvents> extends EventEmitter<E & DeviceEvents> {
+export interface Device<E extends Record<keyof E, unknown[]> = DeviceEvents>
+  extends EventEmitter<E & DeviceEvents> {
   readonly kind: 'display' | 'card-reader' | 'printer' | 'gpio';
   start(): Promise<void>;
   stop(): Promise<void>;

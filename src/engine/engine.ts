@@ -54,6 +54,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly running = new Map<string, Promise<void>>();
   private readonly wakeups = new Map<string, { timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly aborts = new Set<AbortController>();
+  /** What each driven transaction is doing: journal I/O, sleeping on a timer, or awaiting an effect. */
+  private readonly phase = new Map<string, 'io' | 'sleep' | 'effect'>();
   /** Serials changed by an action while their driver was finishing: drive them again. */
   private readonly rekick = new Set<string>();
   private stopping = false;
@@ -123,23 +125,24 @@ export class Engine extends EventEmitter<EngineEvents> {
     const def = this.deps.services.get(serviceId);
     const ctx = this.ctx();
     const prepared = prepareTransaction(def, input, actor, ctx);
-    const txn = await this.deps.journal.commit((b) => {
-      const serial = b.nextSerial();
-      const rec = newTxnRecord(
-        def,
-        prepared,
-        actor,
-        serial,
-        this.deps.journal.stationId,
-        b.at,
-        ctx.config.business.dayCut,
-      );
-      b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
-      const ev = b.event({ type: 'txn.created', serial, txn: rec });
-      b.putTxn(rec, true);
-      this.afterCommit(rec, ev);
-      return rec;
-    });
+    const txn = await this.deps.journal
+      .commit((b) => {
+        const serial = b.nextSerial();
+        const rec = newTxnRecord(
+          def,
+          prepared,
+          actor,
+          serial,
+          this.deps.journal.stationId,
+          b.at,
+          ctx.config.business.dayCut,
+        );
+        b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
+        const ev = b.event({ type: 'txn.created', serial, txn: rec });
+        b.putTxn(rec, true);
+        return [rec, ev] as const;
+      })
+      .then(([rec, ev]) => this.afterCommit(rec, ev));
     this.deps.logger.info(
       { serial: txn.serial, service: txn.service, fields: txn.fields, amountFen: txn.amountFen },
       'transaction created',
@@ -154,20 +157,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     const current = await this.get(serial);
     const def = this.deps.services.get(current.service);
     const spec = checkAction(def, current, action, actor, this.ctx());
-    const txn = await this.deps.journal.commit((b) => {
-      const moved = moveTo(def, { ...current, generation: current.generation + 1 }, spec.to, b.at);
-      const ev = b.event({
-        type: 'txn.action',
-        serial,
-        action,
-        from: current.state,
-        txn: moved,
-        info: actorInfo(actor),
-      });
-      b.putTxn(moved);
-      this.afterCommit(moved, ev);
-      return moved;
-    });
+    const txn = await this.deps.journal
+      .commit((b) => {
+        const moved = moveTo(def, { ...current, generation: current.generation + 1 }, spec.to, b.at);
+        const ev = b.event({
+          type: 'txn.action',
+          serial,
+          action,
+          from: current.state,
+          txn: moved,
+          info: actorInfo(actor),
+        });
+        b.putTxn(moved);
+        return [moved, ev] as const;
+      })
+      .then(([t, ev]) => this.afterCommit(t, ev));
     if (this.started) this.kick(serial);
     return txn;
   }
@@ -218,10 +222,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.deps.journal.faulted) throw this.deps.journal.faulted;
   }
 
-  private afterCommit(txn: TxnRecord, ev: JournalEvent): void {
+  /** Runs once the commit is durable: updates the cache and tells listeners. */
+  private afterCommit(txn: TxnRecord, ev: JournalEvent): TxnRecord {
     if (txn.terminal) this.cache.delete(txn.serial);
     else this.cache.set(txn.serial, txn);
-    queueMicrotask(() => this.emit('txn', txn, ev));
+    this.emit('txn', txn, ev);
+    return txn;
   }
 
   private kick(serial: string): void {
@@ -230,6 +236,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.rekick.add(serial);
       return;
     }
+    this.phase.set(serial, 'io');
     const p = this.drive(serial)
       .catch((e: unknown) => {
         this.deps.logger.error(
@@ -239,6 +246,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       })
       .finally(() => {
         this.running.delete(serial);
+        this.phase.delete(serial);
         if (this.rekick.delete(serial)) this.kick(serial);
       });
     this.running.set(serial, p);
@@ -275,23 +283,25 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async writeIntent(txn: TxnRecord, attempt: number): Promise<TxnRecord> {
-    return this.deps.journal.commit((b) => {
-      const next: TxnRecord = {
-        ...txn,
-        attempts: attempt,
-        updatedAt: b.at,
-        inFlight: { state: txn.state, attempt, at: b.at },
-      };
-      const ev = b.event({ type: 'txn.intent', serial: txn.serial, txn: next });
-      b.putTxn(next);
-      this.afterCommit(next, ev);
-      return next;
-    });
+    return this.deps.journal
+      .commit((b) => {
+        const next: TxnRecord = {
+          ...txn,
+          attempts: attempt,
+          updatedAt: b.at,
+          inFlight: { state: txn.state, attempt, at: b.at },
+        };
+        const ev = b.event({ type: 'txn.intent', serial: txn.serial, txn: next });
+        b.putTxn(next);
+        return [next, ev] as const;
+      })
+      .then(([t, ev]) => this.afterCommit(t, ev));
   }
 
   private async perform(txn: TxnRecord, state: EffectState): Promise<EffectResult> {
     const ac = new AbortController();
     this.aborts.add(ac);
+    this.phase.set(txn.serial, 'effect');
     try {
       return await runEffect(
         this.deps.runners,
@@ -302,6 +312,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       );
     } finally {
       this.aborts.delete(ac);
+      this.phase.set(txn.serial, 'io');
     }
   }
 
@@ -313,34 +324,36 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<TxnRecord> {
     const def = this.deps.services.get(txn.service);
     const to = nextFor(state, result.outcome) ?? txn.state;
-    return this.deps.journal.commit((b) => {
-      const moved = moveTo(def, txn, to, b.at, result);
-      const op = to !== txn.state ? ledgerOpOnEntry(def, txn, to) : undefined;
-      if (op) b.ledger(op);
-      const ev = b.event({
-        type: 'txn.transition',
-        serial: txn.serial,
-        from: txn.state,
-        outcome: result.outcome,
-        txn: moved,
-        ...(interrupted ? { info: { interrupted: true } } : {}),
-      });
-      b.putTxn(moved);
-      this.afterCommit(moved, ev);
-      return moved;
-    });
+    return this.deps.journal
+      .commit((b) => {
+        const moved = moveTo(def, txn, to, b.at, result);
+        const op = to !== txn.state ? ledgerOpOnEntry(def, txn, to) : undefined;
+        if (op) b.ledger(op);
+        const ev = b.event({
+          type: 'txn.transition',
+          serial: txn.serial,
+          from: txn.state,
+          outcome: result.outcome,
+          txn: moved,
+          ...(interrupted ? { info: { interrupted: true } } : {}),
+        });
+        b.putTxn(moved);
+        return [moved, ev] as const;
+      })
+      .then(([t, ev]) => this.afterCommit(t, ev));
   }
 
   private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
     const a = state.alert;
     if (!a || txn.alerts.includes(a.name) || this.deps.clock.now() - txn.stateSince < a.afterMs) return txn;
-    const next = await this.deps.journal.commit((b) => {
-      const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, a.name], updatedAt: b.at };
-      const ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: a.name, txn: rec });
-      b.putTxn(rec);
-      this.afterCommit(rec, ev);
-      return rec;
-    });
+    const next = await this.deps.journal
+      .commit((b) => {
+        const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, a.name], updatedAt: b.at };
+        const ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: a.name, txn: rec });
+        b.putTxn(rec);
+        return [rec, ev] as const;
+      })
+      .then(([t, ev]) => this.afterCommit(t, ev));
     this.deps.logger.warn({ serial: txn.serial, alert: a.name, state: txn.state }, 'transaction alert');
     this.emit('alert', next, a.name);
     return next;
@@ -355,13 +368,29 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private sleep(serial: string, ms: number): Promise<void> {
+    this.phase.set(serial, 'sleep');
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wakeups.delete(serial);
+        this.phase.set(serial, 'io');
         resolve();
       }, ms);
       this.wakeups.set(serial, { timer, resolve });
     });
+  }
+
+  /**
+   * Resolves once no transaction is doing journal I/O: each is finished, sleeping until its next
+   * attempt, or waiting for an effect's answer. For tests that drive time with fake timers and
+   * for an orderly shutdown. `turn` must yield to real I/O (a real setImmediate).
+   */
+  async whenIdle(turn: () => Promise<void>): Promise<void> {
+    let quiet = 0;
+    while (quiet < 3) {
+      await turn();
+      const busy = [...this.running.keys()].some((s) => (this.phase.get(s) ?? 'io') === 'io');
+      quiet = busy ? 0 : quiet + 1;
+    }
   }
 }
 

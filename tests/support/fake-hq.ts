@@ -65,7 +65,8 @@ export class FakeHq implements HqPort {
       typeof b === 'string'
         ? { outcome: b, ...(b === 'ok' ? { data: { billerRef: `B${req.serial}` } } : {}) }
         : { outcome: b.outcome, ...(b.data ? { data: b.data } : {}) };
-    if (req.op === 'status') return { outcome: this.status.get(txnKey) ?? result.outcome, data: { billerRef: `B${req.serial}` } };
+    if (req.op === 'status')
+      return { outcome: this.status.get(txnKey) ?? result.outcome, data: { billerRef: `B${req.serial}` } };
     if (req.op === 'reverse-status') return { outcome: this.reverseStatus.get(txnKey) ?? result.outcome };
     this.record(req, txnKey, result);
     return result;

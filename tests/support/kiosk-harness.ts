@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BalanceService } from '../../src/balance/balance-service.ts';
-import type { KioskConfig } from '../../src/config/schema.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import type { KioskConfig } from '../../src/config/schema.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { HqPort } from '../../src/engine/ports.ts';
@@ -12,7 +12,9 @@ import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { testBillService } from './test-service.ts';
 
-export async function tempDir(prefix = 'kiosk-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'kiosk-test-',
+): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }

@@ -29,7 +29,11 @@ export const testBillService: ServiceDefinition = {
       queryDelayMs: () => 60_000,
       guard: (txn, ctx) =>
         txn.businessDate !== businessDate(ctx.clock.now(), ctx.config.business.dayCut)
-          ? new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', { field: 'serial', zh: '只能撤销当日交易', en: 'only same-day transactions' })
+          ? new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', {
+              field: 'serial',
+              zh: '只能撤销当日交易',
+              en: 'only same-day transactions',
+            })
           : null,
     },
   }),

@@ -68,7 +68,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
   };
   const actions: Record<string, ActionDefinition> = {};
   if (opts.reversal) {
-    states['reversing'] = {
+    states.reversing = {
       type: 'effect',
       effect: (txn) => ({
         type: 'hq',
@@ -96,8 +96,8 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     };
     // Back to a successful transaction: the money stays with the biller; no ledger change.
     states['reverse-refused'] = { type: 'terminal', result: 'succeeded' };
-    states['reversed'] = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
-    actions['reverse'] = {
+    states.reversed = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
+    actions.reverse = {
       from: ['succeeded', 'reverse-refused'],
       to: 'reversing',
       guard: opts.reversal.guard,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
+import { advance, useFakeClock } from '../../support/fake-time.ts';
 import { type Harness, openKiosk, tempDir } from '../../support/kiosk-harness.ts';
 
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -48,7 +49,9 @@ describe('transaction engine', () => {
   });
 
   it('refuses a transaction above the available balance before anything is sent', async () => {
-    await expect(k.engine.create('test-bill', { phone: '13800138000', amount: '100.01' }, TELLER)).rejects.toMatchObject({
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '100.01' }, TELLER),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_INSUFFICIENT_BALANCE',
     });
     expect(hq.requests).toHaveLength(0);
@@ -58,7 +61,9 @@ describe('transaction engine', () => {
 
   it('refuses bad input naming every field in Chinese and English, writing nothing', async () => {
     const before = k.journal.lastCounters;
-    const err = await k.engine.create('test-bill', { phone: '1380013800', amount: '1e3' }, TELLER).catch((e) => e);
+    const err = await k.engine
+      .create('test-bill', { phone: '1380013800', amount: '1e3' }, TELLER)
+      .catch((e) => e);
     expect(err.code).toBe('KIOSK_E_INVALID_INPUT');
     expect(err.issues.map((i: { field: string }) => i.field).sort()).toEqual(['amount', 'phone']);
     expect(err.message).toContain('手机号码');
@@ -67,71 +72,86 @@ describe('transaction engine', () => {
   });
 
   it('refuses a disabled service and self-service above its cap', async () => {
-    await expect(k.engine.create('nope', {}, TELLER)).rejects.toMatchObject({ code: 'KIOSK_E_UNKNOWN_SERVICE', field: 'service' });
-    await expect(k.engine.create('test-bill', { phone: '13800138000', amount: '200' }, { channel: 'self' })).rejects.toMatchObject({
+    await expect(k.engine.create('nope', {}, TELLER)).rejects.toMatchObject({
+      code: 'KIOSK_E_UNKNOWN_SERVICE',
+      field: 'service',
+    });
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '200' }, { channel: 'self' }),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_SELF_SERVICE_LIMIT',
     });
-    const ok = await k.engine.create('test-bill', { phone: '13800138000', amount: '50' }, { channel: 'self' });
+    const ok = await k.engine.create(
+      'test-bill',
+      { phone: '13800138000', amount: '50' },
+      { channel: 'self' },
+    );
     expect(ok.operator).toBeNull();
     expect(ok.channel).toBe('self');
   });
 
   it('turns a timeout into unknown (never failed) and resolves it by status query', async () => {
-    vi.useFakeTimers();
+    useFakeClock();
     hq.script('pay', 'hang');
     const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER);
     const querying = k.engine.waitFor(t.serial, (x) => x.state === 'querying');
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(k.engine, 1000);
     expect((await querying).reason?.code).toBe('KIOSK_E_TIMEOUT');
     hq.settle(t.idempotencyKey, 'ok');
-    await vi.advanceTimersByTimeAsync(30_000);
+    await advance(k.engine, 30_000);
     const done = await k.engine.waitFor(t.serial, terminal);
     expect(done.state).toBe('succeeded');
     expect(hq.charges.get(t.idempotencyKey)).toBe(1);
   });
 
   it('keeps asking while pending and raises the 30-minute alert once', async () => {
-    vi.useFakeTimers();
+    useFakeClock();
     hq.script('pay', 'pending');
     const alerts: string[] = [];
     k.engine.on('alert', (_t, name) => alerts.push(name));
     const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER);
-    await vi.advanceTimersByTimeAsync(29 * 60_000);
+    await advance(k.engine, 29 * 60_000);
     expect(alerts).toEqual([]);
-    await vi.advanceTimersByTimeAsync(61_000);
+    await advance(k.engine, 61_000);
     expect(alerts).toEqual(['status-unknown']);
-    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    await advance(k.engine, 10 * 60_000);
     expect(alerts).toEqual(['status-unknown']);
     expect(hq.count('status')).toBeGreaterThan(50);
     hq.settle(t.idempotencyKey, 'declined');
-    await vi.advanceTimersByTimeAsync(30_000);
+    await advance(k.engine, 30_000);
     expect((await k.engine.get(t.serial)).state).toBe('failed');
     expect(k.balance.summary().held).toBe('0.00');
   });
 
   it('reverses in two phases and credits only after the reversal query says success', async () => {
-    vi.useFakeTimers();
+    useFakeClock();
     const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER);
     await k.engine.waitFor(t.serial, terminal);
-    await expect(k.engine.act(t.serial, 'reverse', { channel: 'self' })).rejects.toMatchObject({ code: 'KIOSK_E_FORBIDDEN' });
+    await expect(k.engine.act(t.serial, 'reverse', { channel: 'self' })).rejects.toMatchObject({
+      code: 'KIOSK_E_FORBIDDEN',
+    });
     await k.engine.act(t.serial, 'reverse', TELLER);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(k.engine, 1);
     expect((await k.engine.get(t.serial)).state).toBe('reverse-querying');
     expect(k.balance.summary().balance).toBe('70.00');
-    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    await advance(k.engine, 5 * 60_000);
     expect(k.balance.summary().balance).toBe('70.00');
     hq.settleReversal(t.idempotencyKey, 'ok');
-    await vi.advanceTimersByTimeAsync(60_000);
+    await advance(k.engine, 60_000);
     const done = await k.engine.get(t.serial);
     expect(done).toMatchObject({ state: 'reversed', result: 'reversed', generation: 1 });
     expect(k.balance.summary().balance).toBe('100.00');
     expect(hq.requests.find((r) => r.op === 'reverse')?.idempotencyKey).toBe(`${t.idempotencyKey}:reverse:1`);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER)).rejects.toMatchObject({ code: 'KIOSK_E_ACTION_NOT_ALLOWED' });
+    await expect(k.engine.act(t.serial, 'reverse', TELLER)).rejects.toMatchObject({
+      code: 'KIOSK_E_ACTION_NOT_ALLOWED',
+    });
   });
 
   it('refuses everything in safe mode', async () => {
     k.engine.enterSafeMode({ zh: '流水损坏', en: 'journal corrupted' });
-    await expect(k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER)).rejects.toMatchObject({
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_SAFE_MODE',
     });
     expect(hq.requests).toHaveLength(0);
@@ -143,12 +163,16 @@ describe('transaction engine', () => {
     (db as unknown as { batch: unknown }).batch = async () => {
       throw Object.assign(new Error('IO error: No space left on device'), { code: 'LEVEL_IO_ERROR' });
     };
-    await expect(k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER)).rejects.toMatchObject({
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_JOURNAL_WRITE',
     });
     (db as unknown as { batch: unknown }).batch = original;
     // Refused until reopened: LevelDB's state after an I/O error is unknown.
-    await expect(k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER)).rejects.toMatchObject({
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_JOURNAL_WRITE',
     });
     expect(hq.requests).toHaveLength(0);

@@ -1,0 +1,192 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Level } from 'level';
+import { z } from 'zod';
+import { BalanceService } from '../src/balance/balance-service.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { systemClock } from '../src/core/clock.ts';
+import { Money } from '../src/core/money.ts';
+import { digits, money } from '../src/core/transaction/fields.ts';
+import { paymentFlow } from '../src/core/transaction/flows.ts';
+import type { EffectResult, ServiceDefinition, TxnRecord } from '../src/core/transaction/types.ts';
+import { newTxnRecord } from '../src/engine/create-transaction.ts';
+import { Engine } from '../src/engine/engine.ts';
+import { ServiceRegistry } from '../src/engine/service-registry.ts';
+import { Journal } from '../src/journal/journal.ts';
+import { verifyJournal } from '../src/journal/verify.ts';
+import { silentLogger } from '../src/platform/logger.ts';
+
+/** A payment service for measuring; the same flow the real bill payments use. */
+const benchService: ServiceDefinition = {
+  id: 'bench-bill',
+  title: { zh: '基准', en: 'Bench' },
+  fields: z.strictObject({
+    phone: digits({ min: 11, max: 11 }, { zh: '11位', en: '11 digits' }),
+    amount: money(),
+  }),
+  fieldMeta: {
+    phone: { zh: '手机号码', en: 'Phone', sensitive: 'phone' },
+    amount: { zh: '金额', en: 'Amount' },
+  },
+  amount: (f) => Money.of((f as { amount: string }).amount),
+  ...paymentFlow({ queryDelayMs: () => 30_000 }),
+};
+
+const instantHq = {
+  request: async (): Promise<EffectResult> => ({ outcome: 'ok', data: { billerRef: 'B' } }),
+};
+const silentHq = { request: (): Promise<EffectResult> => new Promise(() => undefined) };
+
+async function config() {
+  return (
+    await loadConfig({ file: undefined, overrides: { services: { enabled: ['bench-bill'], fees: {} } } })
+  ).config;
+}
+
+async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'kiosk-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bare `level` put with sync:true, the floor for any durable step. Microseconds per op. */
+export async function benchBarePut(n: number): Promise<number> {
+  return withDir(async (dir) => {
+    const db = new Level<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    await db.open();
+    const value = 'x'.repeat(600);
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await db.put(`k${String(i).padStart(10, '0')}`, value, { sync: true });
+    const us = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    await db.close();
+    return us;
+  });
+}
+
+/**
+ * One committed transaction step through the real engine: n transactions each take three durable
+ * commits (created+hold, intent, outcome+capture). Microseconds per step.
+ */
+export async function benchEngineStep(n: number): Promise<number> {
+  return withDir(async (dir) => {
+    const cfg = await config();
+    const journal = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
+    await journal.open();
+    const engine = new Engine({
+      journal,
+      clock: systemClock,
+      config: () => cfg,
+      logger: silentLogger(),
+      services: new ServiceRegistry([benchService]),
+      runners: { hq: instantHq },
+    });
+    await engine.start();
+    await new BalanceService(journal, () => cfg, silentLogger()).applyHqEvent({
+      kind: 'topup',
+      fen: 1e9,
+      ref: 'bench',
+    });
+    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      const t = await engine.create('bench-bill', { phone: '13800138000', amount: '10' }, actor);
+      await engine.waitFor(t.serial, (x) => x.terminal);
+    }
+    const us = Number(process.hrtime.bigint() - t0) / 1000 / (3 * n);
+    await engine.stop();
+    await journal.close();
+    return us;
+  });
+}
+
+/**
+ * Builds a journal of `n` finished transactions (plus `open` unfinished ones) in the real on-disk
+ * format, then measures opening it and resuming the open ones, and the full verification scan.
+ */
+export async function benchRecovery(
+  n: number,
+  open: number,
+): Promise<{ openMs: number; verifyMs: number; problems: number }> {
+  return withDir(async (dir) => {
+    const cfg = await config();
+    const fill = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
+    await fill.open();
+    await new BalanceService(fill, () => cfg, silentLogger()).applyHqEvent({
+      kind: 'topup',
+      fen: 1e10,
+      ref: 'bench',
+    });
+    const prepared = {
+      fields: { phone: '13800138000', amount: '10.00' },
+      amount: Money.of('10'),
+      fee: Money.ZERO,
+    };
+    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
+    const db = fill.raw;
+    const realBatch = db.batch.bind(db);
+    // Filling is not what is measured: write without fsync, in large batches.
+    (db as unknown as { batch: unknown }).batch = (ops: unknown[]) =>
+      realBatch(ops as never, { sync: false });
+    const chunk = 500;
+    for (let done = 0; done < n + open; done += chunk) {
+      await fill.commit((b) => {
+        for (let i = done; i < Math.min(done + chunk, n + open); i++) {
+          const serial = b.nextSerial();
+          let t: TxnRecord = newTxnRecord(
+            benchService,
+            prepared,
+            actor,
+            serial,
+            cfg.stationId,
+            b.at,
+            cfg.business.dayCut,
+          );
+          b.ledger({ kind: 'hold', serial, fen: t.amountFen });
+          b.event({ type: 'txn.created', serial, txn: t });
+          t = { ...t, attempts: 1, inFlight: { state: 'paying', attempt: 1, at: b.at } };
+          b.event({ type: 'txn.intent', serial, txn: t });
+          if (i < n) {
+            t = {
+              ...t,
+              state: 'succeeded',
+              terminal: true,
+              result: 'succeeded',
+              inFlight: undefined,
+              data: { billerRef: 'B' },
+            };
+            b.ledger({ kind: 'capture', serial });
+            b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
+          }
+          b.putTxn(t, true);
+        }
+      });
+    }
+    await fill.close();
+
+    const t0 = process.hrtime.bigint();
+    const journal = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
+    await journal.open();
+    const engine = new Engine({
+      journal,
+      clock: systemClock,
+      config: () => cfg,
+      logger: silentLogger(),
+      services: new ServiceRegistry([benchService]),
+      runners: { hq: silentHq },
+    });
+    await engine.start();
+    const openMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (journal.startupProblems.length > 0)
+      throw new Error(`start-up check failed: ${journal.startupProblems[0]?.message}`);
+    const t1 = process.hrtime.bigint();
+    const report = await verifyJournal(journal);
+    const verifyMs = Number(process.hrtime.bigint() - t1) / 1e6;
+    await engine.stop(100);
+    await journal.close();
+    return { openMs, verifyMs, problems: report.problems.length };
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: prints one JSON line per figure, each with the baseline measured in the same
+ * run on the same machine. Figures, not pass/fail: targets are printed for comparison.
+ */
+import { existsSync } from 'node:fs';
+import { benchBarePut, benchEngineStep, benchRecovery } from './bench-journal.ts';
+
+function emit(figure: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+const quick = process.argv.includes('--quick');
+const steps = quick ? 300 : 2000;
+
+const bare = await benchBarePut(steps * 3);
+const step = await benchEngineStep(steps);
+emit({
+  figure: 'journal.step_vs_bare_sync_put',
+  unit: 'us/op',
+  value: Number(step.toFixed(1)),
+  baseline: Number(bare.toFixed(1)),
+  ratio: Number((step / bare).toFixed(3)),
+  target: '<= 1.3',
+});
+
+const n = quick ? 10_000 : 100_000;
+const rec = await benchRecovery(n, 100);
+emit({
+  figure: 'journal.open_and_recover',
+  transactions: n,
+  open: 100,
+  unit: 'ms',
+  value: Number(rec.openMs.toFixed(1)),
+  target: '< 2000',
+});
+emit({
+  figure: 'journal.full_verify',
+  transactions: n,
+  unit: 'ms',
+  value: Number(rec.verifyMs.toFixed(1)),
+  problems: rec.problems,
+});
+
+const outbox = new URL('./bench-outbox.ts', import.meta.url);
+if (existsSync(outbox)) {
+  const mod = (await import(outbox.href)) as {
+    benchOutbox?: () => Promise<Record<string, unknown> | Record<string, unknown>[]>;
+  };
+  if (mod.benchOutbox) for (const f of [await mod.benchOutbox()].flat()) emit(f);
+}

@@ -1,0 +1,161 @@
+import { EventEmitter } from 'node:events';
+import { BalanceService } from '../balance/balance-service.ts';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import type { KioskConfig } from '../config/schema.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { isKioskError } from '../core/errors.ts';
+import type { ServiceDefinition } from '../core/transaction/types.ts';
+import { Engine } from '../engine/engine.ts';
+import type { HqPort } from '../engine/ports.ts';
+import { ServiceRegistry } from '../engine/service-registry.ts';
+import { UnavailableHqPort } from '../engine/unavailable-hq.ts';
+import { Journal, type JournalProblem } from '../journal/journal.ts';
+import { configKey } from '../journal/keys.ts';
+import { verifyJournal } from '../journal/verify.ts';
+import { Operators } from '../operators/operators.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
+import { SERVICE_CATALOGUE } from '../services/catalogue.ts';
+import { StatusServer } from '../ui/server/status-server.ts';
+
+export interface KioskAppOptions {
+  configFile?: string | undefined;
+  overrides?: unknown;
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the HQ port chosen from config (tests, the embedded HQ). */
+  hqPort?: HqPort;
+  /** Skip the local HTTP server (CLI commands that only need the journal). */
+  http?: boolean;
+  /** Replaces the built-in service catalogue (tests). */
+  services?: readonly ServiceDefinition[];
+}
+
+/** Stored HQ configuration layer: the version applied and the one before it (for rollback). */
+export interface StoredHqConfig {
+  version: number;
+  overrides: unknown;
+  previous?: { version: number; overrides: unknown };
+}
+
+export interface AppEvents {
+  'safe-mode': [{ zh: string; en: string; problems: JournalProblem[] }];
+}
+
+/**
+ * The composition root: the only place that picks implementations and wires them. `start()` loads
+ * the configuration, opens the journal (checking it), resumes open transactions and starts the
+ * local server; a journal that fails its checks puts the kiosk in safe mode instead of stopping it.
+ */
+export class KioskApp extends EventEmitter<AppEvents> {
+  readonly clock: Clock;
+  logger: Logger;
+  journal!: Journal;
+  engine!: Engine;
+  balance!: BalanceService;
+  operators!: Operators;
+  readonly services: ServiceRegistry;
+  private loaded!: LoadedConfig;
+  private server: StatusServer | undefined;
+  problems: JournalProblem[] = [];
+  startedAt = 0;
+
+  constructor(private readonly opts: KioskAppOptions = {}) {
+    super();
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? createLogger();
+    this.services = new ServiceRegistry(opts.services ?? SERVICE_CATALOGUE);
+  }
+
+  get config(): KioskConfig {
+    return this.loaded.config;
+  }
+
+  /** Opens the journal and builds the parts without starting transactions or servers. */
+  async open(): Promise<void> {
+    const base = await loadConfig({ file: this.opts.configFile, overrides: this.opts.overrides });
+    this.loaded = base;
+    if (!this.opts.logger) this.logger = createLogger({ level: base.config.log.level });
+    this.journal = new Journal({
+      path: base.config.dataDir,
+      stationId: base.config.stationId,
+      clock: this.clock,
+    });
+    await this.journal.open();
+    const stored = await this.journal.getJson<StoredHqConfig>(configKey('hq')).catch(() => undefined);
+    if (stored) {
+      try {
+        this.loaded = await loadConfig({
+          file: this.opts.configFile,
+          overrides: this.opts.overrides,
+          hqOverrides: stored.overrides,
+        });
+      } catch (e) {
+        this.logger.error(
+          { err: isKioskError(e) ? e.toJSON() : e, version: stored.version },
+          'stored HQ configuration is invalid; running on the local configuration',
+        );
+      }
+    }
+    const config = (): KioskConfig => this.loaded.config;
+    this.engine = new Engine({
+      journal: this.journal,
+      clock: this.clock,
+      config,
+      logger: this.logger,
+      services: this.services,
+      runners: { hq: this.opts.hqPort ?? new UnavailableHqPort() },
+    });
+    this.balance = new BalanceService(this.journal, config, this.logger);
+    this.operators = new Operators(this.journal, this.clock, config);
+    if (this.journal.startupProblems.length > 0) this.toSafeMode(this.journal.startupProblems);
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = this.clock.now();
+    await this.open();
+    await this.engine.start();
+    if (this.opts.http !== false) {
+      this.server = new StatusServer(this, this.logger);
+      await this.server.start();
+    }
+    this.logger.info(
+      {
+        stationId: this.config.stationId,
+        dataDir: this.config.dataDir,
+        sources: this.loaded.sources,
+        safeMode: this.engine.safeMode !== null,
+      },
+      'kiosk started',
+    );
+    // The full scan reads a consistent snapshot while the kiosk works.
+    void verifyJournal(this.journal).then(
+      (r) => {
+        if (!r.ok) this.toSafeMode(r.problems);
+      },
+      (e: unknown) => this.toSafeMode([{ key: '(scan)', kind: 'io', message: (e as Error).message }]),
+    );
+  }
+
+  get url(): string | undefined {
+    return this.server?.url;
+  }
+
+  private toSafeMode(problems: JournalProblem[]): void {
+    this.problems = problems;
+    const reason = {
+      zh: `流水库检查发现 ${problems.length} 处问题，暂停交易，请联系总部`,
+      en: `journal check found ${problems.length} problem(s); transactions stopped, contact HQ`,
+    };
+    for (const p of problems.slice(0, 50))
+      this.logger.error({ key: p.key, kind: p.kind, problem: p.message }, 'journal problem');
+    this.engine.enterSafeMode(reason);
+    this.emit('safe-mode', { ...reason, problems });
+  }
+
+  async stop(deadlineMs = 10_000): Promise<void> {
+    await this.server?.stop();
+    await this.engine?.stop(deadlineMs);
+    await this.journal?.close();
+    this.logger.info('kiosk stopped');
+  }
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { KioskApp } from '../../app/kiosk-app.ts';
+import { sdNotify, startWatchdog } from '../../platform/sd-notify.ts';
+import type { GlobalOptions } from '../with-app.ts';
+
+/** Shutdown must finish within this, or the process exits anyway (systemd would kill it). */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+export function registerStart(program: Command, run: (fn: () => Promise<number>) => void): void {
+  program
+    .command('start')
+    .description('启动服务亭 / start the kiosk (embedded defaults unless --config is given)')
+    .action(() =>
+      run(async () => {
+        const opts = program.opts<GlobalOptions>();
+        const app = new KioskApp({ configFile: opts.config });
+        await app.start();
+        sdNotify('--ready');
+        const stopWatchdog = startWatchdog(() => app.journal.faulted === null);
+        process.stdout.write(`便民服务亭已启动 kiosk running: ${app.url ?? '(no local server)'}\n`);
+        return new Promise<number>((resolve) => {
+          let stopping = false;
+          const stop = (signal: string): void => {
+            if (stopping) return;
+            stopping = true;
+            app.logger.info({ signal }, 'shutting down');
+            stopWatchdog();
+            const force = setTimeout(() => resolve(1), SHUTDOWN_DEADLINE_MS);
+            force.unref();
+            app.stop(SHUTDOWN_DEADLINE_MS - 2000).then(
+              () => resolve(0),
+              () => resolve(1),
+            );
+          };
+          process.once('SIGTERM', () => stop('SIGTERM'));
+          process.once('SIGINT', () => stop('SIGINT'));
+        });
+      }),
+    );
+}

@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.ts';
+import { mergeLayers } from '../../../src/config/merge.ts';
+import { KioskValidationError } from '../../../src/core/errors.ts';
+import { tempDir } from '../../support/kiosk-harness.ts';
+
+describe('configuration', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await dir.cleanup();
+  });
+
+  it('loads the embedded defaults with the day cut at 21:00 in Asia/Shanghai', async () => {
+    const { config } = await loadConfig({ file: undefined });
+    expect(config).toMatchObject({
+      timezone: 'Asia/Shanghai',
+      business: { dayCut: '21:00' },
+      operators: { maxFailedAttempts: 5, lockMinutes: 15 },
+    });
+    expect(config.http.host).toBe('127.0.0.1');
+  });
+
+  it('layers defaults → local file → HQ overrides, arrays replaced and objects merged', async () => {
+    const file = join(dir.path, 'kiosk.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        stationId: '33010099',
+        business: { dayCut: '20:30' },
+        services: { enabled: ['a-b'] },
+      }),
+    );
+    const { config, sources } = await loadConfig({
+      file,
+      hqOverrides: { services: { enabled: ['c-d'] }, balance: { lowWarning: '50' } },
+    });
+    expect(config.stationId).toBe('33010099');
+    expect(config.business).toEqual({ dayCut: '20:30', hours: { open: '07:00', close: '21:00' } });
+    expect(config.services.enabled).toEqual(['c-d']);
+    expect(config.balance.lowWarning).toBe('50.00');
+    expect(sources).toEqual([expect.stringContaining('default.json'), file, 'hq']);
+    expect(mergeLayers({ a: [1, 2], b: { c: 1 } }, { a: [3] }, { b: { d: 2 } })).toEqual({
+      a: [3],
+      b: { c: 1, d: 2 },
+    });
+  });
+
+  it('refuses bad config listing every error with its key, never repairing it', async () => {
+    const file = join(dir.path, 'bad.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        stationId: '1234',
+        business: { dayCut: '25:00' },
+        balance: { lowWarning: '12.345' },
+        operators: { maxFailedAttempts: 0 },
+        typo: true,
+        engine: { requestTimeoutMs: 'soon' },
+      }),
+    );
+    const err = (await loadConfig({ file }).catch((e) => e)) as KioskValidationError;
+    expect(err).toBeInstanceOf(KioskValidationError);
+    expect(err.code).toBe('KIOSK_E_CONFIG');
+    const fields = err.issues.map((i) => i.field).sort();
+    expect(fields).toEqual([
+      'balance.lowWarning',
+      'business.dayCut',
+      'engine.requestTimeoutMs',
+      'operators.maxFailedAttempts',
+      'stationId',
+      'typo',
+    ]);
+    expect(err.message).toContain('8-digit station number');
+    expect(err.issues.find((i) => i.field === 'typo')?.en).toBe('unknown key');
+  });
+
+  it('names a missing or unreadable file and bad JSON', async () => {
+    await expect(loadConfig({ file: join(dir.path, 'none.json') })).rejects.toMatchObject({
+      code: 'KIOSK_E_CONFIG',
+      field: expect.stringContaining('none.json'),
+    });
+    const bad = join(dir.path, 'x.json');
+    await writeFile(bad, '{ not json');
+    await expect(loadConfig({ file: bad })).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('validates the shipped production example', async () => {
+    const { config } = await loadConfig({
+      file: join(import.meta.dirname, '../../../config/production.example.json'),
+    });
+    expect(config.dataDir).toBe('/var/lib/newsstand-kiosk');
+  });
+});
