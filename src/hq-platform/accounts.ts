@@ -1,0 +1,54 @@
+import type { HqStore } from './store.ts';
+
+export interface StationAccount {
+  balanceFen: number;
+  updatedAt: number;
+}
+
+/**
+ * HQ's side of each station's prepaid account (信誉度). Billers debit it when they accept a payment
+ * and credit it back on reversal or refund; counter top-ups credit it. Zero credit line: a debit
+ * that would go below zero is refused. Every change is one durable batch with its reference.
+ */
+export class Accounts {
+  constructor(
+    private readonly store: HqStore,
+    private readonly now: () => number,
+    private readonly openingFen: number,
+  ) {}
+
+  async get(station: string): Promise<StationAccount> {
+    return (await this.store.get<StationAccount>(`a:${station}`)) ?? { balanceFen: 0, updatedAt: 0 };
+  }
+
+  async exists(station: string): Promise<boolean> {
+    return (await this.store.get<StationAccount>(`a:${station}`)) !== undefined;
+  }
+
+  /** Opens the account of a station seen for the first time; returns the opening credit (fen) or 0. */
+  async openIfNew(station: string): Promise<number> {
+    return this.store.withLock(`account:${station}`, async () => {
+      if (await this.exists(station)) return 0;
+      await this.store.put(`a:${station}`, { balanceFen: this.openingFen, updatedAt: this.now() });
+      return this.openingFen;
+    });
+  }
+
+  /**
+   * Applies a signed change once per `ref`. Returns false when the ref was applied before, throws
+   * RangeError when a debit would take the balance below zero.
+   */
+  async change(station: string, deltaFen: number, ref: string, note: string): Promise<boolean> {
+    return this.store.withLock(`account:${station}`, async () => {
+      if ((await this.store.get(`ar:${ref}`)) !== undefined) return false;
+      const acc = await this.get(station);
+      const next = acc.balanceFen + deltaFen;
+      if (next < 0) throw new RangeError(`station ${station} prepaid balance too low`);
+      await this.store.batch([
+        { type: 'put', key: `a:${station}`, value: { balanceFen: next, updatedAt: this.now() } },
+        { type: 'put', key: `ar:${ref}`, value: { station, deltaFen, note, at: this.now() } },
+      ]);
+      return true;
+    });
+  }
+}

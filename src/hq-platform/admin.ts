@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  type AdminRequest,
+  type AdminResponse,
+  balanceCommandSchema,
+  noticeCommandSchema,
+  noticeFieldsSchema,
+  reportCommandSchema,
+} from '../hq/schemas/index.ts';
+import { HQ_TOPICS } from '../hq/topics.ts';
+import { shanghaiDay } from './billers/biller.ts';
+import type { HqServer } from './server.ts';
+import { monthlyStats } from './stats.ts';
+
+const target = z.strictObject({
+  station: z
+    .string()
+    .regex(/^\d{8}$/)
+    .optional(),
+  group: z.string().min(1).optional(),
+  all: z.boolean().optional(),
+});
+const stationArg = z.strictObject({ station: z.string().regex(/^\d{8}$/) });
+const yuanToFen = (s: string): number => {
+  const [y, f = ''] = s.replace('-', '').split('.');
+  return (s.startsWith('-') ? -1 : 1) * (Number(y) * 100 + Number(f.padEnd(2, '0')));
+};
+
+/** Every `kiosk-hq` action, answered by whichever HQ instance received it. */
+export async function handleAdmin(hq: HqServer, req: AdminRequest): Promise<AdminResponse> {
+  try {
+    return { v: 1, id: req.id, ok: true, data: await run(hq, req) };
+  } catch (e) {
+    const message =
+      e instanceof z.ZodError
+        ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : (e as Error).message;
+    return { v: 1, id: req.id, ok: false, error: { code: 'HQ_E_ADMIN', message } };
+  }
+}
+
+async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
+  const a = req.args;
+  const now = hq.opts.clock.now();
+  switch (req.action) {
+    case 'kiosks': {
+      const rows = [];
+      for (const r of await hq.stations.list()) {
+        const meta = await hq.archive.meta(r.station);
+        const acc = await hq.accounts.get(r.station);
+        rows.push({
+          ...r,
+          journal: meta,
+          accountFen: acc.balanceFen,
+          pendingCommands: (await hq.commands.pending(r.station)).length,
+        });
+      }
+      return rows;
+    }
+    case 'notice-send': {
+      const args = z
+        .strictObject({
+          target,
+          notice: noticeFieldsSchema.partial({
+            id: true,
+            followUpOf: true,
+            kind: true,
+            startAt: true,
+            endAt: true,
+          }),
+          ttlMs: z.int().optional(),
+        })
+        .parse(a);
+      const notice = noticeCommandSchema.parse({
+        id: args.notice.id ?? `N${now.toString(36).toUpperCase()}`,
+        kind: args.notice.kind ?? (args.notice.followUpOf ? 'follow-up' : 'first'),
+        followUpOf: args.notice.followUpOf ?? null,
+        startAt: args.notice.startAt ?? null,
+        endAt: args.notice.endAt ?? null,
+        text: args.notice.text,
+        priority: args.notice.priority,
+      });
+      return fanOut(hq, args.target, 'notice', notice, args.ttlMs);
+    }
+    case 'notice-withdraw': {
+      const args = z.strictObject({ target, id: z.string().min(1) }).parse(a);
+      return fanOut(hq, args.target, 'notice-withdraw', { id: args.id });
+    }
+    case 'config-push': {
+      const args = z
+        .strictObject({
+          target,
+          overrides: z.record(z.string(), z.unknown()),
+          version: z.int().min(1).optional(),
+        })
+        .parse(a);
+      const out = [];
+      for (const station of await hq.stations.resolve(args.target)) {
+        const version = args.version ?? ((await hq.opts.store.get<number>(`cv:${station}`)) ?? 0) + 1;
+        await hq.opts.store.put(`cv:${station}`, version);
+        const p = await hq.commands.send(station, 'config', { version, overrides: args.overrides });
+        out.push({ station, seq: p.seq, version });
+      }
+      return out;
+    }
+    case 'services': {
+      const args = z.strictObject({ target, enabled: z.array(z.string()) }).parse(a);
+      return fanOut(hq, args.target, 'services', { enabled: args.enabled });
+    }
+    case 'terminal': {
+      const args = stationArg
+        .extend({
+          terminalNo: z
+            .string()
+            .regex(/^\d{8}$/)
+            .nullable(),
+          status: z.enum(['enabled', 'disabled']),
+        })
+        .parse(a);
+      await hq.stations.setTerminal(args.station, { terminalNo: args.terminalNo, status: args.status });
+      const p = await hq.commands.send(args.station, 'terminal', {
+        terminalNo: args.terminalNo,
+        status: args.status,
+      });
+      return { station: args.station, seq: p.seq };
+    }
+    case 'topup':
+    case 'balance-event': {
+      const args = stationArg
+        .extend({
+          amount: z.string().regex(/^-?\d{1,9}(\.\d{1,2})?$/),
+          kind: z.enum(['topup', 'topup-reversal', 'adjustment', 'refund']).default('topup'),
+          ref: z
+            .string()
+            .regex(/^[\w.:-]{1,64}$/)
+            .optional(),
+          note: z.string().max(200).optional(),
+        })
+        .parse(a);
+      const fen = yuanToFen(args.amount);
+      const ref =
+        args.ref ??
+        `${args.kind === 'topup' ? 'DEP' : 'ADJ'}${shanghaiDay(now)}${randomUUID().slice(0, 8).toUpperCase()}`;
+      const ev = balanceCommandSchema.parse({
+        kind: args.kind,
+        fen: args.kind === 'adjustment' ? fen : Math.abs(fen),
+        ref,
+        ...(args.note ? { note: args.note } : {}),
+      });
+      const delta = ev.kind === 'topup-reversal' ? -ev.fen : ev.fen;
+      await hq.accounts.change(args.station, delta, `admin:${ref}`, ev.kind);
+      const p = await hq.commands.send(args.station, 'balance', ev);
+      return {
+        station: args.station,
+        ref,
+        fen: ev.fen,
+        kind: ev.kind,
+        seq: p.seq,
+        accountFen: (await hq.accounts.get(args.station)).balanceFen,
+      };
+    }
+    case 'stats-monthly': {
+      const args = z
+        .strictObject({
+          month: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional(),
+        })
+        .parse(a);
+      const month = args.month ?? shanghaiDay(now).slice(0, 6);
+      const counts = [];
+      for (const r of await hq.stations.list())
+        counts.push({ station: r.station, byMonth: await hq.archive.monthlyCounts(r.station) });
+      return monthlyStats(counts, month);
+    }
+    case 'report': {
+      const args = stationArg
+        .extend({ report: z.enum(['daily', 'monthly', 'open']), period: z.string().nullable().default(null) })
+        .parse(a);
+      const data = reportCommandSchema.parse({ report: args.report, period: args.period });
+      const p = await hq.commands.send(args.station, 'report', data);
+      return { station: args.station, seq: p.seq };
+    }
+    case 'journal': {
+      const args = stationArg
+        .extend({ fromSeq: z.int().min(1).default(1), limit: z.int().min(1).max(10_000).default(100) })
+        .parse(a);
+      return {
+        meta: await hq.archive.meta(args.station),
+        events: await hq.archive.events(args.station, args.fromSeq, args.limit),
+      };
+    }
+    case 'fault': {
+      const args = z
+        .strictObject({
+          service: z.string(),
+          mode: z.enum(['normal', 'slow', 'failing', 'silent', 'duplicate', 'unknown']),
+          latencyMs: z.int().min(0).optional(),
+        })
+        .parse(a);
+      const control = { v: 1 as const, ...args };
+      hq.faults.apply(control);
+      await hq.raw(HQ_TOPICS.control, JSON.stringify(control));
+      return hq.faults.list();
+    }
+  }
+}
+
+async function fanOut(
+  hq: HqServer,
+  t: z.infer<typeof target>,
+  cmd: 'notice' | 'notice-withdraw' | 'services',
+  data: unknown,
+  ttlMs?: number,
+): Promise<Array<{ station: string; seq: number }>> {
+  const stations = await hq.stations.resolve(t);
+  if (stations.length === 0) throw new Error('no station matches the target');
+  const out = [];
+  for (const station of stations) {
+    const p = await hq.commands.send(station, cmd, data, ttlMs);
+    out.push({ station, seq: p.seq });
+  }
+  return out;
+}

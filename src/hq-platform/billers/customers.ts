@@ -1,0 +1,67 @@
+import type { HqStore } from '../store.ts';
+import { hashUnit } from './biller.ts';
+
+/**
+ * Simulated customer data, derived deterministically from the account number so every run and
+ * every HQ instance agree. Documented test accounts (docs/protocol.md):
+ *   …0000  no such account            mobile …9999  25.00 yuan in arrears (reversal refused)
+ *   …4444  the biller fails the payment (asynchronous billers settle `declined`)
+ *   mobile 19…  a number outside the enabled regions
+ *   electricity account 9…  a county account (others are city accounts)
+ */
+export function accountExists(account: string): boolean {
+  return !account.endsWith('0000');
+}
+
+export function failsPayment(account: string): boolean {
+  return account.endsWith('4444');
+}
+
+/** Base arrears of an account for a service, fen. */
+export function baseArrearsFen(service: string, account: string): number {
+  if (service === 'mobile-topup') {
+    if (account.endsWith('9999')) return 2500;
+    return hashUnit(`arrears:${service}:${account}`) < 0.2 ? Math.floor(hashUnit(`a2:${account}`) * 2000) : 0;
+  }
+  return 1000 + Math.floor(hashUnit(`arrears:${service}:${account}`) * 29_000);
+}
+
+/** Arrears now: base minus what was paid through HQ (kept per account). */
+export async function arrearsFen(store: HqStore, service: string, account: string): Promise<number> {
+  const paid = (await store.get<number>(`b:${service}:a:${account}`)) ?? 0;
+  return Math.max(0, baseArrearsFen(service, account) - paid);
+}
+
+export async function addPaid(store: HqStore, service: string, account: string, fen: number): Promise<void> {
+  await store.withLock(`paid:${service}:${account}`, async () => {
+    const key = `b:${service}:a:${account}`;
+    await store.put(key, ((await store.get<number>(key)) ?? 0) + fen);
+  });
+}
+
+export function mobileCity(number: string, regions: readonly string[]): string | null {
+  if (number.startsWith('19') || regions.length === 0) return null;
+  return regions[Math.floor(hashUnit(`city:${number}`) * regions.length)] ?? null;
+}
+
+export function electricityArea(account: string): 'city' | 'county' {
+  return account.startsWith('9') ? 'county' : 'city';
+}
+
+/** Telecom contract numbers (合同号) of a number, each with its own arrears. */
+export function telecomContracts(number: string): Array<{ contractNo: string; baseFen: number }> {
+  const n = 1 + Math.floor(hashUnit(`contracts:${number}`) * 3);
+  return Array.from({ length: n }, (_, i) => ({
+    contractNo: `HT${number.slice(-6)}${String(i + 1).padStart(2, '0')}`,
+    baseFen: 500 + Math.floor(hashUnit(`contract:${number}:${i}`) * 20_000),
+  }));
+}
+
+export const GAMES = [
+  { id: 'wzry', name: '王者荣耀', packages: ['6', '30', '68', '128', '328'] },
+  { id: 'hpjy', name: '和平精英', packages: ['6', '30', '68', '198'] },
+  { id: 'yxlm', name: '英雄联盟', packages: ['10', '50', '100', '200'] },
+  { id: 'mhxy', name: '梦幻西游', packages: ['15', '30', '50', '100'] },
+  { id: 'wow', name: '魔兽世界', packages: ['30', '75', '150'] },
+  { id: 'qqcard', name: 'Q币', packages: ['10', '20', '50', '100'] },
+] as const;

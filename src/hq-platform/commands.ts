@@ -1,0 +1,100 @@
+import type { KeyObject } from 'node:crypto';
+import type { CommandResult, SignedCommand } from '../hq/schemas/index.ts';
+import { signPayload } from '../hq/signed.ts';
+import { type CommandName, commandTopic } from '../hq/topics.ts';
+import { type HqStore, pad16 } from './store.ts';
+
+export interface PendingCommand {
+  station: string;
+  seq: number;
+  cmd: CommandName;
+  envelope: string;
+  exp: number;
+  sentAt: number;
+}
+
+/** Default validity of a command, ms. */
+export const COMMAND_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Issues signed commands: per-station sequence numbers (shared by every HQ instance on the store),
+ * kept as pending until the kiosk reports a result and re-sent when the kiosk comes back online,
+ * so a kiosk that was offline still gets them (until they expire).
+ */
+export class CommandSender {
+  constructor(
+    private readonly store: HqStore,
+    private readonly key: KeyObject,
+    private readonly prefix: string,
+    private readonly publish: (topic: string, payload: string) => Promise<void>,
+    private readonly now: () => number,
+  ) {}
+
+  async send(
+    station: string,
+    cmd: CommandName,
+    data: unknown,
+    ttlMs = COMMAND_TTL_MS,
+  ): Promise<PendingCommand> {
+    const seq = await this.store.withLock(`cs:${station}`, async () => {
+      const next = ((await this.store.get<number>(`cs:${station}`)) ?? 0) + 1;
+      await this.store.put(`cs:${station}`, next);
+      return next;
+    });
+    const iat = this.now();
+    const payload: SignedCommand = { kind: 'cmd', station, iat, exp: iat + ttlMs, seq, cmd, data };
+    const p: PendingCommand = {
+      station,
+      seq,
+      cmd,
+      envelope: JSON.stringify(signPayload(this.key, payload)),
+      exp: payload.exp,
+      sentAt: iat,
+    };
+    await this.store.put(`cp:${station}:${pad16(seq)}`, p);
+    await this.publish(commandTopic(this.prefix, station, cmd), p.envelope).catch(() => undefined);
+    return p;
+  }
+
+  async pending(station: string): Promise<PendingCommand[]> {
+    return (await this.store.list<PendingCommand>(`cp:${station}:`)).map(([, v]) => v);
+  }
+
+  /** Re-sends the station's pending commands in sequence order; drops expired ones. */
+  async resendPending(station: string): Promise<number> {
+    let n = 0;
+    for (const p of await this.pending(station)) {
+      if (p.exp <= this.now()) {
+        await this.store.batch([
+          { type: 'del', key: `cp:${station}:${pad16(p.seq)}` },
+          {
+            type: 'put',
+            key: `cr:${station}:${pad16(p.seq)}`,
+            value: { status: 'expired', cmd: p.cmd, at: this.now() },
+          },
+        ]);
+        continue;
+      }
+      await this.publish(commandTopic(this.prefix, station, p.cmd), p.envelope).catch(() => undefined);
+      n++;
+    }
+    return n;
+  }
+
+  /** Records the kiosk's result; a replay report that carries the first result completes it too. */
+  async result(r: CommandResult): Promise<void> {
+    if (r.seq === null) {
+      await this.store.put(`cx:${r.station}:${pad16(r.at)}`, r);
+      return;
+    }
+    const done = r.status !== 'rejected' || r.reason?.code !== 'HQ_E_REPLAYED' || r.first !== undefined;
+    await this.store.batch([
+      { type: 'put', key: `cr:${r.station}:${pad16(r.seq)}`, value: r },
+      ...(done ? [{ type: 'del' as const, key: `cp:${r.station}:${pad16(r.seq)}` }] : []),
+    ]);
+  }
+
+  async resultOf(station: string, seq: number): Promise<CommandResult | undefined> {
+    return this.store.get<CommandResult>(`cr:${station}:${pad16(seq)}`);
+  }
+}

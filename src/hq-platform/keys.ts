@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadPrivateKey, publicKeyBase64 } from '../hq/signed.ts';
+
+const run = promisify(execFile);
+
+export interface SigningKeyFiles {
+  privatePem: string;
+  publicPem: string;
+  /** base64 of the raw 32-byte public key (what goes into the kiosk's `hq.publicKey`). */
+  publicBase64: string;
+}
+
+export function generateSigningKey(): SigningKeyFiles {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    publicBase64: publicKeyBase64(publicKey),
+  };
+}
+
+/** Reads HQ's signing key from `path`, creating it (mode 0600) when it does not exist. */
+export async function ensureSigningKey(path: string): Promise<SigningKeyFiles> {
+  try {
+    const privatePem = await readFile(path, 'utf8');
+    const pub = createPublicKey(loadPrivateKey(privatePem));
+    return {
+      privatePem,
+      publicPem: pub.export({ format: 'pem', type: 'spki' }).toString(),
+      publicBase64: publicKeyBase64(pub),
+    };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const k = generateSigningKey();
+  await writeFile(path, k.privatePem, { mode: 0o600 });
+  await writeFile(`${path}.pub`, k.publicPem);
+  return k;
+}
+
+async function openssl(args: string[], cwd: string): Promise<void> {
+  await run('openssl', args, { cwd });
+}
+
+/** Creates a local CA (ca.key, ca.crt) in `dir` unless one exists. */
+export async function ensureCa(dir: string, days = 3650, cn = 'newsstand-kiosk-hq-ca'): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  try {
+    await readFile(join(dir, 'ca.crt'));
+    return;
+  } catch {
+    await openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ed25519',
+        '-nodes',
+        '-days',
+        String(days),
+        '-subj',
+        `/CN=${cn}`,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+      ],
+      dir,
+    );
+    await chmod(join(dir, 'ca.key'), 0o600);
+  }
+}
+
+/**
+ * Issues `<name>.key` / `<name>.crt` signed by the CA in `dir`. A station's client certificate has
+ * CN = the station id (the broker uses it as the user name for its ACL); a server certificate
+ * carries the host names in subjectAltName.
+ */
+export async function issueCertificate(
+  dir: string,
+  name: string,
+  opts: { cn: string; kind: 'client' | 'server'; days?: number; hosts?: string[] },
+): Promise<{ cert: string; key: string }> {
+  const ext = join(dir, `${name}.ext`);
+  const lines =
+    opts.kind === 'server'
+      ? [
+          'extendedKeyUsage=serverAuth',
+          `subjectAltName=${(opts.hosts ?? ['localhost', '127.0.0.1']).map((h) => (/^[\d.]+$/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',')}`,
+        ]
+      : ['extendedKeyUsage=clientAuth'];
+  await writeFile(ext, `${lines.join('\n')}\n`);
+  await openssl(
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${opts.cn}`,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+    ],
+    dir,
+  );
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      String(opts.days ?? 825),
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ],
+    dir,
+  );
+  await chmod(join(dir, `${name}.key`), 0o600);
+  return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+}

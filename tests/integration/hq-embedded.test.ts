@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/hq-platform/admin-client.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';
+
+const STATION = '33010001';
+
+describe('embedded HQ (aedes, MQTT 3.1.1) end to end', () => {
+  let dir: string;
+  let hq: EmbeddedHq;
+  let kiosk: TestKiosk;
+  let admin: AdminClient;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hq-embedded-'));
+    hq = await startEmbeddedHq({
+      dataDir: join(dir, 'hq'),
+      topicPrefix: 'kiosk',
+      logger: silentLogger(),
+      billerLatencyMs: 0,
+      settleMs: 50,
+      openingBalance: '100.00',
+    });
+    kiosk = await makeTestKiosk({
+      station: STATION,
+      hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
+      connection: { url: hq.url, protocolVersion: 4, publicKeys: [hq.publicKey] },
+    });
+    await kiosk.link.start();
+    await kiosk.link.whenOnline();
+    const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
+    admin = new AdminClient({ url: conn.url, protocolVersion: 4 });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    await kiosk?.stop();
+    await hq?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the kiosk online with its birth data', async () => {
+    await expect
+      .poll(async () => (await admin.request<Array<{ station: string; online: boolean }>>('kiosks', {}))[0])
+      .toMatchObject({
+        station: STATION,
+        online: true,
+      });
+  });
+
+  it('credits the opening balance, then a counter top-up raises the balance', async () => {
+    await expect.poll(() => kiosk.balance.summary().balance).toBe('100.00');
+    const r = await admin.request<{ ref: string }>('topup', { station: STATION, amount: '250.50' });
+    expect(r.ref).toMatch(/^DEP/);
+    await expect.poll(() => kiosk.balance.summary().balance).toBe('350.50');
+  });
+
+  it('delivers a notice and a withdrawal', async () => {
+    await admin.request('notice-send', {
+      target: { station: STATION },
+      notice: { id: 'n1', text: '暴雨预警', priority: 'emergency' },
+    });
+    await expect.poll(() => kiosk.link.notices().map((n) => n.id)).toEqual(['n1']);
+    await admin.request('notice-withdraw', { target: { all: true }, id: 'n1' });
+    await expect.poll(() => kiosk.link.notices().length).toBe(0);
+  });
+
+  it('answers a transaction request through the engine port, repeat gives the first answer', async () => {
+    const req = {
+      op: 'pay',
+      service: 'water-bill',
+      serial: '0000000001',
+      stationId: STATION,
+      idempotencyKey: 'k-water-1:pay:0',
+      payload: { fields: { account: '12345678' }, amount: '30.00' },
+    };
+    const first = await kiosk.link.port.request(req, new AbortController().signal);
+    expect(first.outcome).toBe('ok');
+    const again = await kiosk.link.port.request(req, new AbortController().signal);
+    expect(again).toEqual(first);
+    const status = await kiosk.link.port.request(
+      { ...req, op: 'status', idempotencyKey: 'k-water-1:status:0', payload: { ref: null } },
+      new AbortController().signal,
+    );
+    expect(status).toMatchObject({ outcome: 'ok', data: { billerRef: first.data?.billerRef } });
+  });
+
+  it('relays the journal and HQ acknowledges it', async () => {
+    await expect.poll(async () => (await kiosk.journal.outboxSeqs()).length).toBe(0);
+    const kiosks = await admin.request<Array<{ journal: { contiguous: number } }>>('kiosks', {});
+    expect(kiosks[0]?.journal.contiguous).toBe(kiosk.journal.lastCounters.event);
+  });
+});
