@@ -76,6 +76,8 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   private dev: Open | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** Write-only mode: the last job stalled; only a write that gets through proves it printing again. */
+  private writeStalled = false;
   private lock: Promise<unknown> = Promise.resolve();
   private current: DeviceHealth;
   private lastStatus: PrinterStatus = { online: false, paper: 'unknown', cover: 'unknown', at: 0 };
@@ -158,7 +160,12 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
       if (s.paper === 'out') throw new PrintError('DEVICE_E_PAPER_OUT', jobId, 0);
     }
     const written = await this.writeAll(dev, bytes, jobId);
-    if (this.opts.realtimeStatus) await this.awaitCompletion(dev, bytes, jobId);
+    if (this.opts.realtimeStatus) {
+      await this.awaitCompletion(dev, bytes, jobId);
+    } else {
+      this.writeStalled = false;
+      this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
+    }
     return written;
   }
 
@@ -223,6 +230,8 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
       } catch (e) {
         if (e instanceof PrintError && e.code !== 'DEVICE_E_TIMEOUT') return e;
       }
+    } else {
+      this.writeStalled = true;
     }
     this.setOffline('DEVICE_E_TIMEOUT');
     return new PrintError('DEVICE_E_TIMEOUT', jobId, off);
@@ -328,7 +337,9 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     const dev = this.dev;
     if (!dev) return;
     if (!this.opts.realtimeStatus) {
-      this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
+      // Nothing to ask a write-only printer: it stays as the last job left it.
+      if (!this.writeStalled)
+        this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
       return;
     }
     try {
@@ -348,6 +359,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
       fh = await open(this.opts.device, flags);
       const st = await fh.stat();
       this.dev = { fh, ino: st.ino, rdev: st.rdev };
+      this.writeStalled = false;
       this.log.info({ device: this.opts.device }, 'printer device opened');
       if (!this.opts.realtimeStatus)
         this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
