@@ -268,7 +268,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (this.stopping || this.safe) return;
       }
       txn = await this.writeIntent(txn, attempt);
-      const result = await this.perform(txn, state);
+      const raw = await this.perform(txn, state);
+      const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
       txn = await this.applyOutcome(txn, state, result, false);
     }
   }
@@ -344,27 +345,39 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
-    const a = state.alert;
-    if (!a || txn.alerts.includes(a.name) || this.deps.clock.now() - txn.stateSince < a.afterMs) return txn;
+    const now = this.deps.clock.now();
+    const due = (state.alerts ?? []).filter(
+      (a) => !txn.alerts.includes(a.name) && a.due(txn, this.ctx()) <= now,
+    );
+    if (due.length === 0) return txn;
+    const names = due.map((a) => a.name);
     const next = await this.deps.journal
       .commit((b) => {
-        const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, a.name], updatedAt: b.at };
-        const ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: a.name, txn: rec });
+        const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, ...names], updatedAt: b.at };
+        let ev!: JournalEvent;
+        for (const name of names)
+          ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: name, txn: rec });
         b.putTxn(rec);
         return [rec, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
-    this.deps.logger.warn({ serial: txn.serial, alert: a.name, state: txn.state }, 'transaction alert');
-    this.emit('alert', next, a.name);
+    for (const name of names) {
+      this.deps.logger.warn({ serial: txn.serial, alert: name, state: txn.state }, 'transaction alert');
+      this.emit('alert', next, name);
+    }
     return next;
   }
 
-  /** Shortens a delay so that a due alert is raised on time. */
+  /** Shortens a delay so that the next due alert is raised on time. */
   private untilAlert(txn: TxnRecord, state: EffectState, delay: number): number {
-    const a = state.alert;
-    if (!a || txn.alerts.includes(a.name)) return delay;
-    const due = txn.stateSince + a.afterMs - this.deps.clock.now();
-    return due > 0 && due < delay ? due : delay;
+    const now = this.deps.clock.now();
+    let wait = delay;
+    for (const a of state.alerts ?? []) {
+      if (txn.alerts.includes(a.name)) continue;
+      const d = a.due(txn, this.ctx()) - now;
+      if (d > 0 && d < wait) wait = d;
+    }
+    return wait;
   }
 
   private sleep(serial: string, ms: number): Promise<void> {

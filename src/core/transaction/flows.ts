@@ -1,5 +1,14 @@
+import { addDays, businessDayStart } from '../business-day.ts';
 import { Money } from '../money.ts';
-import type { ActionDefinition, EffectState, StateDefinition, TxnRecord } from './types.ts';
+import type {
+  ActionDefinition,
+  AlertRule,
+  EffectResult,
+  EffectState,
+  RuleContext,
+  StateDefinition,
+  TxnRecord,
+} from './types.ts';
 
 /**
  * The standard payment flow most billers share, as data. The hold is taken when the transaction is
@@ -9,11 +18,15 @@ import type { ActionDefinition, EffectState, StateDefinition, TxnRecord } from '
  *     │ declined ───────────▶ failed (release)
  *     └ pending/unknown ────▶ querying ──ok──▶ succeeded / declined ──▶ failed; else ask again
  *
- * and, when `reversal` is given, the two-phase reversal (撤销申请 then 撤销查询):
+ * and, when `reversal` is given, the two-phase reversal (撤销申请 then 撤销查询), optionally after
+ * a pre-check question to HQ (e.g. the number's arrears):
  *
- *   succeeded ──reverse──▶ reversing ──ok/pending/unknown──▶ reverse-querying
- *                              └ declined ──▶ succeeded (reversal refused, reason kept)
- *   reverse-querying ──ok──▶ reversed (credit back) / declined ──▶ succeeded; else ask again
+ *   succeeded ──reverse──▶ [reverse-checking ──ok──▶] reversing ──ok/pending/unknown──▶ reverse-querying
+ *                                 └ declined ──▶ reverse-refused     └ declined ──▶ reverse-refused
+ *   reverse-querying ──ok──▶ reversed (credit back) / declined ──▶ reverse-refused; else ask again
+ *
+ * `reverse-refused` is a successful payment whose reversal was refused (the reason is kept); the
+ * operator may ask again while the rules allow.
  */
 export interface PaymentFlowOptions {
   /** Poll interval for status queries, ms (attempt → delay). */
@@ -25,17 +38,39 @@ export interface PaymentFlowOptions {
     guard: NonNullable<ActionDefinition['guard']>;
     queryDelayMs: (attempt: number) => number;
     role?: 'teller' | 'supervisor';
+    /** A question to HQ before the reversal request, and how its answer allows or refuses it. */
+    precheck?: {
+      op: string;
+      interpret: (txn: TxnRecord, answer: EffectResult, ctx: RuleContext) => EffectResult;
+    };
   };
   /** Extra payload for the pay request beyond the fields. */
   payPayload?: (txn: TxnRecord) => Record<string, unknown>;
 }
 
 export const PAY_OPS = {
+  query: 'query',
   pay: 'pay',
   status: 'status',
   reverse: 'reverse',
   reverseStatus: 'reverse-status',
 } as const;
+
+/**
+ * Alerts of a transaction waiting for its outcome: unknown for too long, and still unresolved
+ * when its business date has ended (it becomes an error of the day for the operator and HQ).
+ */
+export function queryAlerts(unknownAlertMs?: number): AlertRule[] {
+  const rules: AlertRule[] = [
+    {
+      name: 'unresolved-after-day-cut',
+      due: (txn, ctx) => businessDayStart(addDays(txn.businessDate, 1), ctx.config.business.dayCut),
+    },
+  ];
+  if (unknownAlertMs)
+    rules.unshift({ name: 'status-unknown', due: (txn) => txn.stateSince + unknownAlertMs });
+  return rules;
+}
 
 export function paymentFlow(opts: PaymentFlowOptions): {
   initial: string;
@@ -43,13 +78,14 @@ export function paymentFlow(opts: PaymentFlowOptions): {
   actions: Record<string, ActionDefinition>;
 } {
   const base = (txn: TxnRecord) => ({ fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() });
+  const ref = (txn: TxnRecord) => ({ ref: txn.data.billerRef ?? null });
   const querying: EffectState = {
     type: 'effect',
-    effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
+    effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: ref(txn) }),
     retry: 'safe',
     on: { ok: 'succeeded', declined: 'failed' },
     delayMs: opts.queryDelayMs,
-    ...(opts.unknownAlertMs ? { alert: { name: 'status-unknown', afterMs: opts.unknownAlertMs } } : {}),
+    alerts: queryAlerts(opts.unknownAlertMs),
   };
   const states: Record<string, StateDefinition> = {
     paying: {
@@ -67,14 +103,21 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },
   };
   const actions: Record<string, ActionDefinition> = {};
-  if (opts.reversal) {
-    states.reversing = {
+  const rev = opts.reversal;
+  if (rev) {
+    if (rev.precheck) {
+      const pre = rev.precheck;
+      states['reverse-checking'] = {
+        type: 'effect',
+        effect: (txn) => ({ type: 'hq', op: pre.op, payload: { fields: txn.fields, purpose: 'reversal' } }),
+        retry: 'safe',
+        on: { ok: 'reversing', declined: 'reverse-refused' },
+        interpret: pre.interpret,
+      };
+    }
+    states['reversing'] = {
       type: 'effect',
-      effect: (txn) => ({
-        type: 'hq',
-        op: PAY_OPS.reverse,
-        payload: { ...base(txn), ref: txn.data.billerRef ?? null },
-      }),
+      effect: (txn) => ({ type: 'hq', op: PAY_OPS.reverse, payload: { ...base(txn), ...ref(txn) } }),
       retry: 'safe',
       on: {
         ok: 'reverse-querying',
@@ -85,23 +128,20 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     };
     states['reverse-querying'] = {
       type: 'effect',
-      effect: (txn) => ({
-        type: 'hq',
-        op: PAY_OPS.reverseStatus,
-        payload: { ref: txn.data.billerRef ?? null },
-      }),
+      effect: (txn) => ({ type: 'hq', op: PAY_OPS.reverseStatus, payload: ref(txn) }),
       retry: 'safe',
       on: { ok: 'reversed', declined: 'reverse-refused' },
-      delayMs: opts.reversal.queryDelayMs,
+      delayMs: rev.queryDelayMs,
+      alerts: queryAlerts(),
     };
-    // Back to a successful transaction: the money stays with the biller; no ledger change.
+    // Back to a successful payment: the money stays with the biller; no ledger change.
     states['reverse-refused'] = { type: 'terminal', result: 'succeeded' };
-    states.reversed = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
-    actions.reverse = {
+    states['reversed'] = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
+    actions['reverse'] = {
       from: ['succeeded', 'reverse-refused'],
-      to: 'reversing',
-      guard: opts.reversal.guard,
-      ...(opts.reversal.role ? { role: opts.reversal.role } : {}),
+      to: rev.precheck ? 'reverse-checking' : 'reversing',
+      guard: rev.guard,
+      ...(rev.role ? { role: rev.role } : {}),
     };
   }
   return { initial: 'paying', states, actions };

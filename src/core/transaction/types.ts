@@ -89,9 +89,20 @@ export interface EffectState {
   onInterrupted?: Outcome;
   /** Delay before the n-th attempt (n from 1), ms; polling states use it. Defaults to the engine's backoff. */
   delayMs?: (attempt: number) => number;
-  /** Raise an alert (once) when the state has lasted this long. */
-  alert?: { name: string; afterMs: number };
+  /** Alerts raised once each when due, while the transaction waits in this state. */
+  alerts?: readonly AlertRule[];
+  /**
+   * Pure reading of the effect's answer before the transition, e.g. a reversal pre-check that turns
+   * an `ok` arrears query into `declined` when the arrears are too high.
+   */
+  interpret?: (txn: TxnRecord, result: EffectResult, ctx: RuleContext) => EffectResult;
   ledger?: LedgerAction;
+}
+
+/** An alert for people (operator and HQ): raised once, at `due` (epoch ms). */
+export interface AlertRule {
+  name: string;
+  due: (txn: TxnRecord, ctx: RuleContext) => number;
 }
 
 export type StateDefinition = TerminalState | EffectState;
@@ -130,6 +141,21 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   amount: (fields: z.output<S>) => Money;
   /** Extra cross-field checks with the clock and config (regions, own area). Pure. */
   check?: (fields: z.output<S>, ctx: RuleContext) => KioskError[];
+  /**
+   * A read-only question to HQ before the transaction exists (arrears, contract numbers). `create`
+   * asks it first and refuses, naming the field, when `check` finds a problem; nothing is held or
+   * written until it passes. Its answer is kept in the transaction's `data`.
+   */
+  inquiry?: {
+    op: string;
+    /** The fields the question needs (a subset of `fields`). */
+    fields: readonly string[];
+    check?: (
+      fields: Record<string, string>,
+      answer: Record<string, unknown>,
+      ctx: RuleContext,
+    ) => KioskError[];
+  };
   initial: string;
   states: Record<string, StateDefinition>;
   actions?: Record<string, ActionDefinition>;

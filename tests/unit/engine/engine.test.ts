@@ -91,7 +91,7 @@ describe('transaction engine', () => {
   });
 
   it('turns a timeout into unknown (never failed) and resolves it by status query', async () => {
-    useFakeClock();
+    useFakeClock(Date.parse('2026-11-26T10:00:00+08:00'));
     hq.script('pay', 'hang');
     const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER);
     const querying = k.engine.waitFor(t.serial, (x) => x.state === 'querying');
@@ -105,7 +105,7 @@ describe('transaction engine', () => {
   });
 
   it('keeps asking while pending and raises the 30-minute alert once', async () => {
-    useFakeClock();
+    useFakeClock(Date.parse('2026-11-26T10:00:00+08:00'));
     hq.script('pay', 'pending');
     const alerts: string[] = [];
     k.engine.on('alert', (_t, name) => alerts.push(name));
@@ -124,7 +124,7 @@ describe('transaction engine', () => {
   });
 
   it('reverses in two phases and credits only after the reversal query says success', async () => {
-    useFakeClock();
+    useFakeClock(Date.parse('2026-11-26T10:00:00+08:00'));
     const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER);
     await k.engine.waitFor(t.serial, terminal);
     await expect(k.engine.act(t.serial, 'reverse', { channel: 'self' })).rejects.toMatchObject({
