@@ -4,6 +4,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { isKioskError } from '../core/errors.ts';
+import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { ServiceDefinition } from '../core/transaction/types.ts';
 import { Engine } from '../engine/engine.ts';
 import type { HqPort } from '../engine/ports.ts';
@@ -14,7 +15,6 @@ import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { SERVICE_CATALOGUE } from '../services/catalogue.ts';
 import { StatusServer } from '../ui/server/status-server.ts';
 
 export interface KioskAppOptions {

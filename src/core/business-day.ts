@@ -57,15 +57,19 @@ export function businessDate(epochMs: number, dayCut: string): string {
   return local.minute >= parseTimeOfDay(dayCut) ? addDays(local.date, 1) : local.date;
 }
 
+/** Epoch ms of a local (Asia/Shanghai) calendar date and time of day "HH:MM". */
+export function localInstant(yyyymmdd: string, hhmm: string): number {
+  const midnightUtc = Date.UTC(
+    Number(yyyymmdd.slice(0, 4)),
+    Number(yyyymmdd.slice(4, 6)) - 1,
+    Number(yyyymmdd.slice(6, 8)),
+  );
+  return midnightUtc - SHANGHAI_OFFSET_MS + parseTimeOfDay(hhmm) * 60_000;
+}
+
 /** Epoch ms at which the business date `yyyymmdd` began (the previous day's cut). */
 export function businessDayStart(yyyymmdd: string, dayCut: string): number {
-  const prev = addDays(yyyymmdd, -1);
-  const midnightUtc = Date.UTC(
-    Number(prev.slice(0, 4)),
-    Number(prev.slice(4, 6)) - 1,
-    Number(prev.slice(6, 8)),
-  );
-  return midnightUtc - SHANGHAI_OFFSET_MS + parseTimeOfDay(dayCut) * 60_000;
+  return localInstant(addDays(yyyymmdd, -1), dayCut);
 }
 
 /** True when the local time of day lies in [from, to); windows may wrap past midnight. */

@@ -25,6 +25,19 @@ export function prepareTransaction(
   ctx: RuleContext,
 ): PreparedTxn {
   const { config } = ctx;
+  checkAccess(def, actor, config);
+  const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
+  const problems = def.check?.(fields as never, ctx) ?? [];
+  if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+  const amount = def.amount(fields as never);
+  const feeText = config.services.fees[def.id];
+  const fee = feeText ? Money.of(feeText) : Money.ZERO;
+  if (actor.channel === 'self') selfServiceCap(def, amount.add(fee), config);
+  return { fields, amount, fee };
+}
+
+/** The service is enabled at this station and the actor may use it. */
+export function checkAccess(def: ServiceDefinition, actor: Actor, config: KioskConfig): void {
   if (!config.services.enabled.includes(def.id)) {
     throw new KioskError('KIOSK_E_SERVICE_DISABLED', {
       field: 'service',
@@ -42,14 +55,22 @@ export function prepareTransaction(
       en: `${def.title.en} is not available for self-service; ask the operator`,
     });
   }
-  const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
-  const problems = def.check?.(fields as never, ctx) ?? [];
-  if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
-  const amount = def.amount(fields as never);
-  const feeText = config.services.fees[def.id];
-  const fee = feeText ? Money.of(feeText) : Money.ZERO;
-  if (actor.channel === 'self') selfServiceCap(def, amount.add(fee), config);
-  return { fields, amount, fee };
+}
+
+/** Validates only the fields an inquiry needs. */
+export function inquiryFields(def: ServiceDefinition, input: unknown): Record<string, string> {
+  if (!def.inquiry) {
+    throw new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', {
+      field: 'service',
+      zh: `${def.title.zh}无需查询`,
+      en: `${def.title.en} has no inquiry`,
+    });
+  }
+  const mask = Object.fromEntries(def.inquiry.fields.map((f) => [f, true as const]));
+  const schema = def.fields.pick(mask as never);
+  const all = (input ?? {}) as Record<string, unknown>;
+  const only = Object.fromEntries(def.inquiry.fields.filter((f) => f in all).map((f) => [f, all[f]]));
+  return validateInput(schema, def.fieldMeta, only) as Record<string, string>;
 }
 
 function selfServiceCap(def: ServiceDefinition, total: Money, config: KioskConfig): void {

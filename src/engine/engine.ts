@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
-import { KioskError } from '../core/errors.ts';
+import { KioskError, KioskValidationError } from '../core/errors.ts';
 import {
   type Actor,
   checkAction,
+  confirmActionFields,
   delayBefore,
   ledgerOpOnEntry,
   moveTo,
@@ -16,13 +18,14 @@ import type {
   EffectState,
   Outcome,
   RuleContext,
+  ServiceDefinition,
   TxnRecord,
 } from '../core/transaction/types.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
-import { newTxnRecord, prepareTransaction } from './create-transaction.ts';
-import { type EffectRunners, runEffect } from './run-effect.ts';
+import { checkAccess, inquiryFields, newTxnRecord, prepareTransaction } from './create-transaction.ts';
+import { type EffectRunners, runEffect, withTimeout } from './run-effect.ts';
 import type { ServiceRegistry } from './service-registry.ts';
 
 export interface EngineDeps {
@@ -119,16 +122,76 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.started = false;
   }
 
-  /** Validates, holds the amount and stores the transaction in one batch; then drives it. */
+  /**
+   * Asks HQ a service's read-only question (arrears, contract numbers) for the given fields. Nothing
+   * is written. An unanswered question is refused (try again); a refusal names the field.
+   */
+  async inquire(serviceId: string, input: unknown, actor: Actor): Promise<Record<string, unknown>> {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    checkAccess(def, actor, this.deps.config());
+    return this.ask(def, inquiryFields(def, input));
+  }
+
+  private async ask(
+    def: ServiceDefinition,
+    fields: Record<string, string>,
+  ): Promise<Record<string, unknown>> {
+    const inquiry = def.inquiry!;
+    const ac = new AbortController();
+    const result = await withTimeout(
+      (signal) =>
+        this.deps.runners.hq.request(
+          {
+            op: inquiry.op,
+            service: def.id,
+            serial: '',
+            stationId: this.deps.journal.stationId,
+            idempotencyKey: `${randomUUID()}:${inquiry.op}:0`,
+            payload: { fields },
+          },
+          signal,
+        ),
+      this.deps.config().engine.requestTimeoutMs,
+      ac,
+    );
+    const field = inquiry.fields[0] ?? 'service';
+    if (result.outcome === 'ok') return result.data ?? {};
+    if (result.outcome === 'declined') {
+      throw new KioskError('KIOSK_E_INVALID_INPUT', {
+        field,
+        zh: result.reason?.zh ?? '查询被拒绝',
+        en: result.reason?.en ?? 'refused by the biller',
+        details: { reason: result.reason?.code },
+      });
+    }
+    throw new KioskError('KIOSK_E_TIMEOUT', {
+      field,
+      zh: '查询未获应答，请稍后重试（未扣款）',
+      en: 'the inquiry got no answer; try again (nothing was charged)',
+    });
+  }
+
+  /**
+   * Validates (and, for services with an inquiry, asks HQ first), holds the amount and stores the
+   * transaction in one batch; then drives it.
+   */
   async create(serviceId: string, input: unknown, actor: Actor): Promise<TxnRecord> {
     this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     const ctx = this.ctx();
     const prepared = prepareTransaction(def, input, actor, ctx);
+    let inquiry: Record<string, unknown> | undefined;
+    if (def.inquiry) {
+      inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
+      const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
+      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+      this.refuseInSafeMode();
+    }
     const txn = await this.deps.journal
       .commit((b) => {
         const serial = b.nextSerial();
-        const rec = newTxnRecord(
+        const base = newTxnRecord(
           def,
           prepared,
           actor,
@@ -137,7 +200,8 @@ export class Engine extends EventEmitter<EngineEvents> {
           b.at,
           ctx.config.business.dayCut,
         );
-        b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
+        const rec = inquiry ? { ...base, data: { inquiry } } : base;
+        if ((def.funding ?? 'hold') === 'hold') b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
         const ev = b.event({ type: 'txn.created', serial, txn: rec });
         b.putTxn(rec, true);
         return [rec, ev] as const;
@@ -152,11 +216,17 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** Runs an action (e.g. `reverse`) after checking role, state and the service's rules. */
-  async act(serial: string, action: string, actor: Actor): Promise<TxnRecord> {
+  async act(
+    serial: string,
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown> = {},
+  ): Promise<TxnRecord> {
     this.refuseInSafeMode();
     const current = await this.get(serial);
     const def = this.deps.services.get(current.service);
     const spec = checkAction(def, current, action, actor, this.ctx());
+    confirmActionFields(def, current, spec, input);
     const txn = await this.deps.journal
       .commit((b) => {
         const moved = moveTo(def, { ...current, generation: current.generation + 1 }, spec.to, b.at);
@@ -415,4 +485,8 @@ const INTERRUPTED = {
 
 function actorInfo(actor: Actor): Record<string, unknown> {
   return actor.channel === 'operator' ? { operator: actor.code, role: actor.role } : { channel: 'self' };
+}
+
+function pick(fields: Record<string, string>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, fields[n] as string]));
 }

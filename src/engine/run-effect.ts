@@ -12,13 +12,11 @@ export function requestKey(txn: TxnRecord, op: string): string {
 }
 
 /**
- * Runs one effect with a timeout. A timeout, a transport error or a rejection all become
- * `unknown` (the request may have reached HQ); only HQ itself can say `declined`.
+ * Runs `work` with a timeout. A timeout, a transport error or a rejection all become `unknown`
+ * (the request may have reached HQ); only HQ itself can say `declined`.
  */
-export async function runEffect(
-  runners: EffectRunners,
-  effect: Effect,
-  txn: TxnRecord,
+export async function withTimeout(
+  work: (signal: AbortSignal) => Promise<EffectResult>,
   timeoutMs: number,
   ac: AbortController,
 ): Promise<EffectResult> {
@@ -36,27 +34,7 @@ export async function runEffect(
       });
     }, timeoutMs);
   });
-  const work = (async (): Promise<EffectResult> => {
-    if (effect.type === 'hq') {
-      return runners.hq.request(
-        {
-          op: effect.op,
-          service: txn.service,
-          serial: txn.serial,
-          stationId: txn.stationId,
-          idempotencyKey: requestKey(txn, effect.op),
-          payload: effect.payload,
-        },
-        ac.signal,
-      );
-    }
-    if (!runners.device) throw new Error(`no device runner for ${effect.device}`);
-    return runners.device.run(
-      effect,
-      { serial: txn.serial, idempotencyKey: requestKey(txn, effect.op) },
-      ac.signal,
-    );
-  })().catch(
+  const run = work(ac.signal).catch(
     (e: unknown): EffectResult => ({
       outcome: 'unknown',
       reason: {
@@ -67,8 +45,43 @@ export async function runEffect(
     }),
   );
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([run, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Runs one effect of a transaction with the engine's timeout. */
+export function runEffect(
+  runners: EffectRunners,
+  effect: Effect,
+  txn: TxnRecord,
+  timeoutMs: number,
+  ac: AbortController,
+): Promise<EffectResult> {
+  return withTimeout(
+    async (signal) => {
+      if (effect.type === 'hq') {
+        return runners.hq.request(
+          {
+            op: effect.op,
+            service: txn.service,
+            serial: txn.serial,
+            stationId: txn.stationId,
+            idempotencyKey: requestKey(txn, effect.op),
+            payload: effect.payload,
+          },
+          signal,
+        );
+      }
+      if (!runners.device) throw new Error(`no device runner for ${effect.device}`);
+      return runners.device.run(
+        effect,
+        { serial: txn.serial, idempotencyKey: requestKey(txn, effect.op) },
+        signal,
+      );
+    },
+    timeoutMs,
+    ac,
+  );
 }

@@ -14,7 +14,7 @@ export type Behaviour =
   | 'pending'
   | 'hang' // never answers (the engine's timeout makes it unknown)
   | 'throw' // transport error
-  | { outcome: EffectResult['outcome']; data?: Record<string, unknown> };
+  | { outcome: EffectResult['outcome']; data?: Record<string, unknown>; reason?: EffectResult['reason'] };
 
 const MUTATING = new Set(['pay', 'reverse', 'confirm', 'write-confirm', 'topup']);
 
@@ -64,7 +64,7 @@ export class FakeHq implements HqPort {
     const result: EffectResult =
       typeof b === 'string'
         ? { outcome: b, ...(b === 'ok' ? { data: { billerRef: `B${req.serial}` } } : {}) }
-        : { outcome: b.outcome, ...(b.data ? { data: b.data } : {}) };
+        : { outcome: b.outcome, ...(b.data ? { data: b.data } : {}), ...(b.reason ? { reason: b.reason } : {}) };
     if (req.op === 'status')
       return { outcome: this.status.get(txnKey) ?? result.outcome, data: { billerRef: `B${req.serial}` } };
     if (req.op === 'reverse-status') return { outcome: this.reverseStatus.get(txnKey) ?? result.outcome };

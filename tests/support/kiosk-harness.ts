@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { KioskConfig } from '../../src/config/schema.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
+import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
 import type { HqPort } from '../../src/engine/ports.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
 import { Journal } from '../../src/journal/journal.ts';
@@ -59,7 +60,7 @@ export interface Harness {
 export async function openKiosk(
   dir: string,
   hq: HqPort,
-  opts: { clock?: Clock; config?: KioskConfig; start?: boolean } = {},
+  opts: { clock?: Clock; config?: KioskConfig; start?: boolean; services?: readonly ServiceDefinition[] } = {},
 ): Promise<Harness> {
   const config = opts.config ?? (await testConfig());
   const clock = opts.clock ?? systemClock;
@@ -71,7 +72,7 @@ export async function openKiosk(
     clock,
     config: () => config,
     logger,
-    services: new ServiceRegistry([testBillService]),
+    services: new ServiceRegistry(opts.services ?? [testBillService]),
     runners: { hq },
   });
   const balance = new BalanceService(journal, () => config, logger);

@@ -38,6 +38,8 @@ export interface PaymentFlowOptions {
     guard: NonNullable<ActionDefinition['guard']>;
     queryDelayMs: (attempt: number) => number;
     role?: 'teller' | 'supervisor';
+    /** Fields the operator enters again to confirm which transaction is reversed. */
+    confirmFields?: readonly string[];
     /** A question to HQ before the reversal request, and how its answer allows or refuses it. */
     precheck?: {
       op: string;
@@ -142,6 +144,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
       to: rev.precheck ? 'reverse-checking' : 'reversing',
       guard: rev.guard,
       ...(rev.role ? { role: rev.role } : {}),
+      ...(rev.confirmFields ? { confirmFields: rev.confirmFields } : {}),
     };
   }
   return { initial: 'paying', states, actions };

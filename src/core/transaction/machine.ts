@@ -1,5 +1,5 @@
 import type { KioskConfig } from '../../config/schema.ts';
-import { KioskError } from '../errors.ts';
+import { KioskError, KioskValidationError } from '../errors.ts';
 import type { LedgerOp } from '../ledger.ts';
 import type {
   ActionDefinition,
@@ -10,6 +10,7 @@ import type {
   StateDefinition,
   TxnRecord,
 } from './types.ts';
+import { validateInput } from './validate-input.ts';
 
 /** Who asks: a customer on their own, or a logged-in operator with a role. */
 export type Actor =
@@ -119,4 +120,42 @@ export function checkAction(
   const refusal = action.guard?.(txn, guardCtx);
   if (refusal) throw refusal;
   return action;
+}
+
+/**
+ * Checks the fields an action asks to be entered again (e.g. number and amount for a reversal)
+ * against the transaction: each must be present and equal after the service's own normalisation.
+ */
+export function confirmActionFields(
+  def: ServiceDefinition,
+  txn: TxnRecord,
+  action: ActionDefinition,
+  input: Record<string, unknown>,
+): void {
+  const names = action.confirmFields ?? [];
+  if (names.length === 0) return;
+  const mask = Object.fromEntries(names.map((n) => [n, true as const]));
+  const given = validateInput(
+    def.fields.pick(mask as never),
+    def.fieldMeta,
+    pickKeys(input, names),
+  ) as Record<string, string>;
+  const wrong = names.filter((n) => given[n] !== txn.fields[n]);
+  if (wrong.length > 0) {
+    throw new KioskValidationError(
+      'KIOSK_E_INVALID_INPUT',
+      wrong.map((n) => {
+        const label = def.fieldMeta[n] ?? { zh: n, en: n };
+        return new KioskError('KIOSK_E_INVALID_INPUT', {
+          field: n,
+          zh: `${label.zh}与原交易不符`,
+          en: `${label.en} does not match the original transaction`,
+        });
+      }),
+    );
+  }
+}
+
+function pickKeys(input: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => n in input).map((n) => [n, input[n]]));
 }

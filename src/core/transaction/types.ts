@@ -119,6 +119,11 @@ export interface ActionDefinition {
   role?: 'teller' | 'supervisor';
   /** Returns why the action is refused now, or null when allowed. Pure. */
   guard?: (txn: TxnRecord, ctx: RuleContext) => KioskError | null;
+  /**
+   * Fields the operator must enter again and that must equal the original transaction's (the
+   * source's reversal "by number + serial + amount").
+   */
+  confirmFields?: readonly string[];
 }
 
 export interface FieldMeta {
@@ -139,6 +144,12 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   fieldMeta: Record<string, FieldMeta>;
   /** The amount the prepaid balance pays the biller; held before any request is sent. */
   amount: (fields: z.output<S>) => Money;
+  /**
+   * `hold` (default): the amount is paid from the prepaid balance, so it is held at creation.
+   * `none`: the transaction brings money in (self top-up from the bound debit card) and holds
+   * nothing; the balance rises only through HQ's signed balance event for it, applied once by ref.
+   */
+  funding?: 'hold' | 'none';
   /** Extra cross-field checks with the clock and config (regions, own area). Pure. */
   check?: (fields: z.output<S>, ctx: RuleContext) => KioskError[];
   /**

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { KioskError } from '../errors.ts';
+import { Money } from '../money.ts';
+import { paymentFlow } from '../transaction/flows.ts';
+import type { FieldMeta, RuleContext, ServiceDefinition } from '../transaction/types.ts';
+import { accountNumber, amount, mobileNumber, phoneOrLandline } from './fields.ts';
+import { sameDayOnly, statusPolling } from './rules.ts';
+
+const AMOUNT_META: FieldMeta = { zh: '缴费金额', en: 'Amount' };
+
+interface BillOptions {
+  id: string;
+  title: { zh: string; en: string };
+  /** The account field: its key, schema and label. */
+  account: { key: string; schema: z.ZodType<string>; meta: FieldMeta };
+  /** The amount must cover the arrears the inquiry reports. */
+  atLeastArrears: boolean;
+  /** Only accounts of the kiosk's own area (city / county) may be paid. */
+  ownAreaOnly?: boolean;
+  /** The customer chooses one of the account's contract numbers (合同号). */
+  contracts?: boolean;
+}
+
+/**
+ * An account bill (代收代缴): inquiry of arrears by account, payment, same-day reversal by account +
+ * serial + amount. One builder for Unicom, Telecom, electricity, water, gas and cable TV.
+ */
+export function billService(o: BillOptions): ServiceDefinition {
+  const shape: Record<string, z.ZodType<string>> = { [o.account.key]: o.account.schema };
+  const fieldMeta: Record<string, FieldMeta> = { [o.account.key]: o.account.meta };
+  if (o.contracts) {
+    shape.contractNo = accountNumber('合同号', 'Contract number');
+    fieldMeta.contractNo = { zh: '合同号', en: 'Contract number' };
+  }
+  shape.amount = amount();
+  fieldMeta.amount = AMOUNT_META;
+  return {
+    id: o.id,
+    title: o.title,
+    fields: z.strictObject(shape),
+    fieldMeta,
+    amount: (f) => Money.of((f as { amount: string }).amount),
+    inquiry: {
+      op: 'query',
+      fields: [o.account.key],
+      check: (fields, answer, ctx) => billChecks(o, fields, answer, ctx),
+    },
+    ...paymentFlow({
+      queryDelayMs: statusPolling,
+      reversal: { guard: sameDayOnly, queryDelayMs: () => 30_000, confirmFields: [o.account.key, 'amount'] },
+    }),
+    receipt: (txn) => [
+      ...(o.contracts ? [{ zh: '合同号', en: 'Contract', value: txn.fields.contractNo ?? '' }] : []),
+      ...(typeof (txn.data.inquiry as { arrears?: unknown } | undefined)?.arrears === 'string'
+        ? [
+            {
+              zh: '缴费前欠费',
+              en: 'Arrears before',
+              value: `￥${(txn.data.inquiry as { arrears: string }).arrears}`,
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+function billChecks(
+  o: BillOptions,
+  fields: Record<string, string>,
+  answer: Record<string, unknown>,
+  ctx: RuleContext,
+): KioskError[] {
+  const problems: KioskError[] = [];
+  if (o.ownAreaOnly) {
+    const own = ctx.config.region.areaType;
+    if (answer.area !== own) {
+      const names = { city: { zh: '城区', en: 'city' }, county: { zh: '县区', en: 'county' } };
+      const theirs = names[answer.area as 'city' | 'county'] ?? { zh: '外地', en: 'another area' };
+      problems.push(
+        new KioskError('KIOSK_E_INVALID_INPUT', {
+          field: o.account.key,
+          zh: `该户号属于${theirs.zh}，本亭（${names[own].zh}）只能缴纳本地区电费`,
+          en: `this is a ${theirs.en} account; a ${names[own].en} kiosk collects only for its own area`,
+        }),
+      );
+    }
+  }
+  let arrearsText = answer.arrears;
+  if (o.contracts) {
+    const list = (Array.isArray(answer.contracts) ? answer.contracts : []) as Array<{
+      contractNo?: string;
+      arrears?: string;
+    }>;
+    const chosen = list.find((c) => c.contractNo === fields.contractNo);
+    if (!chosen) {
+      problems.push(
+        new KioskError('KIOSK_E_INVALID_INPUT', {
+          field: 'contractNo',
+          zh: `合同号不属于该号码，可选：${list.map((c) => c.contractNo).join('、') || '无'}`,
+          en: `not a contract of this number; choose one of: ${list.map((c) => c.contractNo).join(', ') || 'none'}`,
+        }),
+      );
+      return problems;
+    }
+    arrearsText = chosen.arrears;
+  }
+  if (o.atLeastArrears && typeof arrearsText === 'string' && /^\d{1,9}(\.\d{1,2})?$/.test(arrearsText)) {
+    const arrears = Money.of(arrearsText);
+    if (Money.of(fields.amount ?? '0').lt(arrears)) {
+      problems.push(
+        new KioskError('KIOSK_E_INVALID_AMOUNT', {
+          field: 'amount',
+          zh: `缴费金额不能低于欠费 ${arrears.toString()} 元`,
+          en: `amount must be at least the arrears of ${arrears.toString()} yuan`,
+        }),
+      );
+    }
+  }
+  return problems;
+}
+
+export const unicomCash = billService({
+  id: 'unicom-cash',
+  title: { zh: '联通现金代收', en: 'Unicom cash collection' },
+  account: {
+    key: 'phone',
+    schema: mobileNumber(),
+    meta: { zh: '联通号码', en: 'Unicom number', sensitive: 'phone' },
+  },
+  atLeastArrears: false,
+});
+
+export const telecomBill = billService({
+  id: 'telecom-bill',
+  title: { zh: '电信缴费', en: 'Telecom bill' },
+  account: {
+    key: 'number',
+    schema: phoneOrLandline(),
+    meta: {
+      zh: '电信号码（固话含区号）',
+      en: 'Telecom number (landline with area code)',
+      sensitive: 'phone',
+    },
+  },
+  atLeastArrears: true,
+  contracts: true,
+});
+
+export const electricityBill = billService({
+  id: 'electricity-bill',
+  title: { zh: '电费缴费', en: 'Electricity bill' },
+  account: {
+    key: 'account',
+    schema: accountNumber('用户号', 'Customer number'),
+    meta: { zh: '国电用户号', en: 'Customer number', sensitive: 'account' },
+  },
+  atLeastArrears: true,
+  ownAreaOnly: true,
+});
+
+export const waterBill = billService({
+  id: 'water-bill',
+  title: { zh: '水费', en: 'Water bill' },
+  account: {
+    key: 'account',
+    schema: accountNumber('用户号', 'Account'),
+    meta: { zh: '水费户号', en: 'Water account', sensitive: 'account' },
+  },
+  atLeastArrears: false,
+});
+
+export const gasBill = billService({
+  id: 'gas-bill',
+  title: { zh: '燃气费', en: 'Gas bill' },
+  account: {
+    key: 'account',
+    schema: accountNumber('用户号', 'Account'),
+    meta: { zh: '燃气户号', en: 'Gas account', sensitive: 'account' },
+  },
+  atLeastArrears: false,
+});
+
+export const cableTv = billService({
+  id: 'cable-tv',
+  title: { zh: '有线电视', en: 'Cable TV' },
+  account: {
+    key: 'account',
+    schema: accountNumber('用户号', 'Account'),
+    meta: { zh: '有线电视用户号', en: 'Cable TV account', sensitive: 'account' },
+  },
+  atLeastArrears: false,
+});

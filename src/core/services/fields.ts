@@ -1,0 +1,28 @@
+import { digits, money, pattern } from '../transaction/fields.ts';
+
+/** Field builders shared by the services, with bilingual refusals that name the rule. */
+export const mobileNumber = () =>
+  digits({ min: 11, max: 11 }, { zh: '必须为11位手机号码', en: 'must be an 11-digit mobile number' });
+
+/** A landline with its area code (0571-87654321 or 057187654321) or an 11-digit mobile number. */
+export const phoneOrLandline = () =>
+  pattern(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, {
+    zh: '请输入带区号的固定电话或11位手机号码',
+    en: 'must be a landline with its area code or an 11-digit mobile number',
+  }).transform(normaliseLandline);
+
+export const accountNumber = (zh: string, en: string) =>
+  pattern(/^[0-9A-Za-z]{6,20}$/, {
+    zh: `${zh}为6至20位数字或字母`,
+    en: `${en} must be 6 to 20 letters or digits`,
+  });
+
+export const cardNumber = () =>
+  digits({ min: 16, max: 19 }, { zh: '卡号为16至19位数字', en: 'card number must be 16 to 19 digits' });
+
+export const amount = () => money({ field: 'amount' });
+
+/** Normalises the separator of a landline so it compares equal however it was typed. */
+export function normaliseLandline(s: string): string {
+  return s.replace('-', '');
+}

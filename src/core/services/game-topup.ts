@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { KioskError } from '../errors.ts';
+import { Money } from '../money.ts';
+import { confirmed, pattern } from '../transaction/fields.ts';
+import { PAY_OPS, queryAlerts } from '../transaction/flows.ts';
+import type { ServiceDefinition, TxnRecord } from '../transaction/types.ts';
+import { accountNumber } from './fields.ts';
+import { statusPolling } from './rules.ts';
+
+const base = (txn: TxnRecord) => ({ fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() });
+
+/**
+ * Game top-up (游戏充值): game, account and package, confirmed explicitly by the customer because it
+ * cannot be reversed. The package is its price in yuan. An unknown result is asked for
+ * automatically; a failed top-up is corrected upstream (冲正) and the held amount returned:
+ *
+ *   paying ─ok─▶ succeeded · declined ─▶ failed · pending/unknown ─▶ querying
+ *   querying ─ok─▶ succeeded · declined ─▶ correcting ─ok─▶ refunded (release)
+ *                                           └ declined (it did go through) ─▶ querying
+ */
+export const gameTopup: ServiceDefinition = {
+  id: 'game-topup',
+  title: { zh: '游戏充值', en: 'Game top-up' },
+  fields: z.strictObject({
+    game: pattern(/^[a-z0-9-]{2,20}$/, { zh: '请选择游戏', en: 'choose a game' }),
+    account: accountNumber('游戏账号', 'Game account'),
+    package: pattern(/^\d{1,5}$/, { zh: '请选择充值套餐', en: 'choose a package' }),
+    confirm: confirmed({
+      zh: '游戏充值不能撤销，请确认账号与套餐无误',
+      en: 'game top-ups cannot be reversed: confirm the account and package',
+    }),
+  }),
+  fieldMeta: {
+    game: { zh: '游戏', en: 'Game' },
+    account: { zh: '游戏账号', en: 'Game account', sensitive: 'account' },
+    package: { zh: '充值套餐（元）', en: 'Package (yuan)' },
+    confirm: { zh: '确认', en: 'Confirmation' },
+  },
+  amount: (f) => Money.of((f as { package: string }).package),
+  // The catalogue (games and their packages) is HQ's; asking first refuses unknown ones.
+  inquiry: {
+    op: 'games',
+    fields: ['game'],
+    check: (fields, answer) => {
+      const games = (Array.isArray(answer.games) ? answer.games : []) as Array<{
+        id: string;
+        packages: string[];
+      }>;
+      const game = games.find((g) => g.id === fields.game);
+      if (!game)
+        return [
+          new KioskError('KIOSK_E_INVALID_INPUT', { field: 'game', zh: '无此游戏', en: 'unknown game' }),
+        ];
+      return game.packages.includes(fields.package ?? '')
+        ? []
+        : [
+            new KioskError('KIOSK_E_INVALID_INPUT', {
+              field: 'package',
+              zh: `可选套餐：${game.packages.join('、')} 元`,
+              en: `packages: ${game.packages.join(', ')} yuan`,
+            }),
+          ];
+    },
+  },
+  initial: 'paying',
+  states: {
+    paying: {
+      type: 'effect',
+      effect: (txn) => ({ type: 'hq', op: PAY_OPS.pay, payload: base(txn) }),
+      retry: 'safe',
+      on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
+    },
+    querying: {
+      type: 'effect',
+      effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
+      retry: 'safe',
+      on: { ok: 'succeeded', declined: 'correcting' },
+      delayMs: statusPolling,
+      alerts: queryAlerts(30 * 60_000),
+    },
+    correcting: {
+      type: 'effect',
+      effect: (txn) => ({
+        type: 'hq',
+        op: PAY_OPS.reverse,
+        payload: { ...base(txn), ref: txn.data.billerRef ?? null },
+      }),
+      retry: 'safe',
+      on: { ok: 'refunded', declined: 'querying' },
+    },
+    succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture' },
+    failed: { type: 'terminal', result: 'failed', ledger: 'release' },
+    refunded: { type: 'terminal', result: 'failed', ledger: 'release' },
+  },
+  receipt: (txn) => [
+    { zh: '游戏', en: 'Game', value: txn.fields.game ?? '' },
+    { zh: '套餐', en: 'Package', value: `${txn.fields.package ?? ''} 元` },
+  ],
+};

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { KioskError } from '../errors.ts';
+import { Money } from '../money.ts';
+import { paymentFlow } from '../transaction/flows.ts';
+import type { ServiceDefinition } from '../transaction/types.ts';
+import { amount, mobileNumber } from './fields.ts';
+import { mobileArrearsPrecheck, mobileReversalWindow, reversalPolling, statusPolling } from './rules.ts';
+
+export const MOBILE_MIN = Money.of('10');
+export const MOBILE_STEP = Money.of('10');
+/** An unknown result still unknown after this long is raised to the administrator. */
+export const MOBILE_UNKNOWN_ALERT_MS = 30 * 60_000;
+
+/**
+ * Mobile direct top-up (移动直充): 11-digit number of an enabled region, at least 10 yuan in
+ * multiples of 10. Asynchronous: the result is asked for until it is final, with an alert after 30
+ * minutes unknown. Reversal is two-phase and guarded by the time windows and the arrears limit;
+ * a pending top-up cannot be reversed until a query confirms it (the action starts only from
+ * `succeeded`).
+ */
+export const mobileTopup: ServiceDefinition = {
+  id: 'mobile-topup',
+  title: { zh: '移动直充', en: 'Mobile top-up' },
+  fields: z.strictObject({ phone: mobileNumber(), amount: amount() }),
+  fieldMeta: {
+    phone: { zh: '手机号码', en: 'Mobile number', sensitive: 'phone' },
+    amount: { zh: '充值金额', en: 'Amount' },
+  },
+  amount: (f) => Money.of((f as { amount: string }).amount),
+  check: (f) => {
+    const a = Money.of((f as { amount: string }).amount);
+    return a.lt(MOBILE_MIN) || !a.isMultipleOf(MOBILE_STEP)
+      ? [
+          new KioskError('KIOSK_E_INVALID_AMOUNT', {
+            field: 'amount',
+            zh: '充值金额不少于10元，且须为10元的整数倍',
+            en: 'amount must be at least 10 yuan, in multiples of 10',
+          }),
+        ]
+      : [];
+  },
+  // The region of a number is known upstream: asking first refuses other regions before any hold.
+  inquiry: { op: 'query', fields: ['phone'] },
+  ...paymentFlow({
+    queryDelayMs: statusPolling,
+    unknownAlertMs: MOBILE_UNKNOWN_ALERT_MS,
+    reversal: {
+      guard: mobileReversalWindow,
+      queryDelayMs: reversalPolling,
+      confirmFields: ['phone', 'amount'],
+      precheck: { op: 'query', interpret: mobileArrearsPrecheck },
+    },
+  }),
+  receipt: (txn) =>
+    typeof (txn.data.inquiry as { city?: unknown } | undefined)?.city === 'string'
+      ? [{ zh: '号码归属', en: 'Region', value: String((txn.data.inquiry as { city: string }).city) }]
+      : [],
+};

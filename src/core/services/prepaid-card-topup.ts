@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Money } from '../money.ts';
+import { PAY_OPS, queryAlerts } from '../transaction/flows.ts';
+import type { ServiceDefinition } from '../transaction/types.ts';
+import { amount, cardNumber } from './fields.ts';
+import { statusPolling } from './rules.ts';
+
+/**
+ * Self top-up of the station's prepaid balance from its bound postal debit card (卡折充值). Nothing
+ * is held: money comes in. HQ debits the card, credits the station's account and sends a signed
+ * balance event; the balance rises when that event is applied (once, by its reference), so the
+ * kiosk never credits itself.
+ */
+export const prepaidCardTopup: ServiceDefinition = {
+  id: 'prepaid-card-topup',
+  title: { zh: '卡折充值', en: 'Balance top-up from debit card' },
+  fields: z.strictObject({ debitCard: cardNumber(), amount: amount() }),
+  fieldMeta: {
+    debitCard: { zh: '绑定绿卡卡号', en: 'Bound debit card', sensitive: 'card' },
+    amount: { zh: '充值金额', en: 'Amount' },
+  },
+  amount: (f) => Money.of((f as { amount: string }).amount),
+  funding: 'none',
+  initial: 'paying',
+  states: {
+    paying: {
+      type: 'effect',
+      effect: (txn) => ({
+        type: 'hq',
+        op: PAY_OPS.pay,
+        payload: { fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() },
+      }),
+      retry: 'safe',
+      on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
+    },
+    querying: {
+      type: 'effect',
+      effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
+      retry: 'safe',
+      on: { ok: 'succeeded', declined: 'failed' },
+      delayMs: statusPolling,
+      alerts: queryAlerts(30 * 60_000),
+    },
+    succeeded: { type: 'terminal', result: 'succeeded' },
+    failed: { type: 'terminal', result: 'failed' },
+  },
+};
