@@ -88,7 +88,12 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     this.opts = { chunkSize: 1024, retryMs: 10, ...opts };
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger ?? silentLogger();
-    this.current = { state: 'offline', reason: reason('DEVICE_E_ABSENT'), since: 0, driver: DRIVER };
+    this.current = {
+      state: 'offline',
+      reason: reason('DEVICE_E_ABSENT'),
+      since: this.clock.now(),
+      driver: DRIVER,
+    };
   }
 
   /** Opens the node if it is there; never throws for missing hardware (health says why). */
