@@ -13,7 +13,7 @@ export type { DisplayConfig } from './display-config.ts';
 export type { Frame } from './frame.ts';
 export type { LedSignEvents, ProofOfDisplay } from './led-sign.ts';
 export { LedSign } from './led-sign.ts';
-export type { Notice, Priority } from './notice.ts';
+export { type Notice, noticeSchema, type Priority } from './notice.ts';
 export type { EndReason, PublishResult, ScheduleItem } from './scheduler.ts';
 export { SimDisplay } from './sim-display.ts';
 

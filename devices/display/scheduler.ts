@@ -191,8 +191,9 @@ export class NoticeScheduler extends EventEmitter<SchedulerEvents> {
       this.advance(undefined);
     } else if (cur.sel.kind === 'notice') {
       const id = cur.sel.reportId;
-      if (!this.reports.some((r) => r.id === id && isLive(r, now)))
-        this.advance(removed.get(id) ?? 'withdrawn');
+      const report = this.reports.find((r) => r.id === id);
+      if (!report) this.advance(removed.get(id) ?? 'withdrawn');
+      else if (!isLive(report, now)) this.advance('replaced');
       else if (threads[0]?.priority === 'emergency' && cur.item.priority !== 'emergency')
         this.advance('preempted');
     } else if (threads.length > 0) {

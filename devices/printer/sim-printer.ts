@@ -11,6 +11,7 @@ import {
   type PrinterEvents,
   type PrinterStatus,
   type PrintResult,
+  reason,
   sameHealth,
   sameStatus,
 } from './printer.ts';
@@ -62,7 +63,12 @@ export class SimPrinter extends EventEmitter<PrinterEvents> implements Printer {
     this.paperWidth = opts.paperWidth;
     this.clock = deps.clock ?? systemClock;
     this.lastStatus = { online: false, paper: 'unknown', cover: 'unknown', at: 0 };
-    this.current = { state: 'offline', reason: undefined, since: 0, driver: 'sim' };
+    this.current = {
+      state: 'offline',
+      reason: reason('DEVICE_E_ABSENT'),
+      since: this.clock.now(),
+      driver: 'sim',
+    };
   }
 
   async start(): Promise<void> {

@@ -1,17 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { constants } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { type Logger, silentLogger } from '../../src/platform/logger.ts';
 import type { DeviceErrorCode, DeviceHealth } from '../device.ts';
-import {
-  DLE_EOT,
-  isRealtimeStatusByte,
-  isTransmitStatusByte,
-  parseOfflineCause,
-  parsePaperSensor,
-  parseTransmitStatus,
-} from './escpos-status.ts';
+import { DeviceNode, ioFailure, openFailure, sleep } from './device-node.ts';
 import {
   healthFromStatus,
   type PaperWidth,
@@ -24,6 +16,7 @@ import {
   sameHealth,
   sameStatus,
 } from './printer.ts';
+import { endsWithStatusRequest, StatusLink } from './status-link.ts';
 
 /**
  * Receipt printer on a device node of the kernel usblp driver (`/dev/usb/lp0`, or a udev symlink
@@ -59,13 +52,6 @@ export interface UsblpPrinterDeps {
 }
 
 const DRIVER = 'usblp';
-const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK']);
-
-interface Open {
-  fh: FileHandle;
-  ino: number;
-  rdev: number;
-}
 
 export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer {
   readonly kind = 'printer' as const;
@@ -73,7 +59,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   private readonly opts: Required<UsblpPrinterOptions>;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private dev: Open | undefined;
+  private dev: DeviceNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   /** Write-only mode: the last job stalled; only a write that gets through proves it printing again. */
@@ -81,6 +67,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   private lock: Promise<unknown> = Promise.resolve();
   private current: DeviceHealth;
   private lastStatus: PrinterStatus = { online: false, paper: 'unknown', cover: 'unknown', at: 0 };
+  private readonly link: StatusLink;
 
   constructor(opts: UsblpPrinterOptions, deps: UsblpPrinterDeps = {}) {
     super();
@@ -88,7 +75,13 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     this.opts = { chunkSize: 1024, retryMs: 10, ...opts };
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger ?? silentLogger();
-    this.current = { state: 'offline', reason: reason('DEVICE_E_ABSENT'), since: 0, driver: DRIVER };
+    this.link = new StatusLink({ clock: this.clock, retryMs: this.opts.retryMs, alive: () => this.running });
+    this.current = {
+      state: 'offline',
+      reason: reason('DEVICE_E_ABSENT'),
+      since: this.clock.now(),
+      driver: DRIVER,
+    };
   }
 
   /** Opens the node if it is there; never throws for missing hardware (health says why). */
@@ -154,8 +147,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     const dev = this.dev;
     if (!dev) throw new PrintError(this.current.reason?.code ?? 'DEVICE_E_ABSENT', jobId, 0);
     if (this.opts.realtimeStatus) {
-      const s = await this.readRealtime(dev, jobId, 0);
-      this.applyStatus(s);
+      const s = await this.realtime(dev, jobId, 0);
       if (s.cover === 'open') throw new PrintError('DEVICE_E_COVER_OPEN', jobId, 0);
       if (s.paper === 'out') throw new PrintError('DEVICE_E_PAPER_OUT', jobId, 0);
     }
@@ -170,21 +162,17 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   }
 
   /** Writes every byte; EAGAIN is retried until nothing moved for stallTimeoutMs. */
-  private async writeAll(dev: Open, bytes: Uint8Array, jobId: string): Promise<number> {
+  private async writeAll(dev: DeviceNode, bytes: Uint8Array, jobId: string): Promise<number> {
     let off = 0;
     let lastProgress = this.clock.now();
     while (off < bytes.length) {
       if (!this.running) throw new PrintError('DEVICE_E_IO', jobId, off, { en: 'printer driver stopped' });
       const len = Math.min(this.opts.chunkSize, bytes.length - off);
-      try {
-        const { bytesWritten } = await dev.fh.write(bytes, off, len, null);
-        if (bytesWritten > 0) {
-          off += bytesWritten;
-          lastProgress = this.clock.now();
-          continue;
-        }
-      } catch (e) {
-        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
+      const n = await dev.writeSome(bytes, off, len).catch((e: unknown) => this.ioFailure(e, jobId, off));
+      if (n > 0) {
+        off += n;
+        lastProgress = this.clock.now();
+        continue;
       }
       if (this.clock.now() - lastProgress >= this.opts.stallTimeoutMs)
         throw await this.stalled(dev, jobId, off);
@@ -198,33 +186,27 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
    * status decides: paper out or cover open means the receipt stopped part-way; a printer that
    * reports itself fine simply does not answer GS r, and the job counts as printed.
    */
-  private async awaitCompletion(dev: Open, bytes: Uint8Array, jobId: string): Promise<void> {
+  private async awaitCompletion(dev: DeviceNode, bytes: Uint8Array, jobId: string): Promise<void> {
     const n = bytes.length;
-    const asksStatus =
-      n >= 3 &&
-      bytes[n - 3] === 0x1d &&
-      bytes[n - 2] === 0x72 &&
-      (bytes[n - 1] === 0x31 || bytes[n - 1] === 0x01);
-    if (asksStatus) {
-      const b = await this.readByte(dev, isTransmitStatusByte, this.opts.stallTimeoutMs, jobId, n);
-      if (b !== undefined) {
-        const paper = parseTransmitStatus(b);
+    if (endsWithStatusRequest(bytes)) {
+      const paper = await this.link
+        .transmitStatus(dev, this.opts.stallTimeoutMs)
+        .catch((e: unknown) => this.ioFailure(e, jobId, n));
+      if (paper !== undefined) {
         this.applyStatus({ ...this.lastStatus, online: true, paper, at: this.clock.now() });
         return;
       }
     }
-    const s = await this.readRealtime(dev, jobId, n);
-    this.applyStatus(s);
+    const s = await this.realtime(dev, jobId, n);
     if (s.paper === 'out') throw new PrintError('DEVICE_E_PAPER_OUT', jobId, n);
     if (s.cover === 'open') throw new PrintError('DEVICE_E_COVER_OPEN', jobId, n);
   }
 
   /** A write that made no progress for stallTimeoutMs: find out why. */
-  private async stalled(dev: Open, jobId: string, off: number): Promise<PrintError> {
+  private async stalled(dev: DeviceNode, jobId: string, off: number): Promise<PrintError> {
     if (this.opts.realtimeStatus) {
       try {
-        const s = await this.readRealtime(dev, jobId, off);
-        this.applyStatus(s);
+        const s = await this.realtime(dev, jobId, off);
         if (s.paper === 'out') return new PrintError('DEVICE_E_PAPER_OUT', jobId, off);
         if (s.cover === 'open') return new PrintError('DEVICE_E_COVER_OPEN', jobId, off);
       } catch (e) {
@@ -237,82 +219,17 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     return new PrintError('DEVICE_E_TIMEOUT', jobId, off);
   }
 
-  // ---- status --------------------------------------------------------------------------------
-
-  /** DLE EOT 2 + DLE EOT 4; stray bytes (late GS r answers) are skipped. */
-  private async readRealtime(dev: Open, jobId: string, off: number): Promise<PrinterStatus> {
-    await this.drain(dev);
-    const ask = async (query: Uint8Array): Promise<number> => {
-      await this.writeSmall(dev, query, jobId, off);
-      const b = await this.readByte(dev, isRealtimeStatusByte, this.opts.statusTimeoutMs, jobId, off);
-      if (b === undefined) {
-        this.setOffline('DEVICE_E_TIMEOUT');
-        throw new PrintError('DEVICE_E_TIMEOUT', jobId, off);
-      }
-      return b;
-    };
-    const cause = parseOfflineCause(await ask(DLE_EOT.offline));
-    const paper = parsePaperSensor(await ask(DLE_EOT.paper));
-    return {
-      online: true,
-      paper: cause.stoppedByPaperEnd ? 'out' : paper,
-      cover: cause.coverOpen ? 'open' : 'closed',
-      at: this.clock.now(),
-    };
-  }
-
-  private async writeSmall(dev: Open, data: Uint8Array, jobId: string, off: number): Promise<void> {
-    const deadline = this.clock.now() + this.opts.statusTimeoutMs;
-    let done = 0;
-    while (done < data.length) {
-      try {
-        done += (await dev.fh.write(data, done, data.length - done, null)).bytesWritten;
-        continue;
-      } catch (e) {
-        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
-      }
-      if (this.clock.now() >= deadline) throw new PrintError('DEVICE_E_TIMEOUT', jobId, off);
-      await sleep(this.opts.retryMs);
+  /** Real-time status, applied to health; no answer → offline, DEVICE_E_TIMEOUT. */
+  private async realtime(dev: DeviceNode, jobId: string, off: number): Promise<PrinterStatus> {
+    const s = await this.link
+      .realtime(dev, this.opts.statusTimeoutMs)
+      .catch((e: unknown) => this.ioFailure(e, jobId, off));
+    if (!s) {
+      this.setOffline('DEVICE_E_TIMEOUT');
+      throw new PrintError('DEVICE_E_TIMEOUT', jobId, off);
     }
-  }
-
-  /** Next byte matching `accept` within `timeoutMs`; other bytes are dropped. */
-  private async readByte(
-    dev: Open,
-    accept: (b: number) => boolean,
-    timeoutMs: number,
-    jobId: string,
-    off: number,
-  ): Promise<number | undefined> {
-    const deadline = this.clock.now() + timeoutMs;
-    const buf = Buffer.alloc(1);
-    while (this.running) {
-      try {
-        const { bytesRead } = await dev.fh.read(buf, 0, 1, null);
-        if (bytesRead === 1) {
-          if (accept(buf[0] as number)) return buf[0];
-          continue;
-        }
-      } catch (e) {
-        if (!RETRYABLE.has(errno(e))) throw await this.ioFailure(e, jobId, off);
-      }
-      if (this.clock.now() >= deadline) return undefined;
-      await sleep(this.opts.retryMs);
-    }
-    return undefined;
-  }
-
-  /** Discards whatever the printer sent unasked. */
-  private async drain(dev: Open): Promise<void> {
-    const buf = Buffer.alloc(64);
-    for (;;) {
-      try {
-        const { bytesRead } = await dev.fh.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) return;
-      } catch {
-        return;
-      }
-    }
+    this.applyStatus(s);
+    return s;
   }
 
   // ---- device node, hot-plug -----------------------------------------------------------------
@@ -328,7 +245,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
         this.setOffline('DEVICE_E_DISCONNECTED');
         return;
       }
-      if (node.ino !== this.dev.ino || node.rdev !== this.dev.rdev) {
+      if (!this.dev.isSameNode(node)) {
         this.log.info({ device: this.opts.device }, 'printer device node replaced; reopening');
         await this.close();
       }
@@ -343,61 +260,39 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
       return;
     }
     try {
-      this.applyStatus(await this.readRealtime(dev, 'status', 0));
+      await this.realtime(dev, 'status', 0);
     } catch (e) {
       if (!(e instanceof PrintError)) throw e;
     }
   }
 
   private async reopen(): Promise<void> {
-    const flags =
-      (this.opts.realtimeStatus ? constants.O_RDWR : constants.O_WRONLY) |
-      constants.O_NONBLOCK |
-      constants.O_NOCTTY;
-    let fh: FileHandle | undefined;
     try {
-      fh = await open(this.opts.device, flags);
-      const st = await fh.stat();
-      this.dev = { fh, ino: st.ino, rdev: st.rdev };
-      this.writeStalled = false;
-      this.log.info({ device: this.opts.device }, 'printer device opened');
-      if (!this.opts.realtimeStatus)
-        this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
+      this.dev = await DeviceNode.open(this.opts.device, this.opts.realtimeStatus);
     } catch (e) {
-      await fh?.close().catch(() => undefined);
-      const code = errno(e);
-      if (code === 'EACCES' || code === 'EPERM') {
-        this.setOffline('DEVICE_E_IO', {
-          zh: '无权访问凭条打印机设备（需加入 lp 组）',
-          en: `no permission to open ${this.opts.device} (add the kiosk user to group lp)`,
-        });
-      } else {
-        // ENOENT: not plugged in; ENXIO/ENODEV: node there but no device (or FIFO without reader).
-        this.setOffline(code === 'ENOENT' ? 'DEVICE_E_ABSENT' : 'DEVICE_E_DISCONNECTED');
-      }
+      const why = openFailure(e, this.opts.device);
+      this.setOffline(why.code, why.zh && why.en ? { zh: why.zh, en: why.en } : undefined);
+      return;
     }
+    this.writeStalled = false;
+    this.log.info({ device: this.opts.device }, 'printer device opened');
+    if (!this.opts.realtimeStatus)
+      this.applyStatus({ online: true, paper: 'unknown', cover: 'unknown', at: this.clock.now() });
   }
 
   private async close(): Promise<void> {
     const dev = this.dev;
     this.dev = undefined;
-    await dev?.fh.close().catch(() => undefined);
+    await dev?.close();
   }
 
-  /** An I/O error other than EAGAIN: the device went away (or broke). Closes the node. */
-  private async ioFailure(e: unknown, jobId: string, off: number): Promise<PrintError> {
-    const code = errno(e);
-    this.log.warn({ device: this.opts.device, errno: code, jobId, bytesWritten: off }, 'printer I/O error');
+  /** An I/O error other than "would block": the device went away (or broke). Closes the node. */
+  private async ioFailure(e: unknown, jobId: string, off: number): Promise<never> {
+    const code = ioFailure(e);
+    this.log.warn({ device: this.opts.device, err: e, jobId, bytesWritten: off }, 'printer I/O error');
     await this.close();
-    // ENOSPC: usblp reports paper out this way when the printer signals it on the 1284 lines.
-    const kind: DeviceErrorCode =
-      code === 'ENOSPC'
-        ? 'DEVICE_E_PAPER_OUT'
-        : ['EIO', 'ENODEV', 'ENXIO', 'EPIPE', 'EBADF'].includes(code)
-          ? 'DEVICE_E_DISCONNECTED'
-          : 'DEVICE_E_IO';
-    this.setOffline(kind);
-    return new PrintError(kind, jobId, off, { cause: e });
+    this.setOffline(code);
+    throw new PrintError(code, jobId, off, { cause: e });
   }
 
   // ---- health --------------------------------------------------------------------------------
@@ -437,12 +332,4 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-function errno(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

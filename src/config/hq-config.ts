@@ -59,7 +59,7 @@ export const hqConfigSchema = z
     certExpiryWarnDays: z.int().min(1).max(365),
     /** The in-process broker and reference HQ of `embedded` mode. */
     embedded: z.strictObject({
-      /** HQ's own data (LevelDB, signing key), relative to dataDir. */
+      /** HQ's own folder (LevelDB, signing key, connection.json), relative to the working folder. */
       dataDir: z.string().min(1),
       /** Broker port on 127.0.0.1; 0 picks a free one (written to `<dataDir>/connection.json`). */
       port: z.int().min(0).max(65535),

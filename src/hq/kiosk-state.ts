@@ -9,6 +9,8 @@ import type { CommandResult, NoticeCommand } from './schemas/index.ts';
  * record written through `journal.commit`, so it is durable and atomic with its journal event).
  */
 export const HQ_KEYS = {
+  /** `{ version, overrides, previous? }`: the effective HQ layer (config + service enablement). */
+  effective: configKey('hq'),
   replay: configKey('hq:replay'),
   config: configKey('hq:config'),
   services: configKey('hq:services'),
@@ -74,14 +76,4 @@ export function composeHqOverrides(config: StoredConfig, services: ServicesLayer
   const svc = services ? { services: { enabled: services.enabled } } : undefined;
   if (base === undefined && svc === undefined) return undefined;
   return mergeLayers(base ?? {}, svc);
-}
-
-/**
- * The HQ overrides stored in an opened journal, for the composition root to pass to `loadConfig`
- * as `hqOverrides` at start-up (undefined when HQ never pushed anything).
- */
-export async function readHqOverrides(journal: Journal): Promise<unknown> {
-  const config = (await journal.getJson<StoredConfig>(HQ_KEYS.config)) ?? EMPTY_CONFIG;
-  const services = await journal.getJson<ServicesLayer>(HQ_KEYS.services);
-  return composeHqOverrides(config, services);
 }

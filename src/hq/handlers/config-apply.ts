@@ -21,7 +21,7 @@ export async function validateAndApply(
     );
   let config: KioskConfig;
   try {
-    config = await control.validate(composeHqOverrides(next.config, next.services));
+    config = await control.validate(composeHqOverrides(next.config, next.services) ?? {});
   } catch (e) {
     if (e instanceof KioskValidationError) {
       const problems = e.issues.map((i) => ({ field: i.field ?? '', zh: i.zh, en: i.en }));
@@ -34,8 +34,15 @@ export async function validateAndApply(
     }
     throw e;
   }
+  const composed = composeHqOverrides(next.config, next.services);
   await ctx.journal.commit((b) => {
     b.put(HQ_KEYS.config, next.config);
+    // The composition root reads the effective HQ layer from here at start-up.
+    b.put(HQ_KEYS.effective, {
+      version: next.config.current?.version ?? 0,
+      overrides: composed ?? {},
+      ...(next.config.previous ? { previous: next.config.previous } : {}),
+    });
     if (next.services) b.put(HQ_KEYS.services, next.services);
     b.event({ type: 'config', info: { source: 'hq', ...event } });
   });

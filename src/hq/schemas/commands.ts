@@ -4,19 +4,21 @@ import { epochMs, serviceIdSchema } from './common.ts';
 
 const noticeId = z.string().regex(/^[\w.-]{1,64}$/);
 
+/** The fields of a notice, before the cross-field rules. */
+export const noticeFieldsSchema = z.strictObject({
+  id: noticeId,
+  text: z.string().min(1).max(500),
+  priority: z.enum(['emergency', 'high', 'normal', 'low']),
+  /** First report (首报) or a follow-up (续报) of `followUpOf`. */
+  kind: z.enum(['first', 'follow-up']),
+  followUpOf: noticeId.nullable(),
+  /** Shown from `startAt` (null = now) until `endAt` (null = until withdrawn). */
+  startAt: epochMs.nullable(),
+  endAt: epochMs.nullable(),
+});
+
 /** LED / screen notice. `emergency` pre-empts everything until it ends or is withdrawn. */
-export const noticeCommandSchema = z
-  .strictObject({
-    id: noticeId,
-    text: z.string().min(1).max(500),
-    priority: z.enum(['emergency', 'high', 'normal', 'low']),
-    /** First report (首报) or a follow-up (续报) of `followUpOf`. */
-    kind: z.enum(['first', 'follow-up']),
-    followUpOf: noticeId.nullable(),
-    /** Shown from `startAt` (null = now) until `endAt` (null = until withdrawn). */
-    startAt: epochMs.nullable(),
-    endAt: epochMs.nullable(),
-  })
+export const noticeCommandSchema = noticeFieldsSchema
   .refine((n) => n.kind === 'first' || n.followUpOf !== null, {
     message: 'a follow-up names the notice it follows',
     path: ['followUpOf'],

@@ -28,6 +28,8 @@ describe('LED serial protocol codec', () => {
     expect(b.subarray(0, 6).toString('hex')).toBe('a50003' + '2a' + '11' + '50');
     expect(b.readUInt16BE(6)).toBe(crc16(Buffer.from([0x00, 0x03, 0x2a, 0x11, 0x50])));
     expect(b.length).toBe(8);
+    // The worked example of docs/led-serial-protocol.md.
+    expect(b.toString('hex')).toBe('a500032a1150a160');
   });
 
   it('decodes packets split across chunks and after line noise', () => {

@@ -177,6 +177,17 @@ describe('NoticeScheduler', () => {
     expect(log).toEqual(['slogan:0', 'a', 'a']);
   });
 
+  it('a re-sent report moved to a later start leaves the panel until then', () => {
+    const { s, ends } = setup();
+    s.start();
+    s.publish(n('a', 'normal'));
+    s.publish(n('a', 'normal', { startsAt: NOON + 60_000 }));
+    expect(ends.at(-1)).toEqual(['a', 'replaced']);
+    expect(s.currentItem()?.kind).toBe('slogan');
+    vi.advanceTimersByTime(60_000);
+    expect(s.currentItem()?.id).toBe('a');
+  });
+
   it('refuses malformed notices and notices already over', () => {
     const { s } = setup();
     s.start();

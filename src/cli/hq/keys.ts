@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ensureCa, generateSigningKey, issueCertificate } from '../../hq-platform/keys.ts';
+import { out } from './print.ts';
+
+type Run = (fn: () => Promise<number>) => void;
+
+export function registerKeys(program: Command, run: Run): void {
+  const keys = program.command('keys').description('HQ signing key and the broker PKI (local CA)');
+  keys
+    .command('signing')
+    .description('create HQ’s Ed25519 signing key pair (hq-signing.key, hq-signing.key.pub)')
+    .option('--dir <dir>', 'output folder', 'var/hq-keys')
+    .option('--json', 'JSON output')
+    .action((o: { dir: string; json?: boolean }) =>
+      run(async () => {
+        const dir = resolve(o.dir);
+        await mkdir(dir, { recursive: true });
+        const k = generateSigningKey();
+        const file = join(dir, 'hq-signing.key');
+        await writeFile(file, k.privatePem, { mode: 0o600, flag: 'wx' });
+        await writeFile(`${file}.pub`, k.publicPem);
+        const data = { privateKey: file, publicKey: `${file}.pub`, publicKeyBase64: k.publicBase64 };
+        out(o.json, data, () =>
+          [
+            `private key: ${file} (keep it on HQ only)`,
+            `kiosk config: "hq": { "publicKey": "${k.publicBase64}" }`,
+          ].join('\n'),
+        );
+        return 0;
+      }),
+    );
+  const certOpts = (c: Command) =>
+    c
+      .option('--dir <dir>', 'CA folder (ca.key, ca.crt)', 'var/hq-pki')
+      .option('--days <n>', 'validity in days', '825')
+      .option('--json', 'JSON output');
+  certOpts(keys.command('station <stationId>'))
+    .description('issue a kiosk’s client certificate (CN = station id) from the local CA')
+    .action((station: string, o: { dir: string; days: string; json?: boolean }) =>
+      run(async () => {
+        if (!/^\d{8}$/.test(station)) throw new Error('station id must be 8 digits');
+        const dir = resolve(o.dir);
+        await ensureCa(dir);
+        const r = await issueCertificate(dir, `station-${station}`, {
+          cn: station,
+          kind: 'client',
+          days: Number(o.days),
+        });
+        const data = { ca: join(dir, 'ca.crt'), ...r };
+        out(o.json, data, () => `certificate ${r.cert}\nkey ${r.key}\nCA ${data.ca}`);
+        return 0;
+      }),
+    );
+  certOpts(keys.command('hq-client'))
+    .description('issue a client certificate for HQ instances and kiosk-hq (CN = hq)')
+    .action((o: { dir: string; days: string; json?: boolean }) =>
+      run(async () => {
+        const dir = resolve(o.dir);
+        await ensureCa(dir);
+        const r = await issueCertificate(dir, 'hq', { cn: 'hq', kind: 'client', days: Number(o.days) });
+        out(o.json, r, () => `certificate ${r.cert}\nkey ${r.key}`);
+        return 0;
+      }),
+    );
+  certOpts(keys.command('server'))
+    .description('issue the broker’s server certificate')
+    .option('--host <name>', 'host name or IP (repeatable)', (v, acc: string[]) => [...acc, v], [])
+    .action((o: { dir: string; days: string; json?: boolean; host: string[] }) =>
+      run(async () => {
+        const dir = resolve(o.dir);
+        await ensureCa(dir);
+        const hosts = o.host.length ? o.host : ['localhost', '127.0.0.1'];
+        const r = await issueCertificate(dir, 'server', {
+          cn: hosts[0] ?? 'localhost',
+          kind: 'server',
+          days: Number(o.days),
+          hosts,
+        });
+        out(o.json, r, () => `certificate ${r.cert}\nkey ${r.key}`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { systemClock } from '../../core/clock.ts';
+import { Money } from '../../core/money.ts';
+import { loadPrivateKey } from '../../hq/signed.ts';
+import { FaultController, parseFault } from '../../hq-platform/faults.ts';
+import { ensureSigningKey } from '../../hq-platform/keys.ts';
+import { HqServer } from '../../hq-platform/server.ts';
+import { HqStore } from '../../hq-platform/store.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { out } from './print.ts';
+
+interface ServeOptions {
+  broker: string;
+  protocol: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  data: string;
+  signingKey?: string;
+  instance: string;
+  share: string;
+  prefix: string;
+  fault: string[];
+  latency: string;
+  settle: string;
+  reversalInterval: string;
+  openingBalance: string;
+  json?: boolean;
+}
+
+export function registerServe(program: Command, run: (fn: () => Promise<number>) => void): void {
+  program
+    .command('serve')
+    .description('run a reference HQ instance (several may share one broker and subscription group)')
+    .requiredOption('--broker <url>', 'broker url, e.g. mqtts://broker:8883')
+    .option('--protocol <4|5>', 'MQTT protocol version', '5')
+    .option('--ca <file>', 'CA certificate (PEM)')
+    .option('--cert <file>', 'HQ client certificate (PEM, CN=hq)')
+    .option('--key <file>', 'HQ client key (PEM)')
+    .option('--data <dir>', 'HQ data folder (LevelDB, signing key)', 'var/hq-serve')
+    .option('--signing-key <file>', 'Ed25519 signing key (PEM); created in --data when absent')
+    .option('--instance <id>', 'this instance’s name (MQTT client id hq-<id>)', `${process.pid}`)
+    .option('--share <group>', 'shared-subscription group, or "none"', 'hq')
+    .option('--prefix <level>', 'topic prefix', 'kiosk')
+    .option(
+      '--fault <service=mode[:ms]>',
+      'inject a biller fault (repeatable)',
+      (v, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--latency <ms>', 'biller latency', '300')
+    .option('--settle <ms>', 'asynchronous billers settle after', '5000')
+    .option('--reversal-interval <minutes>', 'manual reversal processing period', '30')
+    .option('--opening-balance <yuan>', 'prepaid balance given to a new station', '0')
+    .option('--json', 'print start-up facts as JSON')
+    .action((o: ServeOptions) =>
+      run(async () => {
+        const data = resolve(o.data);
+        const keyFile = o.signingKey ?? join(data, 'hq-signing.key');
+        const key = await ensureSigningKey(keyFile);
+        const faults = new FaultController();
+        for (const f of o.fault) faults.apply(parseFault(f));
+        const read = async (p?: string) => (p ? await readFile(p) : undefined);
+        const [ca, cert, tlsKey] = await Promise.all([read(o.ca), read(o.cert), read(o.key)]);
+        const store = new HqStore(join(data, 'db'));
+        await store.open();
+        const logger = createLogger({ name: 'kiosk-hq' });
+        const server = new HqServer({
+          url: o.broker,
+          protocolVersion: o.protocol === '4' ? 4 : 5,
+          tls: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(tlsKey ? { key: tlsKey } : {}) },
+          clientId: `hq-${o.instance}`,
+          topicPrefix: o.prefix,
+          shareGroup: o.share === 'none' ? null : o.share,
+          signingKey: loadPrivateKey(key.privatePem),
+          store,
+          clock: systemClock,
+          logger,
+          faults,
+          billerLatencyMs: Number(o.latency),
+          settleMs: Number(o.settle),
+          reversalIntervalMin: Number(o.reversalInterval),
+          openingBalanceFen: Money.of(o.openingBalance).toFen(),
+        });
+        await server.start();
+        out(
+          o.json,
+          { broker: o.broker, clientId: `hq-${o.instance}`, publicKey: key.publicBase64, data },
+          () =>
+            [
+              `reference HQ hq-${o.instance} serving on ${o.broker}`,
+              `HQ public key: ${key.publicBase64}`,
+            ].join('\n'),
+        );
+        await new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+        await server.stop();
+        await store.close();
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HqServer } from '../../src/hq-platform/server.ts';
+import type { HqStore } from '../../src/hq-platform/store.ts';
+import { openStore, startHqInstance, testSigningKey } from '../support/hq-instance.ts';
+import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';
+import { Mosquitto, makePki, type Pki } from '../support/mosquitto.ts';
+
+const A = '33010001';
+const B = '33010002';
+
+async function client(m: Mosquitto, pki: Pki, cn: string): Promise<MqttClient> {
+  const c = pki.client(cn);
+  return mqtt.connectAsync(m.url, {
+    protocolVersion: 5,
+    clientId: `test-${cn}-${Math.random().toString(36).slice(2, 8)}`,
+    ca: await readFile(pki.ca),
+    cert: await readFile(c.cert),
+    key: await readFile(c.key),
+    reconnectPeriod: 0,
+  });
+}
+
+describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
+  let dir: string;
+  let pki: Pki;
+  let broker: Mosquitto;
+  let store: HqStore;
+  let hq: HqServer;
+  let kiosk: TestKiosk;
+  const clients: MqttClient[] = [];
+  const key = testSigningKey();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hq-acl-'));
+    pki = await makePki(join(dir, 'pki'), [A, B, 'hq']);
+    broker = new Mosquitto(pki);
+    await broker.start();
+    store = await openStore(dir);
+    hq = await startHqInstance({ url: broker.url, pki, store, signingKey: key.privateKey, name: 'acl' });
+    const certA = pki.client(A);
+    kiosk = await makeTestKiosk({
+      station: A,
+      hq: {
+        mode: 'broker',
+        brokerUrl: broker.url,
+        protocolVersion: 5,
+        tls: { ca: pki.ca, cert: certA.cert, key: certA.key },
+        publicKey: key.publicPem,
+        requestTimeoutMs: 3000,
+      },
+    });
+    await kiosk.link.start();
+    await kiosk.link.whenOnline();
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.endAsync().catch(() => undefined);
+    await kiosk?.stop();
+    await hq?.stop();
+    await store?.close();
+    await broker?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the kiosk link connects with its client certificate and HQ sees it online', async () => {
+    await expect.poll(async () => (await hq.stations.get(A))?.online).toBe(true);
+    const r = await kiosk.link.port.request(
+      {
+        op: 'query',
+        service: 'water-bill',
+        serial: '',
+        stationId: A,
+        idempotencyKey: 'q1:query:0',
+        payload: { fields: { account: '55501234' } },
+      },
+      new AbortController().signal,
+    );
+    expect(r).toMatchObject({ outcome: 'ok', data: { account: '55501234' } });
+  });
+
+  it('kiosk A cannot publish as kiosk B', async () => {
+    const a = await client(broker, pki, A);
+    clients.push(a);
+    const seen: string[] = [];
+    const spy = await client(broker, pki, 'hq');
+    clients.push(spy);
+    spy.on('message', (t) => seen.push(t));
+    await spy.subscribeAsync('kiosk/v1/+/up/#', { qos: 1 });
+    await expect(a.publishAsync(`kiosk/v1/${B}/up/telemetry`, '{}', { qos: 1 })).rejects.toThrow(
+      /not authori[sz]ed/i,
+    );
+    await a.publishAsync(`kiosk/v1/${A}/up/report`, '{}', { qos: 1 });
+    await expect.poll(() => seen).toContain(`kiosk/v1/${A}/up/report`);
+    expect(seen).not.toContain(`kiosk/v1/${B}/up/telemetry`);
+    // Nor into HQ's own channels, nor down to another kiosk.
+    await expect(a.publishAsync('hq/v1/control', '{}', { qos: 1 })).rejects.toThrow(/not authori[sz]ed/i);
+    await expect(a.publishAsync(`kiosk/v1/${B}/down/cmd/notice`, '{}', { qos: 1 })).rejects.toThrow(
+      /not authori[sz]ed/i,
+    );
+  });
+
+  it('kiosk A cannot read kiosk B’s commands', async () => {
+    const a = await client(broker, pki, A);
+    const b = await client(broker, pki, B);
+    clients.push(a, b);
+    const gotA: string[] = [];
+    const gotB: string[] = [];
+    a.on('message', (t) => gotA.push(t));
+    b.on('message', (t) => gotB.push(t));
+    await a.subscribeAsync([`kiosk/v1/${B}/down/#`, 'kiosk/#'], { qos: 1 }).catch(() => undefined);
+    await b.subscribeAsync(`kiosk/v1/${B}/down/#`, { qos: 1 });
+    await hq.commands.send(B, 'notice-withdraw', { id: 'x' });
+    await expect.poll(() => gotB).toContain(`kiosk/v1/${B}/down/cmd/notice-withdraw`);
+    expect(gotA.filter((t) => t.includes(B))).toEqual([]);
+  });
+
+  it('a client without a certificate is refused', async () => {
+    await expect(
+      mqtt.connectAsync(broker.url, { ca: await readFile(pki.ca), reconnectPeriod: 0, connectTimeout: 3000 }),
+    ).rejects.toThrow();
+  });
+});
