@@ -62,6 +62,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   private dev: DeviceNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private pollWaiting = false;
   /** Write-only mode: the last job stalled; only a write that gets through proves it printing again. */
   private writeStalled = false;
   private lock: Promise<unknown> = Promise.resolve();
@@ -90,9 +91,13 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     this.running = true;
     await this.exclusive(() => this.poll());
     this.timer = setInterval(() => {
-      void this.exclusive(() => this.poll()).catch((e: unknown) =>
-        this.log.error({ err: e }, 'printer poll failed'),
-      );
+      // One poll waiting behind a long job is enough.
+      if (this.pollWaiting) return;
+      this.pollWaiting = true;
+      void this.exclusive(async () => {
+        this.pollWaiting = false;
+        await this.poll();
+      }).catch((e: unknown) => this.log.error({ err: e }, 'printer poll failed'));
     }, this.opts.statusPollMs);
     this.timer.unref();
   }
