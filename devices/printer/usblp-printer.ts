@@ -147,7 +147,10 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
 
   private async runJob(bytes: Uint8Array, jobId: string): Promise<number> {
     if (!this.running)
-      throw new PrintError('DEVICE_E_ABSENT', jobId, 0, { en: 'printer driver not started' });
+      throw new PrintError('DEVICE_E_ABSENT', jobId, 0, {
+        zh: '打印驱动未启动',
+        en: 'printer driver not started',
+      });
     if (!this.dev) await this.reopen();
     const dev = this.dev;
     if (!dev) throw new PrintError(this.current.reason?.code ?? 'DEVICE_E_ABSENT', jobId, 0);
@@ -171,7 +174,11 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     let off = 0;
     let lastProgress = this.clock.now();
     while (off < bytes.length) {
-      if (!this.running) throw new PrintError('DEVICE_E_IO', jobId, off, { en: 'printer driver stopped' });
+      if (!this.running)
+        throw new PrintError('DEVICE_E_IO', jobId, off, {
+          zh: '打印驱动已停止',
+          en: 'printer driver stopped',
+        });
       const len = Math.min(this.opts.chunkSize, bytes.length - off);
       const n = await dev.writeSome(bytes, off, len).catch((e: unknown) => this.ioFailure(e, jobId, off));
       if (n > 0) {
