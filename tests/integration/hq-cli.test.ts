@@ -72,6 +72,13 @@ describe('kiosk-hq against the embedded HQ', () => {
     const pushed = await cli('config', 'push', file, '--all');
     expect(pushed).toEqual([{ station: STATION, seq: expect.any(Number), version: 1 }]);
     await expect.poll(() => kiosk.config().balance.lowWarning).toBe('66.00');
+    await cli('terminal', '--station', STATION, '--terminal-no', '12345678');
+    await expect
+      .poll(() => kiosk.link.terminal())
+      .toMatchObject({ terminalNo: '12345678', status: 'enabled' });
+    await expect
+      .poll(async () => (await cli('journal', '--station', STATION)).meta.contiguous)
+      .toBe(kiosk.journal.lastCounters.event);
     const stats = await cli('stats', 'monthly', '--month', '202611');
     expect(stats).toEqual([expect.objectContaining({ station: STATION, count: 0, exit: 'no-transactions' })]);
   });
