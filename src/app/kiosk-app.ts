@@ -15,7 +15,7 @@ import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { StatusServer } from '../ui/server/status-server.ts';
+import { LocalServer } from '../ui/server/local-server.ts';
 
 export interface KioskAppOptions {
   configFile?: string | undefined;
@@ -55,7 +55,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   operators!: Operators;
   readonly services: ServiceRegistry;
   private loaded!: LoadedConfig;
-  private server: StatusServer | undefined;
+  private server: LocalServer | undefined;
   problems: JournalProblem[] = [];
   startedAt = 0;
 
@@ -115,7 +115,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     await this.open();
     await this.engine.start();
     if (this.opts.http !== false) {
-      this.server = new StatusServer(this, this.logger);
+      this.server = new LocalServer(this, this.logger);
       await this.server.start();
     }
     this.logger.info(
