@@ -208,3 +208,95 @@ export async function kioskUrl(opts: {
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return `http://${host}:${config.http.port}/`;
 }
+
+/** A transaction as the API returns it (see src/reports/txn-view.ts); only what the CLI reads. */
+export interface ApiTxn {
+  serial: string;
+  service: string;
+  serviceName: { zh: string; en: string };
+  businessDate: string;
+  time: string;
+  createdAt: number;
+  operator: string | null;
+  state: string;
+  stateLabel: { zh: string; en: string };
+  terminal: boolean;
+  result: 'succeeded' | 'failed' | 'reversed' | null;
+  amount: string;
+  fee: string;
+  total: string;
+  fields: Record<string, unknown>;
+  alerts: string[];
+  reason: { code: string; zh: string; en: string } | null;
+  status: { phase: string; zh: string; en: string; alerts: Array<{ name: string; zh: string; en: string }> };
+}
+
+/** Final, or waiting while the kiosk asks again by itself: either way, nothing more to wait for here. */
+export const settled = (t: ApiTxn): boolean => t.terminal || t.status.phase === 'waiting';
+
+/**
+ * Runs `act` (which may change the transaction) and then follows the transaction over the event
+ * stream until it is settled or `timeoutMs` passes; returns the last state seen. The stream is
+ * opened before `act`, so no change is missed.
+ */
+export async function followTransaction(
+  client: KioskApiClient,
+  serial: string | null,
+  act: () => Promise<ApiTxn>,
+  timeoutMs: number,
+): Promise<ApiTxn> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    let opened!: () => void;
+    const ready = new Promise<void>((r) => {
+      opened = r;
+    });
+    // Unfiltered when the serial is not known yet (a create): events are matched below.
+    const stream = client.events(
+      `/api/events${serial ? `?serial=${encodeURIComponent(serial)}` : ''}`,
+      ac.signal,
+      () => opened(),
+    );
+    const first = stream.next();
+    await Promise.race([ready, first]);
+    let last = await act();
+    if (settled(last)) return last;
+    for (let r = await first; !r.done; r = await stream.next()) {
+      if (r.value.event !== 'txn' && r.value.event !== 'alert') continue;
+      const t = (JSON.parse(r.value.data) as { transaction: ApiTxn }).transaction;
+      if (t.serial !== last.serial) continue;
+      last = t;
+      if (settled(t)) break;
+    }
+    return ac.signal.aborted ? await client.get<ApiTxn>(`/api/transactions/${last.serial}`) : last;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
+
+/** `key=value` arguments into an object; a malformed or repeated one is refused naming it. */
+export function parseAssignments(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of args) {
+    const i = a.indexOf('=');
+    const key = i > 0 ? a.slice(0, i).trim() : '';
+    if (!/^[A-Za-z][\w-]*$/.test(key)) {
+      throw new KioskError('KIOSK_E_INVALID_INPUT', {
+        field: key || a,
+        zh: `参数应为 名称=值：${a}`,
+        en: `arguments must be name=value: ${a}`,
+      });
+    }
+    if (key in out) {
+      throw new KioskError('KIOSK_E_INVALID_INPUT', {
+        field: key,
+        zh: '参数重复',
+        en: 'given more than once',
+      });
+    }
+    out[key] = a.slice(i + 1);
+  }
+  return out;
+}
