@@ -41,6 +41,7 @@ export interface TestKiosk {
     method: string,
     path: string,
     opts?: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field
   ) => Promise<{ status: number; body: any; text: string; headers: Headers }>;
   login: (code: string, password: string) => Promise<string>;
   stop: () => Promise<void>;
