@@ -12,13 +12,14 @@ import { testBillService } from '../support/test-service.ts';
 /**
  * A real KioskApp (LevelDB on a temp dir, the local HTTP API on a free loopback port) with the
  * in-memory HQ double, for the HTTP and CLI tests. The catalogue's services are all enabled, plus
- * `test-bill`: the standard payment flow with status and reversal queries every 50 ms, so that
- * asynchronous results arrive within a test.
+ * `test-bill`: the standard payment flow with status and reversal queries every 50 ms and the
+ * "unknown too long" alert after 400 ms, so that asynchronous results and alerts arrive within a test.
  */
 export const fastTestBill: ServiceDefinition = {
   ...testBillService,
   ...paymentFlow({
     queryDelayMs: () => 50,
+    unknownAlertMs: 400,
     reversal: { queryDelayMs: () => 50, guard: () => null, confirmFields: ['phone', 'amount'] },
   }),
 };
@@ -48,7 +49,12 @@ export interface TestKiosk {
 }
 
 export async function startTestKiosk(
-  opts: { clock?: Clock; overrides?: Record<string, unknown>; topUpFen?: number } = {},
+  opts: {
+    clock?: Clock;
+    overrides?: Record<string, unknown>;
+    topUpFen?: number;
+    extraServices?: readonly ServiceDefinition[];
+  } = {},
 ): Promise<TestKiosk> {
   const dir = await tempDir('kiosk-http-');
   const hq = new FakeHq();
@@ -56,7 +62,7 @@ export async function startTestKiosk(
     overrides: {
       dataDir: join(dir.path, 'data'),
       http: { host: '127.0.0.1', port: 0 },
-      services: { enabled: SERVICES.map((s) => s.id), fees: FEES },
+      services: { enabled: [...SERVICES, ...(opts.extraServices ?? [])].map((s) => s.id), fees: FEES },
       selfService: {
         enabled: true,
         services: ['mobile-topup', 'test-bill'],
@@ -68,7 +74,7 @@ export async function startTestKiosk(
     },
     hqPort: hq,
     logger: silentLogger(),
-    services: SERVICES,
+    services: [...SERVICES, ...(opts.extraServices ?? [])],
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await app.start();
