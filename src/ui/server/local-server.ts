@@ -42,6 +42,10 @@ export class LocalServer {
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
     installErrorHandlers(app, this.logger);
     installMasking(app);
+    // A token that is sent must be valid on every route, even one open to self-service.
+    app.addHook('onRequest', async (req) => {
+      authOf(req, sessions, req.url.startsWith('/api/events'));
+    });
     registerSessionRoutes(app, ctx);
     registerServiceRoutes(app, ctx);
     registerTransactionRoutes(app, ctx);
