@@ -64,7 +64,11 @@ export class FakeHq implements HqPort {
     const result: EffectResult =
       typeof b === 'string'
         ? { outcome: b, ...(b === 'ok' ? { data: { billerRef: `B${req.serial}` } } : {}) }
-        : { outcome: b.outcome, ...(b.data ? { data: b.data } : {}), ...(b.reason ? { reason: b.reason } : {}) };
+        : {
+            outcome: b.outcome,
+            ...(b.data ? { data: b.data } : {}),
+            ...(b.reason ? { reason: b.reason } : {}),
+          };
     if (req.op === 'status')
       return { outcome: this.status.get(txnKey) ?? result.outcome, data: { billerRef: `B${req.serial}` } };
     if (req.op === 'reverse-status') return { outcome: this.reverseStatus.get(txnKey) ?? result.outcome };
