@@ -62,6 +62,7 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
   private dev: DeviceNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private pollWaiting = false;
   /** Write-only mode: the last job stalled; only a write that gets through proves it printing again. */
   private writeStalled = false;
   private lock: Promise<unknown> = Promise.resolve();
@@ -90,9 +91,13 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     this.running = true;
     await this.exclusive(() => this.poll());
     this.timer = setInterval(() => {
-      void this.exclusive(() => this.poll()).catch((e: unknown) =>
-        this.log.error({ err: e }, 'printer poll failed'),
-      );
+      // One poll waiting behind a long job is enough.
+      if (this.pollWaiting) return;
+      this.pollWaiting = true;
+      void this.exclusive(async () => {
+        this.pollWaiting = false;
+        await this.poll();
+      }).catch((e: unknown) => this.log.error({ err: e }, 'printer poll failed'));
     }, this.opts.statusPollMs);
     this.timer.unref();
   }
@@ -142,7 +147,10 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
 
   private async runJob(bytes: Uint8Array, jobId: string): Promise<number> {
     if (!this.running)
-      throw new PrintError('DEVICE_E_ABSENT', jobId, 0, { en: 'printer driver not started' });
+      throw new PrintError('DEVICE_E_ABSENT', jobId, 0, {
+        zh: '打印驱动未启动',
+        en: 'printer driver not started',
+      });
     if (!this.dev) await this.reopen();
     const dev = this.dev;
     if (!dev) throw new PrintError(this.current.reason?.code ?? 'DEVICE_E_ABSENT', jobId, 0);
@@ -166,7 +174,11 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     let off = 0;
     let lastProgress = this.clock.now();
     while (off < bytes.length) {
-      if (!this.running) throw new PrintError('DEVICE_E_IO', jobId, off, { en: 'printer driver stopped' });
+      if (!this.running)
+        throw new PrintError('DEVICE_E_IO', jobId, off, {
+          zh: '打印驱动已停止',
+          en: 'printer driver stopped',
+        });
       const len = Math.min(this.opts.chunkSize, bytes.length - off);
       const n = await dev.writeSome(bytes, off, len).catch((e: unknown) => this.ioFailure(e, jobId, off));
       if (n > 0) {

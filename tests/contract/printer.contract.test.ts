@@ -81,7 +81,7 @@ const harnesses: Array<[string, () => Promise<Harness>]> = [
         paperWidth: 58,
         realtimeStatus: true,
         statusPollMs: 30,
-        statusTimeoutMs: 300,
+        statusTimeoutMs: 1000,
         stallTimeoutMs: 2000,
       });
       return {

@@ -30,7 +30,7 @@ beforeEach(async () => {
     paperWidth: 58,
     realtimeStatus: true,
     statusPollMs: 30,
-    statusTimeoutMs: 300,
+    statusTimeoutMs: 1000,
     stallTimeoutMs: 500,
   });
 });
