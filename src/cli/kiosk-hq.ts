@@ -3,6 +3,7 @@ import { EXIT } from './exit-codes.ts';
 import { registerAdmin } from './hq/admin-commands.ts';
 import { registerKeys } from './hq/keys.ts';
 import { registerServe } from './hq/serve.ts';
+import { registerStationCommands } from './hq/station-commands.ts';
 
 const program = new Command('kiosk-hq')
   .description(
@@ -31,6 +32,7 @@ function run(fn: () => Promise<number>): void {
 
 registerServe(program, run);
 registerAdmin(program, run);
+registerStationCommands(program, run);
 registerKeys(program, run);
 
 try {

@@ -180,7 +180,7 @@ export class HqServer {
       return;
     }
     const t = parseTopic(this.prefix, topic);
-    if (!t || t.direction !== 'up' || t.rest.length !== 1) return;
+    if (t?.direction !== 'up' || t.rest.length !== 1) return;
     const body = parseJson(payload);
     const log = this.opts.logger;
     switch (t.rest[0]) {

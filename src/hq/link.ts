@@ -164,8 +164,10 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
         })
         .catch(() => undefined);
     }
+    const force = !this.isOnline;
     this.isOnline = false;
-    await client.endAsync().catch(() => undefined);
+    // Offline, nothing is waiting for a PUBACK worth keeping: the outbox re-sends on the next start.
+    await client.endAsync(force).catch(() => undefined);
   }
 
   /** Resolves when connected (and subscribed); rejects when `signal` aborts. */

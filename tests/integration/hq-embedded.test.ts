@@ -95,4 +95,44 @@ describe('embedded HQ (aedes, MQTT 3.1.1) end to end', () => {
     const kiosks = await admin.request<Array<{ journal: { contiguous: number } }>>('kiosks', {});
     expect(kiosks[0]?.journal.contiguous).toBe(kiosk.journal.lastCounters.event);
   });
+
+  it('a silent biller leaves the request unanswered (the engine makes it unknown); duplicates are harmless', async () => {
+    const base = {
+      service: 'gas-bill',
+      serial: '0000000002',
+      stationId: STATION,
+      payload: { fields: { account: '12345678' }, amount: '10.00' },
+    };
+    await admin.request('fault', { service: 'gas-bill', mode: 'silent' });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    await expect(
+      kiosk.link.port.request({ ...base, op: 'pay', idempotencyKey: 'k-gas:pay:0' }, ac.signal),
+    ).rejects.toThrow();
+    await admin.request('fault', { service: 'gas-bill', mode: 'duplicate' });
+    const status = await kiosk.link.port.request(
+      { ...base, op: 'status', idempotencyKey: 'k-gas:status:0', payload: { ref: null } },
+      new AbortController().signal,
+    );
+    // The silent request was processed: the status query finds the payment.
+    expect(status.outcome).toBe('ok');
+    await admin.request('fault', { service: '*', mode: 'normal' });
+  });
+
+  it('resends the journal when HQ asks, and HQ stores nothing twice', async () => {
+    const before = await hq.server.archive.meta(STATION);
+    await hq.server.commands.send(STATION, 'journal-resend', { fromSeq: 1, toSeq: null });
+    await expect
+      .poll(async () => (await hq.server.archive.meta(STATION)).duplicates)
+      .toBeGreaterThan(before.duplicates);
+    const after = await hq.server.archive.meta(STATION);
+    expect(after.stored).toBe(after.highest);
+  });
+
+  it('receives telemetry with balance, outbox and certificate facts', async () => {
+    await kiosk.link.sendTelemetry();
+    await expect
+      .poll(async () => (await hq.server.stations.get(STATION))?.telemetry?.balance.balance)
+      .toBe(kiosk.balance.summary().balance);
+  });
 });

@@ -12,7 +12,9 @@ export type Behaviour =
   | 'ok'
   | 'declined'
   | 'pending'
-  | 'hang' // never answers (the engine's timeout makes it unknown)
+  | 'hang' // reaches the biller (charged) but the answer is lost: the engine's timeout makes it unknown
+  | 'timeout' // the request is lost before the biller: never answered, never charged
+  | 'pending-then-ok' // answers pending (charged); the first status query says pending, the next ok
   | 'throw' // transport error
   | { outcome: EffectResult['outcome']; data?: Record<string, unknown>; reason?: EffectResult['reason'] };
 
@@ -28,6 +30,8 @@ export class FakeHq implements HqPort {
   /** Biller-side truth per transaction key, for status queries. */
   private readonly status = new Map<string, EffectResult['outcome']>();
   private readonly reverseStatus = new Map<string, EffectResult['outcome']>();
+  /** Status queries still to answer `pending` before a pending-then-ok payment reports ok. */
+  private readonly settleAfter = new Map<string, number>();
 
   script(op: string, ...behaviours: Behaviour[]): this {
     this.scripts.set(op, behaviours);
@@ -60,6 +64,14 @@ export class FakeHq implements HqPort {
       this.record(req, txnKey, { outcome: 'ok', data: { billerRef: `B${req.serial}` } });
       return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
     }
+    if (b === 'timeout')
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    if (b === 'pending-then-ok') {
+      const result: EffectResult = { outcome: 'pending', data: { billerRef: `B${req.serial}` } };
+      this.record(req, txnKey, result);
+      this.settleAfter.set(txnKey, 1);
+      return result;
+    }
     if (b === 'throw') throw new Error('connection reset');
     const result: EffectResult =
       typeof b === 'string'
@@ -69,6 +81,15 @@ export class FakeHq implements HqPort {
             ...(b.data ? { data: b.data } : {}),
             ...(b.reason ? { reason: b.reason } : {}),
           };
+    if (req.op === 'status' && this.settleAfter.has(txnKey)) {
+      const left = this.settleAfter.get(txnKey) ?? 0;
+      if (left > 0) {
+        this.settleAfter.set(txnKey, left - 1);
+        return { outcome: 'pending', data: { billerRef: `B${req.serial}` } };
+      }
+      this.settleAfter.delete(txnKey);
+      this.status.set(txnKey, 'ok');
+    }
     if (req.op === 'status')
       return { outcome: this.status.get(txnKey) ?? result.outcome, data: { billerRef: `B${req.serial}` } };
     if (req.op === 'reverse-status') return { outcome: this.reverseStatus.get(txnKey) ?? result.outcome };

@@ -144,8 +144,7 @@ export function coachTicketBiller(): Biller {
   };
   const voidTicket: OpHandler = async (req, env) => {
     const rec = await findPayment('coach-ticket', req, env);
-    if (!rec || rec.status !== 'ok')
-      return declined('BILLER_NO_TICKET', '无此有效车票', 'no such valid ticket');
+    if (rec?.status !== 'ok') return declined('BILLER_NO_TICKET', '无此有效车票', 'no such valid ticket');
     await env.accounts.change(rec.station, rec.amountFen, `void:${rec.ref}`, 'ticket void');
     await savePayment(env, { ...rec, status: 'reversed', reversalAt: env.clock.now() });
     return ok({ billerRef: rec.ref, ticketNo: rec.data.ticketNo });

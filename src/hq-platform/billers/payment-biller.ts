@@ -268,7 +268,7 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
       for (const [key] of await env.store.list(`b:${svc}:q:`)) {
         const ref = key.slice(key.lastIndexOf(':') + 1);
         const rec = await env.store.get<PaymentRecord>(paymentKeys.rec(svc, ref));
-        if (!rec || rec.status !== 'reversal-pending') {
+        if (rec?.status !== 'reversal-pending') {
           await env.store.del(key);
           continue;
         }

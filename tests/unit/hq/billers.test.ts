@@ -1,0 +1,331 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.ts';
+import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
+import { Accounts } from '../../../src/hq-platform/accounts.ts';
+import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
+import type { BillerEnv, StationInfo } from '../../../src/hq-platform/billers/biller.ts';
+import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
+import { FaultController } from '../../../src/hq-platform/faults.ts';
+import { HqStore } from '../../../src/hq-platform/store.ts';
+
+const S = '33010001';
+// 2026-11-26 10:00 in Asia/Shanghai.
+const MORNING = Date.UTC(2026, 10, 26, 2, 0);
+
+describe('simulated billers', () => {
+  let dir: string;
+  let store: HqStore;
+  let clock: ManualClock;
+  let hub: BillerHub;
+  let faults: FaultController;
+  let accounts: Accounts;
+  let pushed: Array<{ station: string; ref: string; fen: number }>;
+  let station: StationInfo;
+  let n = 0;
+
+  const env = (): BillerEnv => ({
+    store,
+    clock,
+    accounts,
+    station,
+    mobileRegions: MOBILE_REGIONS,
+    pushBalance: async (s, ev) => {
+      pushed.push({ station: s, ref: ev.ref, fen: ev.fen });
+    },
+  });
+  const call = async (
+    service: string,
+    op: string,
+    payload: Record<string, unknown>,
+    key = `k${++n}`,
+    gen = 0,
+  ) => {
+    const msg: HqRequestMessage = {
+      v: 1,
+      id: `id-${String(++n).padStart(8, '0')}`,
+      replyTo: 'x',
+      station: S,
+      at: clock.now(),
+      op,
+      service,
+      serial: '0000000001',
+      idempotencyKey: `${key}:${op}:${gen}`,
+      payload,
+    };
+    return hub.handle(msg, env());
+  };
+  const result = async (...a: Parameters<typeof call>) => (await call(...a)).result;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'billers-'));
+    store = new HqStore(dir);
+    await store.open();
+    clock = new ManualClock(MORNING);
+    faults = new FaultController();
+    accounts = new Accounts(store, () => clock.now(), 0);
+    hub = new BillerHub(
+      billerCatalogue({ settleMs: 1000 }),
+      store,
+      faults,
+      () => 0,
+      async () => undefined,
+    );
+    pushed = [];
+    station = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
+    await accounts.change(S, 100_000, 'seed', 'test');
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('covers every service of DOMAIN.md §4', () => {
+    expect(hub.services.sort()).toEqual(
+      [
+        'alarm',
+        'bus-card-topup',
+        'cable-tv',
+        'coach-ticket',
+        'credit-card-repayment',
+        'electricity-bill',
+        'electricity-card',
+        'game-topup',
+        'gas-bill',
+        'mobile-topup',
+        'prepaid-card-topup',
+        'telecom-bill',
+        'unicom-cash',
+        'water-bill',
+      ].sort(),
+    );
+  });
+
+  it('mobile top-up: pending, settles on a status query, manual reversal processed later', async () => {
+    const pay = await result(
+      'mobile-topup',
+      'pay',
+      { fields: { phone: '13812345678' }, amount: '50.00' },
+      'M1',
+    );
+    expect(pay?.outcome).toBe('pending');
+    expect((await result('mobile-topup', 'status', { ref: null }, 'M1'))?.outcome).toBe('pending');
+    clock.advance(1000);
+    expect(await result('mobile-topup', 'status', { ref: null }, 'M1')).toMatchObject({
+      outcome: 'ok',
+      data: { amount: '50.00' },
+    });
+    expect((await accounts.get(S)).balanceFen).toBe(95_000);
+    expect(
+      (
+        await result(
+          'mobile-topup',
+          'reverse',
+          { fields: { phone: '13812345678' }, amount: '50.00', ref: null },
+          'M1',
+        )
+      )?.outcome,
+    ).toBe('pending');
+    expect((await result('mobile-topup', 'reverse-status', { ref: null }, 'M1'))?.outcome).toBe('pending');
+    await hub.tick({ ...env() }, 'reversals');
+    expect((await result('mobile-topup', 'reverse-status', { ref: null }, 'M1'))?.outcome).toBe('ok');
+    expect((await accounts.get(S)).balanceFen).toBe(100_000);
+  });
+
+  it('mobile top-up rules: amount, region, arrears, blackout, same day, failing number', async () => {
+    const pay = (phone: string, amount: string, key: string) =>
+      result('mobile-topup', 'pay', { fields: { phone }, amount }, key);
+    expect((await pay('13812345678', '15.00', 'a'))?.reason?.code).toBe('BILLER_BAD_AMOUNT');
+    expect((await pay('19912345678', '50.00', 'b'))?.reason?.code).toBe('BILLER_REGION');
+    expect((await pay('13800000000', '50.00', 'c'))?.reason?.code).toBe('BILLER_NO_ACCOUNT');
+    await pay('13812349999', '20.00', 'd');
+    clock.advance(1000);
+    await result('mobile-topup', 'status', { ref: null }, 'd');
+    expect((await result('mobile-topup', 'reverse', { ref: null }, 'd'))?.reason?.code).toBe(
+      'BILLER_ARREARS',
+    );
+    await pay('13812344444', '30.00', 'e');
+    clock.advance(1000);
+    expect((await result('mobile-topup', 'status', { ref: null }, 'e'))?.outcome).toBe('declined');
+    expect((await accounts.get(S)).balanceFen).toBe(100_000 - 2000);
+    await pay('13812345678', '10.00', 'f');
+    clock.set(Date.UTC(2026, 10, 26, 12, 30)); // 20:30 local
+    await result('mobile-topup', 'status', { ref: null }, 'f');
+    expect((await result('mobile-topup', 'reverse', { ref: null }, 'f'))?.reason?.code).toBe(
+      'BILLER_REVERSAL_BLACKOUT',
+    );
+    clock.set(Date.UTC(2026, 10, 26, 14, 30)); // 22:30 local: next business day
+    // A repeat of the same request gets its first answer; a new attempt is a new action generation.
+    expect((await result('mobile-topup', 'reverse', { ref: null }, 'f'))?.reason?.code).toBe(
+      'BILLER_REVERSAL_BLACKOUT',
+    );
+    expect((await result('mobile-topup', 'reverse', { ref: null }, 'f', 1))?.reason?.code).toBe(
+      'BILLER_NOT_SAME_DAY',
+    );
+  });
+
+  it('idempotency: a repeat gets the first answer without charging; a status query is fresh', async () => {
+    const body = { fields: { account: '12345678' }, amount: '20.00' };
+    const first = await call('water-bill', 'pay', body, 'W');
+    const again = await call('water-bill', 'pay', body, 'W');
+    expect(again.result).toEqual(first.result);
+    expect(again.replay).toBe(true);
+    expect((await accounts.get(S)).balanceFen).toBe(98_000);
+    expect((await result('water-bill', 'status', { ref: null }, 'W'))?.outcome).toBe('ok');
+  });
+
+  it('a status query for a payment that never arrived bars that payment', async () => {
+    expect((await result('gas-bill', 'status', { ref: null }, 'G'))?.reason?.code).toBe(
+      'BILLER_NO_SUCH_PAYMENT',
+    );
+    expect(
+      (await result('gas-bill', 'pay', { fields: { account: '12345678' }, amount: '20.00' }, 'G'))?.reason
+        ?.code,
+    ).toBe('BILLER_SUPERSEDED');
+  });
+
+  it('telecom contracts and arrears; electricity own area; zero credit line at HQ', async () => {
+    const q = await result('telecom-bill', 'query', { fields: { number: '057188001234' } });
+    const contracts = q?.data?.contracts as Array<{ contractNo: string; arrears: string }>;
+    expect(contracts.length).toBeGreaterThan(0);
+    const c = contracts[0] as { contractNo: string; arrears: string };
+    const below = (Number(c.arrears) - 1).toFixed(2);
+    expect(
+      (
+        await result('telecom-bill', 'pay', {
+          fields: { number: '057188001234', contractNo: c.contractNo },
+          amount: below,
+        })
+      )?.reason?.code,
+    ).toBe('BILLER_BELOW_ARREARS');
+    expect(
+      (
+        await result('telecom-bill', 'pay', {
+          fields: { number: '057188001234', contractNo: c.contractNo },
+          amount: c.arrears,
+        })
+      )?.outcome,
+    ).toBe('ok');
+    expect(
+      (await result('telecom-bill', 'query', { fields: { number: '057188001234' } }))?.data?.contracts,
+    ).toContainEqual({
+      contractNo: c.contractNo,
+      arrears: '0.00',
+    });
+    expect(
+      (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.reason?.code,
+    ).toBe('BILLER_OTHER_AREA');
+    expect(
+      (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '5000.00' }))?.reason
+        ?.code,
+    ).toBe('BILLER_INSUFFICIENT');
+  });
+
+  it('electricity card: write data, confirmation, accounting reversal, purchase reversal', async () => {
+    const buy = await result(
+      'electricity-card',
+      'pay',
+      { fields: { customerNo: '1234567890' }, amount: '100.00', card: { purchaseCount: 3 } },
+      'C1',
+    );
+    expect(buy?.data).toMatchObject({ purchaseCount: 4, confirmed: false });
+    expect(String(buy?.data?.writeData)).toMatch(/^[0-9A-F]+$/);
+    expect((await result('electricity-card', 'unconfirmed', {}))?.data?.items).toHaveLength(1);
+    expect((await result('electricity-card', 'reverse', { ref: null }, 'C1'))?.reason?.code).toBe(
+      'BILLER_UNCONFIRMED',
+    );
+    expect((await result('electricity-card', 'accounting-reverse', { ref: null }, 'C1'))?.outcome).toBe('ok');
+    expect((await accounts.get(S)).balanceFen).toBe(100_000);
+    await result('electricity-card', 'pay', { fields: { customerNo: '1234567890' }, amount: '50.00' }, 'C2');
+    expect((await result('electricity-card', 'write-confirm', { ref: null }, 'C2'))?.outcome).toBe('ok');
+    expect((await result('electricity-card', 'accounting-reverse', { ref: null }, 'C2'))?.reason?.code).toBe(
+      'BILLER_CONFIRMED',
+    );
+    const rev = await result('electricity-card', 'reverse', { ref: null }, 'C2');
+    expect(rev?.data?.writeData).toBeTruthy();
+    expect((await result('electricity-card', 'reverse-write-confirm', { ref: null }, 'C2'))?.outcome).toBe(
+      'ok',
+    );
+    expect((await accounts.get(S)).balanceFen).toBe(100_000);
+  });
+
+  it('game, credit card, prepaid card top-up', async () => {
+    expect(
+      (
+        await result(
+          'game-topup',
+          'pay',
+          { fields: { game: 'wzry', account: 'x4444', package: '30' }, amount: '30.00' },
+          'G1',
+        )
+      )?.outcome,
+    ).toBe('pending');
+    clock.advance(1000);
+    expect((await result('game-topup', 'status', { ref: null }, 'G1'))?.outcome).toBe('declined');
+    expect((await result('game-topup', 'reverse', { ref: null }, 'G1'))?.data?.refunded).toBe(true);
+    expect(
+      (
+        await result('credit-card-repayment', 'pay', {
+          fields: { creditCard: '6222021234567890' },
+          amount: '100.00',
+        })
+      )?.reason?.code,
+    ).toBe('BILLER_TERMINAL');
+    station = { ...station, terminal: { terminalNo: '12345678', status: 'enabled' } };
+    expect(
+      (
+        await result('credit-card-repayment', 'pay', {
+          fields: { creditCard: '6222021234567890' },
+          amount: '100.00',
+        })
+      )?.reason?.code,
+    ).toBe('BILLER_NOT_SIGNED_IN');
+    expect((await result('credit-card-repayment', 'sign-in', { terminalNo: '12345678' }))?.outcome).toBe(
+      'ok',
+    );
+    expect(
+      (
+        await result('credit-card-repayment', 'pay', {
+          fields: { creditCard: '6222021234567890' },
+          amount: '100.00',
+        })
+      )?.outcome,
+    ).toBe('ok');
+    const before = (await accounts.get(S)).balanceFen;
+    expect(
+      (
+        await result('prepaid-card-topup', 'pay', {
+          fields: { debitCard: '6221881234567890' },
+          amount: '200.00',
+        })
+      )?.outcome,
+    ).toBe('ok');
+    expect((await accounts.get(S)).balanceFen).toBe(before + 20_000);
+    expect(pushed).toEqual([expect.objectContaining({ station: S, fen: 20_000 })]);
+  });
+
+  it('fault injection: failing, silent, unknown, duplicate, slow', async () => {
+    faults.set('water-bill', 'failing');
+    expect(
+      (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }))?.reason?.code,
+    ).toBe('BILLER_UNAVAILABLE');
+    expect((await result('water-bill', 'status', { ref: null }))?.outcome).toBe('unknown');
+    faults.set('water-bill', 'silent');
+    expect(
+      (await call('water-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }, 'S1')).result,
+    ).toBeNull();
+    faults.set('water-bill', 'normal');
+    expect((await result('water-bill', 'status', { ref: null }, 'S1'))?.outcome).toBe('ok');
+    faults.set('*', 'unknown');
+    expect(
+      (await result('gas-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }, 'U1'))?.outcome,
+    ).toBe('unknown');
+    faults.set('*', 'duplicate');
+    expect((await call('gas-bill', 'status', { ref: null }, 'U1')).copies).toBe(2);
+    faults.clear();
+    expect((await result('gas-bill', 'status', { ref: null }, 'U1'))?.outcome).toBe('ok');
+  });
+});

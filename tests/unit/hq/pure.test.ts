@@ -1,0 +1,162 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { protectedPathsIn } from '../../../src/hq/config-control.ts';
+import type { StoredNotice } from '../../../src/hq/kiosk-state.ts';
+import { NoticeBoard } from '../../../src/hq/notice-board.ts';
+import { ReplayGuard } from '../../../src/hq/replay-guard.ts';
+import { loadPublicKey, openSigned, publicKeyBase64, signPayload } from '../../../src/hq/signed.ts';
+import { parseTopic, upTopic } from '../../../src/hq/topics.ts';
+import { toRanges } from '../../../src/hq-platform/journals.ts';
+import { monthBefore, monthlyStats } from '../../../src/hq-platform/stats.ts';
+
+describe('ReplayGuard', () => {
+  it('accepts each sequence number once, out of order within the window', () => {
+    const g = new ReplayGuard(undefined, 8);
+    for (const s of [5, 3, 4, 9]) {
+      expect(g.fresh(s)).toBe(true);
+      g.record(s);
+    }
+    expect(g.fresh(4)).toBe(false);
+    expect(g.fresh(6)).toBe(true);
+    expect(g.fresh(1)).toBe(false); // below the window
+    const restored = new ReplayGuard(g.state(), 8);
+    expect(restored.fresh(5)).toBe(false);
+    expect(restored.fresh(10)).toBe(true);
+  });
+
+  it('never accepts a recorded number again (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 200 }), (seqs) => {
+        const g = new ReplayGuard(undefined, 64);
+        const used = new Set<number>();
+        for (const s of seqs) {
+          if (g.fresh(s)) {
+            expect(used.has(s)).toBe(false);
+            used.add(s);
+            g.record(s);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('signed envelopes', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const now = 1_700_000_000_000;
+  const ack = {
+    kind: 'ack' as const,
+    station: '33010001',
+    iat: now,
+    exp: now + 1000,
+    ranges: [[1, 2]] as Array<[number, number]>,
+  };
+
+  it('verifies with the key given as PEM, base64 raw or base64 SPKI', () => {
+    const env = JSON.stringify(signPayload(privateKey, ack));
+    const forms = [
+      publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      publicKeyBase64(publicKey),
+      publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    ];
+    for (const f of forms) expect(openSigned(env, [loadPublicKey(f)], '33010001', now).ok).toBe(true);
+  });
+
+  it('refuses expiry, other station and a second key it does not know', () => {
+    const env = JSON.stringify(signPayload(privateKey, ack));
+    expect(openSigned(env, [publicKey], '33010001', now + 1001)).toMatchObject({
+      ok: false,
+      code: 'HQ_E_EXPIRED',
+    });
+    expect(openSigned(env, [publicKey], '33010002', now)).toMatchObject({
+      ok: false,
+      code: 'HQ_E_OTHER_STATION',
+    });
+    const other = generateKeyPairSync('ed25519').publicKey;
+    expect(openSigned(env, [other], '33010001', now)).toMatchObject({
+      ok: false,
+      code: 'HQ_E_BAD_SIGNATURE',
+    });
+    expect(openSigned(env, [other, publicKey], '33010001', now).ok).toBe(true);
+  });
+});
+
+describe('NoticeBoard', () => {
+  const n = (id: string, over: Partial<StoredNotice> = {}): StoredNotice => ({
+    id,
+    text: id,
+    priority: 'normal',
+    kind: 'first',
+    followUpOf: null,
+    startAt: null,
+    endAt: null,
+    receivedAt: 0,
+    seq: 1,
+    ...over,
+  });
+
+  it('puts emergency first, then priority, then newest', () => {
+    const b = new NoticeBoard([
+      n('a', { receivedAt: 1 }),
+      n('b', { priority: 'high' }),
+      n('c', { receivedAt: 2 }),
+    ]);
+    b.put(n('e', { priority: 'emergency', receivedAt: 0 }));
+    expect(b.active(10).map((x) => x.id)).toEqual(['e', 'b', 'c', 'a']);
+  });
+
+  it('follow-ups replace their report; schedule and expiry apply; withdraw removes the chain', () => {
+    const b = new NoticeBoard();
+    b.put(n('first', { priority: 'emergency' }));
+    b.put(n('f1', { kind: 'follow-up', followUpOf: 'first', priority: 'emergency' }));
+    b.put(n('later', { startAt: 100, endAt: 200 }));
+    expect(b.active(50).map((x) => x.id)).toEqual(['f1']);
+    expect(b.active(150).map((x) => x.id)).toEqual(['f1', 'later']);
+    expect(b.nextChange(50)).toBe(100);
+    expect(b.prune(200)).toEqual(['later']);
+    b.put(n('f2', { kind: 'follow-up', followUpOf: 'f1' }));
+    expect(b.withdraw('f1')).toBe(true);
+    expect(b.all()).toEqual([]);
+  });
+});
+
+describe('stats and ranges', () => {
+  it('flags the exit mechanism', () => {
+    const rows = monthlyStats(
+      [
+        { station: '1', byMonth: { '202611': 0 } },
+        { station: '2', byMonth: { '202609': 19, '202610': 5, '202611': 12 } },
+        { station: '3', byMonth: { '202609': 19, '202610': 25, '202611': 12 } },
+        { station: '4', byMonth: { '202611': 750 } },
+      ],
+      '202611',
+    );
+    expect(rows.map((r) => r.exit)).toEqual(['no-transactions', 'under-20-three-months', null, null]);
+    expect(monthBefore('202601', 1)).toBe('202512');
+    expect(monthBefore('202603', 14)).toBe('202501');
+  });
+
+  it('compresses sequence numbers into ranges', () => {
+    expect(toRanges([3, 1, 2, 7, 9, 8, 2])).toEqual([
+      [1, 3],
+      [7, 9],
+    ]);
+  });
+});
+
+describe('topics and protected config', () => {
+  it('parses its own topics', () => {
+    expect(parseTopic('kiosk', upTopic('kiosk', '33010001', 'journal'))).toEqual({
+      station: '33010001',
+      direction: 'up',
+      rest: ['journal'],
+    });
+    expect(parseTopic('kiosk', 'other/v1/33010001/up/journal')).toBeNull();
+  });
+
+  it('finds protected keys', () => {
+    expect(protectedPathsIn({ hq: { tls: {}, telemetryIntervalMs: 5 }, balance: {} })).toEqual(['hq.tls']);
+    expect(protectedPathsIn({ services: { enabled: [] } })).toEqual([]);
+  });
+});
