@@ -96,7 +96,7 @@ export class ElectricityCardApp {
    * CardWriteError whose `outcome` says whether the card may have changed.
    */
   async writePurchase(write: PurchaseWrite, opts: WritePurchaseOptions): Promise<WritePurchaseResult> {
-    const progress = { sent: false };
+    const progress: { stage: 'checking' | 'sent' | 'refused' } = { stage: 'checking' };
     try {
       return await this.withCard(async (s) => {
         const before = await readInfo(s);
@@ -117,7 +117,7 @@ export class ElectricityCardApp {
           );
         }
         await opts.beforeWrite(before);
-        progress.sent = true;
+        progress.stage = 'sent';
         const r = await s.transmit({
           cla: CLA_PROPRIETARY,
           ins: INS_PURCHASE,
@@ -127,7 +127,7 @@ export class ElectricityCardApp {
           le: 8,
         });
         if (r.sw !== SW.OK) {
-          progress.sent = false;
+          progress.stage = 'refused';
           throw new DeviceError(
             'DEVICE_E_CARD_WRITE',
             '写卡失败，卡片未改变',
@@ -144,13 +144,14 @@ export class ElectricityCardApp {
         return { alreadyApplied: false, card: after };
       });
     } catch (e) {
-      if (progress.sent) {
+      if (progress.stage === 'sent') {
         const err =
           e instanceof DeviceError ? e : new DeviceError('DEVICE_E_IO', '写卡出错', String(e), { cause: e });
         throw new CardWriteError('unknown', err);
       }
       // Errors of `beforeWrite` itself pass through unchanged: nothing was written.
-      if (e instanceof DeviceError) throw new CardWriteError(outcomeOf(e), e);
+      if (e instanceof DeviceError)
+        throw new CardWriteError(progress.stage === 'refused' ? 'not-applied' : 'not-started', e);
       throw e;
     }
   }
@@ -180,10 +181,6 @@ export class ElectricityCardApp {
       await s.close();
     }
   }
-}
-
-function outcomeOf(err: DeviceError): WriteOutcome {
-  return err.code === 'DEVICE_E_CARD_WRITE' ? 'not-applied' : 'not-started';
 }
 
 /** Outcome class of any error thrown by `writePurchase`; `unknown` for anything unexpected. */

@@ -17,7 +17,7 @@ import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { StatusServer } from '../ui/server/status-server.ts';
+import { LocalServer } from '../ui/server/local-server.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
 import { NoticeBridge } from './notice-bridge.ts';
@@ -72,7 +72,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   private notices: NoticeBridge | undefined;
   private loaded!: LoadedConfig;
   private readonly hqPort = new SwitchableHqPort(new UnavailableHqPort());
-  private server: StatusServer | undefined;
+  private server: LocalServer | undefined;
   problems: JournalProblem[] = [];
   startedAt = 0;
 
@@ -172,7 +172,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.receipts.start();
     await this.engine.start();
     if (this.opts.http !== false) {
-      this.server = new StatusServer(this, log);
+      this.server = new LocalServer(this, log);
       await this.server.start();
     }
     log.info(

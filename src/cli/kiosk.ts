@@ -2,7 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { registerBalance } from './commands/balance.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerJournal } from './commands/journal.ts';
+import { registerJournalViews } from './commands/journal-views.ts';
 import { registerOperator } from './commands/operator.ts';
+import { registerPay } from './commands/pay.ts';
+import { registerPending } from './commands/pending.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerReverse } from './commands/reverse.ts';
 import { registerStart } from './commands/start.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportError } from './output.ts';
@@ -30,6 +35,11 @@ registerJournal(program, run);
 registerBalance(program, run);
 registerOperator(program, run);
 registerConfig(program, run);
+registerPay(program, run);
+registerQuery(program, run);
+registerReverse(program, run);
+registerPending(program, run);
+registerJournalViews(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { type ApiTxn, followTransaction, parseAssignments } from '../api-client.ts';
+import { EXIT } from '../exit-codes.ts';
+import { printJson } from '../output.ts';
+import { type ApiOptions, apiOptions, confirm, printTxn, waitMs, withApi } from './api-command.ts';
+
+interface PayOptions extends ApiOptions {
+  yes?: boolean;
+  wait: string;
+}
+
+interface ServiceInfo {
+  id: string;
+  title: { zh: string; en: string };
+  fields: Array<{ name: string; zh: string; en: string }>;
+  inquiry: { fields: string[] } | null;
+}
+
+interface Quote {
+  fields: Record<string, unknown>;
+  amount: string;
+  fee: string;
+  total: string;
+  balanceSufficient?: boolean;
+}
+
+/**
+ * `kiosk pay <service> key=value...`: asks the biller first where the service has an inquiry,
+ * shows the amount, fee and total, asks for confirmation (unless --yes), creates the transaction
+ * and follows it until it is final or waiting on automatic queries.
+ */
+export function registerPay(program: Command, run: (fn: () => Promise<number>) => void): void {
+  apiOptions(
+    program
+      .command('pay <service> [fields...]')
+      .description(
+        '缴费/充值 / pay a bill or top up through the running kiosk: kiosk pay mobile-topup phone=… amount=50',
+      )
+      .option('-y, --yes', 'do not ask for confirmation (the customer has confirmed)')
+      .option('--wait <seconds>', 'follow the transaction at most this long', '60'),
+  ).action((service: string, args: string[], opts: PayOptions) =>
+    run(() =>
+      withApi(program, opts, 'optional', async (client) => {
+        const input = parseAssignments(args);
+        const info = await client.get<ServiceInfo>(`/api/services/${encodeURIComponent(service)}`);
+        const say = (s: string): void => {
+          process.stderr.write(`${s}\n`);
+        };
+        const labels = Object.fromEntries(info.fields.map((f) => [f.name, f]));
+        let inquiry: Record<string, unknown> | undefined;
+        if (info.inquiry?.fields.every((f) => f in input)) {
+          const only = Object.fromEntries(info.inquiry.fields.map((f) => [f, input[f]]));
+          inquiry = (
+            await client.post<{ answer: Record<string, unknown> }>(`/api/services/${info.id}/inquiry`, only)
+          ).answer;
+          say('查询结果 inquiry:');
+          for (const [k, v] of Object.entries(inquiry))
+            say(`  ${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+        }
+        const quote = await client.post<Quote>(`/api/services/${info.id}/quote`, input);
+        say(`${info.title.zh} ${info.title.en}`);
+        for (const [k, v] of Object.entries(quote.fields)) {
+          if (k === 'amount' || k === 'confirm') continue;
+          say(`  ${labels[k] ? `${labels[k].zh} ${labels[k].en}` : k}: ${String(v)}`);
+        }
+        say(`  金额 amount ￥${quote.amount}  手续费 fee ￥${quote.fee}  合计 total ￥${quote.total}`);
+        if (quote.balanceSufficient === false)
+          say(
+            '  注意：信誉度可用余额不足，交易将被拒绝 / note: the prepaid balance is too low; it will be refused',
+          );
+        if (
+          !opts.yes &&
+          !(await confirm(`确认收取 ￥${quote.total} 并缴费？ Collect ￥${quote.total} and pay?`))
+        ) {
+          say('已取消，未扣款 / cancelled; nothing was charged');
+          if (opts.json) printJson({ cancelled: true, quote });
+          return EXIT.REFUSED;
+        }
+        const txn = await followTransaction(
+          client,
+          null,
+          () => client.post<ApiTxn>(`/api/services/${info.id}/transactions`, input),
+          waitMs(opts.wait),
+        );
+        if (opts.json) printJson({ quote, ...(inquiry ? { inquiry } : {}), transaction: txn });
+        else printTxn(txn, labels);
+        if (txn.terminal && txn.result === 'failed') {
+          process.stderr.write(
+            `交易失败，已退回冻结金额 / the payment failed; the held amount was released${txn.reason ? `: ${txn.reason.zh} / ${txn.reason.en}` : ''}\n`,
+          );
+          return EXIT.REFUSED;
+        }
+        if (!txn.terminal)
+          process.stderr.write(
+            `处理中，服务亭会自动查询结果，可用 kiosk query ${txn.serial} 查看 / pending: the kiosk keeps asking by itself; see kiosk query ${txn.serial}\n`,
+          );
+        return EXIT.OK;
+      }),
+    ),
+  );
+}

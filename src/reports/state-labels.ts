@@ -1,0 +1,92 @@
+import { toLocal } from '../core/business-day.ts';
+import type { ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** Names of the states the shared flows use; a service's own state falls back to its name. */
+const STATE_LABELS: Readonly<Record<string, Bilingual>> = {
+  paying: { zh: '缴费处理中', en: 'paying' },
+  querying: { zh: '等待结果（自动查询）', en: 'awaiting the result (asking automatically)' },
+  succeeded: { zh: '成功', en: 'succeeded' },
+  failed: { zh: '失败', en: 'failed' },
+  'reverse-checking': { zh: '撤销前检查', en: 'checking before the reversal' },
+  reversing: { zh: '撤销申请中', en: 'reversal being requested' },
+  'reverse-querying': {
+    zh: '等待撤销结果（自动查询）',
+    en: 'awaiting the reversal result (asking automatically)',
+  },
+  'reverse-refused': { zh: '撤销被拒，交易有效', en: 'reversal refused; the payment stands' },
+  reversed: { zh: '已撤销', en: 'reversed' },
+  correcting: { zh: '冲正中', en: 'being corrected (冲正)' },
+  refunded: { zh: '已冲正退款', en: 'corrected and refunded' },
+};
+
+const ALERT_LABELS: Readonly<Record<string, Bilingual>> = {
+  'status-unknown': {
+    zh: '结果长时间未知，已通知管理员和总部',
+    en: 'result unknown for too long; administrator and HQ alerted',
+  },
+  'unresolved-after-day-cut': {
+    zh: '日切后仍未确认，列为差错并已上报',
+    en: 'still unresolved after the day cut; listed as an error and reported',
+  },
+};
+
+export function stateLabel(state: string): Bilingual {
+  return STATE_LABELS[state] ?? { zh: state, en: state };
+}
+
+export function alertLabel(name: string): Bilingual {
+  return ALERT_LABELS[name] ?? { zh: `告警：${name}`, en: `alert: ${name}` };
+}
+
+/**
+ * What the kiosk is doing about a transaction:
+ * - `final`: nothing more to do;
+ * - `sending`: a request is out and its answer awaited;
+ * - `waiting`: the kiosk asks again by itself on a schedule (status or reversal queries);
+ * - `working`: the next step runs at once or after a short retry back-off.
+ */
+export type StatusPhase = 'final' | 'sending' | 'waiting' | 'working';
+
+export interface TxnStatus extends Bilingual {
+  phase: StatusPhase;
+  /** Epoch ms of the next automatic attempt, when the state polls on a schedule. */
+  nextAttemptAt?: number;
+  /** Attempts of the current step so far. */
+  attempts: number;
+  alerts: Array<Bilingual & { name: string }>;
+}
+
+/** Describes a transaction's state for people. Pure. */
+export function describeStatus(txn: TxnRecord, def: ServiceDefinition | undefined): TxnStatus {
+  const label = stateLabel(txn.state);
+  const alerts = txn.alerts.map((name) => ({ name, ...alertLabel(name) }));
+  const base = { attempts: txn.attempts, alerts };
+  if (txn.terminal) return { phase: 'final', zh: label.zh, en: label.en, ...base };
+  if (txn.inFlight) {
+    return {
+      phase: 'sending',
+      zh: `${label.zh}：请求已发出，等待应答`,
+      en: `${label.en}: request sent, awaiting the answer`,
+      ...base,
+    };
+  }
+  const state = def?.states[txn.state];
+  if (state?.type === 'effect' && state.delayMs) {
+    const next = txn.updatedAt + state.delayMs(txn.attempts + 1);
+    const at = toLocal(next).hhmmss;
+    const clock = `${at.slice(0, 2)}:${at.slice(2, 4)}:${at.slice(4, 6)}`;
+    return {
+      phase: 'waiting',
+      zh: `${label.zh}：已查询 ${txn.attempts} 次，约 ${clock} 再次查询`,
+      en: `${label.en}: asked ${txn.attempts} time(s), next at about ${clock}`,
+      nextAttemptAt: next,
+      ...base,
+    };
+  }
+  return { phase: 'working', zh: `${label.zh}：处理中`, en: `${label.en}: in progress`, ...base };
+}

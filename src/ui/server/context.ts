@@ -1,0 +1,49 @@
+import type { KioskApp } from '../../app/kiosk-app.ts';
+import { businessDate } from '../../core/business-day.ts';
+import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
+import type { ServiceLookup } from '../../reports/mask-txn.ts';
+import { type TxnView, txnView } from '../../reports/txn-view.ts';
+import { EventHub } from './event-hub.ts';
+import type { SessionStore } from './sessions.ts';
+
+/** What every route needs: the kiosk, the sessions and the event hub, and small shared helpers. */
+export class ServerContext {
+  readonly lookup: ServiceLookup;
+  readonly hub: EventHub;
+
+  constructor(
+    readonly kiosk: KioskApp,
+    readonly sessions: SessionStore,
+  ) {
+    this.lookup = (id: string): ServiceDefinition | undefined =>
+      kiosk.services.has(id) ? kiosk.services.get(id) : undefined;
+    this.hub = new EventHub(kiosk, this.lookup);
+  }
+
+  now(): number {
+    return this.kiosk.clock.now();
+  }
+
+  /** The current business date (账务日期), yyyymmdd. */
+  today(): string {
+    return businessDate(this.now(), this.kiosk.config.business.dayCut);
+  }
+
+  rules(): RuleContext {
+    return { clock: this.kiosk.clock, config: this.kiosk.config };
+  }
+
+  view(txn: TxnRecord): TxnView {
+    return txnView(txn, this.lookup);
+  }
+
+  /** Transactions of one business date, oldest first. */
+  async transactionsOn(date: string): Promise<TxnRecord[]> {
+    const out: TxnRecord[] = [];
+    for (const serial of await this.kiosk.journal.indexSerials(`i:d:${date}:`)) {
+      const t = await this.kiosk.journal.getTxn(serial);
+      if (t) out.push(t);
+    }
+    return out;
+  }
+}

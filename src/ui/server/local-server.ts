@@ -1,0 +1,115 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { KioskApp } from '../../app/kiosk-app.ts';
+import { KioskError } from '../../core/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { authOf } from './auth.ts';
+import { ServerContext } from './context.ts';
+import type { EventHub } from './event-hub.ts';
+import { installErrorHandlers } from './http-errors.ts';
+import { installMasking } from './masking.ts';
+import { buildOpenApi } from './openapi.ts';
+import { queryOf } from './query-params.ts';
+import { registerReportRoutes } from './routes-reports.ts';
+import { registerServiceRoutes } from './routes-services.ts';
+import { registerSessionRoutes } from './routes-session.ts';
+import { registerTransactionRoutes } from './routes-transactions.ts';
+import { SessionStore } from './sessions.ts';
+import { statusPage } from './status-page.ts';
+
+/** Largest request body, bytes: service inputs are a few short fields. */
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The kiosk's local HTTP API (fastify), bound to `config.http` (127.0.0.1 by default) and used by
+ * the touchscreen UI and the `kiosk` CLI: routes generated from the service definitions, operator
+ * sessions, journal reports, server-sent events and the OpenAPI document. Every answer is masked.
+ * See docs/http-api.md.
+ */
+export class LocalServer {
+  private app: FastifyInstance | undefined;
+  private hub: EventHub | undefined;
+  url: string | undefined;
+
+  constructor(
+    private readonly kiosk: KioskApp,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const kiosk = this.kiosk;
+    const sessions = new SessionStore(kiosk.clock, () => kiosk.config.business.dayCut);
+    const ctx = new ServerContext(kiosk, sessions);
+    const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+    installErrorHandlers(app, this.logger);
+    installMasking(app);
+    // A token that is sent must be valid on every route, even one open to self-service.
+    app.addHook('onRequest', async (req) => {
+      authOf(req, sessions, req.url.startsWith('/api/events'));
+    });
+    registerSessionRoutes(app, ctx);
+    registerServiceRoutes(app, ctx);
+    registerTransactionRoutes(app, ctx);
+    registerReportRoutes(app, ctx);
+
+    app.get('/api/health', async () => ({
+      stationId: kiosk.config.stationId,
+      stationName: kiosk.config.stationName,
+      businessDate: ctx.today(),
+      safeMode: kiosk.engine.safeMode,
+      problems: kiosk.problems.slice(0, 20),
+      balance: kiosk.balance.summary(),
+      openTransactions: kiosk.engine.busy,
+      services: { enabled: kiosk.config.services.enabled.length, known: kiosk.services.list().length },
+      uptimeMs: kiosk.clock.now() - kiosk.startedAt,
+    }));
+
+    let openapi: Record<string, unknown> | undefined;
+    app.get('/api/openapi.json', { config: { unmasked: true } }, async () => {
+      openapi ??= buildOpenApi(kiosk.services.list(), this.url ?? '/');
+      return openapi;
+    });
+
+    app.get('/api/events', async (req, reply) => {
+      const { session } = authOf(req, sessions, true);
+      const q = queryOf(req);
+      const last = req.headers['last-event-id'] ?? q.since;
+      if (last !== undefined && !/^\d{1,16}$/.test(String(last))) {
+        throw new KioskError('KIOSK_E_INVALID_INPUT', {
+          field: 'since',
+          zh: '事件序号应为非负整数',
+          en: 'the event id must be a non-negative integer',
+        });
+      }
+      await ctx.hub.attach(req, reply, {
+        serial: q.serial || null,
+        operator: session !== null,
+        since: last === undefined ? null : Number(last),
+      });
+    });
+
+    app.get('/', async (_req, reply) => {
+      reply.type('text/html; charset=utf-8');
+      return statusPage({
+        stationId: kiosk.config.stationId,
+        stationName: kiosk.config.stationName,
+        safeMode: kiosk.engine.safeMode,
+        balance: kiosk.balance.summary(),
+        openTransactions: kiosk.engine.busy,
+      });
+    });
+
+    ctx.hub.start();
+    this.hub = ctx.hub;
+    const { host, port } = kiosk.config.http;
+    await app.listen({ host, port });
+    const addr = app.server.address();
+    const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/`;
+    this.app = app;
+  }
+
+  async stop(): Promise<void> {
+    this.hub?.stop();
+    await this.app?.close();
+  }
+}

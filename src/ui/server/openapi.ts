@@ -1,0 +1,217 @@
+import type { ServiceDefinition } from '../../core/transaction/types.ts';
+import { COMPONENT_SCHEMAS } from './openapi-components.ts';
+import { actionSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
+
+export const API_VERSION = '1.0.0';
+
+type Operation = Record<string, unknown>;
+type Security = Array<Record<string, string[]>>;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const ok = (name: string, description = 'OK') => ({ description, content: json(ref(name)) });
+const errors = {
+  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
+};
+/** Operator routes need a session token; self-service routes take one optionally. */
+const OPERATOR: Security = [{ operator: [] }];
+const OPTIONAL: Security = [{}, { operator: [] }];
+
+const q = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const DATE = { type: 'string', pattern: '^\\d{8}$' };
+const HHMMSS = { type: 'string', pattern: '^\\d{6}$' };
+const SERIAL = {
+  name: 'serial',
+  in: 'path',
+  required: true,
+  description: '流水号',
+  schema: { type: 'string' },
+};
+
+/** Component name of a service's schema: `<service>.<part>` (letters, digits, '.', '-', '_'). */
+export const schemaName = (serviceId: string, part: string): string => `${serviceId}.${part}`;
+
+function get(
+  summary: string,
+  response: string,
+  security: Security = OPERATOR,
+  parameters: unknown[] = [],
+): Operation {
+  return { summary, security, parameters, responses: { '200': ok(response), ...errors } };
+}
+
+function post(
+  summary: string,
+  body: unknown,
+  status: string,
+  response: string,
+  security: Security = OPTIONAL,
+): Operation {
+  return {
+    summary,
+    security,
+    requestBody: { required: true, content: json(body) },
+    responses: { [status]: ok(response), ...errors },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of the local API, generated from the same service definitions the
+ * routes use: every service's inquiry, quote and create have their own path with the request body
+ * its zod schema gives (z.toJSONSchema, input side), and every action its body of confirm fields.
+ */
+export function buildOpenApi(
+  services: readonly ServiceDefinition[],
+  server: string,
+): Record<string, unknown> {
+  const schemas: Record<string, JsonSchema> = { ...COMPONENT_SCHEMAS };
+  const paths: Record<string, Record<string, Operation>> = {
+    '/api/health': { get: get('Kiosk health', 'Health', OPTIONAL) },
+    '/api/openapi.json': {
+      get: {
+        summary: 'This document',
+        security: OPTIONAL,
+        responses: { '200': { description: 'OpenAPI 3.1' } },
+      },
+    },
+    '/api/services': { get: get('Service catalogue with fields, fees and flows', 'ServiceList', OPTIONAL) },
+    '/api/session': {
+      post: post('Operator login (lockout applies)', ref('Login'), '201', 'Session', [{}]),
+      get: get('Current session', 'Session'),
+      delete: {
+        summary: 'Log out',
+        security: OPERATOR,
+        responses: { '204': { description: 'Logged out' }, ...errors },
+      },
+    },
+    '/api/transactions': {
+      get: get('List transactions, newest first', 'TransactionList', OPERATOR, [
+        q('date', 'business date yyyymmdd', DATE),
+        q('service', 'service id'),
+        q('operator', 'operator code, or ~self'),
+        q('open', 'only transactions not final yet', { type: 'boolean' }),
+        q('limit', 'at most this many (1–1000)', { type: 'integer', minimum: 1, maximum: 1000 }),
+      ]),
+    },
+    '/api/transactions/{serial}': { get: get('One transaction', 'Transaction', OPTIONAL, [SERIAL]) },
+    '/api/transactions/{serial}/receipt': {
+      get: get('Receipt data for a reprint (补打收据)', 'Receipt', OPERATOR, [SERIAL]),
+    },
+    '/api/pending': { get: get('Transactions not final yet, and today’s alerted ones', 'Pending') },
+    '/api/balance': {
+      get: get('Prepaid balance and ledger entries', 'Balance', OPERATOR, [
+        q('limit', 'entries, newest first', { type: 'integer', minimum: 1, maximum: 10000 }),
+        q('group', 'topups | consumption | reversalCredits | adjustments | refunds | holds'),
+      ]),
+    },
+    '/api/journal/today': {
+      get: get('Same-day journal (本省当日流水)', 'DayJournal', OPERATOR, [
+        q('service', 'business type'),
+        q('from', 'window start hhmmss', HHMMSS),
+        q('to', 'window end hhmmss (inclusive)', HHMMSS),
+      ]),
+    },
+    '/api/journal/history': {
+      get: get('History journal of a date (历史流水)', 'DayJournal', OPERATOR, [
+        { ...q('date', 'business date yyyymmdd', DATE), required: true },
+        q('service', 'business type'),
+        q('from', 'window start hhmmss', HHMMSS),
+        q('to', 'window end hhmmss (inclusive)', HHMMSS),
+      ]),
+    },
+    '/api/journal/special': {
+      get: get('Special journal (特殊流水)', 'SpecialJournal', OPERATOR, [
+        q('date', 'business date yyyymmdd; today when absent', DATE),
+      ]),
+    },
+    '/api/journal/game-errors': {
+      get: get('Game top-up error query (充值差错查询)', 'GameErrors', OPERATOR, [
+        q('date', 'business date yyyymmdd; today when absent', DATE),
+      ]),
+    },
+    '/api/events': {
+      get: {
+        summary: 'Server-sent events: txn, alert, balance (operators); id = journal sequence',
+        security: OPTIONAL,
+        parameters: [
+          q('serial', 'only this transaction'),
+          q('since', 'replay events after this sequence number', { type: 'integer', minimum: 0 }),
+          q('access_token', 'operator token (EventSource cannot send headers)'),
+        ],
+        responses: {
+          '200': {
+            description: 'event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          ...errors,
+        },
+      },
+    },
+  };
+  const actionBodies = new Map<string, JsonSchema[]>();
+  for (const def of services) {
+    const input = schemaName(def.id, 'input');
+    schemas[input] = inputSchema(def);
+    const base = `/api/services/${def.id}`;
+    const inquiry = inquirySchema(def);
+    if (inquiry) {
+      schemas[schemaName(def.id, 'inquiry')] = inquiry;
+      paths[`${base}/inquiry`] = {
+        post: post(
+          `${def.title.zh} ${def.title.en}: inquiry`,
+          ref(schemaName(def.id, 'inquiry')),
+          '200',
+          'InquiryAnswer',
+        ),
+      };
+    }
+    paths[`${base}/quote`] = {
+      post: post(`${def.title.zh} ${def.title.en}: amount, fee and total`, ref(input), '200', 'Quote'),
+    };
+    paths[`${base}/transactions`] = {
+      post: post(`${def.title.zh} ${def.title.en}: create and start`, ref(input), '201', 'Transaction'),
+    };
+    for (const name of Object.keys(def.actions ?? {})) {
+      const s = schemaName(def.id, `action-${name}`);
+      schemas[s] = actionSchema(def, name);
+      actionBodies.set(name, [...(actionBodies.get(name) ?? []), ref(s)]);
+    }
+  }
+  for (const [name, bodies] of actionBodies) {
+    paths[`/api/transactions/{serial}/actions/${name}`] = {
+      post: {
+        ...post(
+          `Action ${name} (fields of the original transaction, entered again)`,
+          { anyOf: bodies },
+          '200',
+          'Transaction',
+          OPERATOR,
+        ),
+        parameters: [SERIAL],
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'newsstand-kiosk local API · 便民服务亭本地接口',
+      version: API_VERSION,
+      description:
+        'Bound to the loopback interface. Requests without a token act as self-service; operators log in at /api/session. Every answer masks phone, account and card numbers.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: server }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        operator: { type: 'http', scheme: 'bearer', description: 'token from POST /api/session' },
+      },
+    },
+  };
+}

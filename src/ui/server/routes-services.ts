@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { KioskError } from '../../core/errors.ts';
+import { availableFen } from '../../core/ledger.ts';
+import { Money } from '../../core/money.ts';
+import { prepareTransaction } from '../../engine/create-transaction.ts';
+import { maskFields, maskKnown } from '../../reports/mask-txn.ts';
+import { authOf } from './auth.ts';
+import type { ServerContext } from './context.ts';
+import { noteSecrets, secretsOfRequest } from './masking.ts';
+import { serviceView } from './service-view.ts';
+
+type ById = { Params: { id: string }; Body: unknown };
+
+/**
+ * Routes generated from the service definitions: the catalogue, and per service an inquiry, a
+ * quote and a create. Nothing here knows a particular service.
+ */
+export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { kiosk } = ctx;
+
+  app.get('/api/services', async () => ({
+    services: kiosk.services.list().map((d) => serviceView(d, kiosk.config)),
+  }));
+
+  app.get<ById>('/api/services/:id', async (req) =>
+    serviceView(kiosk.services.get(req.params.id), kiosk.config),
+  );
+
+  app.post<ById>('/api/services/:id/inquiry', async (req) => {
+    const def = kiosk.services.get(req.params.id);
+    noteSecrets(req, def, req.body);
+    const { actor } = authOf(req, ctx.sessions);
+    const answer = await kiosk.engine.inquire(def.id, req.body ?? {}, actor);
+    return { service: def.id, answer: maskKnown(answer, secretsOfRequest(req)) };
+  });
+
+  app.post<ById>('/api/services/:id/quote', async (req) => {
+    const def = kiosk.services.get(req.params.id);
+    noteSecrets(req, def, req.body);
+    const { actor } = authOf(req, ctx.sessions);
+    refuseWhenNotSelling(ctx);
+    const p = prepareTransaction(def, req.body ?? {}, actor, ctx.rules());
+    const total = p.amount.add(p.fee);
+    const held = def.funding === 'none' ? Money.ZERO : p.amount;
+    return {
+      service: def.id,
+      serviceName: { ...def.title },
+      fields: maskFields(def, p.fields),
+      amount: p.amount.toString(),
+      fee: p.fee.toString(),
+      total: total.toString(),
+      // The prepaid balance pays the biller the amount; operators see whether it is enough now.
+      ...(actor.channel === 'operator'
+        ? { balanceSufficient: held.toFen() <= availableFen(kiosk.journal.balance) }
+        : {}),
+    };
+  });
+
+  app.post<ById>('/api/services/:id/transactions', async (req, reply) => {
+    const def = kiosk.services.get(req.params.id);
+    noteSecrets(req, def, req.body);
+    const { actor } = authOf(req, ctx.sessions);
+    const txn = await kiosk.engine.create(def.id, req.body ?? {}, actor);
+    reply.status(201).header('location', `/api/transactions/${txn.serial}`);
+    return ctx.view(txn);
+  });
+}
+
+/** A quote for something the kiosk cannot do now would mislead the customer. */
+function refuseWhenNotSelling(ctx: ServerContext): void {
+  const safe = ctx.kiosk.engine.safeMode;
+  if (safe)
+    throw new KioskError('KIOSK_E_SAFE_MODE', { zh: `安全模式：${safe.zh}`, en: `safe mode: ${safe.en}` });
+  const fault = ctx.kiosk.journal.faulted;
+  if (fault) throw fault;
+}

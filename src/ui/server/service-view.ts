@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { KioskConfig } from '../../config/schema.ts';
+import { Money } from '../../core/money.ts';
+import type { ServiceDefinition } from '../../core/transaction/types.ts';
+import { type Bilingual, stateLabel } from '../../reports/state-labels.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface FieldView extends Bilingual {
+  name: string;
+  required: boolean;
+  /** How the value is masked wherever it is shown. */
+  sensitive: 'phone' | 'account' | 'card' | null;
+}
+
+export interface ServiceView {
+  id: string;
+  title: Bilingual;
+  enabled: boolean;
+  selfService: boolean;
+  /** Largest total (amount + fee) a customer may pay alone, yuan; null when self-service is off. */
+  selfServiceCap: string | null;
+  /** Fee per transaction from HQ configuration, yuan. */
+  fee: string;
+  /** `hold`: paid from the prepaid balance; `none`: brings money in. */
+  funding: 'hold' | 'none';
+  fields: FieldView[];
+  /** JSON Schema (2020-12) of the create/quote body, from the service's zod schema. */
+  schema: JsonSchema;
+  inquiry: { fields: string[]; schema: JsonSchema } | null;
+  actions: Array<{
+    name: string;
+    role: 'teller' | 'supervisor';
+    confirmFields: string[];
+    schema: JsonSchema;
+  }>;
+  states: Array<{
+    name: string;
+    label: Bilingual;
+    kind: 'final' | 'step' | 'polling';
+    result: string | null;
+  }>;
+}
+
+const cache = new WeakMap<ServiceDefinition, Map<string, JsonSchema>>();
+
+function memo(def: ServiceDefinition, key: string, build: () => JsonSchema): JsonSchema {
+  const m = cache.get(def) ?? new Map<string, JsonSchema>();
+  cache.set(def, m);
+  const s = m.get(key) ?? build();
+  m.set(key, s);
+  return s;
+}
+
+const pickSchema = (def: ServiceDefinition, names: readonly string[]) =>
+  def.fields.pick(Object.fromEntries(names.map((n) => [n, true as const])) as never);
+
+/** The create/quote body schema: exactly z.toJSONSchema of the service's fields, input side. */
+export function inputSchema(def: ServiceDefinition): JsonSchema {
+  return memo(def, 'input', () => z.toJSONSchema(def.fields, { io: 'input' }) as JsonSchema);
+}
+
+export function inquirySchema(def: ServiceDefinition): JsonSchema | null {
+  const fields = def.inquiry?.fields;
+  if (!fields) return null;
+  return memo(def, 'inquiry', () => z.toJSONSchema(pickSchema(def, fields), { io: 'input' }) as JsonSchema);
+}
+
+/** The body of an action: the fields it asks to be entered again (none: an empty object). */
+export function actionSchema(def: ServiceDefinition, action: string): JsonSchema {
+  const names = def.actions?.[action]?.confirmFields ?? [];
+  return memo(
+    def,
+    `action:${action}`,
+    () => z.toJSONSchema(pickSchema(def, names), { io: 'input' }) as JsonSchema,
+  );
+}
+
+export function feeOf(def: ServiceDefinition, config: KioskConfig): Money {
+  const text = config.services.fees[def.id];
+  return text ? Money.of(text) : Money.ZERO;
+}
+
+export function selfServiceAllowed(def: ServiceDefinition, config: KioskConfig): boolean {
+  return config.selfService.enabled && config.selfService.services.includes(def.id);
+}
+
+/** Everything a client needs to build the service's form and flow, from the one definition. */
+export function serviceView(def: ServiceDefinition, config: KioskConfig): ServiceView {
+  const self = selfServiceAllowed(def, config);
+  const shape = def.fields.shape as Record<string, z.ZodType>;
+  return {
+    id: def.id,
+    title: { ...def.title },
+    enabled: config.services.enabled.includes(def.id),
+    selfService: self,
+    selfServiceCap: self
+      ? Money.of(config.selfService.perService[def.id] ?? config.selfService.maxAmount).toString()
+      : null,
+    fee: feeOf(def, config).toString(),
+    funding: def.funding ?? 'hold',
+    fields: Object.keys(shape).map((name) => ({
+      name,
+      zh: def.fieldMeta[name]?.zh ?? name,
+      en: def.fieldMeta[name]?.en ?? name,
+      required: !shape[name]!.safeParse(undefined).success,
+      sensitive: def.fieldMeta[name]?.sensitive ?? null,
+    })),
+    schema: inputSchema(def),
+    inquiry: def.inquiry ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)! } : null,
+    actions: Object.entries(def.actions ?? {}).map(([name, a]) => ({
+      name,
+      role: a.role ?? 'teller',
+      confirmFields: [...(a.confirmFields ?? [])],
+      schema: actionSchema(def, name),
+    })),
+    states: Object.entries(def.states).map(([name, s]) => ({
+      name,
+      label: stateLabel(name),
+      kind: s.type === 'terminal' ? 'final' : s.delayMs ? 'polling' : 'step',
+      result: s.type === 'terminal' ? s.result : null,
+    })),
+  };
+}
