@@ -68,6 +68,45 @@ export async function benchBarePut(n: number): Promise<number> {
 }
 
 /**
+ * The journal alone: one atomic commit of a transaction step (event with the snapshot, snapshot,
+ * counters) with sync:true, without the engine around it. Microseconds per commit.
+ */
+export async function benchJournalCommit(n: number): Promise<number> {
+  return withDir(async (dir) => {
+    const cfg = await config();
+    const journal = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
+    await journal.open();
+    const prepared = {
+      fields: { phone: '13800138000', amount: '10.00' },
+      amount: Money.of('10'),
+      fee: Money.ZERO,
+    };
+    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
+    const base = newTxnRecord(
+      benchService,
+      prepared,
+      actor,
+      '0000000001',
+      cfg.stationId,
+      Date.now(),
+      cfg.business.dayCut,
+    );
+    await journal.commit((b) => b.putTxn(base));
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      await journal.commit((b) => {
+        const t = { ...base, attempts: i + 1, updatedAt: b.at };
+        b.event({ type: 'txn.intent', serial: t.serial, txn: t });
+        b.putTxn(t, base);
+      });
+    }
+    const us = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    await journal.close();
+    return us;
+  });
+}
+
+/**
  * One committed transaction step through the real engine: n transactions each take three durable
  * commits (created+hold, intent, outcome+capture). Microseconds per step.
  */
@@ -161,7 +200,7 @@ export async function benchRecovery(
             b.ledger({ kind: 'capture', serial });
             b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
           }
-          b.putTxn(t, true);
+          b.putTxn(t);
         }
       });
     }

@@ -3,7 +3,7 @@
  * run on the same machine. Figures, not pass/fail: targets are printed for comparison.
  */
 import { existsSync } from 'node:fs';
-import { benchBarePut, benchEngineStep, benchRecovery } from './bench-journal.ts';
+import { benchBarePut, benchEngineStep, benchJournalCommit, benchRecovery } from './bench-journal.ts';
 
 function emit(figure: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(figure)}\n`);
@@ -14,6 +14,14 @@ const steps = quick ? 300 : 2000;
 
 const bare = await benchBarePut(steps * 3);
 const step = await benchEngineStep(steps);
+const commit = await benchJournalCommit(steps * 3);
+emit({
+  figure: 'journal.commit_vs_bare_sync_put',
+  unit: 'us/op',
+  value: Number(commit.toFixed(1)),
+  baseline: Number(bare.toFixed(1)),
+  ratio: Number((commit / bare).toFixed(3)),
+});
 emit({
   figure: 'journal.step_vs_bare_sync_put',
   unit: 'us/op',

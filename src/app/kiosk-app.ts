@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { BalanceService } from '../balance/balance-service.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
@@ -10,19 +11,24 @@ import { Engine } from '../engine/engine.ts';
 import type { HqPort } from '../engine/ports.ts';
 import { ServiceRegistry } from '../engine/service-registry.ts';
 import { UnavailableHqPort } from '../engine/unavailable-hq.ts';
+import type { ConfigControl } from '../hq/config-control.ts';
 import { Journal, type JournalProblem } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
+import { type KioskDevices, startDevices } from './device-wiring.ts';
+import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
+import { NoticeBridge } from './notice-bridge.ts';
+import { ReceiptBridge } from './receipt-bridge.ts';
 
 export interface KioskAppOptions {
   configFile?: string | undefined;
   overrides?: unknown;
   clock?: Clock;
   logger?: Logger;
-  /** Replaces the HQ port chosen from config (tests, the embedded HQ). */
+  /** Replaces the HQ link chosen from config (tests with an HQ double). */
   hqPort?: HqPort;
   /** Skip the local HTTP server (CLI commands that only need the journal). */
   http?: boolean;
@@ -41,10 +47,16 @@ export interface AppEvents {
   'safe-mode': [{ zh: string; en: string; problems: JournalProblem[] }];
 }
 
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
 /**
- * The composition root: the only place that picks implementations and wires them. `start()` loads
- * the configuration, opens the journal (checking it), resumes open transactions and starts the
- * local server; a journal that fails its checks puts the kiosk in safe mode instead of stopping it.
+ * The composition root: the only place that picks implementations and wires them. `open()` builds
+ * the parts around the journal (enough for CLI commands); `start()` also starts the devices, the HQ
+ * link (and the embedded HQ), resumes open transactions and starts the local server. A journal
+ * that fails its checks puts the kiosk in safe mode instead of stopping it.
  */
 export class KioskApp extends EventEmitter<AppEvents> {
   readonly clock: Clock;
@@ -54,7 +66,12 @@ export class KioskApp extends EventEmitter<AppEvents> {
   balance!: BalanceService;
   operators!: Operators;
   readonly services: ServiceRegistry;
+  devices: KioskDevices | undefined;
+  hq: HqParts = { link: undefined, embedded: undefined };
+  receipts: ReceiptBridge | undefined;
+  private notices: NoticeBridge | undefined;
   private loaded!: LoadedConfig;
+  private readonly hqPort = new SwitchableHqPort(new UnavailableHqPort());
   private server: LocalServer | undefined;
   problems: JournalProblem[] = [];
   startedAt = 0;
@@ -70,7 +87,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     return this.loaded.config;
   }
 
-  /** Opens the journal and builds the parts without starting transactions or servers. */
+  /** Opens the journal and builds the parts without starting transactions, devices or servers. */
   async open(): Promise<void> {
     const base = await loadConfig({ file: this.opts.configFile, overrides: this.opts.overrides });
     this.loaded = base;
@@ -84,11 +101,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     const stored = await this.journal.getJson<StoredHqConfig>(configKey('hq')).catch(() => undefined);
     if (stored) {
       try {
-        this.loaded = await loadConfig({
-          file: this.opts.configFile,
-          overrides: this.opts.overrides,
-          hqOverrides: stored.overrides,
-        });
+        this.loaded = await this.loadWith(stored.overrides);
       } catch (e) {
         this.logger.error(
           { err: isKioskError(e) ? e.toJSON() : e, version: stored.version },
@@ -103,26 +116,72 @@ export class KioskApp extends EventEmitter<AppEvents> {
       config,
       logger: this.logger,
       services: this.services,
-      runners: { hq: this.opts.hqPort ?? new UnavailableHqPort() },
+      runners: { hq: this.opts.hqPort ?? this.hqPort },
     });
     this.balance = new BalanceService(this.journal, config, this.logger);
     this.operators = new Operators(this.journal, this.clock, config);
     if (this.journal.startupProblems.length > 0) this.toSafeMode(this.journal.startupProblems);
   }
 
+  private loadWith(hqOverrides: unknown): Promise<LoadedConfig> {
+    return loadConfig({ file: this.opts.configFile, overrides: this.opts.overrides, hqOverrides });
+  }
+
+  /** How HQ-pushed configuration is checked and applied (the engine reads config at every use). */
+  private configControl(): ConfigControl {
+    return {
+      validate: async (hqOverrides) => (await this.loadWith(hqOverrides)).config,
+      apply: (config) => {
+        this.loaded = { ...this.loaded, config };
+        this.logger.info('configuration from HQ applied');
+      },
+    };
+  }
+
   async start(): Promise<void> {
     this.startedAt = this.clock.now();
     await this.open();
+    const log = this.logger;
+    this.devices = await startDevices(this.config, { clock: this.clock, logger: log });
+    if (!this.opts.hqPort) {
+      this.hq = await startHq({
+        config: () => this.loaded.config,
+        journal: this.journal,
+        balance: this.balance,
+        clock: this.clock,
+        logger: log,
+        safeMode: () => this.engine.safeMode,
+        configControl: this.configControl(),
+        devices: () => this.devices?.health() ?? {},
+        software: { name: PACKAGE.name, version: PACKAGE.version },
+        cwd: process.cwd(),
+      });
+      if (this.hq.link) this.hqPort.use(this.hq.link.port);
+    }
+    this.notices = new NoticeBridge(this.devices.sign, this.journal, log);
+    this.notices.start();
+    this.hq.link?.on('notices', (list) => this.notices?.update(list));
+    this.receipts = new ReceiptBridge(
+      this.engine,
+      this.services,
+      this.devices.printQueue,
+      () => ({ stationId: this.config.stationId, stationName: this.config.stationName }),
+      log,
+      this.clock,
+    );
+    this.receipts.start();
     await this.engine.start();
     if (this.opts.http !== false) {
-      this.server = new LocalServer(this, this.logger);
+      this.server = new LocalServer(this, log);
       await this.server.start();
     }
-    this.logger.info(
+    log.info(
       {
         stationId: this.config.stationId,
         dataDir: this.config.dataDir,
         sources: this.loaded.sources,
+        hq: this.config.hq.mode,
+        broker: this.hq.embedded?.url,
         safeMode: this.engine.safeMode !== null,
       },
       'kiosk started',
@@ -152,9 +211,14 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.emit('safe-mode', { ...reason, problems });
   }
 
+  /** Stops in reverse order; open transactions are left in the journal and resume at next start. */
   async stop(deadlineMs = 10_000): Promise<void> {
     await this.server?.stop();
+    this.receipts?.stop();
+    this.notices?.stop();
     await this.engine?.stop(deadlineMs);
+    await stopHq(this.hq);
+    await this.devices?.stop();
     await this.journal?.close();
     this.logger.info('kiosk stopped');
   }

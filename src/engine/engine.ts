@@ -203,7 +203,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         const rec = inquiry ? { ...base, data: { inquiry } } : base;
         if ((def.funding ?? 'hold') === 'hold') b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
         const ev = b.event({ type: 'txn.created', serial, txn: rec });
-        b.putTxn(rec, true);
+        b.putTxn(rec);
         return [rec, ev] as const;
       })
       .then(([rec, ev]) => this.afterCommit(rec, ev));
@@ -238,7 +238,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           txn: moved,
           info: actorInfo(actor),
         });
-        b.putTxn(moved);
+        b.putTxn(moved, current);
         return [moved, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
@@ -363,7 +363,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           inFlight: { state: txn.state, attempt, at: b.at },
         };
         const ev = b.event({ type: 'txn.intent', serial: txn.serial, txn: next });
-        b.putTxn(next);
+        b.putTxn(next, txn);
         return [next, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
@@ -408,7 +408,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           txn: moved,
           ...(interrupted ? { info: { interrupted: true } } : {}),
         });
-        b.putTxn(moved);
+        b.putTxn(moved, txn);
         return [moved, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
@@ -427,7 +427,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         let ev!: JournalEvent;
         for (const name of names)
           ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: name, txn: rec });
-        b.putTxn(rec);
+        b.putTxn(rec, txn);
         return [rec, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));

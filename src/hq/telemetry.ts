@@ -33,7 +33,7 @@ export async function buildTelemetry(s: TelemetrySources): Promise<Telemetry> {
     const t = await s.journal.getTxn(serial);
     if (t) items.push({ serial, service: t.service, state: t.state, since: t.stateSince });
   }
-  const outbox = await s.journal.outboxSeqs(0);
+  const oldest = await s.journal.outboxSeqs(0, 1);
   const b = s.balance.summary();
   let disk: Telemetry['disk'] = null;
   try {
@@ -50,7 +50,11 @@ export async function buildTelemetry(s: TelemetrySources): Promise<Telemetry> {
     devices: s.devices,
     balance: { balance: b.balance, held: b.held, available: b.available, low: b.low },
     open: { count: serials.length, items },
-    outbox: { depth: outbox.length, oldestSeq: outbox[0] ?? null, lastSeq: s.journal.lastCounters.event },
+    outbox: {
+      depth: s.journal.outboxDepth(),
+      oldestSeq: oldest[0] ?? null,
+      lastSeq: s.journal.lastCounters.event,
+    },
     disk,
     safeMode: s.safeMode,
     cert: s.cert,

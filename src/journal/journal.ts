@@ -15,7 +15,7 @@ import {
   holdKey,
   lastSegment,
   ledgerKey,
-  outboxKey,
+  OUTBOX_KEY,
   prefixRange,
   seqFromKey,
   txnKey,
@@ -30,8 +30,6 @@ export interface JournalOptions {
   path: string;
   stationId: string;
   clock: Clock;
-  /** Write an outbox entry for every event (for the HQ relay). Default true. */
-  outbox?: boolean;
   /** Opens the database; tests inject faults through it. */
   openDb?: (path: string) => JournalDb;
 }
@@ -59,6 +57,10 @@ export class Journal extends EventEmitter<JournalEvents> {
   private counters: Counters = { event: 0, serial: 0, ledger: 0 };
   private balanceState: BalanceState = EMPTY_BALANCE;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Every event up to here is acknowledged by HQ. */
+  private ackedThrough = 0;
+  /** Acknowledged events above the watermark (HQ may acknowledge batches out of order). */
+  private readonly ackedAbove = new Set<number>();
   private writeFault: KioskError | null = null;
   /** Problems found by the start-up check; non-empty means the kiosk must run in safe mode. */
   startupProblems: JournalProblem[] = [];
@@ -156,6 +158,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       }
     };
     this.counters = await read<Counters>(COUNTERS_KEY, { event: 0, serial: 0, ledger: 0 });
+    this.ackedThrough = (await read<{ ackedThrough: number }>(OUTBOX_KEY, { ackedThrough: 0 })).ackedThrough;
+    this.ackedAbove.clear();
     const bal = await read<BalanceRecord>(BALANCE_KEY, { balanceFen: 0, heldFen: 0 });
     const holds = new Map<string, number>();
     for await (const [key, value] of this.db.iterator(prefixRange('h:'))) {
@@ -224,7 +228,6 @@ export class Journal extends EventEmitter<JournalEvents> {
         this.opts.stationId,
         this.counters,
         this.balanceState,
-        this.opts.outbox ?? true,
       );
       const result = build(batch);
       const ops = batch.finish();
@@ -316,18 +319,39 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
   }
 
-  /** Event sequence numbers still waiting for HQ's acknowledgement, oldest first. */
+  /**
+   * Event sequence numbers still waiting for HQ's acknowledgement, oldest first, from `fromSeq`.
+   * The outbox is every event after the acknowledged watermark (`m:outbox`), minus the ones HQ has
+   * acknowledged out of order since; nothing extra is written per event.
+   */
   async outboxSeqs(fromSeq = 0, limit = -1): Promise<number[]> {
     const out: number[] = [];
-    for await (const key of this.db.keys({ gte: outboxKey(fromSeq), lt: 'o:\xff', limit }))
-      out.push(seqFromKey(key));
+    const start = Math.max(fromSeq, this.ackedThrough + 1);
+    for await (const key of this.db.keys({ gte: eventKey(start), lt: 'e:\xff' })) {
+      const seq = seqFromKey(key);
+      if (this.ackedAbove.has(seq)) continue;
+      out.push(seq);
+      if (limit >= 0 && out.length >= limit) break;
+    }
     return out;
   }
 
-  /** Removes acknowledged events from the outbox. A lost removal only causes a re-send HQ ignores. */
+  /** Events written but not yet acknowledged by HQ. */
+  outboxDepth(): number {
+    return Math.max(0, this.counters.event - this.ackedThrough - this.ackedAbove.size);
+  }
+
+  /**
+   * Records HQ's acknowledgement. The watermark advances over every contiguous acknowledged event
+   * and is stored without fsync: losing it only makes the relay send again what HQ already has,
+   * which HQ recognises by event id.
+   */
   async ackOutbox(seqs: readonly number[]): Promise<void> {
-    if (seqs.length === 0) return;
-    await this.db.batch(seqs.map((s) => ({ type: 'del' as const, key: outboxKey(s) })));
+    for (const s of seqs) if (s > this.ackedThrough) this.ackedAbove.add(s);
+    const before = this.ackedThrough;
+    while (this.ackedAbove.delete(this.ackedThrough + 1)) this.ackedThrough++;
+    if (this.ackedThrough !== before)
+      await this.db.put(OUTBOX_KEY, encodeValue({ ackedThrough: this.ackedThrough }));
   }
 
   async holdOf(serial: string): Promise<number | undefined> {

@@ -4,11 +4,11 @@
  *   m:format                 { version }                     on-disk format version
  *   m:counters               { event, serial, ledger }       last numbers handed out
  *   m:balance                { balanceFen, heldFen }         derived; checked against l: by verify
+ *   m:outbox                 { ackedThrough }                HQ relay: every event up to here is acknowledged
  *   e:<seq16>                JournalEvent                    append-only log of every transition
  *   t:<serial>               TxnRecord                       latest snapshot per transaction
  *   l:<seq16>                LedgerEntry                     prepaid balance ledger
  *   h:<serial>               { fen }                         open holds
- *   o:<seq16>                ''                              outbox: events not yet acknowledged by HQ
  *   i:d:<yyyymmdd>:<serial>  ''                              index by business date
  *   i:s:<service>:<serial>   ''                              index by service
  *   i:o:<operator>:<serial>  ''                              index by operator ("~self" for self-service)
@@ -20,6 +20,7 @@
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
 export const BALANCE_KEY = 'm:balance';
+export const OUTBOX_KEY = 'm:outbox';
 export const SELF_OPERATOR = '~self';
 export const SERIAL_DIGITS = 10;
 
@@ -30,7 +31,6 @@ export const eventKey = (seq: number): string => `e:${pad16(seq)}`;
 export const txnKey = (serial: string): string => `t:${serial}`;
 export const ledgerKey = (seq: number): string => `l:${pad16(seq)}`;
 export const holdKey = (serial: string): string => `h:${serial}`;
-export const outboxKey = (seq: number): string => `o:${pad16(seq)}`;
 export const dayIndexKey = (date: string, serial: string): string => `i:d:${date}:${serial}`;
 export const serviceIndexKey = (service: string, serial: string): string => `i:s:${service}:${serial}`;
 export const operatorIndexKey = (op: string | null, serial: string): string =>

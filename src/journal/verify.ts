@@ -9,6 +9,7 @@ import {
   FORMAT_KEY,
   formatSerial,
   lastSegment,
+  OUTBOX_KEY,
   openIndexKey,
   operatorIndexKey,
   pad16,
@@ -41,14 +42,12 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   const meta = new Map<string, unknown>();
   const txns = new Map<string, TxnRecord | null>();
   const expectedIndex = new Set<string>();
-  const eventSeqs = new Set<number>();
   const ledger: LedgerEntry[] = [];
   const holds = new Map<string, number>();
   let lastEvent = 0;
   let lastSerial = 0;
   let lastLedger = 0;
   const indexKeys: string[] = [];
-  const outboxKeys: string[] = [];
 
   const decode = <T>(key: string, value: string): T | undefined => {
     try {
@@ -72,7 +71,6 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         const seq = Number(key.slice(2));
         if (seq !== lastEvent + 1) gap(key, `e:${pad16(lastEvent + 1)}`);
         lastEvent = seq;
-        eventSeqs.add(seq);
         const ev = decode<JournalEvent>(key, value);
         if (ev && ev.seq !== seq)
           problems.push({ key, kind: 'decode', message: `record says seq ${ev.seq}` });
@@ -102,9 +100,6 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       } else if (p === 'i:') {
         counts.indexEntries++;
         indexKeys.push(key);
-      } else if (p === 'o:') {
-        counts.outbox++;
-        outboxKeys.push(key);
       } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
@@ -133,10 +128,15 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
     const serial = lastSegment(key);
     problems.push({ key, kind: 'index', message: `missing index entry for t:${serial}` });
   }
-  for (const key of outboxKeys) {
-    if (!eventSeqs.has(Number(key.slice(2))))
-      problems.push({ key, kind: 'index', message: 'outbox entry without its event' });
+  const outbox = meta.get(OUTBOX_KEY) as { ackedThrough: number } | undefined;
+  if (outbox && outbox.ackedThrough > lastEvent) {
+    problems.push({
+      key: OUTBOX_KEY,
+      kind: 'counter',
+      message: `acknowledged through ${outbox.ackedThrough}, last event ${lastEvent}`,
+    });
   }
+  counts.outbox = Math.max(0, lastEvent - (outbox?.ackedThrough ?? 0));
 
   if (!meta.has(FORMAT_KEY))
     problems.push({ key: FORMAT_KEY, kind: 'format', message: 'missing format record' });

@@ -11,7 +11,6 @@ import {
   ledgerKey,
   openIndexKey,
   operatorIndexKey,
-  outboxKey,
   serviceIndexKey,
   txnKey,
 } from './keys.ts';
@@ -37,7 +36,6 @@ export class WriteBatch {
     private readonly stationId: string,
     public counters: Counters,
     public balance: BalanceState,
-    private readonly outbox: boolean,
   ) {}
 
   /** Hands out the next serial number (流水号); it exists only if this batch is written. */
@@ -52,19 +50,23 @@ export class WriteBatch {
     this.countersDirty = true;
     const ev: JournalEvent = { seq: this.counters.event, at: this.at, stationId: this.stationId, ...body };
     this.ops.push({ type: 'put', key: eventKey(ev.seq), value: encodeValue(ev) });
-    if (this.outbox) this.ops.push({ type: 'put', key: outboxKey(ev.seq), value: '' });
     this.events.push(ev);
     return ev;
   }
 
-  /** Stores the snapshot and keeps the indexes in step with it. `created` writes the fixed indexes. */
-  putTxn(txn: TxnRecord, created = false): void {
+  /**
+   * Stores the snapshot and keeps the indexes in step with it: `previous` is the snapshot it
+   * replaces (none for a new transaction, which also gets its fixed indexes). The open index
+   * changes only when the transaction becomes final or is reopened by an action.
+   */
+  putTxn(txn: TxnRecord, previous?: Pick<TxnRecord, 'terminal'>): void {
     this.ops.push({ type: 'put', key: txnKey(txn.serial), value: encodeValue(txn) });
-    if (created) {
+    if (!previous) {
       this.ops.push({ type: 'put', key: dayIndexKey(txn.businessDate, txn.serial), value: '' });
       this.ops.push({ type: 'put', key: serviceIndexKey(txn.service, txn.serial), value: '' });
       this.ops.push({ type: 'put', key: operatorIndexKey(txn.operator, txn.serial), value: '' });
     }
+    if (previous && previous.terminal === txn.terminal) return;
     if (txn.terminal) this.ops.push({ type: 'del', key: openIndexKey(txn.serial) });
     else this.ops.push({ type: 'put', key: openIndexKey(txn.serial), value: '' });
   }

@@ -5,8 +5,8 @@ import { BalanceService } from '../../src/balance/balance-service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { KioskConfig } from '../../src/config/schema.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
-import { Engine } from '../../src/engine/engine.ts';
 import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import type { HqPort } from '../../src/engine/ports.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
 import { Journal } from '../../src/journal/journal.ts';
@@ -60,7 +60,12 @@ export interface Harness {
 export async function openKiosk(
   dir: string,
   hq: HqPort,
-  opts: { clock?: Clock; config?: KioskConfig; start?: boolean; services?: readonly ServiceDefinition[] } = {},
+  opts: {
+    clock?: Clock;
+    config?: KioskConfig;
+    start?: boolean;
+    services?: readonly ServiceDefinition[];
+  } = {},
 ): Promise<Harness> {
   const config = opts.config ?? (await testConfig());
   const clock = opts.clock ?? systemClock;

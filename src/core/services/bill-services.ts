@@ -50,7 +50,6 @@ export function billService(o: BillOptions): ServiceDefinition {
       reversal: { guard: sameDayOnly, queryDelayMs: () => 30_000, confirmFields: [o.account.key, 'amount'] },
     }),
     receipt: (txn) => [
-      ...(o.contracts ? [{ zh: '合同号', en: 'Contract', value: txn.fields.contractNo ?? '' }] : []),
       ...(typeof (txn.data.inquiry as { arrears?: unknown } | undefined)?.arrears === 'string'
         ? [
             {

@@ -20,7 +20,10 @@ describe('mobile direct top-up (移动直充)', () => {
     useFakeClock(sh(at));
     dir = await tempDir();
     hq = new FakeHq().script('query', QUERY_OK);
-    const config = await testConfig({ services: { enabled: ['mobile-topup'], fees: {} }, business: { dayCut } });
+    const config = await testConfig({
+      services: { enabled: ['mobile-topup'], fees: {} },
+      business: { dayCut },
+    });
     k = await openKiosk(dir.path, hq, { config, services: SERVICE_CATALOGUE });
     await k.balance.applyHqEvent({ kind: 'topup', fen: 500_00, ref: 'slip-1' });
   }
@@ -62,14 +65,23 @@ describe('mobile direct top-up (移动直充)', () => {
 
   it('accepts 10 and multiples of 10, full-width digits included', async () => {
     await open('2026-11-26T10:00:00');
-    const t = await k.engine.create('mobile-topup', { phone: '１３８００１３８０００', amount: '１００' }, TELLER);
+    const t = await k.engine.create(
+      'mobile-topup',
+      { phone: '１３８００１３８０００', amount: '１００' },
+      TELLER,
+    );
     expect(t.fields).toEqual({ phone: NUMBER, amount: '100.00' });
   });
 
   it('refuses a number outside the enabled regions before holding anything', async () => {
     await open('2026-11-26T10:00:00');
-    hq.script('query', { outcome: 'declined', reason: { code: 'BILLER_REGION', zh: '该号码不属于开通地区', en: 'number outside the enabled regions' } });
-    const err = await k.engine.create('mobile-topup', { phone: NUMBER, amount: '50' }, TELLER).catch((e) => e);
+    hq.script('query', {
+      outcome: 'declined',
+      reason: { code: 'BILLER_REGION', zh: '该号码不属于开通地区', en: 'number outside the enabled regions' },
+    });
+    const err = await k.engine
+      .create('mobile-topup', { phone: NUMBER, amount: '50' }, TELLER)
+      .catch((e) => e);
     expect(err).toMatchObject({ field: 'phone', zh: '该号码不属于开通地区' });
     expect(hq.count('pay')).toBe(0);
     expect(k.journal.lastCounters.serial).toBe(0);
@@ -109,7 +121,9 @@ describe('mobile direct top-up (移动直充)', () => {
     hq.script('pay', 'pending');
     const t = await k.engine.create('mobile-topup', { phone: NUMBER, amount: '50' }, TELLER);
     await advance(k.engine, 10);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toMatchObject({
+    await expect(
+      k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' }),
+    ).rejects.toMatchObject({
       code: 'KIOSK_E_ACTION_NOT_ALLOWED',
     });
     expect(hq.count('reverse')).toBe(0);
@@ -134,7 +148,9 @@ describe('mobile direct top-up (移动直充)', () => {
   it('asks for the number and amount again and refuses a mismatch', async () => {
     await open('2026-11-26T10:00:00');
     const t = await paid();
-    const err = await k.engine.act(t.serial, 'reverse', TELLER, { phone: '13900139000', amount: '60' }).catch((e) => e);
+    const err = await k.engine
+      .act(t.serial, 'reverse', TELLER, { phone: '13900139000', amount: '60' })
+      .catch((e) => e);
     expect(err.issues.map((i: { field: string }) => i.field).sort()).toEqual(['amount', 'phone']);
     expect(hq.count('reverse')).toBe(0);
   });
@@ -143,9 +159,13 @@ describe('mobile direct top-up (移动直充)', () => {
     await open('2026-11-26T19:50:00', '23:00');
     const t = await paid();
     await advance(k.engine, 10 * 60_000, 60_000);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(/20:00–22:00/);
+    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(
+      /20:00–22:00/,
+    );
     await advance(k.engine, 119 * 60_000, 60_000);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(/20:00–22:00/);
+    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(
+      /20:00–22:00/,
+    );
     expect(hq.count('reverse')).toBe(0);
   });
 
@@ -154,7 +174,9 @@ describe('mobile direct top-up (移动直充)', () => {
     await open('2026-11-26T19:30:00', '23:00');
     const t = await paid();
     await advance(k.engine, 2 * 60 * 60_000 + 31 * 60_000, 60_000);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(/22:00/);
+    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(
+      /22:00/,
+    );
   });
 
   it('reverses only transactions of the same-day journal', async () => {
@@ -163,7 +185,9 @@ describe('mobile direct top-up (移动直充)', () => {
     expect(t.businessDate).toBe('20261126');
     // Next business day, outside the blackout: refused although nothing else forbids it.
     await advance(k.engine, 15 * 60 * 60_000, 10 * 60_000);
-    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(/当日/);
+    await expect(k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' })).rejects.toThrow(
+      /当日/,
+    );
     expect(hq.count('reverse')).toBe(0);
   });
 

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import type { BalanceService } from '../balance/balance-service.ts';
+import type { KioskConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { HqPort } from '../engine/ports.ts';
+import type { ConfigControl } from '../hq/config-control.ts';
+import { HqLink } from '../hq/link.ts';
+import type { DeviceHealthLike } from '../hq/telemetry.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export interface HqParts {
+  link: HqLink | undefined;
+  embedded: EmbeddedHq | undefined;
+}
+
+export interface HqWiringDeps {
+  config: () => KioskConfig;
+  journal: Journal;
+  balance: BalanceService;
+  clock: Clock;
+  logger: Logger;
+  safeMode: () => unknown;
+  configControl: ConfigControl;
+  devices: () => Record<string, DeviceHealthLike>;
+  software: { name: string; version: string };
+  /** Working folder that relative HQ paths resolve against. */
+  cwd: string;
+}
+
+/**
+ * Starts what `hq.mode` asks for: nothing (`off`), the link to a real broker (`broker`), or an
+ * in-process broker with the reference HQ and the link to it (`embedded`, the default of
+ * `npm start`). The link starts connecting in the background; requests wait for it.
+ */
+export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
+  const hq = deps.config().hq;
+  if (hq.mode === 'off') return { link: undefined, embedded: undefined };
+  let embedded: EmbeddedHq | undefined;
+  if (hq.mode === 'embedded') {
+    const e = hq.embedded;
+    embedded = await startEmbeddedHq({
+      dataDir: resolve(deps.cwd, e.dataDir),
+      port: e.port,
+      topicPrefix: hq.topicPrefix,
+      logger: deps.logger.child({ name: 'hq' }),
+      clock: deps.clock,
+      billerLatencyMs: e.billerLatencyMs,
+      reversalIntervalMin: e.reversalIntervalMin,
+      openingBalance: e.openingBalance,
+    });
+  }
+  const link = new HqLink({
+    config: deps.config,
+    journal: deps.journal,
+    balance: deps.balance,
+    clock: deps.clock,
+    logger: deps.logger.child({ name: 'hq-link' }),
+    engine: () => ({ safeMode: deps.safeMode() }),
+    configControl: deps.configControl,
+    devices: deps.devices,
+    software: deps.software,
+    ...(embedded
+      ? { connection: { url: embedded.url, protocolVersion: 4 as const, publicKeys: [embedded.publicKey] } }
+      : {}),
+  });
+  await link.start();
+  return { link, embedded };
+}
+
+export async function stopHq(parts: HqParts): Promise<void> {
+  await parts.link?.stop();
+  await parts.embedded?.stop();
+}
+
+/**
+ * The engine's HQ port, bound late: the engine exists before the link is started (and CLI commands
+ * never start one), so requests go to whatever port is current, the unavailable one by default.
+ */
+export class SwitchableHqPort implements HqPort {
+  constructor(private current: HqPort) {}
+  use(port: HqPort): void {
+    this.current = port;
+  }
+  request(...args: Parameters<HqPort['request']>): ReturnType<HqPort['request']> {
+    return this.current.request(...args);
+  }
+}
