@@ -48,6 +48,7 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
   private atr: Uint8Array | null = null;
   private session: PcscSession | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private readonly lastStatus = new WeakMap<PcscReaderHandle, PcscStatus>();
 
   constructor(
     private readonly config: Config,
@@ -187,19 +188,27 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
       }
     });
     r.on('end', () => this.onReaderEnd(gen, r));
+    // Every reader's status is kept, so a reader that takes over later starts from its real state.
+    r.on('status', (st: PcscStatus) => {
+      this.lastStatus.set(r, st);
+      if (r === this.active) this.onStatus(r, st);
+    });
     if (!this.active && this.pattern.test(r.name)) this.attach(r);
   }
 
   private attach(r: PcscReaderHandle): void {
     this.active = r;
-    r.on('status', (st: PcscStatus) => this.onStatus(r, st));
     this.emit('reader-attached', { reader: r.name });
     this.healthState.ok();
+    const st = this.lastStatus.get(r);
+    if (st) this.onStatus(r, st);
   }
 
   private onStatus(r: PcscReaderHandle, st: PcscStatus): void {
     if (r !== this.active) return;
     const present = (st.state & r.SCARD_STATE_PRESENT) !== 0;
+    // A different ATR without an empty state in between: the card was swapped between two polls.
+    if (present && this.atr && st.atr && !Buffer.from(st.atr).equals(Buffer.from(this.atr))) this.cardGone(r);
     if (present && !this.atr) {
       this.atr = Uint8Array.from(st.atr ?? []);
       this.emit('card-inserted', { reader: r.name, atr: this.atr });

@@ -60,12 +60,9 @@ export class MemoryGpioChip {
     this.notifyAll();
   }
 
+  /** Frees the line; like the kernel, the pin keeps its direction and last driven level. */
   release(offset: number): void {
-    const l = this.line(offset);
-    l.consumer = null;
-    l.direction = 'in';
-    l.bias = 'as-is';
-    this.notifyAll();
+    this.line(offset).consumer = null;
   }
 
   get(offset: number): Level {

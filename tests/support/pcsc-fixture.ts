@@ -48,7 +48,7 @@ export function waitForEvent<K extends keyof CardReaderEvents>(
 
 /** PcscCardReader → real pcscd → vpcd → VpcdCard → the shared virtual card logic. */
 export async function createVpcdFixture(): Promise<CardReaderFixture> {
-  const transmitTimeoutMs = 500;
+  const transmitTimeoutMs = 800;
   const daemon = new PcscDaemon();
   const vpcd = new VpcdCard({ port: VPCD_PORT });
   const reader = new PcscCardReader(

@@ -237,3 +237,33 @@ describe('PcscCardReader', () => {
     expect(reader.health().state).toBe('offline');
   });
 });
+
+describe('PcscCardReader reader selection', () => {
+  it('a second matching reader takes over with the card it already holds; a swapped card is a removal', async () => {
+    const SECOND = 'ACS ACR39U ICC Reader 01 00';
+    bus.plug(READER);
+    bus.plug(SECOND, card());
+    make();
+    await reader.start();
+    await flush();
+    expect(reader.readerName()).toBe(READER);
+    expect(reader.cardPresent()).toBe(false);
+    bus.unplug(READER);
+    await flush();
+    expect(reader.readerName()).toBe(SECOND);
+    expect(reader.health().state).toBe('ok');
+    expect(reader.cardPresent()).toBe(true);
+    const s = await reader.connect();
+    const other = new VirtualElectricityCard({
+      cardSerial: '8899AABBCCDDEEFF',
+      customerNo: '43',
+      masterKey: new Uint8Array(16),
+    });
+    Object.defineProperty(other, 'atr', { value: Uint8Array.from([0x3b, 0x00]) });
+    bus.insert(SECOND, other);
+    await expect(s.transmit(selectAid(ELECTRICITY_AID))).rejects.toMatchObject({
+      code: 'DEVICE_E_CARD_REMOVED',
+    });
+    expect(events.slice(-2)).toEqual([`card-removed:${SECOND}`, `card-inserted:${SECOND}`]);
+  });
+});
