@@ -19,6 +19,7 @@ import { Operators } from '../operators/operators.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
+import { GpioBridge } from './gpio-bridge.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
 import { NoticeBridge } from './notice-bridge.ts';
 import { ReceiptBridge } from './receipt-bridge.ts';
@@ -45,6 +46,8 @@ export interface StoredHqConfig {
 
 export interface AppEvents {
   'safe-mode': [{ zh: string; en: string; problems: JournalProblem[] }];
+  /** Something asks the process to stop cleanly (power failure); `kiosk start` does it. */
+  'shutdown-requested': [string];
 }
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -70,6 +73,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   hq: HqParts = { link: undefined, embedded: undefined };
   receipts: ReceiptBridge | undefined;
   private notices: NoticeBridge | undefined;
+  private gpioBridge: GpioBridge | undefined;
   private loaded!: LoadedConfig;
   private readonly hqPort = new SwitchableHqPort(new UnavailableHqPort());
   private server: LocalServer | undefined;
@@ -142,7 +146,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.startedAt = this.clock.now();
     await this.open();
     const log = this.logger;
-    this.devices = await startDevices(this.config, { clock: this.clock, logger: log });
+    this.devices = await startDevices(() => this.loaded.config, { clock: this.clock, logger: log });
     if (!this.opts.hqPort) {
       this.hq = await startHq({
         config: () => this.loaded.config,
@@ -170,6 +174,10 @@ export class KioskApp extends EventEmitter<AppEvents> {
       this.clock,
     );
     this.receipts.start();
+    this.gpioBridge = new GpioBridge(this.devices.gpio, this.engine, this.journal, log, () =>
+      this.emit('shutdown-requested', 'power-fail'),
+    );
+    this.gpioBridge.start();
     await this.engine.start();
     if (this.opts.http !== false) {
       this.server = new LocalServer(this, log);
@@ -216,6 +224,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     await this.server?.stop();
     this.receipts?.stop();
     this.notices?.stop();
+    this.gpioBridge?.stop();
     await this.engine?.stop(deadlineMs);
     await stopHq(this.hq);
     await this.devices?.stop();

@@ -33,6 +33,7 @@ export function registerStart(program: Command, run: (fn: () => Promise<number>)
             );
           };
           process.once('SIGTERM', () => stop('SIGTERM'));
+          app.once('shutdown-requested', (why) => stop(why));
           process.once('SIGINT', () => stop('SIGINT'));
         });
       }),

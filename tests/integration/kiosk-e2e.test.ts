@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimDisplay } from '../../devices/display/sim-display.ts';
+import type { SimGpio } from '../../devices/gpio/sim-gpio.ts';
+import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
+import { KioskApp } from '../../src/app/kiosk-app.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
+
+const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
+
+/**
+ * The kiosk as `npm start` runs it — simulated devices, the embedded broker and the reference HQ —
+ * driven end to end: a payment through the real billers with its receipt, an HQ notice on the
+ * sign with its proof of display relayed back, and the GPIO alarms.
+ */
+describe('kiosk on its embedded defaults, end to end', () => {
+  let dir: string;
+  let app: KioskApp;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
+    const configFile = join(dir, 'kiosk.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        dataDir: join(dir, 'data'),
+        http: { host: '127.0.0.1', port: 0 },
+        // Closed all day, so an opened door is always outside business hours.
+        business: { dayCut: '21:00', hours: { open: '00:00', close: '00:00' } },
+        hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), billerLatencyMs: 5 } },
+      }),
+    );
+    app = new KioskApp({ configFile, logger: silentLogger() });
+    await app.start();
+  });
+  afterAll(async () => {
+    await app.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gets its opening balance from HQ', async () => {
+    await expect.poll(() => app.balance.summary().balance, { timeout: 10_000 }).toBe('1000.00');
+  });
+
+  it('pays a Unicom bill through the reference HQ and prints a masked receipt', async () => {
+    const t = await app.engine.create('unicom-cash', { phone: '13812345678', amount: '50' }, TELLER);
+    const done = await app.engine.waitFor(t.serial, (x) => x.terminal);
+    expect(done.state).toBe('succeeded');
+    expect(app.balance.summary().balance).toBe('950.00');
+    const printer = app.devices!.printer as SimPrinter;
+    await expect.poll(() => printer.jobs().length, { timeout: 5000 }).toBeGreaterThan(0);
+    const text = printedText(decodeEscPos(printer.jobs().at(-1)!.bytes));
+    expect(text).toContain('联通现金代收');
+    expect(text).toContain('138****5678');
+    expect(text).toContain(t.serial);
+    expect(text).not.toContain('13812345678');
+  });
+
+  it('refuses a number outside the enabled regions before holding anything', async () => {
+    const err = await app.engine
+      .create('mobile-topup', { phone: '19912345678', amount: '50' }, TELLER)
+      .catch((e) => e);
+    expect(err).toMatchObject({ field: 'phone' });
+    expect(app.balance.summary().held).toBe('0.00');
+  });
+
+  it('relays every journal event to HQ', async () => {
+    await expect.poll(() => app.journal.outboxDepth(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('shows an HQ emergency notice on the sign and relays its proof of display', async () => {
+    await app.hq.embedded!.server.commands.send(app.config.stationId, 'notice', {
+      id: 'storm-1',
+      text: '暴雨预警 请注意安全',
+      priority: 'emergency',
+      kind: 'first',
+      followUpOf: null,
+      startAt: null,
+      endAt: null,
+    });
+    await expect
+      .poll(() => app.devices!.sign.snapshot().showing?.id ?? null, { timeout: 5000 })
+      .toBe('storm-1');
+    const display = app.devices!.display as SimDisplay;
+    expect(display.latestPreview()).toBeTruthy();
+    await app.hq.embedded!.server.commands.send(app.config.stationId, 'notice-withdraw', { id: 'storm-1' });
+    await expect
+      .poll(
+        async () => {
+          for await (const ev of app.journal.events())
+            if (ev.info?.kind === 'display-proof' && ev.info.noticeId === 'storm-1') return true;
+          return false;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
+  });
+
+  it('raises the networked alarm when the door opens outside business hours', async () => {
+    const gpio = app.devices!.gpio as SimGpio;
+    gpio.openDoor();
+    await expect
+      .poll(
+        async () => {
+          for await (const ev of app.journal.events()) if (ev.info?.kind === 'door-alarm') return true;
+          return false;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
+    gpio.closeDoor();
+  });
+
+  it('stops selling and asks for a clean shutdown on power failure', async () => {
+    const asked = new Promise((r) => app.once('shutdown-requested', r));
+    (app.devices!.gpio as SimGpio).setInput('powerFail', true);
+    expect(await asked).toBe('power-fail');
+    await expect(
+      app.engine.create('mobile-topup', { phone: '13812345678', amount: '10' }, TELLER),
+    ).rejects.toMatchObject({
+      code: 'KIOSK_E_SAFE_MODE',
+    });
+  });
+});
