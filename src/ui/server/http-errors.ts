@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, isKioskError, KioskError } from '../../core/errors.ts';
-import { maskDeep, maskPhone } from '../../core/mask.ts';
+import { maskCard, maskDeep, maskPhone } from '../../core/mask.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { maskKnown } from '../../reports/mask-txn.ts';
 import { secretsOfRequest } from './masking.ts';
@@ -66,9 +66,28 @@ export function toKioskError(err: unknown): { error: KioskError; expected: boole
   };
 }
 
-/** JSON body of an error answer: code, field, zh, en, message (and every issue for validation). */
+/**
+ * Masks any run of 11 or more digits in a text (a phone number or card typed where a serial or a
+ * path segment was expected); serial numbers have 10 digits and amounts fewer, so they stay.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{11,}/g, (d) => (d.length <= 12 ? maskPhone(d) : maskCard(d)));
+}
+
+function maskStrings(v: unknown): unknown {
+  if (typeof v === 'string') return maskDigitRuns(v);
+  if (Array.isArray(v)) return v.map(maskStrings);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x)]));
+  return v;
+}
+
+/**
+ * JSON body of an error answer: code, field, zh, en, message (and every issue for validation).
+ * Errors echo what was sent, so besides the request's known numbers every long digit run is masked.
+ */
 export function errorBody(error: KioskError, secrets: ReadonlyArray<[string, string]> = []): unknown {
-  return maskDeep(maskKnown(error.toJSON(), secrets));
+  return maskStrings(maskDeep(maskKnown(error.toJSON(), secrets)));
 }
 
 export function installErrorHandlers(app: FastifyInstance, logger: Logger): void {
@@ -78,8 +97,7 @@ export function installErrorHandlers(app: FastifyInstance, logger: Logger): void
     return reply.status(statusFor(error.code)).send(errorBody(error, secretsOfRequest(req)));
   });
   app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
-    // Long digit runs in a path could be a phone or card number: never echoed in full.
-    const path = (req.url.split('?')[0] ?? '').replace(/\d{7,}/g, (d) => maskPhone(d));
+    const path = req.url.split('?')[0] ?? '';
     const error = new KioskError('KIOSK_E_NOT_FOUND', {
       field: 'path',
       zh: `没有这个接口：${req.method} ${path}`,
