@@ -117,7 +117,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
         interpret: pre.interpret,
       };
     }
-    states['reversing'] = {
+    states.reversing = {
       type: 'effect',
       effect: (txn) => ({ type: 'hq', op: PAY_OPS.reverse, payload: { ...base(txn), ...ref(txn) } }),
       retry: 'safe',
@@ -138,8 +138,8 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     };
     // Back to a successful payment: the money stays with the biller; no ledger change.
     states['reverse-refused'] = { type: 'terminal', result: 'succeeded' };
-    states['reversed'] = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
-    actions['reverse'] = {
+    states.reversed = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
+    actions.reverse = {
       from: ['succeeded', 'reverse-refused'],
       to: rev.precheck ? 'reverse-checking' : 'reversing',
       guard: rev.guard,
