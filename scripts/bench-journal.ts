@@ -33,6 +33,13 @@ const benchService: ServiceDefinition = {
   ...paymentFlow({ queryDelayMs: () => 30_000 }),
 };
 
+const PREPARED = {
+  fields: { phone: '13800138000', amount: '10.00' },
+  amount: Money.of('10'),
+  fee: Money.ZERO,
+};
+const ACTOR = { channel: 'operator', code: 'B001', role: 'teller' } as const;
+
 const instantHq = {
   request: async (): Promise<EffectResult> => ({ outcome: 'ok', data: { billerRef: 'B' } }),
 };
@@ -76,16 +83,10 @@ export async function benchJournalCommit(n: number): Promise<number> {
     const cfg = await config();
     const journal = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
     await journal.open();
-    const prepared = {
-      fields: { phone: '13800138000', amount: '10.00' },
-      amount: Money.of('10'),
-      fee: Money.ZERO,
-    };
-    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
     const base = newTxnRecord(
       benchService,
-      prepared,
-      actor,
+      PREPARED,
+      ACTOR,
       '0000000001',
       cfg.stationId,
       Date.now(),
@@ -129,10 +130,9 @@ export async function benchEngineStep(n: number): Promise<number> {
       fen: 1e9,
       ref: 'bench',
     });
-    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
-      const t = await engine.create('bench-bill', { phone: '13800138000', amount: '10' }, actor);
+      const t = await engine.create('bench-bill', { phone: '13800138000', amount: '10' }, ACTOR);
       await engine.waitFor(t.serial, (x) => x.terminal);
     }
     const us = Number(process.hrtime.bigint() - t0) / 1000 / (3 * n);
@@ -159,12 +159,6 @@ export async function benchRecovery(
       fen: 1e10,
       ref: 'bench',
     });
-    const prepared = {
-      fields: { phone: '13800138000', amount: '10.00' },
-      amount: Money.of('10'),
-      fee: Money.ZERO,
-    };
-    const actor = { channel: 'operator', code: 'B001', role: 'teller' } as const;
     const db = fill.raw;
     const realBatch = db.batch.bind(db);
     // Filling is not what is measured: write without fsync, in large batches.
@@ -177,8 +171,8 @@ export async function benchRecovery(
           const serial = b.nextSerial();
           let t: TxnRecord = newTxnRecord(
             benchService,
-            prepared,
-            actor,
+            PREPARED,
+            ACTOR,
             serial,
             cfg.stationId,
             b.at,

@@ -1,4 +1,6 @@
+import { businessDate, toLocal } from '../../core/business-day.ts';
 import type { Clock } from '../../core/clock.ts';
+import { Money } from '../../core/money.ts';
 import type { EffectResult } from '../../core/transaction/types.ts';
 import type { Accounts } from '../accounts.ts';
 import type { HqStore } from '../store.ts';
@@ -68,12 +70,10 @@ export function field(req: BillerRequest, ...names: string[]): string | null {
 export function amountFen(req: BillerRequest): number | null {
   const a = req.payload.amount;
   if (typeof a !== 'string' || !/^\d{1,9}(\.\d{1,2})?$/.test(a)) return null;
-  const [y, f = ''] = a.split('.');
-  return Number(y) * 100 + Number(f.padEnd(2, '0'));
+  return Money.of(a).toFen();
 }
 
-export const yuanOf = (fen: number): string =>
-  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+export const yuanOf = (fen: number): string => Money.fromFen(fen).toString();
 
 /** Deterministic pseudo-random number in [0,1) from a string (FNV-1a), for simulated customer data. */
 export function hashUnit(s: string): number {
@@ -86,13 +86,12 @@ export function hashUnit(s: string): number {
 }
 
 /** Business date yyyymmdd in Asia/Shanghai (UTC+8, no DST) with the 21:00 day cut. */
-export function shanghaiDay(now: number, cutHour = 21): string {
-  const d = new Date(now + 8 * 3_600_000 + (24 - cutHour) * 3_600_000);
-  return d.toISOString().slice(0, 10).replace(/-/g, '');
+export function shanghaiDay(now: number, dayCut = '21:00'): string {
+  return businessDate(now, dayCut);
 }
 
 /** Local hour and minute in Asia/Shanghai. */
 export function shanghaiTime(now: number): { hour: number; minute: number } {
-  const d = new Date(now + 8 * 3_600_000);
-  return { hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  const { minute } = toLocal(now);
+  return { hour: Math.floor(minute / 60), minute: minute % 60 };
 }
