@@ -121,6 +121,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
       logger: this.logger,
       services: this.services,
       runners: { hq: this.opts.hqPort ?? this.hqPort },
+      devices: () => this.devices?.health() ?? {},
     });
     this.balance = new BalanceService(this.journal, config, this.logger);
     this.operators = new Operators(this.journal, this.clock, config);

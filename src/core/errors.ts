@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   KIOSK_E_CONFIG: { zh: '配置有误', en: 'Invalid configuration' },
   KIOSK_E_UNKNOWN_SERVICE: { zh: '未知业务', en: 'Unknown service' },
   KIOSK_E_SERVICE_DISABLED: { zh: '本亭未开通该业务', en: 'Service not enabled at this kiosk' },
+  KIOSK_E_SERVICE_UNAVAILABLE: { zh: '该业务暂不可用', en: 'Service temporarily unavailable' },
   KIOSK_E_NOT_FOUND: { zh: '找不到该流水', en: 'Transaction not found' },
   KIOSK_E_ACTION_NOT_ALLOWED: { zh: '当前状态不允许该操作', en: 'Action not allowed in the current state' },
   KIOSK_E_AUTH_FAILED: { zh: '操作员代码或密码错误', en: 'Wrong operator code or password' },

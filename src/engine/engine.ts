@@ -14,6 +14,7 @@ import {
   stateOf,
 } from '../core/transaction/machine.ts';
 import type {
+  DeviceName,
   EffectResult,
   EffectState,
   Outcome,
@@ -36,6 +37,11 @@ export interface EngineDeps {
   logger: Logger;
   services: ServiceRegistry;
   runners: EffectRunners;
+  /** Health of each device by name; services that require an offline device are refused. */
+  devices?: () => Record<
+    string,
+    { state: 'ok' | 'degraded' | 'offline'; reason?: { zh: string; en: string } }
+  >;
 }
 
 export interface EngineEvents {
@@ -180,6 +186,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     const ctx = this.ctx();
+    this.refuseWithoutDevices(def);
     const prepared = prepareTransaction(def, input, actor, ctx);
     let inquiry: Record<string, unknown> | undefined;
     if (def.inquiry) {
@@ -281,6 +288,26 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Serials currently being driven (for health and shutdown). */
   get busy(): number {
     return this.running.size;
+  }
+
+  /** Availability of a service given its devices: null when available, else why not. */
+  unavailable(def: ServiceDefinition): { zh: string; en: string } | null {
+    const health = this.deps.devices?.() ?? {};
+    for (const name of def.requires ?? []) {
+      const h = health[name];
+      if (!h || h.state === 'offline') {
+        return {
+          zh: `${def.title.zh}暂不可用：${DEVICE_NAMES[name].zh}离线${h?.reason ? `（${h.reason.zh}）` : ''}`,
+          en: `${def.title.en} unavailable: ${DEVICE_NAMES[name].en} offline${h?.reason ? ` (${h.reason.en})` : ''}`,
+        };
+      }
+    }
+    return null;
+  }
+
+  private refuseWithoutDevices(def: ServiceDefinition): void {
+    const why = this.unavailable(def);
+    if (why) throw new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', { field: 'service', ...why });
   }
 
   private refuseInSafeMode(): void {
@@ -476,6 +503,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 }
+
+const DEVICE_NAMES: Record<DeviceName, { zh: string; en: string }> = {
+  cardReader: { zh: '读卡器', en: 'card reader' },
+  display: { zh: 'LED 屏', en: 'LED sign' },
+  printer: { zh: '打印机', en: 'printer' },
+  gpio: { zh: '门磁与电源检测', en: 'door and power sensors' },
+};
 
 const INTERRUPTED = {
   code: 'KIOSK_E_INTERRUPTED',

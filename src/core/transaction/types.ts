@@ -5,6 +5,9 @@ import type { KioskError } from '../errors.ts';
 import type { SensitiveKind } from '../mask.ts';
 import type { Money } from '../money.ts';
 
+/** Devices a service may depend on, by the names the kiosk reports their health under. */
+export type DeviceName = 'cardReader' | 'display' | 'printer' | 'gpio';
+
 /** How a transaction was started: by a logged-in operator, or by a customer on their own. */
 export type Channel = 'operator' | 'self';
 
@@ -144,6 +147,12 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   fieldMeta: Record<string, FieldMeta>;
   /** The amount the prepaid balance pays the biller; held before any request is sent. */
   amount: (fields: z.output<S>) => Money;
+  /**
+   * Devices the service cannot run without (an IC-card purchase needs the card reader). While one
+   * is offline the service is unavailable and refused before anything is written; every other
+   * service carries on. A missing printer never makes a service unavailable: receipts queue.
+   */
+  requires?: readonly DeviceName[];
   /**
    * `hold` (default): the amount is paid from the prepaid balance, so it is held at creation.
    * `none`: the transaction brings money in (self top-up from the bound debit card) and holds
