@@ -29,6 +29,7 @@ export type DeviceErrorCode =
   | 'DEVICE_E_WRONG_CARD'
   | 'DEVICE_E_CARD_WRITE' // card answered with an error status
   | 'DEVICE_E_PAPER_OUT'
+  | 'DEVICE_E_PAPER_LOW' // still printing, the roll is nearly used up
   | 'DEVICE_E_COVER_OPEN'
   | 'DEVICE_E_BUSY'
   | 'DEVICE_E_UNSUPPORTED';

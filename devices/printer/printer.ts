@@ -104,7 +104,7 @@ export function healthFromStatus(
   if (!s.online) return make('offline', reason(offlineCode));
   if (s.cover === 'open') return make('offline', reason('DEVICE_E_COVER_OPEN'));
   if (s.paper === 'out') return make('offline', reason('DEVICE_E_PAPER_OUT'));
-  if (s.paper === 'low') return make('degraded', { code: 'DEVICE_E_PAPER_OUT', ...PAPER_LOW_REASON });
+  if (s.paper === 'low') return make('degraded', { code: 'DEVICE_E_PAPER_LOW', ...PAPER_LOW_REASON });
   return make('ok');
 }
 
