@@ -62,6 +62,7 @@ export class LocalServer {
       openTransactions: kiosk.engine.busy,
       services: { enabled: kiosk.config.services.enabled.length, known: kiosk.services.list().length },
       uptimeMs: kiosk.clock.now() - kiosk.startedAt,
+      eventStreams: ctx.hub.size,
     }));
 
     let openapi: Record<string, unknown> | undefined;
@@ -81,7 +82,7 @@ export class LocalServer {
           en: 'the event id must be a non-negative integer',
         });
       }
-      await ctx.hub.attach(req, reply, {
+      await ctx.hub.attach(reply, {
         serial: q.serial || null,
         operator: session !== null,
         since: last === undefined ? null : Number(last),
