@@ -228,15 +228,30 @@ export interface ApiTxn {
   fields: Record<string, unknown>;
   alerts: string[];
   reason: { code: string; zh: string; en: string } | null;
-  status: { phase: string; zh: string; en: string; alerts: Array<{ name: string; zh: string; en: string }> };
+  status: {
+    phase: string;
+    zh: string;
+    en: string;
+    nextAttemptAt?: number;
+    alerts: Array<{ name: string; zh: string; en: string }>;
+  };
 }
 
-/** Final, or waiting while the kiosk asks again by itself: either way, nothing more to wait for here. */
-export const settled = (t: ApiTxn): boolean => t.terminal || t.status.phase === 'waiting';
+/** A next automatic query further away than this is not waited for, ms. */
+export const NEAR_ATTEMPT_MS = 10_000;
+
+/**
+ * Nothing more to wait for here: final, or waiting for an automatic query that is not imminent
+ * (the kiosk keeps asking by itself; `kiosk query` shows the result later).
+ */
+export function settled(t: ApiTxn, now = Date.now()): boolean {
+  if (t.terminal) return true;
+  return t.status.phase === 'waiting' && (t.status.nextAttemptAt ?? 0) - now > NEAR_ATTEMPT_MS;
+}
 
 /**
  * Runs `act` (which may change the transaction) and then follows the transaction over the event
- * stream until it is settled or `timeoutMs` passes; returns the last state seen. The stream is
+ * stream until it is settled or `timeoutMs` passes; returns the latest state. The stream is
  * opened before `act`, so no change is missed.
  */
 export async function followTransaction(

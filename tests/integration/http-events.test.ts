@@ -178,6 +178,14 @@ describe('local HTTP API: server-sent events (the page that refreshes by itself)
     expect(bad).toMatchObject({ status: 400, body: { field: 'since' } });
   });
 
+  it('forgets a client that went away', async () => {
+    const before = (await k.api('GET', '/api/health')).body.eventStreams as number;
+    const s = await open(new KioskApiClient(k.url), '/api/events');
+    expect((await k.api('GET', '/api/health')).body.eventStreams).toBe(before + 1);
+    s.close();
+    await expect.poll(async () => (await k.api('GET', '/api/health')).body.eventStreams).toBe(before);
+  });
+
   it('tells operators (token in the query, as EventSource needs) about balance changes; customers not', async () => {
     const op = await open(
       new KioskApiClient(k.url),

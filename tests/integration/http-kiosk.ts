@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { Clock } from '../../src/core/clock.ts';
@@ -119,4 +120,39 @@ export async function startTestKiosk(
       await dir.cleanup();
     },
   };
+}
+
+const BIN = join(import.meta.dirname, '../../bin/kiosk.js');
+
+export interface CliResult {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs the real `bin/kiosk.js` as a child process with `input` on stdin. Asynchronous on purpose:
+ * the kiosk it talks to runs in this process and must keep answering meanwhile.
+ */
+export function runKiosk(args: readonly string[], input = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, KIOSK_CONFIG: '', KIOSK_URL: '', KIOSK_TOKEN: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+    child.stdin.end(input);
+  });
 }

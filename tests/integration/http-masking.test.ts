@@ -118,7 +118,11 @@ describe('local HTTP API: no answer ever carries a full phone, account or card n
     const date = (await call('GET', '/api/health')).body.businessDate;
     for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (!item.get || path === '/api/events' || path === '/api/openapi.json') continue;
-      const concrete = path.includes('{serial}') ? serials.map((s) => path.replace('{serial}', s)) : [path];
+      const concrete = path.includes('{serial}')
+        ? serials.map((s) => path.replace('{serial}', s))
+        : path.includes('{id}')
+          ? ['mobile-topup', 'telecom-bill'].map((id) => path.replace('{id}', id))
+          : [path];
       for (const p of concrete) {
         const r = await call('GET', p.endsWith('/history') ? `${p}?date=${date}` : p);
         expect(r.status, `${p}: ${r.text}`).toBeLessThan(500);

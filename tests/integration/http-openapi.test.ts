@@ -69,7 +69,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
       title: expect.any(String),
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
     });
-    expect(doc.servers).toEqual([{ url: k.url }]);
+    expect(doc.servers).toEqual([{ url: k.url.replace(/\/$/, '') }]);
     const schemes = Object.keys(doc.components.securitySchemes);
     for (const [path, item] of Object.entries<Doc>(doc.paths)) {
       expect(path).toMatch(/^\/api\//);
@@ -152,6 +152,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     const gets: Array<[string, string]> = [
       ['/api/health', '/api/health'],
       ['/api/services', '/api/services'],
+      ['/api/services/{id}', '/api/services/game-topup'],
       ['/api/session', '/api/session'],
       ['/api/transactions', '/api/transactions'],
       ['/api/transactions/{serial}', `/api/transactions/${serial}`],

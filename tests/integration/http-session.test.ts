@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import { FEES, SERVICES, startTestKiosk, type TestKiosk } from './http-kiosk.ts';
@@ -148,5 +149,28 @@ describe('local HTTP API: operator sessions, lockout and self-service limits', (
     expect(r).toMatchObject({ status: 403, body: { code: 'KIOSK_E_SERVICE_DISABLED', field: 'service' } });
     const list = await k.api('GET', '/api/services');
     expect(list.body.services.find((s: { id: string }) => s.id === 'water-bill').enabled).toBe(false);
+  });
+
+  it('serves only requests addressed to the loopback name (no DNS rebinding)', async () => {
+    const status = (host: string) =>
+      new Promise<{ code: number; body: string }>((resolve, reject) => {
+        const u = new URL('api/services', k.url);
+        const req = request(
+          { host: u.hostname, port: u.port, path: u.pathname, headers: { host } },
+          (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => {
+              body += d.toString();
+            });
+            res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await status(`localhost:${new URL(k.url).port}`)).code).toBe(200);
+    const evil = await status('rebound.example.com');
+    expect(evil.code).toBe(403);
+    expect(JSON.parse(evil.body)).toMatchObject({ code: 'KIOSK_E_FORBIDDEN', field: 'host' });
   });
 });

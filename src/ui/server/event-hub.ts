@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { KioskApp } from '../../app/kiosk-app.ts';
 import { maskDeep } from '../../core/mask.ts';
 import type { JournalEvent } from '../../journal/records.ts';
@@ -69,7 +69,6 @@ export class EventHub {
    * sequence number (from Last-Event-ID or the `since` parameter).
    */
   async attach(
-    req: FastifyRequest,
     reply: FastifyReply,
     opts: { serial: string | null; operator: boolean; since: number | null },
   ): Promise<void> {
@@ -90,7 +89,7 @@ export class EventHub {
       lastSeq: opts.since ?? 0,
     };
     this.clients.add(client);
-    req.raw.on('close', () => this.clients.delete(client));
+    res.on('close', () => this.clients.delete(client));
     if (opts.since === null) return;
     let replayed = 0;
     for await (const ev of this.kiosk.journal.events(opts.since + 1)) {

@@ -42,8 +42,9 @@ export class LocalServer {
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
     installErrorHandlers(app, this.logger);
     installMasking(app);
-    // A token that is sent must be valid on every route, even one open to self-service.
     app.addHook('onRequest', async (req) => {
+      checkHost(req.headers.host, kiosk.config.http.host);
+      // A token that is sent must be valid on every route, even one open to self-service.
       authOf(req, sessions, req.url.startsWith('/api/events'));
     });
     registerSessionRoutes(app, ctx);
@@ -61,6 +62,7 @@ export class LocalServer {
       openTransactions: kiosk.engine.busy,
       services: { enabled: kiosk.config.services.enabled.length, known: kiosk.services.list().length },
       uptimeMs: kiosk.clock.now() - kiosk.startedAt,
+      eventStreams: ctx.hub.size,
     }));
 
     let openapi: Record<string, unknown> | undefined;
@@ -80,7 +82,7 @@ export class LocalServer {
           en: 'the event id must be a non-negative integer',
         });
       }
-      await ctx.hub.attach(req, reply, {
+      await ctx.hub.attach(reply, {
         serial: q.serial || null,
         operator: session !== null,
         since: last === undefined ? null : Number(last),
@@ -112,4 +114,21 @@ export class LocalServer {
     this.hub?.stop();
     await this.app?.close();
   }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * On a loopback-bound kiosk, only requests addressed to a loopback name are served, so that a web
+ * page in the kiosk's browser cannot reach the API through a DNS name rebound to 127.0.0.1.
+ */
+function checkHost(header: string | undefined, bound: string): void {
+  if (!LOOPBACK.has(bound) && !bound.startsWith('127.')) return;
+  const name = (header ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (LOOPBACK.has(name) || name.startsWith('127.') || name === bound) return;
+  throw new KioskError('KIOSK_E_FORBIDDEN', {
+    field: 'host',
+    zh: '只接受本机地址的请求',
+    en: 'only requests to the loopback address are served',
+  });
 }

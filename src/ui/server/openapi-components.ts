@@ -250,6 +250,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       openTransactions: int,
       services: obj({ enabled: int, known: int }),
       uptimeMs: int,
+      eventStreams: int,
     },
     ['stationId', 'stationName', 'businessDate', 'safeMode', 'openTransactions', 'uptimeMs'],
   ),

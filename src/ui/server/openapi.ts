@@ -80,6 +80,11 @@ export function buildOpenApi(
       },
     },
     '/api/services': { get: get('Service catalogue with fields, fees and flows', 'ServiceList', OPTIONAL) },
+    '/api/services/{id}': {
+      get: get('One service of the catalogue', 'Service', OPTIONAL, [
+        { name: 'id', in: 'path', required: true, description: 'service id', schema: { type: 'string' } },
+      ]),
+    },
     '/api/session': {
       post: post('Operator login (lockout applies)', ref('Login'), '201', 'Session', [{}]),
       get: get('Current session', 'Session'),
@@ -205,7 +210,7 @@ export function buildOpenApi(
         'Bound to the loopback interface. Requests without a token act as self-service; operators log in at /api/session. Every answer masks phone, account and card numbers.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    servers: [{ url: server }],
+    servers: [{ url: server.replace(/\/$/, '') }],
     paths,
     components: {
       schemas,
