@@ -80,8 +80,8 @@ export class KioskValidationError extends KioskError {
 
   constructor(code: ErrorCode, issues: readonly KioskError[]) {
     super(code, {
-      zh: issues.map((i) => i.message).join('; '),
-      en: `${issues.length} problem(s)`,
+      zh: issues.map((i) => i.zh).join('；'),
+      en: issues.map((i) => i.en).join('; '),
       ...(issues.length === 1 && issues[0]?.field ? { field: issues[0].field } : {}),
     });
     this.issues = issues;

@@ -6,10 +6,14 @@ export const mobileNumber = () =>
 
 /** A landline with its area code (0571-87654321 or 057187654321) or an 11-digit mobile number. */
 export const phoneOrLandline = () =>
-  pattern(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, {
-    zh: '请输入带区号的固定电话或11位手机号码',
-    en: 'must be a landline with its area code or an 11-digit mobile number',
-  }).transform(normaliseLandline);
+  pattern(
+    /^(1\d{10}|0\d{2,3}-?\d{7,8})$/,
+    {
+      zh: '请输入带区号的固定电话或11位手机号码',
+      en: 'must be a landline with its area code or an 11-digit mobile number',
+    },
+    normaliseLandline,
+  );
 
 export const accountNumber = (zh: string, en: string) =>
   pattern(/^[0-9A-Za-z]{6,20}$/, {

@@ -16,44 +16,60 @@ const addIssue = (ctx: z.core.$RefinementCtx, msg: Bilingual): void => {
   ctx.addIssue({ code: 'custom', message: msg.en, params: msg });
 };
 
-const asText = z.preprocess(
-  (v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? normaliseWidth(v).trim() : v),
-  z.string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be text') }),
-);
+const normalise = (v: unknown): unknown =>
+  typeof v === 'number' ? String(v) : typeof v === 'string' ? normaliseWidth(v).trim() : v;
+
+/** A required string field: numbers become text, full-width characters are normalised, spaces trimmed. */
+const text = () => z.string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be text') });
+
+/**
+ * Wraps a string schema with the normalisation. The checks and transforms live inside the
+ * preprocess target, so the field stays required in the generated JSON Schema.
+ */
+function field<T extends z.ZodType>(inner: T) {
+  return z.preprocess(normalise, inner);
+}
 
 /** Exactly/at most digits: `digits({ min: 11, max: 11 }, { zh: '手机号码必须为11位数字', en: '...' })`. */
 export function digits(len: { min: number; max: number }, msg: Bilingual) {
   const re = new RegExp(`^\\d{${len.min},${len.max}}$`);
-  return asText.superRefine((s, ctx) => {
-    if (!re.test(s)) addIssue(ctx, msg);
-  });
+  return field(
+    text().superRefine((s, ctx) => {
+      if (!re.test(s)) addIssue(ctx, msg);
+    }),
+  );
 }
 
 /** Free text matching a pattern (account numbers with letters, area-coded landlines). */
-export function pattern(re: RegExp, msg: Bilingual) {
-  return asText.superRefine((s, ctx) => {
+export function pattern(re: RegExp, msg: Bilingual, normaliseOut?: (s: string) => string) {
+  const checked = text().superRefine((s, ctx) => {
     if (!re.test(s)) addIssue(ctx, msg);
   });
+  return field(normaliseOut ? checked.transform(normaliseOut) : checked);
 }
 
 /** One of a fixed set of values. */
 export function oneOf(values: readonly string[], msg: Bilingual) {
-  return asText.superRefine((s, ctx) => {
-    if (!values.includes(s)) addIssue(ctx, msg);
-  });
+  return field(
+    text().superRefine((s, ctx) => {
+      if (!values.includes(s)) addIssue(ctx, msg);
+    }),
+  );
 }
 
 /** A yuan amount typed by a person; output is the canonical "50.00". */
 export function money(opts: ParseMoneyOptions = {}) {
-  return asText.transform((s, ctx) => {
-    try {
-      return parseMoney(s, opts).toString();
-    } catch (e) {
-      if (!isKioskError(e)) throw e;
-      addIssue(ctx, { zh: e.zh, en: e.en });
-      return z.NEVER;
-    }
-  });
+  return field(
+    text().transform((s, ctx) => {
+      try {
+        return parseMoney(s, opts).toString();
+      } catch (e) {
+        if (!isKioskError(e)) throw e;
+        addIssue(ctx, { zh: e.zh, en: e.en });
+        return z.NEVER;
+      }
+    }),
+  );
 }
 
 /** An explicit yes from the customer (game top-up cannot be reversed). */
