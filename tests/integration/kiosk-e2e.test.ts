@@ -86,6 +86,17 @@ describe('kiosk on its embedded defaults, end to end', () => {
       .toBe('storm-1');
     const display = app.devices!.display as SimDisplay;
     expect(display.latestPreview()).toBeTruthy();
+    const sign = (await (await fetch(`${app.url}api/display`)).json()) as {
+      showing: { id: string; text: string };
+    };
+    expect(sign.showing).toMatchObject({ id: 'storm-1', text: '暴雨预警 请注意安全' });
+    const png = await fetch(`${app.url}api/display/preview.png`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     await app.hq.embedded!.server.commands.send(app.config.stationId, 'notice-withdraw', { id: 'storm-1' });
     await expect
       .poll(

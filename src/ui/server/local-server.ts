@@ -9,6 +9,7 @@ import { installErrorHandlers } from './http-errors.ts';
 import { installMasking } from './masking.ts';
 import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
+import { registerDisplayRoutes } from './routes-display.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
@@ -51,6 +52,7 @@ export class LocalServer {
     registerServiceRoutes(app, ctx);
     registerTransactionRoutes(app, ctx);
     registerReportRoutes(app, ctx);
+    registerDisplayRoutes(app, ctx);
 
     app.get('/api/health', async () => ({
       stationId: kiosk.config.stationId,
