@@ -59,6 +59,10 @@ export const configSchema = z.strictObject({
     maxAttempts: z.int().min(1).max(100),
     retryBaseDelayMs: z.int().min(10).max(600_000),
     retryMaxDelayMs: z.int().min(10).max(3_600_000),
+    /** How often a transaction waiting for its result asks HQ (缴费查询), ms. */
+    statusQueryIntervalMs: z.int().min(10).max(3_600_000),
+    /** How often a reversal waiting for upstream processing asks HQ (撤销查询), ms. */
+    reversalQueryIntervalMs: z.int().min(10).max(3_600_000),
   }),
   http: z.strictObject({
     host: z.string().min(1),

@@ -356,7 +356,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     while (!txn.terminal && !this.stopping && !this.safe) {
       const state = stateOf(def, txn.state) as EffectState;
       const attempt = txn.attempts + 1;
-      const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.deps.config().engine);
+      const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.ctx());
       for (;;) {
         txn = await this.maybeAlert(txn, state);
         const wait = dueAt - this.deps.clock.now();

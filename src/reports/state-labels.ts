@@ -1,5 +1,5 @@
 import { toLocal } from '../core/business-day.ts';
-import type { ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
+import type { RuleContext, ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
 
 export interface Bilingual {
   zh: string;
@@ -62,7 +62,15 @@ export interface TxnStatus extends Bilingual {
 }
 
 /** Describes a transaction's state for people. Pure. */
-export function describeStatus(txn: TxnRecord, def: ServiceDefinition | undefined): TxnStatus {
+/**
+ * What the kiosk is doing about a transaction. With `ctx` (clock and config) the time of the next
+ * automatic query is given too.
+ */
+export function describeStatus(
+  txn: TxnRecord,
+  def: ServiceDefinition | undefined,
+  ctx?: RuleContext,
+): TxnStatus {
   const label = stateLabel(txn.state);
   const alerts = txn.alerts.map((name) => ({ name, ...alertLabel(name) }));
   const base = { attempts: txn.attempts, alerts };
@@ -76,8 +84,8 @@ export function describeStatus(txn: TxnRecord, def: ServiceDefinition | undefine
     };
   }
   const state = def?.states[txn.state];
-  if (state?.type === 'effect' && state.delayMs) {
-    const next = txn.updatedAt + state.delayMs(txn.attempts + 1);
+  if (state?.type === 'effect' && state.delayMs && ctx) {
+    const next = txn.updatedAt + state.delayMs(txn.attempts + 1, ctx);
     const at = toLocal(next).hhmmss;
     const clock = `${at.slice(0, 2)}:${at.slice(2, 4)}:${at.slice(4, 6)}`;
     return {

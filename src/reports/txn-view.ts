@@ -1,6 +1,6 @@
 import { toLocal } from '../core/business-day.ts';
 import { Money } from '../core/money.ts';
-import type { Channel, TxnRecord, TxnResult } from '../core/transaction/types.ts';
+import type { Channel, RuleContext, TxnRecord, TxnResult } from '../core/transaction/types.ts';
 import { maskFields, maskKnown, type ServiceLookup, secretsOf } from './mask-txn.ts';
 import { type Bilingual, describeStatus, stateLabel, type TxnStatus } from './state-labels.ts';
 
@@ -39,7 +39,7 @@ export function yuan(fen: number): string {
 }
 
 /** Builds the masked view of one transaction. Pure. */
-export function txnView(txn: TxnRecord, services: ServiceLookup): TxnView {
+export function txnView(txn: TxnRecord, services: ServiceLookup, ctx?: RuleContext): TxnView {
   const def = services(txn.service);
   const secrets = secretsOf(def, txn.fields);
   const view: TxnView = {
@@ -63,7 +63,7 @@ export function txnView(txn: TxnRecord, services: ServiceLookup): TxnView {
     data: txn.data,
     alerts: [...txn.alerts],
     reason: txn.reason ? { ...txn.reason } : null,
-    status: describeStatus(txn, def),
+    status: describeStatus(txn, def, ctx),
   };
   return maskKnown(view, secrets) as TxnView;
 }

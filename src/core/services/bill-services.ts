@@ -47,7 +47,7 @@ export function billService(o: BillOptions): ServiceDefinition {
     },
     ...paymentFlow({
       queryDelayMs: statusPolling,
-      reversal: { guard: sameDayOnly, queryDelayMs: () => 30_000, confirmFields: [o.account.key, 'amount'] },
+      reversal: { guard: sameDayOnly, queryDelayMs: statusPolling, confirmFields: [o.account.key, 'amount'] },
     }),
     receipt: (txn) => [
       ...(typeof (txn.data.inquiry as { arrears?: unknown } | undefined)?.arrears === 'string'

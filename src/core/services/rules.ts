@@ -72,11 +72,18 @@ export function mobileArrearsPrecheck(_txn: TxnRecord, answer: EffectResult): Ef
   return { ...answer, data: { ...answer.data, arrears: arrears.toString() } };
 }
 
-/** Status query schedule: every 30 s for the first 10 tries, then every 2 minutes. */
-export const statusPolling = (attempt: number): number => (attempt <= 10 ? 30_000 : 120_000);
+/** Status query schedule: every `engine.statusQueryIntervalMs` for the first 10 tries, then 4 times slower. */
+export const statusPolling = (attempt: number, ctx: RuleContext): number => {
+  const base = ctx.config.engine.statusQueryIntervalMs;
+  return attempt <= 10 ? base : base * 4;
+};
 
 /**
  * Reversal status schedule: upstream processes reversals by hand about every 30 minutes (hours at
- * month end), so ask every 2 minutes for the first hour, then every 10 minutes.
+ * month end), so ask every `engine.reversalQueryIntervalMs` for the first 30 tries, then 5 times
+ * slower.
  */
-export const reversalPolling = (attempt: number): number => (attempt <= 30 ? 120_000 : 600_000);
+export const reversalPolling = (attempt: number, ctx: RuleContext): number => {
+  const base = ctx.config.engine.reversalQueryIntervalMs;
+  return attempt <= 30 ? base : base * 5;
+};

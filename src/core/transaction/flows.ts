@@ -30,13 +30,13 @@ import type {
  */
 export interface PaymentFlowOptions {
   /** Poll interval for status queries, ms (attempt → delay). */
-  queryDelayMs: (attempt: number) => number;
+  queryDelayMs: (attempt: number, ctx: RuleContext) => number;
   /** Raise an alert when a status stays unknown this long (mobile top-up: 30 minutes). */
   unknownAlertMs?: number;
   /** Adds the reversal path; the guard holds the service's reversal rules. */
   reversal?: {
     guard: NonNullable<ActionDefinition['guard']>;
-    queryDelayMs: (attempt: number) => number;
+    queryDelayMs: (attempt: number, ctx: RuleContext) => number;
     role?: 'teller' | 'supervisor';
     /** Fields the operator enters again to confirm which transaction is reversed. */
     confirmFields?: readonly string[];

@@ -6,6 +6,7 @@ import type {
   EffectResult,
   EffectState,
   Outcome,
+  RuleContext,
   ServiceDefinition,
   StateDefinition,
   TxnRecord,
@@ -76,8 +77,9 @@ export function ledgerOpOnEntry(def: ServiceDefinition, txn: TxnRecord, to: stri
  * Delay before the n-th attempt of an effect (n from 1). A state's own schedule wins; otherwise the
  * first attempt runs at once and retries back off exponentially (base·2^(n−2), capped).
  */
-export function delayBefore(state: EffectState, attempt: number, engine: KioskConfig['engine']): number {
-  if (state.delayMs) return state.delayMs(attempt);
+export function delayBefore(state: EffectState, attempt: number, ctx: RuleContext): number {
+  const { engine } = ctx.config;
+  if (state.delayMs) return state.delayMs(attempt, ctx);
   if (attempt <= 1) return 0;
   return Math.min(engine.retryBaseDelayMs * 2 ** (attempt - 2), engine.retryMaxDelayMs);
 }

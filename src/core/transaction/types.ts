@@ -91,7 +91,7 @@ export interface EffectState {
   /** Outcome assumed when the kiosk restarts with this effect in flight and retry is `never`. */
   onInterrupted?: Outcome;
   /** Delay before the n-th attempt (n from 1), ms; polling states use it. Defaults to the engine's backoff. */
-  delayMs?: (attempt: number) => number;
+  delayMs?: (attempt: number, ctx: RuleContext) => number;
   /** Alerts raised once each when due, while the transaction waits in this state. */
   alerts?: readonly AlertRule[];
   /**

@@ -86,6 +86,8 @@ function arrearsBiller(opts: {
     reversal: 'immediate',
     async check(req, env, account, fen) {
       if (!accountExists(account)) return noAccount();
+      if (req.op === 'pay' && failsPayment(account))
+        return declined('BILLER_REFUSED', '缴费被收费单位拒绝', 'the biller refused the payment');
       if (opts.ownArea) {
         const area = electricityArea(account);
         const own = env.station.region?.areaType ?? 'city';

@@ -34,7 +34,7 @@ export class ServerContext {
   }
 
   view(txn: TxnRecord): TxnView {
-    return txnView(txn, this.lookup);
+    return txnView(txn, this.lookup, this.rules());
   }
 
   /** Transactions of one business date, oldest first. */

@@ -126,7 +126,7 @@ export class EventHub {
           ...(ev.outcome ? { outcome: ev.outcome } : {}),
           ...(ev.action ? { action: ev.action } : {}),
           ...(ev.alert ? { alert: ev.alert } : {}),
-          transaction: txnView(ev.txn, this.lookup),
+          transaction: txnView(ev.txn, this.lookup, { clock: this.kiosk.clock, config: this.kiosk.config }),
         },
       };
     }
