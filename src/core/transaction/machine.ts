@@ -1,4 +1,3 @@
-import type { KioskConfig } from '../../config/schema.ts';
 import { KioskError, KioskValidationError } from '../errors.ts';
 import type { LedgerOp } from '../ledger.ts';
 import type {
