@@ -1,11 +1,27 @@
 import { z } from 'zod';
 import { KioskError } from '../errors.ts';
-import { Money } from '../money.ts';
+import { Money, normaliseWidth } from '../money.ts';
 import { confirmed, pattern } from '../transaction/fields.ts';
 import { PAY_OPS, queryAlerts } from '../transaction/flows.ts';
 import type { ServiceDefinition, TxnRecord } from '../transaction/types.ts';
 import { accountNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
+
+export interface GameEntry {
+  id: string;
+  name: string;
+  packages: string[];
+}
+
+/**
+ * The games whose name or id contains the search text (case and width folded), common ones first
+ * as HQ listed them; an empty search lists all.
+ */
+export function searchGames(games: readonly GameEntry[], text: string): GameEntry[] {
+  const q = normaliseWidth(text).trim().toLowerCase();
+  if (!q) return [...games];
+  return games.filter((g) => g.name.toLowerCase().includes(q) || g.id.toLowerCase().includes(q));
+}
 
 const base = (txn: TxnRecord) => ({ fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() });
 
@@ -37,10 +53,11 @@ export const gameTopup: ServiceDefinition = {
     confirm: { zh: '确认', en: 'Confirmation' },
   },
   amount: (f) => Money.of((f as { package: string }).package),
-  // The catalogue (games and their packages) is HQ's; asking first refuses unknown ones.
+  // The catalogue (games and their packages) is HQ's: the inquiry lists it (the screen searches it
+  // with searchGames), and asking it again before paying refuses unknown games and packages.
   inquiry: {
     op: 'games',
-    fields: ['game'],
+    fields: [],
     check: (fields, answer) => {
       const games = (Array.isArray(answer.games) ? answer.games : []) as Array<{
         id: string;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
+import { type GameEntry, searchGames } from '../../../src/core/services/game-topup.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { advance, useFakeClock } from '../../support/fake-time.ts';
@@ -53,6 +54,15 @@ describe('game, bus card and balance top-ups', () => {
     await expect(k.engine.act(t.serial, 'reverse', TELLER)).rejects.toMatchObject({
       code: 'KIOSK_E_ACTION_NOT_ALLOWED',
     });
+  });
+
+  it('game list comes from HQ and is searched by name or id', async () => {
+    await open(['game-topup']);
+    const answer = (await k.engine.inquire('game-topup', {}, TELLER)) as { games: GameEntry[] };
+    expect(searchGames(answer.games, '王者').map((g) => g.id)).toEqual(['wzry']);
+    expect(searchGames(answer.games, 'ＷＺ').map((g) => g.id)).toEqual(['wzry']);
+    expect(searchGames(answer.games, '')).toHaveLength(1);
+    expect(searchGames(answer.games, '魔兽')).toEqual([]);
   });
 
   it('game top-up refuses an unknown game or package from HQ’s list, holding nothing', async () => {
