@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.ts';
 import type { LedgerEntry } from '../../../src/core/ledger.ts';
 import { ledgerGroup, ledgerRow, ledgerTotals } from '../../../src/reports/balance-views.ts';
 import { maskKnown, secretsOf } from '../../../src/reports/mask-txn.ts';
 import { receiptFor } from '../../../src/reports/receipt-data.ts';
 import { describeStatus } from '../../../src/reports/state-labels.ts';
 import { txnView } from '../../../src/reports/txn-view.ts';
+import { testConfig } from '../../support/kiosk-harness.ts';
 import { at, lookup, txn } from './fixtures.ts';
 
 const telecom = () =>
@@ -33,7 +35,7 @@ describe('transaction view', () => {
     });
   });
 
-  it('describes what the kiosk is doing: final, sending, waiting on its query schedule, or working', () => {
+  it('describes what the kiosk is doing: final, sending, waiting on its query schedule, or working', async () => {
     const def = lookup('mobile-topup');
     expect(describeStatus(txn(), def).phase).toBe('final');
     const base = { terminal: false, result: undefined } as const;
@@ -44,7 +46,8 @@ describe('transaction view', () => {
         def,
       ).phase,
     ).toBe('sending');
-    const waiting = describeStatus(txn({ ...base, state: 'querying', attempts: 2, updatedAt: t0 }), def);
+    const ctx = { clock: new ManualClock(t0), config: await testConfig() };
+    const waiting = describeStatus(txn({ ...base, state: 'querying', attempts: 2, updatedAt: t0 }), def, ctx);
     expect(waiting).toMatchObject({ phase: 'waiting', nextAttemptAt: t0 + 30_000 });
     expect(waiting.zh).toContain('10:00:30');
     expect(describeStatus(txn({ ...base, state: 'paying' }), def).phase).toBe('working');
