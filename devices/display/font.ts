@@ -12,7 +12,7 @@ export interface BitmapFont {
 }
 
 /**
- * Parses the GNU Unifont `.hex` format: one glyph per line, `XXXX:` (hex code point) then 32 hex
+ * Parses the GNU Unifont `.hex` format: one glyph per line, four to six hex digits of the code point and a colon, then 32 hex
  * digits (8×16) or 64 hex digits (16×16), rows top to bottom, MSB leftmost. Malformed lines and
  * sizes other than 8×16/16×16 are skipped, so a damaged file degrades to replacement boxes.
  */

@@ -1,47 +1,36 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type NeedsReprint, PrintQueue } from '../../devices/printer/print-queue.ts';
 import { JsonFilePrintQueueStore } from '../../devices/printer/queue-store.ts';
-import { UsblpPrinter } from '../../devices/printer/usblp-printer.ts';
+import type { UsblpPrinter } from '../../devices/printer/usblp-printer.ts';
 import { REPRINT_MARK } from '../../src/receipts/layout.ts';
 import { sampleReceipt } from '../../src/receipts/sample-receipt.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { receiptBytes } from '../unit/printer/helpers.ts';
-import { FakeEscposPrinter, healthState, SocatPair } from '../unit/printer/stand-ins.ts';
+import {
+  type FakeEscposPrinter,
+  healthState,
+  type PtyPrinterRig,
+  startPtyPrinterRig,
+} from '../unit/printer/stand-ins.ts';
 
 /**
  * End to end on a real tty (socat pty + fake ESC/POS printer): paper runs out in the middle of a
  * receipt, the print still "succeeds" for the transaction (queued, operator told), the queue is on
  * disk, and when a new roll is in, the reprint comes out with the reprint mark.
  */
+let rig: PtyPrinterRig;
 let dir: string;
-let pair: SocatPair;
 let fake: FakeEscposPrinter;
 let printer: UsblpPrinter;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiosk-queue-pty-'));
-  pair = new SocatPair(join(dir, 'lp0'), join(dir, 'printer'));
-  await pair.start();
-  fake = new FakeEscposPrinter(pair.b);
-  await fake.start();
-  printer = new UsblpPrinter({
-    device: pair.a,
-    paperWidth: 58,
-    realtimeStatus: true,
-    statusPollMs: 30,
-    statusTimeoutMs: 1000,
-    stallTimeoutMs: 500,
-  });
+  rig = await startPtyPrinterRig('kiosk-queue-pty-');
+  ({ dir, fake, printer } = rig);
 });
 
 afterEach(async () => {
-  await printer.stop();
-  await fake.stop();
-  await pair.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rig.stop();
 });
 
 describe('print queue on the usblp driver', () => {

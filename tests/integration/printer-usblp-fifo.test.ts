@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PrintError } from '../../devices/printer/printer.ts';
 import { UsblpPrinter, type UsblpPrinterOptions } from '../../devices/printer/usblp-printer.ts';
 import { sampleReceipt } from '../../src/receipts/sample-receipt.ts';
+import { until } from '../support/wait.ts';
 import { receiptBytes } from '../unit/printer/helpers.ts';
 import { FifoReader, healthState, mkfifo } from '../unit/printer/stand-ins.ts';
 
@@ -112,6 +113,8 @@ describe('UsblpPrinter on a FIFO', () => {
     await p.start();
     await healthState(p, 'ok');
     await p.print(Uint8Array.of(0x41, 0x0a), 'before');
+    // The bytes are in the FIFO once print resolves; let `cat` pass them on before it is killed.
+    await until(() => first.captured().length === 2, 5000, 'the first reader to get the job');
 
     await unlink(node);
     await first.kill();

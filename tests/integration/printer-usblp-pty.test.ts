@@ -1,45 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrinterStatus } from '../../devices/printer/printer.ts';
 import { PrintError } from '../../devices/printer/printer.ts';
-import { UsblpPrinter } from '../../devices/printer/usblp-printer.ts';
+import type { UsblpPrinter } from '../../devices/printer/usblp-printer.ts';
 import { sampleReceipt } from '../../src/receipts/sample-receipt.ts';
 import { receiptBytes } from '../unit/printer/helpers.ts';
-import { FakeEscposPrinter, healthState, SocatPair } from '../unit/printer/stand-ins.ts';
+import {
+  FakeEscposPrinter,
+  healthState,
+  type PtyPrinterRig,
+  type SocatPair,
+  startPtyPrinterRig,
+} from '../unit/printer/stand-ins.ts';
 
 /**
  * The usblp driver with real-time status, against a real tty: `socat` links two ptys; the driver
  * opens one end as it would open /dev/usb/lp0 (read-write, non-blocking), and a fake ESC/POS
  * printer on the other end answers DLE EOT and GS r. Needs Debian `socat`.
  */
-let dir: string;
+let rig: PtyPrinterRig;
 let pair: SocatPair;
 let fake: FakeEscposPrinter;
 let printer: UsblpPrinter;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiosk-pty-'));
-  pair = new SocatPair(join(dir, 'lp0'), join(dir, 'printer'));
-  await pair.start();
-  fake = new FakeEscposPrinter(pair.b);
-  await fake.start();
-  printer = new UsblpPrinter({
-    device: pair.a,
-    paperWidth: 58,
-    realtimeStatus: true,
-    statusPollMs: 30,
-    statusTimeoutMs: 1000,
-    stallTimeoutMs: 500,
-  });
+  rig = await startPtyPrinterRig('kiosk-pty-');
+  ({ pair, fake, printer } = rig);
 });
 
 afterEach(async () => {
-  await printer.stop();
-  await fake.stop();
-  await pair.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rig.stop();
 });
 
 async function failure(promise: Promise<unknown>): Promise<PrintError> {

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { constants, existsSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DeviceState } from '../../../devices/device.ts';
 import { decodeEscPos } from '../../../devices/printer/escpos-decoder.ts';
 import {
@@ -10,6 +12,7 @@ import {
   type PrinterPanel,
 } from '../../../devices/printer/escpos-status.ts';
 import type { Printer } from '../../../devices/printer/printer.ts';
+import { UsblpPrinter } from '../../../devices/printer/usblp-printer.ts';
 
 /**
  * Real stand-ins for a usblp printer node, used by the integration and contract tests:
@@ -187,4 +190,44 @@ export function healthState(printer: Printer, state: DeviceState, code?: string)
     };
     printer.on('health', onHealth);
   });
+}
+
+/**
+ * The usblp driver on one end of a socat pty pair and a fake ESC/POS printer on the other, in a
+ * fresh temp folder; `stop()` tears all of it down.
+ */
+export interface PtyPrinterRig {
+  dir: string;
+  pair: SocatPair;
+  fake: FakeEscposPrinter;
+  printer: UsblpPrinter;
+  stop(): Promise<void>;
+}
+
+export async function startPtyPrinterRig(prefix: string): Promise<PtyPrinterRig> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const pair = new SocatPair(join(dir, 'lp0'), join(dir, 'printer'));
+  await pair.start();
+  const fake = new FakeEscposPrinter(pair.b);
+  await fake.start();
+  const printer = new UsblpPrinter({
+    device: pair.a,
+    paperWidth: 58,
+    realtimeStatus: true,
+    statusPollMs: 30,
+    statusTimeoutMs: 1000,
+    stallTimeoutMs: 500,
+  });
+  return {
+    dir,
+    pair,
+    fake,
+    printer,
+    stop: async () => {
+      await printer.stop();
+      await fake.stop();
+      await pair.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
