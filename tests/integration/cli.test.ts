@@ -101,7 +101,7 @@ describe('kiosk CLI (real processes, real LevelDB)', () => {
     expect(r.stderr).toContain('business.dayCut');
   });
 
-  it('starts, serves its health on loopback, refuses a second opener (exit 4) and stops on SIGTERM', async () => {
+  it('starts, serves its health on loopback, refuses a second opener (exit 4), verifies through the API and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, '--config', configFile, 'start'], {
       env: { ...process.env, KIOSK_CONFIG: '' },
     });
@@ -119,9 +119,16 @@ describe('kiosk CLI (real processes, real LevelDB)', () => {
       safeMode: unknown;
     };
     expect(health).toMatchObject({ stationId: '33010001', safeMode: null });
-    const locked = kiosk(['journal', 'verify']);
+    const locked = kiosk(['balance']);
     expect(locked.code).toBe(4);
     expect(locked.err).toContain('running kiosk');
+    // The store check goes through the running kiosk instead, for a supervisor only.
+    const anonymous = kiosk(['journal', 'verify', '--url', url]);
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.err).toContain('--operator');
+    const verified = kiosk(['journal', 'verify', '--url', url, '--operator', 'B002', '--json'], '135790\n');
+    expect(verified.code, verified.err).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({ ok: true, problems: [] });
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

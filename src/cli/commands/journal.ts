@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { isKioskError } from '../../core/errors.ts';
 import { maskDeep } from '../../core/mask.ts';
 import { Money } from '../../core/money.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
-import { verifyJournal } from '../../journal/verify.ts';
+import { type VerifyReport, verifyJournal } from '../../journal/verify.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type GlobalOptions, withApp } from '../with-app.ts';
+import { type ApiOptions, withApi } from './api-command.ts';
 
 interface ListOptions extends GlobalOptions {
   date?: string;
@@ -20,28 +22,38 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
 
   journal
     .command('verify')
-    .description('检查整个流水库 / check the whole journal store (exit 3 when problems are found)')
+    .description(
+      '检查整个流水库 / check the whole journal store (exit 3 when problems are found); ' +
+        'while the kiosk runs, through its local API as a supervisor (--operator)',
+    )
     .option('--json', 'print JSON')
-    .action((opts: GlobalOptions) =>
-      run(() =>
-        withApp({ ...program.opts(), ...opts }, async (app) => {
-          const report = await verifyJournal(app.journal);
-          const problems = [
-            ...app.journal.startupProblems.filter((p) => !report.problems.some((q) => q.key === p.key)),
-            ...report.problems,
-          ];
-          const ok = problems.length === 0;
-          if (opts.json) printJson({ ...report, ok, problems });
-          else {
-            process.stdout.write(
-              `${ok ? '流水库完好 journal OK' : `发现 ${problems.length} 处问题 / ${problems.length} problem(s) found`}: ` +
-                `${report.counts.transactions} transactions, ${report.counts.events} events, ${report.counts.ledgerEntries} ledger entries, ${report.counts.outbox} unsent\n`,
-            );
-            for (const p of problems) process.stdout.write(`  ${p.kind.padEnd(8)} ${p.key}  ${p.message}\n`);
-          }
-          return ok ? EXIT.OK : EXIT.PROBLEMS;
-        }),
-      ),
+    .option('--url <url>', 'the running kiosk, when the journal is in use')
+    .option(
+      '--operator <code>',
+      'supervisor code, when the journal is in use (password from the terminal or stdin)',
+    )
+    .action((opts: GlobalOptions & ApiOptions) =>
+      run(async () => {
+        const local = await withApp({ ...program.opts(), ...opts }, async (app) => {
+          const r = await verifyJournal(app.journal);
+          const extra = app.journal.startupProblems.filter((p) => !r.problems.some((q) => q.key === p.key));
+          return { ...r, problems: [...extra, ...r.problems] };
+        }).catch((e: unknown) => {
+          if (isKioskError(e) && e.code === 'KIOSK_E_JOURNAL_LOCKED') return null;
+          throw e;
+        });
+        let report: VerifyReport | undefined = local ?? undefined;
+        if (!report) {
+          // The running kiosk holds the journal: ask it to run the same check.
+          const code = await withApi(program, opts, 'operator', async (client) => {
+            report = await client.get<VerifyReport>('/api/journal/verify');
+            return EXIT.OK;
+          });
+          if (!report) return code;
+        }
+        printVerify(report, Boolean(opts.json));
+        return report.problems.length === 0 ? EXIT.OK : EXIT.PROBLEMS;
+      }),
     );
 
   journal
@@ -117,4 +129,19 @@ function matches(t: TxnRecord, o: ListOptions): boolean {
     (!o.service || t.service === o.service) &&
     (!o.operator || (t.operator ?? '~self') === (o.operator === '~self' ? '~self' : o.operator.toUpperCase()))
   );
+}
+
+function printVerify(report: VerifyReport, json: boolean): void {
+  const ok = report.problems.length === 0;
+  if (json) {
+    printJson({ ...report, ok });
+    return;
+  }
+  const n = report.problems.length;
+  process.stdout.write(
+    `${ok ? '流水库完好 journal OK' : `发现 ${n} 处问题 / ${n} problem(s) found`}: ` +
+      `${report.counts.transactions} transactions, ${report.counts.events} events, ` +
+      `${report.counts.ledgerEntries} ledger entries, ${report.counts.outbox} unsent\n`,
+  );
+  for (const p of report.problems) process.stdout.write(`  ${p.kind.padEnd(8)} ${p.key}  ${p.message}\n`);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import type { LedgerEntry } from '../../core/ledger.ts';
+import { verifyJournal } from '../../journal/verify.ts';
 import { ledgerGroup, ledgerRow, ledgerTotals } from '../../reports/balance-views.ts';
 import { dayJournal } from '../../reports/day-journal.ts';
 import { gameErrors } from '../../reports/game-errors.ts';
@@ -53,6 +54,25 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
     requireOperator(req, ctx.sessions);
     const date = optDate(queryOf(req)) ?? ctx.today();
     return gameErrors(await ctx.transactionsOn(date), { date }, ctx.lookup);
+  });
+
+  /** The full store check of `kiosk journal verify`, on the running kiosk (a consistent snapshot). */
+  app.get('/api/journal/verify', async (req) => {
+    const session = requireOperator(req, ctx.sessions);
+    if (session.role !== 'supervisor') {
+      throw new KioskError('KIOSK_E_FORBIDDEN', {
+        zh: '需要综合柜员权限',
+        en: 'needs a supervisor (综合柜员)',
+      });
+    }
+    const report = await verifyJournal(kiosk.journal);
+    return {
+      ...report,
+      problems: [
+        ...kiosk.problems.filter((p) => !report.problems.some((q) => q.key === p.key)),
+        ...report.problems,
+      ],
+    };
   });
 
   app.get('/api/balance', async (req) => {
