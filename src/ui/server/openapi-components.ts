@@ -254,4 +254,16 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     },
     ['stationId', 'stationName', 'businessDate', 'safeMode', 'openTransactions', 'uptimeMs'],
   ),
+  VerifyReport: obj({
+    ok: bool,
+    counts: obj({ events: int, transactions: int, ledgerEntries: int, indexEntries: int, outbox: int }),
+    problems: { type: 'array', items: obj({ key: str, kind: str, message: str }) },
+  }),
+  Display: obj({
+    showing: nullable(obj({ id: str, kind: str, text: str, priority: str })),
+    brightness: nullable({ type: 'number' }),
+    notices: { type: 'array', items: obj({ id: str, text: str, priority: str }) },
+    health: { type: 'object' },
+    preview: nullable(str),
+  }),
 };

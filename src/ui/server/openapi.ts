@@ -139,6 +139,20 @@ export function buildOpenApi(
         q('date', 'business date yyyymmdd; today when absent', DATE),
       ]),
     },
+    '/api/journal/verify': {
+      get: get('Whole-store journal check (supervisor)', 'VerifyReport', OPERATOR),
+    },
+    '/api/display': { get: get('The roof sign: showing, queued notices, health', 'Display', OPTIONAL) },
+    '/api/display/preview.png': {
+      get: {
+        summary: 'The simulated sign as a PNG (development preview)',
+        security: OPTIONAL,
+        responses: {
+          '200': { description: 'PNG', content: { 'image/png': { schema: { type: 'string' } } } },
+          ...errors,
+        },
+      },
+    },
     '/api/events': {
       get: {
         summary: 'Server-sent events: txn, alert, balance (operators); id = journal sequence',
