@@ -14,6 +14,7 @@ import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
 import { registerTransactionRoutes } from './routes-transactions.ts';
+import { registerUiRoutes } from './routes-ui.ts';
 import { SessionStore } from './sessions.ts';
 import { statusPage } from './status-page.ts';
 
@@ -53,6 +54,7 @@ export class LocalServer {
     registerTransactionRoutes(app, ctx);
     registerReportRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
+    registerUiRoutes(app);
 
     app.get('/api/health', async () => ({
       stationId: kiosk.config.stationId,
