@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: innerText is what the customer sees (line breaks between Chinese and English)
 import { writeFile } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -156,6 +157,45 @@ describe('touchscreen UI', () => {
     expect(await outcome.innerText()).toMatch(/处理中，稍后自动查询\s+pending, the kiosk keeps asking/);
     const serial = await page.locator('[data-k="serial"]').innerText();
     expect((await kiosk.api('GET', `/api/transactions/${serial}`)).body.terminal).toBe(false);
+  });
+
+  it('tops up a game chosen by search, only after the customer ticks that it cannot be reversed', async () => {
+    kiosk.hq.script('games', {
+      outcome: 'ok',
+      data: {
+        games: [
+          { id: 'wzry', name: '王者荣耀', packages: ['6', '30'] },
+          { id: 'hpjy', name: '和平精英', packages: ['6', '30', '68'] },
+        ],
+      },
+    });
+    kiosk.hq.script('pay', 'ok');
+    await open();
+    await page.locator('.tile[data-service="game-topup"]').click();
+    await page.locator('.choice[data-value="wzry"]').waitFor();
+    expect(await page.locator('.choice[data-value]').count()).toBe(2);
+    await page.locator('.search').fill('和平');
+    expect(await page.locator('.choice[data-value]').count()).toBe(1);
+    await page.locator('.choice[data-value="hpjy"]').click();
+    await page.locator('.packages .choice', { hasText: '30 元' }).click();
+    await page.locator('#f-account').fill('player2026');
+    expect(await page.locator('#f-game').inputValue()).toBe('hpjy');
+    expect(await page.locator('#f-package').inputValue()).toBe('30');
+    await page.locator('.btn.next').click();
+    const pay = page.locator('.btn.pay');
+    await pay.waitFor();
+    expect(await page.locator('[data-k="total"]').innerText()).toBe('￥30.00');
+    expect(await pay.isDisabled()).toBe(true);
+    await page.locator('#confirm-tick').check();
+    await pay.click();
+    await page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    const serial = await page.locator('[data-k="serial"]').innerText();
+    const txn = await kiosk.api('GET', `/api/transactions/${serial}`);
+    expect(txn.body).toMatchObject({
+      service: 'game-topup',
+      state: 'succeeded',
+      fields: { game: 'hpjy', confirm: 'yes' },
+    });
   });
 
   it('shows a refusal next to the field it names, in Chinese and English', async () => {
