@@ -195,7 +195,11 @@ describe('kiosk pay / query / reverse against a running kiosk (real bin/kiosk.js
       PW,
     );
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ state: 'reverse-querying', status: { phase: 'waiting' } });
+    const shown = JSON.parse(r.out) as { state: string; status: { phase: string } };
+    // The kiosk asks every 50 ms here, so the moment the CLI stops following may fall between two
+    // queries (waiting) or during one (sending); either way it is still asking by itself.
+    expect(shown.state).toBe('reverse-querying');
+    expect(['waiting', 'sending']).toContain(shown.status.phase);
     expect(r.err).toContain('撤销申请已提交');
     k.hq.settleReversal(await txnKey(serial), 'declined');
     await k.app.engine.waitFor(serial, (t) => t.terminal);
