@@ -46,6 +46,11 @@ export class DeviceError extends Error {
   }
 }
 
+/** Health of a device that is not fitted, or whose driver cannot load: offline, with the reason. */
+export function offlineHealth(err: DeviceError, since: number, driver = 'none'): DeviceHealth {
+  return { state: 'offline', reason: { code: err.code, zh: err.zh, en: err.en }, since, driver };
+}
+
 export interface DeviceEvents {
   health: [DeviceHealth];
 }

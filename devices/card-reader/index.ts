@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Logger } from '../../src/platform/logger.ts';
-import { DeviceError, type DeviceHealth } from '../device.ts';
+import { DeviceError, type DeviceHealth, offlineHealth } from '../device.ts';
 import type { CardReader, CardReaderEvents, CardSession } from './card-reader.ts';
 import type { CardReaderConfig } from './card-reader-config.ts';
 import { SimCardReader } from './sim-card-reader.ts';
@@ -40,12 +40,7 @@ class NotFittedCardReader extends EventEmitter<CardReaderEvents> implements Card
   constructor(clock: Clock) {
     super();
     const e = notFitted();
-    this.state = {
-      state: 'offline',
-      reason: { code: e.code, zh: e.zh, en: e.en },
-      since: clock.now(),
-      driver: 'none',
-    };
+    this.state = offlineHealth(e, clock.now());
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}

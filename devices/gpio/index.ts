@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Logger } from '../../src/platform/logger.ts';
-import { DeviceError, type DeviceHealth } from '../device.ts';
+import { DeviceError, type DeviceHealth, offlineHealth } from '../device.ts';
 import type { BeepPattern, BusinessHours, Gpio, GpioEvents, LightPattern } from './gpio.ts';
 import type { GpioConfig } from './gpio-config.ts';
 import type { GpioDriver } from './gpio-driver.ts';
@@ -60,12 +60,7 @@ class NotFittedGpio extends EventEmitter<GpioEvents> implements Gpio {
   private readonly state: DeviceHealth;
   constructor(clock: Clock, err = new DeviceError('DEVICE_E_UNSUPPORTED', '未接 GPIO', 'no GPIO fitted')) {
     super();
-    this.state = {
-      state: 'offline',
-      reason: { code: err.code, zh: err.zh, en: err.en },
-      since: clock.now(),
-      driver: 'none',
-    };
+    this.state = offlineHealth(err, clock.now());
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}

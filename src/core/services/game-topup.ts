@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { Money, normaliseWidth } from '../money.ts';
 import { confirmed, pattern } from '../transaction/fields.ts';
-import { PAY_OPS, queryAlerts } from '../transaction/flows.ts';
-import type { ServiceDefinition, TxnRecord } from '../transaction/types.ts';
+import { PAY_OPS, payBase, payingState, queryingState } from '../transaction/flows.ts';
+import type { ServiceDefinition } from '../transaction/types.ts';
 import { accountNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -22,8 +22,6 @@ export function searchGames(games: readonly GameEntry[], text: string): GameEntr
   if (!q) return [...games];
   return games.filter((g) => g.name.toLowerCase().includes(q) || g.id.toLowerCase().includes(q));
 }
-
-const base = (txn: TxnRecord) => ({ fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() });
 
 /**
  * Game top-up (游戏充值): game, account and package, confirmed explicitly by the customer because it
@@ -81,26 +79,14 @@ export const gameTopup: ServiceDefinition = {
   },
   initial: 'paying',
   states: {
-    paying: {
-      type: 'effect',
-      effect: (txn) => ({ type: 'hq', op: PAY_OPS.pay, payload: base(txn) }),
-      retry: 'safe',
-      on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
-    },
-    querying: {
-      type: 'effect',
-      effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
-      retry: 'safe',
-      on: { ok: 'succeeded', declined: 'correcting' },
-      delayMs: statusPolling,
-      alerts: queryAlerts(30 * 60_000),
-    },
+    paying: payingState(),
+    querying: queryingState({ ok: 'succeeded', declined: 'correcting' }, statusPolling, 30 * 60_000),
     correcting: {
       type: 'effect',
       effect: (txn) => ({
         type: 'hq',
         op: PAY_OPS.reverse,
-        payload: { ...base(txn), ref: txn.data.billerRef ?? null },
+        payload: { ...payBase(txn), ref: txn.data.billerRef ?? null },
       }),
       retry: 'safe',
       on: { ok: 'refunded', declined: 'querying' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Money } from '../money.ts';
-import { PAY_OPS, queryAlerts } from '../transaction/flows.ts';
+import { payingState, queryingState } from '../transaction/flows.ts';
 import type { ServiceDefinition } from '../transaction/types.ts';
 import { amount, cardNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
@@ -23,24 +23,8 @@ export const prepaidCardTopup: ServiceDefinition = {
   funding: 'none',
   initial: 'paying',
   states: {
-    paying: {
-      type: 'effect',
-      effect: (txn) => ({
-        type: 'hq',
-        op: PAY_OPS.pay,
-        payload: { fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() },
-      }),
-      retry: 'safe',
-      on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
-    },
-    querying: {
-      type: 'effect',
-      effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
-      retry: 'safe',
-      on: { ok: 'succeeded', declined: 'failed' },
-      delayMs: statusPolling,
-      alerts: queryAlerts(30 * 60_000),
-    },
+    paying: payingState(),
+    querying: queryingState({ ok: 'succeeded', declined: 'failed' }, statusPolling, 30 * 60_000),
     succeeded: { type: 'terminal', result: 'succeeded' },
     failed: { type: 'terminal', result: 'failed' },
   },

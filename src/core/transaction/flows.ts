@@ -74,32 +74,55 @@ export function queryAlerts(unknownAlertMs?: number): AlertRule[] {
   return rules;
 }
 
+/** The amount and fields every payment request carries. */
+export const payBase = (txn: TxnRecord) => ({
+  fields: txn.fields,
+  amount: Money.fromFen(txn.amountFen).toString(),
+});
+
+/**
+ * `paying`: the payment request, safe to repeat (HQ answers a repeat with its first answer); ok
+ * succeeds, declined fails, pending or unknown go to `querying`.
+ */
+export function payingState(payload: (txn: TxnRecord) => Record<string, unknown> = payBase): EffectState {
+  return {
+    type: 'effect',
+    effect: (txn) => ({ type: 'hq', op: PAY_OPS.pay, payload: payload(txn) }),
+    retry: 'safe',
+    on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
+  };
+}
+
+/** `querying`: the status query (缴费查询) on its schedule, with the alerts of a waiting transaction. */
+export function queryingState(
+  on: EffectState['on'],
+  delayMs: NonNullable<EffectState['delayMs']>,
+  unknownAlertMs?: number,
+): EffectState {
+  return {
+    type: 'effect',
+    effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: { ref: txn.data.billerRef ?? null } }),
+    retry: 'safe',
+    on,
+    delayMs,
+    alerts: queryAlerts(unknownAlertMs),
+  };
+}
+
 export function paymentFlow(opts: PaymentFlowOptions): {
   initial: string;
   states: Record<string, StateDefinition>;
   actions: Record<string, ActionDefinition>;
 } {
-  const base = (txn: TxnRecord) => ({ fields: txn.fields, amount: Money.fromFen(txn.amountFen).toString() });
+  const base = payBase;
   const ref = (txn: TxnRecord) => ({ ref: txn.data.billerRef ?? null });
-  const querying: EffectState = {
-    type: 'effect',
-    effect: (txn) => ({ type: 'hq', op: PAY_OPS.status, payload: ref(txn) }),
-    retry: 'safe',
-    on: { ok: 'succeeded', declined: 'failed' },
-    delayMs: opts.queryDelayMs,
-    alerts: queryAlerts(opts.unknownAlertMs),
-  };
+  const querying = queryingState(
+    { ok: 'succeeded', declined: 'failed' },
+    opts.queryDelayMs,
+    opts.unknownAlertMs,
+  );
   const states: Record<string, StateDefinition> = {
-    paying: {
-      type: 'effect',
-      effect: (txn) => ({
-        type: 'hq',
-        op: PAY_OPS.pay,
-        payload: { ...base(txn), ...(opts.payPayload?.(txn) ?? {}) },
-      }),
-      retry: 'safe',
-      on: { ok: 'succeeded', declined: 'failed', pending: 'querying', unknown: 'querying' },
-    },
+    paying: payingState((txn) => ({ ...base(txn), ...(opts.payPayload?.(txn) ?? {}) })),
     querying,
     succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture' },
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },
