@@ -168,13 +168,14 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.hq.link?.on('notices', (list) => this.notices?.update(list));
     this.receipts = new ReceiptBridge(
       this.engine,
+      this.journal,
       this.services,
       this.devices.printQueue,
       () => ({ stationId: this.config.stationId, stationName: this.config.stationName }),
       log,
       this.clock,
     );
-    this.receipts.start();
+    await this.receipts.start();
     this.gpioBridge = new GpioBridge(this.devices.gpio, this.engine, this.journal, log, () =>
       this.emit('shutdown-requested', 'power-fail'),
     );

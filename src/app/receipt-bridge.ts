@@ -2,26 +2,31 @@ import type { PrintQueue } from '../../devices/printer/print-queue.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ServiceRegistry } from '../engine/service-registry.ts';
+import type { Journal } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type ReceiptStation, receiptForTxn } from './receipt-for-txn.ts';
 
 /**
- * Prints a receipt when a transaction succeeds or is reversed. The printer never decides a
- * transaction: a missing or empty printer queues the receipt for reprint and tells the operator
- * (the print queue's `needs-reprint`). Reprints (补打收据) go through `reprint`.
+ * Prints the receipt of every transaction that reaches a state with a receipt (succeeded,
+ * reversed). The engine records the receipt as due in the same batch as that transition; the mark
+ * is removed only once the print queue has the receipt (printed, or kept for reprint), so a crash
+ * in between is made good at the next start. The printer never decides a transaction: a missing
+ * or empty printer queues the receipt and tells the operator (`needs-reprint`).
  */
 export class ReceiptBridge {
   private readonly onTxn = (txn: TxnRecord, ev: JournalEvent): void => {
     if (ev.type !== 'txn.transition' || !txn.terminal || ev.from === txn.state) return;
-    if (txn.state !== 'succeeded' && txn.result !== 'reversed') return;
-    this.print(txn, false).catch((e: unknown) =>
+    const state = this.services.get(txn.service).states[txn.state];
+    if (state?.type !== 'terminal' || !state.receipt) return;
+    this.printDue(txn).catch((e: unknown) =>
       this.logger.error({ err: e, serial: txn.serial }, 'receipt not printed'),
     );
   };
 
   constructor(
     private readonly engine: Engine,
+    private readonly journal: Journal,
     private readonly services: ServiceRegistry,
     private readonly queue: PrintQueue,
     private readonly station: () => ReceiptStation,
@@ -29,8 +34,13 @@ export class ReceiptBridge {
     private readonly clock: { now(): number },
   ) {}
 
-  start(): void {
+  /** Starts following transactions and prints receipts left due by an interrupted run. */
+  async start(): Promise<void> {
     this.engine.on('txn', this.onTxn);
+    for (const serial of await this.journal.receiptsDue()) {
+      const txn = await this.journal.getTxn(serial);
+      if (txn) await this.printDue(txn);
+    }
   }
 
   stop(): void {
@@ -39,18 +49,19 @@ export class ReceiptBridge {
 
   /** Prints (again) the receipt of a transaction; reprints carry the 补打 / REPRINT mark. */
   async reprint(serial: string): Promise<void> {
-    await this.print(await this.engine.get(serial), true);
+    const txn = await this.engine.get(serial);
+    const receipt = receiptForTxn(this.services.get(txn.service), txn, this.station(), {
+      reprint: true,
+      reprintedAt: this.clock.now(),
+    });
+    const r = await this.queue.print(receipt);
+    this.logger.info({ serial, outcome: r.outcome, reprint: true }, 'receipt');
   }
 
-  private async print(txn: TxnRecord, reprint: boolean): Promise<void> {
-    const def = this.services.get(txn.service);
-    const receipt = receiptForTxn(
-      def,
-      txn,
-      this.station(),
-      reprint ? { reprint, reprintedAt: this.clock.now() } : {},
-    );
+  private async printDue(txn: TxnRecord): Promise<void> {
+    const receipt = receiptForTxn(this.services.get(txn.service), txn, this.station());
     const r = await this.queue.print(receipt);
-    this.logger.info({ serial: txn.serial, outcome: r.outcome, reprint }, 'receipt');
+    await this.journal.receiptQueued(txn.serial);
+    this.logger.info({ serial: txn.serial, outcome: r.outcome }, 'receipt');
   }
 }

@@ -23,6 +23,7 @@ import type {
   TxnRecord,
 } from '../core/transaction/types.ts';
 import type { Journal } from '../journal/journal.ts';
+import { receiptDueKey } from '../journal/keys.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
 import { checkAccess, inquiryFields, newTxnRecord, prepareTransaction } from './create-transaction.ts';
@@ -427,6 +428,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         const moved = moveTo(def, txn, to, b.at, result);
         const op = to !== txn.state ? ledgerOpOnEntry(def, txn, to) : undefined;
         if (op) b.ledger(op);
+        const target = stateOf(def, to);
+        if (to !== txn.state && target.type === 'terminal' && target.receipt) {
+          b.put(receiptDueKey(txn.serial), { at: b.at });
+        }
         const ev = b.event({
           type: 'txn.transition',
           serial: txn.serial,

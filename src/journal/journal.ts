@@ -17,6 +17,7 @@ import {
   ledgerKey,
   OUTBOX_KEY,
   prefixRange,
+  receiptDueKey,
   seqFromKey,
   txnKey,
 } from './keys.ts';
@@ -352,6 +353,16 @@ export class Journal extends EventEmitter<JournalEvents> {
     while (this.ackedAbove.delete(this.ackedThrough + 1)) this.ackedThrough++;
     if (this.ackedThrough !== before)
       await this.db.put(OUTBOX_KEY, encodeValue({ ackedThrough: this.ackedThrough }));
+  }
+
+  /** Serials whose receipt is due (recorded with their final transition, not yet queued). */
+  async receiptsDue(): Promise<string[]> {
+    return this.indexSerials('q:');
+  }
+
+  /** The receipt of `serial` is in the print queue (which keeps it across restarts). */
+  async receiptQueued(serial: string): Promise<void> {
+    await this.db.del(receiptDueKey(serial), { sync: true });
   }
 
   async holdOf(serial: string): Promise<number | undefined> {

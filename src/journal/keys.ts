@@ -16,6 +16,7 @@
  *   p:<code>                 OperatorRecord                  operators
  *   c:<name>                 any                             stored configuration layers (HQ overrides)
  *   r:<ref>                  LedgerEntry                     HQ balance references already applied
+ *   q:<serial>               { at }                          receipt due: written with the transition, removed once queued
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
@@ -39,6 +40,7 @@ export const openIndexKey = (serial: string): string => `i:n:${serial}`;
 export const operatorKey = (code: string): string => `p:${code}`;
 export const configKey = (name: string): string => `c:${name}`;
 export const refKey = (ref: string): string => `r:${ref}`;
+export const receiptDueKey = (serial: string): string => `q:${serial}`;
 
 /** gte/lt bounds for every key starting with `prefix`. */
 export function prefixRange(prefix: string): { gte: string; lt: string } {

@@ -48,6 +48,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   let lastSerial = 0;
   let lastLedger = 0;
   const indexKeys: string[] = [];
+  const receiptKeys: string[] = [];
 
   const decode = <T>(key: string, value: string): T | undefined => {
     try {
@@ -100,6 +101,9 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       } else if (p === 'i:') {
         counts.indexEntries++;
         indexKeys.push(key);
+      } else if (p === 'q:') {
+        receiptKeys.push(key);
+        decode<unknown>(key, value);
       } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
@@ -127,6 +131,10 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   for (const key of expectedIndex) {
     const serial = lastSegment(key);
     problems.push({ key, kind: 'index', message: `missing index entry for t:${serial}` });
+  }
+  for (const key of receiptKeys) {
+    if (!txns.has(key.slice(2)))
+      problems.push({ key, kind: 'index', message: 'receipt due for a missing transaction' });
   }
   const outbox = meta.get(OUTBOX_KEY) as { ackedThrough: number } | undefined;
   if (outbox && outbox.ackedThrough > lastEvent) {

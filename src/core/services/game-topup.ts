@@ -91,7 +91,7 @@ export const gameTopup: ServiceDefinition = {
       retry: 'safe',
       on: { ok: 'refunded', declined: 'querying' },
     },
-    succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture' },
+    succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },
     refunded: { type: 'terminal', result: 'failed', ledger: 'release' },
   },

@@ -25,7 +25,7 @@ export const prepaidCardTopup: ServiceDefinition = {
   states: {
     paying: payingState(),
     querying: queryingState({ ok: 'succeeded', declined: 'failed' }, statusPolling, 30 * 60_000),
-    succeeded: { type: 'terminal', result: 'succeeded' },
+    succeeded: { type: 'terminal', result: 'succeeded', receipt: true },
     failed: { type: 'terminal', result: 'failed' },
   },
 };

@@ -124,7 +124,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
   const states: Record<string, StateDefinition> = {
     paying: payingState((txn) => ({ ...base(txn), ...(opts.payPayload?.(txn) ?? {}) })),
     querying,
-    succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture' },
+    succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },
   };
   const actions: Record<string, ActionDefinition> = {};
@@ -161,7 +161,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     };
     // Back to a successful payment: the money stays with the biller; no ledger change.
     states['reverse-refused'] = { type: 'terminal', result: 'succeeded' };
-    states.reversed = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit' };
+    states.reversed = { type: 'terminal', result: 'reversed', ledger: 'reversal-credit', receipt: true };
     actions.reverse = {
       from: ['succeeded', 'reverse-refused'],
       to: rev.precheck ? 'reverse-checking' : 'reversing',

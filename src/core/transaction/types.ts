@@ -76,6 +76,11 @@ export interface TerminalState {
   type: 'terminal';
   result: TxnResult;
   ledger?: LedgerAction;
+  /**
+   * The customer gets a receipt for reaching this state. The engine records the receipt as due in
+   * the same batch as the transition, so a crash before printing cannot lose it.
+   */
+  receipt?: boolean;
 }
 
 export interface EffectState {
