@@ -38,8 +38,13 @@ export class ReceiptBridge {
   async start(): Promise<void> {
     this.engine.on('txn', this.onTxn);
     for (const serial of await this.journal.receiptsDue()) {
-      const txn = await this.journal.getTxn(serial);
-      if (txn) await this.printDue(txn);
+      // A receipt that cannot be printed (its record unreadable: safe mode reports that) stays due.
+      try {
+        const txn = await this.journal.getTxn(serial);
+        if (txn) await this.printDue(txn);
+      } catch (e) {
+        this.logger.error({ err: e, serial }, 'due receipt not printed');
+      }
     }
   }
 
