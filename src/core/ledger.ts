@@ -117,34 +117,20 @@ export function applyLedgerOp(
     case 'topup':
     case 'refund': {
       positive(op.fen, op.kind);
-      body = {
-        kind: op.kind,
-        deltaFen: op.fen,
-        heldDeltaFen: 0,
-        ref: op.ref,
-        serial: op.serial,
-        note: op.note,
-      };
+      body = hqEntry(op, op.fen);
       break;
     }
     case 'topup-reversal': {
       positive(op.fen, 'top-up reversal');
       if (availableFen(s) < op.fen) throw insufficient(op.fen, s);
-      body = { kind: op.kind, deltaFen: -op.fen, heldDeltaFen: 0, ref: op.ref, note: op.note };
+      body = hqEntry(op, -op.fen);
       break;
     }
     case 'adjustment': {
       if (!Number.isSafeInteger(op.fen) || op.fen === 0)
         throw new RangeError('adjustment must be a non-zero integer');
       if (op.fen < 0 && availableFen(s) < -op.fen) throw insufficient(-op.fen, s);
-      body = {
-        kind: op.kind,
-        deltaFen: op.fen,
-        heldDeltaFen: 0,
-        ref: op.ref,
-        serial: op.serial,
-        note: op.note,
-      };
+      body = hqEntry(op, op.fen);
       break;
     }
   }
@@ -154,6 +140,11 @@ export function applyLedgerOp(
     holds,
   };
   return { state, entry: stripUndefined(body) };
+}
+
+/** An HQ-originated entry (top-up, its reversal, adjustment, refund) changing the balance by `deltaFen`. */
+function hqEntry(op: Extract<LedgerOp, { ref: string }>, deltaFen: number): LedgerEntryBody {
+  return { kind: op.kind, deltaFen, heldDeltaFen: 0, ref: op.ref, serial: op.serial, note: op.note };
 }
 
 /** Recomputes the state from entries alone; the journal checks its stored balance against this. */

@@ -7,7 +7,7 @@ import { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import { UsblpPrinter } from '../../devices/printer/usblp-printer.ts';
 import { sampleReceipt } from '../../src/receipts/sample-receipt.ts';
 import { receiptBytes } from '../unit/printer/helpers.ts';
-import { FakeEscposPrinter, FifoReader, healthState, mkfifo, SocatPair } from '../unit/printer/stand-ins.ts';
+import { FifoReader, healthState, mkfifo, startPtyPrinterRig } from '../unit/printer/stand-ins.ts';
 
 /**
  * The Printer contract, run against every implementation:
@@ -71,29 +71,13 @@ const harnesses: Array<[string, () => Promise<Harness>]> = [
   [
     'usblp on a pty with status',
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'kiosk-contract-'));
-      const pair = new SocatPair(join(dir, 'lp0'), join(dir, 'printer'));
-      await pair.start();
-      const fake = new FakeEscposPrinter(pair.b);
-      await fake.start();
-      const printer = new UsblpPrinter({
-        device: pair.a,
-        paperWidth: 58,
-        realtimeStatus: true,
-        statusPollMs: 30,
-        statusTimeoutMs: 1000,
-        stallTimeoutMs: 2000,
-      });
+      const { printer, fake, stop } = await startPtyPrinterRig('kiosk-contract-', 2000);
       return {
         printer,
         driver: 'usblp',
         // Status queries are interleaved between jobs: drop DLE EOT n sequences.
         received: () => withoutStatusQueries(fake.bytes()),
-        cleanup: async () => {
-          await fake.stop();
-          await pair.stop();
-          await rm(dir, { recursive: true, force: true });
-        },
+        cleanup: stop,
       };
     },
   ],

@@ -204,7 +204,7 @@ export interface PtyPrinterRig {
   stop(): Promise<void>;
 }
 
-export async function startPtyPrinterRig(prefix: string): Promise<PtyPrinterRig> {
+export async function startPtyPrinterRig(prefix: string, stallTimeoutMs = 500): Promise<PtyPrinterRig> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const pair = new SocatPair(join(dir, 'lp0'), join(dir, 'printer'));
   await pair.start();
@@ -216,7 +216,7 @@ export async function startPtyPrinterRig(prefix: string): Promise<PtyPrinterRig>
     realtimeStatus: true,
     statusPollMs: 30,
     statusTimeoutMs: 1000,
-    stallTimeoutMs: 500,
+    stallTimeoutMs,
   });
   return {
     dir,
