@@ -169,8 +169,21 @@ describe('local HTTP API: operator sessions, lockout and self-service limits', (
         req.end();
       });
     expect((await status(`localhost:${new URL(k.url).port}`)).code).toBe(200);
-    const evil = await status('rebound.example.com');
-    expect(evil.code).toBe(403);
-    expect(JSON.parse(evil.body)).toMatchObject({ code: 'KIOSK_E_FORBIDDEN', field: 'host' });
+    const port = new URL(k.url).port;
+    expect((await status(`127.0.0.1:${port}`)).code).toBe(200);
+    expect((await status(`[::1]:${port}`)).code).toBe(200);
+    for (const host of [
+      'rebound.example.com',
+      '127.0.0.1.evil.example',
+      `127.0.0.1.evil.example:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      `localhost.evil.example:${port}`,
+      `127.9.9.9:${port}`,
+      `127.0.0.1:${Number(port) + 1}`,
+    ]) {
+      const evil = await status(host);
+      expect(evil.code, host).toBe(403);
+      expect(JSON.parse(evil.body)).toMatchObject({ code: 'KIOSK_E_FORBIDDEN', field: 'host' });
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { authOf } from './auth.ts';
 import { ServerContext } from './context.ts';
 import type { EventHub } from './event-hub.ts';
+import { checkHost } from './host-check.ts';
 import { installErrorHandlers } from './http-errors.ts';
 import { installMasking } from './masking.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -31,6 +32,8 @@ export class LocalServer {
   private app: FastifyInstance | undefined;
   private hub: EventHub | undefined;
   url: string | undefined;
+  /** The port the server listens on (the configured one, or the one the system chose for 0). */
+  private port = 0;
 
   constructor(
     private readonly kiosk: KioskApp,
@@ -45,7 +48,7 @@ export class LocalServer {
     installErrorHandlers(app, this.logger);
     installMasking(app);
     app.addHook('onRequest', async (req) => {
-      checkHost(req.headers.host, kiosk.config.http.host);
+      checkHost(req.headers.host, kiosk.config.http.host, this.port);
       // A token that is sent must be valid on every route, even one open to self-service.
       authOf(req, sessions, req.url.startsWith('/api/events'));
     });
@@ -110,6 +113,7 @@ export class LocalServer {
     await app.listen({ host, port });
     const addr = app.server.address();
     const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+    this.port = actualPort;
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/`;
     this.app = app;
   }
@@ -118,21 +122,4 @@ export class LocalServer {
     this.hub?.stop();
     await this.app?.close();
   }
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/**
- * On a loopback-bound kiosk, only requests addressed to a loopback name are served, so that a web
- * page in the kiosk's browser cannot reach the API through a DNS name rebound to 127.0.0.1.
- */
-function checkHost(header: string | undefined, bound: string): void {
-  if (!LOOPBACK.has(bound) && !bound.startsWith('127.')) return;
-  const name = (header ?? '').replace(/:\d+$/, '').toLowerCase();
-  if (LOOPBACK.has(name) || name.startsWith('127.') || name === bound) return;
-  throw new KioskError('KIOSK_E_FORBIDDEN', {
-    field: 'host',
-    zh: '只接受本机地址的请求',
-    en: 'only requests to the loopback address are served',
-  });
 }
