@@ -22,9 +22,12 @@ export const ID_FILE_LEN = 32;
 export const PURCHASE_FILE_LEN = 32;
 export const RETURN_FILE_LEN = 16;
 export const PURCHASE_BLOCK_LEN = 57;
+export const REVERSAL_BLOCK_LEN = 65;
 
 /** INS of the proprietary PURCHASE command (CLA 80). */
 export const INS_PURCHASE = 0xd0;
+/** INS of the proprietary REVERSE command (CLA 80): takes back the units of the last purchase. */
+export const INS_REVERSE = 0xd4;
 export const CLA_PROPRIETARY = 0x80;
 
 /** Largest number of centi-kWh the card holds in its pending purchase register (999 999.99 kWh). */
@@ -52,8 +55,10 @@ export interface PurchaseFile {
   lastUnits: number;
   /** HQ reference of the last purchase written, 8 bytes uppercase hex; zeros when none. */
   lastTxnRef: string;
-  /** Units ever written to this card, centi-kWh (wraps at 2^32). */
+  /** Units ever written to this card, centi-kWh (wraps at 2^32); a reversal takes its units off. */
   totalUnits: number;
+  /** What the last write was: a purchase, or the reversal of the purchase before it (byte 28). */
+  lastKind: 'purchase' | 'reversal';
 }
 
 export interface ReturnFile {
@@ -87,6 +92,30 @@ export const purchaseWriteSchema = z.strictObject({
   mac: hex8,
 });
 export type PurchaseWrite = z.output<typeof purchaseWriteSchema>;
+
+/**
+ * Write data for a purchase reversal (购电撤销): takes `units` back off the card's pending units,
+ * which the card allows only while the purchase `originalTxnRef` is its last write and its units
+ * have not been loaded into the meter. `txnRef` is the reversal's own reference.
+ */
+export const reversalWriteSchema = z.strictObject({
+  cardSerial: hex8,
+  customerNo: z.string().regex(/^\d{1,20}$/, 'must be 1–20 digits'),
+  purchaseCounter: z.int().min(1).max(U32_MAX),
+  amountFen: u32,
+  units: z.int().min(1).max(MAX_PENDING_UNITS),
+  txnRef: hex8,
+  originalTxnRef: hex8,
+  mac: hex8,
+});
+export type ReversalWrite = z.output<typeof reversalWriteSchema>;
+
+/** Either kind of card write data, tagged as HQ sends it to the kiosk. */
+export const cardWriteSchema = z.discriminatedUnion('kind', [
+  purchaseWriteSchema.extend({ kind: z.literal('purchase') }),
+  reversalWriteSchema.extend({ kind: z.literal('reversal') }),
+]);
+export type CardWrite = z.output<typeof cardWriteSchema>;
 
 function u32be(b: Uint8Array, off: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, false);
@@ -140,6 +169,7 @@ export function encodePurchaseFile(f: PurchaseFile): Uint8Array {
   putU32(b, 12, f.lastUnits);
   b.set(fromHex(f.lastTxnRef), 16);
   putU32(b, 24, f.totalUnits);
+  b[28] = f.lastKind === 'reversal' ? LAST_KIND_REVERSAL : LAST_KIND_PURCHASE;
   return b;
 }
 
@@ -152,8 +182,12 @@ export function decodePurchaseFile(b: Uint8Array): PurchaseFile {
     lastUnits: u32be(b, 12),
     lastTxnRef: toHex(b.subarray(16, 24)),
     totalUnits: u32be(b, 24),
+    lastKind: b[28] === LAST_KIND_REVERSAL ? 'reversal' : 'purchase',
   };
 }
+
+const LAST_KIND_PURCHASE = 0x01;
+const LAST_KIND_REVERSAL = 0x02;
 
 export function encodeReturnFile(f: ReturnFile): Uint8Array {
   const b = new Uint8Array(RETURN_FILE_LEN);
@@ -238,4 +272,58 @@ export function verifyPurchaseMac(cardKey: Uint8Array, block: Uint8Array): boole
 export function signPurchaseWrite(masterKey: Uint8Array, w: Omit<PurchaseWrite, 'mac'>): PurchaseWrite {
   const norm = { ...w, cardSerial: w.cardSerial.toUpperCase(), txnRef: w.txnRef.toUpperCase() };
   return { ...norm, mac: computePurchaseMac(deriveCardKey(masterKey, norm.cardSerial), norm) };
+}
+
+/** Domain tag of the reversal MAC, so a reversal MAC can never pass as a purchase MAC. */
+const REVERSAL_TAG = Buffer.from('REV', 'ascii');
+
+function reversalBody(w: Omit<ReversalWrite, 'mac'>): Uint8Array {
+  const b = new Uint8Array(REVERSAL_BLOCK_LEN - 8);
+  b.set(purchaseBody(w), 0);
+  b.set(fromHex(w.originalTxnRef), 49);
+  return b;
+}
+
+export function encodeReversalBlock(w: ReversalWrite): Uint8Array {
+  const b = new Uint8Array(REVERSAL_BLOCK_LEN);
+  b.set(reversalBody(w), 0);
+  b.set(fromHex(w.mac), REVERSAL_BLOCK_LEN - 8);
+  return b;
+}
+
+export function decodeReversalBlock(b: Uint8Array): ReversalWrite & { version: number } {
+  need(b, REVERSAL_BLOCK_LEN, 'reversal block');
+  return {
+    ...decodePurchaseBlock(b.subarray(0, PURCHASE_BLOCK_LEN)),
+    originalTxnRef: toHex(b.subarray(49, 57)),
+    mac: toHex(b.subarray(57, 65)),
+  };
+}
+
+/** MAC = first 8 bytes of HMAC-SHA256(card key, "REV" ‖ reversal block bytes 0..56). Computed by HQ. */
+export function computeReversalMac(cardKey: Uint8Array, w: Omit<ReversalWrite, 'mac'>): string {
+  const h = createHmac('sha256', cardKey).update(REVERSAL_TAG).update(reversalBody(w));
+  return toHex(h.digest().subarray(0, 8));
+}
+
+/** Card-side MAC check over a received reversal block. */
+export function verifyReversalMac(cardKey: Uint8Array, block: Uint8Array): boolean {
+  need(block, REVERSAL_BLOCK_LEN, 'reversal block');
+  const expected = createHmac('sha256', cardKey)
+    .update(REVERSAL_TAG)
+    .update(block.subarray(0, REVERSAL_BLOCK_LEN - 8))
+    .digest()
+    .subarray(0, 8);
+  return timingSafeEqual(expected, block.subarray(REVERSAL_BLOCK_LEN - 8));
+}
+
+/** HQ side: completes reversal write data with its MAC, from the issuer master key. */
+export function signReversalWrite(masterKey: Uint8Array, w: Omit<ReversalWrite, 'mac'>): ReversalWrite {
+  const norm = {
+    ...w,
+    cardSerial: w.cardSerial.toUpperCase(),
+    txnRef: w.txnRef.toUpperCase(),
+    originalTxnRef: w.originalTxnRef.toUpperCase(),
+  };
+  return { ...norm, mac: computeReversalMac(deriveCardKey(masterKey, norm.cardSerial), norm) };
 }

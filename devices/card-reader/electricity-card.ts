@@ -9,13 +9,16 @@ import {
   decodeReturnFile,
   ELECTRICITY_AID,
   encodePurchaseBlock,
+  encodeReversalBlock,
   ID_FILE_LEN,
   INS_PURCHASE,
+  INS_REVERSE,
   PURCHASE_FILE_LEN,
   type PurchaseFile,
   type PurchaseWrite,
   RETURN_FILE_LEN,
   type ReturnFile,
+  type ReversalWrite,
   SFI_ID,
   SFI_PURCHASE,
   SFI_RETURN,
@@ -31,8 +34,8 @@ export interface ElectricityCardInfo {
   purchaseCounter: number;
   /** Units on the card not yet loaded into the meter, centi-kWh. */
   pendingUnits: number;
-  /** The last purchase written to the card, or null if none was. */
-  lastPurchase: { amountFen: number; units: number; txnRef: string } | null;
+  /** The last write on the card (a purchase, or a reversal of one), or null if none was. */
+  lastPurchase: { amountFen: number; units: number; txnRef: string; kind: 'purchase' | 'reversal' } | null;
   totalUnits: number;
   /** What the meter wrote back the last time the card was in it. */
   meter: ReturnFile;
@@ -95,7 +98,22 @@ export class ElectricityCardApp {
    * Writes one purchase from HQ's write data, then reads the card back to verify it. Rejects with a
    * CardWriteError whose `outcome` says whether the card may have changed.
    */
-  async writePurchase(write: PurchaseWrite, opts: WritePurchaseOptions): Promise<WritePurchaseResult> {
+  writePurchase(write: PurchaseWrite, opts: WritePurchaseOptions): Promise<WritePurchaseResult> {
+    return this.applyWrite({ ...write, kind: 'purchase' }, opts);
+  }
+
+  /**
+   * Writes a purchase reversal (购电撤销) from HQ's reversal write data and verifies it; the same
+   * contract as `writePurchase`. The card refuses it once the meter has loaded the units.
+   */
+  writeReversal(write: ReversalWrite, opts: WritePurchaseOptions): Promise<WritePurchaseResult> {
+    return this.applyWrite({ ...write, kind: 'reversal' }, opts);
+  }
+
+  private async applyWrite(
+    write: (PurchaseWrite & { kind: 'purchase' }) | (ReversalWrite & { kind: 'reversal' }),
+    opts: WritePurchaseOptions,
+  ): Promise<WritePurchaseResult> {
     const progress: { stage: 'checking' | 'sent' | 'refused' } = { stage: 'checking' };
     try {
       return await this.withCard(async (s) => {
@@ -120,10 +138,10 @@ export class ElectricityCardApp {
         progress.stage = 'sent';
         const r = await s.transmit({
           cla: CLA_PROPRIETARY,
-          ins: INS_PURCHASE,
+          ins: write.kind === 'purchase' ? INS_PURCHASE : INS_REVERSE,
           p1: 0,
           p2: 0,
-          data: encodePurchaseBlock(write),
+          data: write.kind === 'purchase' ? encodePurchaseBlock(write) : encodeReversalBlock(write),
           le: 8,
         });
         if (r.sw !== SW.OK) {
@@ -131,16 +149,17 @@ export class ElectricityCardApp {
           throw new DeviceError(
             'DEVICE_E_CARD_WRITE',
             '写卡失败，卡片未改变',
-            `card refused the purchase (SW ${swHex(r.sw)})`,
+            `card refused the ${write.kind} (SW ${swHex(r.sw)})`,
           );
         }
         const after = await readInfo(s);
+        const sign = write.kind === 'purchase' ? 1 : -1;
         const ok =
           after.purchaseCounter === write.purchaseCounter &&
           after.lastPurchase?.txnRef === write.txnRef.toUpperCase() &&
-          after.pendingUnits === before.pendingUnits + write.units;
+          after.pendingUnits === before.pendingUnits + sign * write.units;
         if (!ok)
-          throw new DeviceError('DEVICE_E_IO', '写卡回读不一致', 'card read-back does not show the purchase');
+          throw new DeviceError('DEVICE_E_IO', '写卡回读不一致', 'card read-back does not show the write');
         return { alreadyApplied: false, card: after };
       });
     } catch (e) {
@@ -214,7 +233,7 @@ async function readInfo(s: CardSession): Promise<ElectricityCardInfo> {
       lastPurchase:
         p.purchaseCounter === 0
           ? null
-          : { amountFen: p.lastAmountFen, units: p.lastUnits, txnRef: p.lastTxnRef },
+          : { amountFen: p.lastAmountFen, units: p.lastUnits, txnRef: p.lastTxnRef, kind: p.lastKind },
       totalUnits: p.totalUnits,
       meter,
     };

@@ -2,6 +2,7 @@ import { ApduFormatError, decodeCommand, encodeResponse, SW } from './apdu.ts';
 import {
   CLA_PROPRIETARY,
   decodePurchaseBlock,
+  decodeReversalBlock,
   deriveCardKey,
   ELECTRICITY_AID,
   encodeIdFile,
@@ -10,15 +11,18 @@ import {
   FORMAT_VERSION,
   type IdFile,
   INS_PURCHASE,
+  INS_REVERSE,
   MAX_PENDING_UNITS,
   PURCHASE_BLOCK_LEN,
   type PurchaseFile,
+  REVERSAL_BLOCK_LEN,
   type ReturnFile,
   SFI_ID,
   SFI_PURCHASE,
   SFI_RETURN,
   U32_MAX,
   verifyPurchaseMac,
+  verifyReversalMac,
 } from './electricity-card-format.ts';
 
 /**
@@ -92,6 +96,7 @@ export class VirtualElectricityCard implements VirtualCard {
       lastUnits: 0,
       lastTxnRef: '0000000000000000',
       totalUnits: 0,
+      lastKind: 'purchase',
       ...issue.purchase,
     };
     this.meterReturn = {
@@ -149,6 +154,7 @@ export class VirtualElectricityCard implements VirtualCard {
     }
     if (cmd.cla === 0x00 && cmd.ins === 0xb0) return this.readBinary(cmd.p1, cmd.p2, cmd.le ?? 256);
     if (cmd.cla === CLA_PROPRIETARY && cmd.ins === INS_PURCHASE) return this.purchaseCommand(data);
+    if (cmd.cla === CLA_PROPRIETARY && cmd.ins === INS_REVERSE) return this.reverseCommand(data);
     if (cmd.cla !== 0x00 && cmd.cla !== CLA_PROPRIETARY)
       return reply(SW.CLA_NOT_SUPPORTED, undefined, this.slowMs);
     return reply(SW.INS_NOT_SUPPORTED, undefined, this.slowMs);
@@ -188,6 +194,56 @@ export class VirtualElectricityCard implements VirtualCard {
     if (this.purchase.pendingUnits + w.units > MAX_PENDING_UNITS) {
       return reply(SW.NOT_ENOUGH_MEMORY, undefined, this.slowMs);
     }
+    return this.commit({
+      purchaseCounter: w.purchaseCounter,
+      pendingUnits: this.purchase.pendingUnits + w.units,
+      lastAmountFen: w.amountFen,
+      lastUnits: w.units,
+      lastTxnRef: w.txnRef,
+      totalUnits: (this.purchase.totalUnits + w.units) % (U32_MAX + 1),
+      lastKind: 'purchase',
+    });
+  }
+
+  /**
+   * REVERSE: takes the last purchase's units back while they are still pending on the card (the
+   * meter has not loaded them) and no other write came after it.
+   */
+  private reverseCommand(block: Uint8Array): CardReply {
+    if (!this.selected) return reply(SW.CONDITIONS_NOT_SATISFIED, undefined, this.slowMs);
+    if (block.length !== REVERSAL_BLOCK_LEN) return reply(SW.WRONG_LENGTH, undefined, this.slowMs);
+    const w = decodeReversalBlock(block);
+    if (
+      w.version !== FORMAT_VERSION ||
+      w.cardSerial !== this.id.cardSerial ||
+      w.customerNo !== this.id.customerNo
+    ) {
+      return reply(SW.WRONG_DATA, undefined, this.slowMs);
+    }
+    if (!verifyReversalMac(this.key, block)) return reply(SW.SECURITY_NOT_SATISFIED, undefined, this.slowMs);
+    const p = this.purchase;
+    if (
+      w.purchaseCounter !== p.purchaseCounter + 1 ||
+      p.lastKind !== 'purchase' ||
+      p.lastTxnRef !== w.originalTxnRef ||
+      p.lastUnits !== w.units ||
+      p.pendingUnits < w.units
+    ) {
+      return reply(SW.CONDITIONS_NOT_SATISFIED, undefined, this.slowMs);
+    }
+    return this.commit({
+      purchaseCounter: w.purchaseCounter,
+      pendingUnits: p.pendingUnits - w.units,
+      lastAmountFen: w.amountFen,
+      lastUnits: w.units,
+      lastTxnRef: w.txnRef,
+      totalUnits: (p.totalUnits - w.units + U32_MAX + 1) % (U32_MAX + 1),
+      lastKind: 'reversal',
+    });
+  }
+
+  /** Applies a checked write atomically, honouring the fault switches. */
+  private commit(next: PurchaseFile): CardReply {
     if (this.failWrites > 0) {
       this.failWrites--;
       return reply(SW.MEMORY_FAILURE, undefined, this.slowMs);
@@ -195,14 +251,7 @@ export class VirtualElectricityCard implements VirtualCard {
     const tear = this.tear;
     this.tear = null;
     if (tear === 'before-commit') return { kind: 'torn' };
-    this.purchase = {
-      purchaseCounter: w.purchaseCounter,
-      pendingUnits: this.purchase.pendingUnits + w.units,
-      lastAmountFen: w.amountFen,
-      lastUnits: w.units,
-      lastTxnRef: w.txnRef,
-      totalUnits: (this.purchase.totalUnits + w.units) % (U32_MAX + 1),
-    };
+    this.purchase = next;
     this.commits++;
     if (tear === 'after-commit') return { kind: 'torn' };
     const out = new Uint8Array(8);

@@ -1,6 +1,6 @@
+import { DEMO_ISSUER_MASTER_KEY } from '../../../devices/card-reader/virtual-electricity-card.ts';
 import { billBillers, mobileTopupBiller } from './bill-billers.ts';
 import type { Biller } from './biller.ts';
-import { electricityCardBiller } from './electricity-card.ts';
 import {
   alarmBiller,
   busCardBiller,
@@ -9,10 +9,13 @@ import {
   gameTopupBiller,
   prepaidCardTopupBiller,
 } from './other-billers.ts';
+import { powerCardBiller } from './power-card.ts';
 
 export interface CatalogueOptions {
   /** How long asynchronous billers (mobile, game) take to settle, ms. */
   settleMs: number;
+  /** Issuer master key of the electricity cards (default: the simulator's demo cards' key). */
+  cardMasterKey?: Uint8Array;
 }
 
 /** A simulated biller for every service of DOMAIN.md §4, by service id. */
@@ -20,7 +23,7 @@ export function billerCatalogue(opts: CatalogueOptions): Map<string, Biller> {
   const all: Biller[] = [
     mobileTopupBiller(opts.settleMs),
     ...billBillers(),
-    electricityCardBiller(),
+    powerCardBiller({ masterKey: opts.cardMasterKey ?? DEMO_ISSUER_MASTER_KEY }),
     gameTopupBiller(opts.settleMs),
     creditCardBiller(),
     busCardBiller(),

@@ -82,6 +82,7 @@ describe('electricity card format v1', () => {
       lastUnits: 1,
       lastTxnRef: 'FFEEDDCCBBAA9988',
       totalUnits: 5,
+      lastKind: 'reversal' as const,
     };
     expect(decodePurchaseFile(encodePurchaseFile(p))).toEqual(p);
     const r = { meterRemainingUnits: 1234, meterPurchaseCounter: 2, returnDate: '20260315', meterFlags: 3 };

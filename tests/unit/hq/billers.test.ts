@@ -92,10 +92,10 @@ describe('simulated billers', () => {
         'coach-ticket',
         'credit-card-repayment',
         'electricity-bill',
-        'electricity-card',
         'game-topup',
         'gas-bill',
         'mobile-topup',
+        'power-card',
         'prepaid-card-topup',
         'telecom-bill',
         'unicom-cash',
@@ -222,34 +222,6 @@ describe('simulated billers', () => {
       (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '5000.00' }))?.reason
         ?.code,
     ).toBe('BILLER_INSUFFICIENT');
-  });
-
-  it('electricity card: write data, confirmation, accounting reversal, purchase reversal', async () => {
-    const buy = await result(
-      'electricity-card',
-      'pay',
-      { fields: { customerNo: '1234567890' }, amount: '100.00', card: { purchaseCount: 3 } },
-      'C1',
-    );
-    expect(buy?.data).toMatchObject({ purchaseCount: 4, confirmed: false });
-    expect(String(buy?.data?.writeData)).toMatch(/^[0-9A-F]+$/);
-    expect((await result('electricity-card', 'unconfirmed', {}))?.data?.items).toHaveLength(1);
-    expect((await result('electricity-card', 'reverse', { ref: null }, 'C1'))?.reason?.code).toBe(
-      'BILLER_UNCONFIRMED',
-    );
-    expect((await result('electricity-card', 'accounting-reverse', { ref: null }, 'C1'))?.outcome).toBe('ok');
-    expect((await accounts.get(S)).balanceFen).toBe(100_000);
-    await result('electricity-card', 'pay', { fields: { customerNo: '1234567890' }, amount: '50.00' }, 'C2');
-    expect((await result('electricity-card', 'write-confirm', { ref: null }, 'C2'))?.outcome).toBe('ok');
-    expect((await result('electricity-card', 'accounting-reverse', { ref: null }, 'C2'))?.reason?.code).toBe(
-      'BILLER_CONFIRMED',
-    );
-    const rev = await result('electricity-card', 'reverse', { ref: null }, 'C2');
-    expect(rev?.data?.writeData).toBeTruthy();
-    expect((await result('electricity-card', 'reverse-write-confirm', { ref: null }, 'C2'))?.outcome).toBe(
-      'ok',
-    );
-    expect((await accounts.get(S)).balanceFen).toBe(100_000);
   });
 
   it('game, credit card, prepaid card top-up', async () => {

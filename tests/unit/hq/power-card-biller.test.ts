@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ElectricityCardApp } from '../../../devices/card-reader/electricity-card.ts';
+import { cardWriteSchema } from '../../../devices/card-reader/electricity-card-format.ts';
+import { SimCardReader } from '../../../devices/card-reader/sim-card-reader.ts';
+import { demoElectricityCard } from '../../../devices/card-reader/virtual-electricity-card.ts';
+import { ManualClock } from '../../../src/core/clock.ts';
+import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
+import { Accounts } from '../../../src/hq-platform/accounts.ts';
+import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
+import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
+import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
+import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/hq-platform/billers/power-card.ts';
+import { FaultController } from '../../../src/hq-platform/faults.ts';
+import { HqStore } from '../../../src/hq-platform/store.ts';
+
+const S = '33010001';
+const CUSTOMER = '3301000123';
+// 2026-11-26 10:00 in Asia/Shanghai.
+const MORNING = Date.UTC(2026, 10, 26, 2, 0);
+
+describe('reference HQ: smart electricity card purchases', () => {
+  let dir: string;
+  let store: HqStore;
+  let clock: ManualClock;
+  let hub: BillerHub;
+  let accounts: Accounts;
+  let n = 0;
+  const env = (): BillerEnv => ({
+    store,
+    clock,
+    accounts,
+    station: { region: { city: '杭州', areaType: 'city', areaCode: '0571' } },
+    mobileRegions: MOBILE_REGIONS,
+    pushBalance: async () => {},
+  });
+  const call = async (op: string, payload: Record<string, unknown>, key: string, gen = 0) => {
+    const msg: HqRequestMessage = {
+      v: 1,
+      id: `id-${String(++n).padStart(8, '0')}`,
+      replyTo: 'x',
+      station: S,
+      at: clock.now(),
+      op,
+      service: 'power-card',
+      serial: '0000000001',
+      idempotencyKey: `${key}:${op}:${gen}`,
+      payload,
+    };
+    return (await hub.handle(msg, env())).result;
+  };
+  const pay = (key: string, counter: number, amount = '100.00', customerNo = CUSTOMER) =>
+    call(
+      'pay',
+      { fields: { customerNo }, amount, card: { cardSerial: 'D000003301000123', purchaseCounter: counter } },
+      key,
+    );
+  const units = async () => (await store.get<number>(powerCardKeys.units(CUSTOMER))) ?? 0;
+  const balance = async () => (await accounts.get(S)).balanceFen;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'power-card-'));
+    store = new HqStore(dir);
+    await store.open();
+    clock = new ManualClock(MORNING);
+    accounts = new Accounts(store, () => clock.now(), 0);
+    hub = new BillerHub(
+      billerCatalogue({ settleMs: 1000 }),
+      store,
+      new FaultController(),
+      () => 0,
+      async () => undefined,
+    );
+    await accounts.change(S, 100_000, 'seed', 'test');
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('issues write data in the card format that the card itself accepts (one shared format and MAC)', async () => {
+    const reader = new SimCardReader({ transmitTimeoutMs: 1000 }, { clock });
+    await reader.start();
+    const card = demoElectricityCard(CUSTOMER);
+    reader.insertCard(card);
+    const buy = await pay('P1', 0);
+    expect(buy?.outcome).toBe('ok');
+    const write = cardWriteSchema.parse(buy?.data?.writeData);
+    expect(write).toMatchObject({
+      kind: 'purchase',
+      purchaseCounter: 1,
+      amountFen: 10_000,
+      units: unitsFor(10_000),
+    });
+    const res = await new ElectricityCardApp(reader).writePurchase(write as never, {
+      beforeWrite: async () => {},
+    });
+    expect(res.card).toMatchObject({ purchaseCounter: 1, pendingUnits: 18_587 });
+  });
+
+  it('credits the units once per purchase whatever the number of confirmations', async () => {
+    await pay('P1', 0);
+    expect(await balance()).toBe(90_000);
+    expect(await units()).toBe(0);
+    for (let gen = 0; gen < 3; gen++)
+      expect((await call('write-confirm', {}, 'P1', gen))?.outcome).toBe('ok');
+    expect((await call('write-confirm', {}, 'P1', 0))?.outcome).toBe('ok');
+    expect(await units()).toBe(unitsFor(10_000));
+    expect(await balance()).toBe(90_000);
+  });
+
+  it('reverses only a confirmed purchase, with reversal write data for the card', async () => {
+    await pay('P1', 0);
+    const early = await call(
+      'reverse',
+      { amount: '100.00', card: { cardSerial: 'D000003301000123', purchaseCounter: 1 } },
+      'P1',
+    );
+    expect(early?.reason?.code).toBe('BILLER_UNCONFIRMED');
+    await call('write-confirm', {}, 'P1');
+    const rev = await call(
+      'reverse',
+      { amount: '100.00', card: { cardSerial: 'D000003301000123', purchaseCounter: 1 } },
+      'P1',
+      1,
+    );
+    expect(cardWriteSchema.parse(rev?.data?.writeData)).toMatchObject({
+      kind: 'reversal',
+      purchaseCounter: 2,
+    });
+    expect((await call('reverse-write-confirm', {}, 'P1', 1))?.outcome).toBe('ok');
+    expect((await call('reverse-write-confirm', {}, 'P1', 2))?.outcome).toBe('ok');
+    expect(await balance()).toBe(100_000);
+    expect(await units()).toBe(0);
+  });
+
+  it('an accounting reversal undoes only an unconfirmed purchase; a new purchase waits for it', async () => {
+    await pay('P1', 0);
+    expect((await pay('P2', 0))?.reason?.code).toBe('BILLER_UNRESOLVED');
+    expect((await call('unconfirmed', { fields: { customerNo: CUSTOMER } }, 'Q'))?.data?.items).toHaveLength(
+      1,
+    );
+    expect((await call('accounting-reverse', {}, 'P1'))?.outcome).toBe('ok');
+    expect((await call('write-confirm', {}, 'P1', 1))?.reason?.code).toBe('BILLER_ACCOUNTING_REVERSED');
+    expect(await balance()).toBe(100_000);
+    expect((await pay('P3', 0, '50.00'))?.outcome).toBe('ok');
+    await call('write-confirm', {}, 'P3');
+    expect((await call('accounting-reverse', {}, 'P3'))?.reason?.code).toBe('BILLER_CONFIRMED');
+  });
+
+  it('end-of-day reconciliation counts confirmed, reversed, accounting-reversed and unconfirmed purchases', async () => {
+    await pay('P1', 0);
+    await call('write-confirm', {}, 'P1');
+    await pay('P2', 1, '20.00');
+    await call('accounting-reverse', {}, 'P2');
+    await pay('P3', 1, '30.00');
+    const r = await reconcilePowerCard({ store }, S, '20261126');
+    expect(r.accepted).toEqual({ count: 3, fen: 15_000 });
+    expect(r.confirmed).toMatchObject({ count: 1, fen: 10_000 });
+    expect(r.accountingReversed).toEqual({ count: 1, fen: 2000 });
+    expect(r.unconfirmed).toHaveLength(1);
+    expect(r.netFen).toBe(13_000);
+    expect(100_000 - (await balance())).toBe(r.netFen);
+  });
+});
