@@ -55,7 +55,11 @@ export const configSchema = z.strictObject({
   engine: z.strictObject({
     /** How long one request to HQ may take before its outcome counts as unknown. */
     requestTimeoutMs: z.int().min(100).max(600_000),
-    /** Attempts for an effect that is safe to retry, before its state's `unknown` path is taken. */
+    /**
+     * Bound on a transaction's automatic loop: a step retried with back-off is tried at most this
+     * many times in a row, and no step is entered more often than this in one run; past it the
+     * transaction stays open with its hold and raises `retries-exhausted` for the operator.
+     */
     maxAttempts: z.int().min(1).max(100),
     retryBaseDelayMs: z.int().min(10).max(600_000),
     retryMaxDelayMs: z.int().min(10).max(3_600_000),
@@ -63,6 +67,11 @@ export const configSchema = z.strictObject({
     statusQueryIntervalMs: z.int().min(10).max(3_600_000),
     /** How often a reversal waiting for upstream processing asks HQ (撤销查询), ms. */
     reversalQueryIntervalMs: z.int().min(10).max(3_600_000),
+    /**
+     * Every service: a transaction whose outcome is still unknown this long after it started
+     * waiting (its creation, or its latest action) raises an alert to the administrator and HQ.
+     */
+    unknownAlertMs: z.int().min(1000).max(86_400_000),
   }),
   http: z.strictObject({
     host: z.string().min(1),

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
+import { waitingAlerts } from '../core/transaction/flows.ts';
 import {
   type Actor,
   checkAction,
@@ -14,6 +15,7 @@ import {
   stateOf,
 } from '../core/transaction/machine.ts';
 import type {
+  AlertRule,
   DeviceName,
   EffectResult,
   EffectState,
@@ -237,7 +239,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     confirmActionFields(def, current, spec, input);
     const txn = await this.deps.journal
       .commit((b) => {
-        const moved = moveTo(def, { ...current, generation: current.generation + 1 }, spec.to, b.at);
+        const moved = moveTo(
+          def,
+          { ...current, generation: current.generation + 1, actedAt: b.at },
+          spec.to,
+          b.at,
+        );
         const ev = b.event({
           type: 'txn.action',
           serial,
@@ -350,10 +357,19 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.running.set(serial, p);
   }
 
+  /**
+   * Drives a transaction until it is final. Two bounds keep a confused biller from looping it for
+   * ever: a state retried with the engine's back-off (no polling schedule of its own) is tried at most
+   * `engine.maxAttempts` times in a row, and no state is entered more than `engine.maxAttempts` times
+   * in one run. Past either bound the transaction stays open with its hold, raises
+   * `retries-exhausted` once and waits for the operator or the next start; nothing is lost.
+   */
   private async drive(serial: string): Promise<void> {
     let txn = await this.get(serial);
     const def = this.deps.services.get(txn.service);
     if (txn.inFlight && !txn.terminal) txn = await this.recoverInFlight(txn);
+    let tries = 0;
+    const entries = new Map<string, number>();
     while (!txn.terminal && !this.stopping && !this.safe) {
       const state = stateOf(def, txn.state) as EffectState;
       const attempt = txn.attempts + 1;
@@ -365,10 +381,21 @@ export class Engine extends EventEmitter<EngineEvents> {
         await this.sleep(serial, this.untilAlert(txn, state, wait));
         if (this.stopping || this.safe) return;
       }
+      const from = txn.state;
       txn = await this.writeIntent(txn, attempt);
       const raw = await this.perform(txn, state);
       const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
       txn = await this.applyOutcome(txn, state, result, false);
+      const max = this.deps.config().engine.maxAttempts;
+      if (txn.state === from) tries = state.delayMs ? 0 : tries + 1;
+      else {
+        tries = 0;
+        entries.set(txn.state, (entries.get(txn.state) ?? 0) + 1);
+      }
+      if (!txn.terminal && (tries >= max || (entries.get(txn.state) ?? 0) > max)) {
+        await this.raise(txn, ['retries-exhausted']);
+        return;
+      }
     }
   }
 
@@ -432,27 +459,46 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (to !== txn.state && target.type === 'terminal' && target.receipt) {
           b.put(receiptDueKey(txn.serial), { at: b.at });
         }
-        const ev = b.event({
+        const alert = state.alertOn?.(result);
+        const rec =
+          alert && !moved.alerts.includes(alert) ? { ...moved, alerts: [...moved.alerts, alert] } : moved;
+        let ev = b.event({
           type: 'txn.transition',
           serial: txn.serial,
           from: txn.state,
           outcome: result.outcome,
-          txn: moved,
+          txn: rec,
           ...(interrupted ? { info: { interrupted: true } } : {}),
         });
-        b.putTxn(moved, txn);
-        return [moved, ev] as const;
+        if (rec !== moved) ev = b.event({ type: 'txn.alert', serial: txn.serial, alert: alert!, txn: rec });
+        b.putTxn(rec, txn);
+        return [rec, ev, rec !== moved ? alert : undefined] as const;
       })
-      .then(([t, ev]) => this.afterCommit(t, ev));
+      .then(([t, ev, alert]) => {
+        const done = this.afterCommit(t, ev);
+        if (alert) this.announce(done, [alert]);
+        return done;
+      });
+  }
+
+  /** The alerts a transaction waiting in `state` is due: the state's own and every waiting one's. */
+  private alertRules(txn: TxnRecord, state: EffectState): readonly AlertRule[] {
+    return [...(state.alerts ?? []), ...waitingAlerts(txn)];
   }
 
   private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
     const now = this.deps.clock.now();
-    const due = (state.alerts ?? []).filter(
+    const due = this.alertRules(txn, state).filter(
       (a) => !txn.alerts.includes(a.name) && a.due(txn, this.ctx()) <= now,
     );
     if (due.length === 0) return txn;
-    const names = due.map((a) => a.name);
+    return this.raise(txn, [...new Set(due.map((a) => a.name))]);
+  }
+
+  /** Records alerts not raised yet (each once per transaction) and tells listeners. */
+  private async raise(txn: TxnRecord, wanted: readonly string[]): Promise<TxnRecord> {
+    const names = wanted.filter((n) => !txn.alerts.includes(n));
+    if (names.length === 0) return txn;
     const next = await this.deps.journal
       .commit((b) => {
         const rec: TxnRecord = { ...txn, alerts: [...txn.alerts, ...names], updatedAt: b.at };
@@ -463,18 +509,22 @@ export class Engine extends EventEmitter<EngineEvents> {
         return [rec, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
+    this.announce(next, names);
+    return next;
+  }
+
+  private announce(txn: TxnRecord, names: readonly string[]): void {
     for (const name of names) {
       this.deps.logger.warn({ serial: txn.serial, alert: name, state: txn.state }, 'transaction alert');
-      this.emit('alert', next, name);
+      this.emit('alert', txn, name);
     }
-    return next;
   }
 
   /** Shortens a delay so that the next due alert is raised on time. */
   private untilAlert(txn: TxnRecord, state: EffectState, delay: number): number {
     const now = this.deps.clock.now();
     let wait = delay;
-    for (const a of state.alerts ?? []) {
+    for (const a of this.alertRules(txn, state)) {
       if (txn.alerts.includes(a.name)) continue;
       const d = a.due(txn, this.ctx()) - now;
       if (d > 0 && d < wait) wait = d;

@@ -33,6 +33,19 @@ const ALERT_LABELS: Readonly<Record<string, Bilingual>> = {
     zh: '日切后仍未确认，列为差错并已上报',
     en: 'still unresolved after the day cut; listed as an error and reported',
   },
+  'submit-error': {
+    zh: '提交即报错（业务系统故障），请立即通知管理人员',
+    en: 'the submit answered with an error (the biller system is failing); tell the administrator now',
+  },
+  'retries-exhausted': {
+    zh: '自动重试已达上限，交易保留待处理（重启或人工处理后继续）',
+    en: 'automatic retries exhausted; the transaction is kept open for the operator (resumes at next start)',
+  },
+};
+
+const ACTION_UNKNOWN: Bilingual = {
+  zh: '撤销等操作结果长时间未知，已通知管理员和总部',
+  en: 'the outcome of an action (e.g. a reversal) unknown for too long; administrator and HQ alerted',
 };
 
 export function stateLabel(state: string): Bilingual {
@@ -40,6 +53,7 @@ export function stateLabel(state: string): Bilingual {
 }
 
 export function alertLabel(name: string): Bilingual {
+  if (name.startsWith('action-unknown-')) return ACTION_UNKNOWN;
   return ALERT_LABELS[name] ?? { zh: `告警：${name}`, en: `alert: ${name}` };
 }
 

@@ -7,6 +7,9 @@ import type { ServiceDefinition } from '../transaction/types.ts';
 import { accountNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
+/** The biller's answer code for a payment it never received. */
+export const NO_SUCH_PAYMENT = 'BILLER_NO_SUCH_PAYMENT';
+
 export interface GameEntry {
   id: string;
   name: string;
@@ -30,7 +33,11 @@ export function searchGames(games: readonly GameEntry[], text: string): GameEntr
  *
  *   paying ─ok─▶ succeeded · declined ─▶ failed · pending/unknown ─▶ querying
  *   querying ─ok─▶ succeeded · declined ─▶ correcting ─ok─▶ refunded (release)
+ *                                           ├ no such top-up ─▶ refunded (release)
  *                                           └ declined (it did go through) ─▶ querying
+ *
+ * "No such top-up" after a declined status is final: the payment never reached the biller, so
+ * there is nothing to correct and the hold is returned.
  */
 export const gameTopup: ServiceDefinition = {
   id: 'game-topup',
@@ -90,6 +97,10 @@ export const gameTopup: ServiceDefinition = {
       }),
       retry: 'safe',
       on: { ok: 'refunded', declined: 'querying' },
+      interpret: (_txn, result) =>
+        result.outcome === 'declined' && result.reason?.code === NO_SUCH_PAYMENT
+          ? { outcome: 'ok', data: { ...result.data, correction: 'no-such-payment' }, reason: result.reason }
+          : result,
     },
     succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
-import type { ServiceDefinition } from '../transaction/types.ts';
+import type { EffectResult, EffectState, ServiceDefinition } from '../transaction/types.ts';
 import { amount, mobileNumber } from './fields.ts';
 import { mobileArrearsPrecheck, mobileReversalWindow, reversalPolling, statusPolling } from './rules.ts';
 
@@ -10,6 +10,28 @@ export const MOBILE_MIN = Money.of('10');
 export const MOBILE_STEP = Money.of('10');
 /** An unknown result still unknown after this long is raised to the administrator. */
 export const MOBILE_UNKNOWN_ALERT_MS = 30 * 60_000;
+
+/**
+ * The submit answered with an error instead of the waiting page: the mobile operator's system is
+ * failing as a whole, and the administrator must be told at once. A timeout (no answer) is not an
+ * error answer: it is resolved by status queries and alerts after 30 minutes.
+ */
+export function mobileSubmitError(result: EffectResult): string | null {
+  if (result.outcome === 'declined') return 'submit-error';
+  if (result.outcome === 'unknown' && result.reason?.code !== 'KIOSK_E_TIMEOUT') return 'submit-error';
+  return null;
+}
+
+const flow = paymentFlow({
+  queryDelayMs: statusPolling,
+  unknownAlertMs: MOBILE_UNKNOWN_ALERT_MS,
+  reversal: {
+    guard: mobileReversalWindow,
+    queryDelayMs: reversalPolling,
+    confirmFields: ['phone', 'amount'],
+    precheck: { op: 'query', interpret: mobileArrearsPrecheck },
+  },
+});
 
 /**
  * Mobile direct top-up (移动直充): 11-digit number of an enabled region, at least 10 yuan in
@@ -41,16 +63,11 @@ export const mobileTopup: ServiceDefinition = {
   },
   // The region of a number is known upstream: asking first refuses other regions before any hold.
   inquiry: { op: 'query', fields: ['phone'] },
-  ...paymentFlow({
-    queryDelayMs: statusPolling,
-    unknownAlertMs: MOBILE_UNKNOWN_ALERT_MS,
-    reversal: {
-      guard: mobileReversalWindow,
-      queryDelayMs: reversalPolling,
-      confirmFields: ['phone', 'amount'],
-      precheck: { op: 'query', interpret: mobileArrearsPrecheck },
-    },
-  }),
+  ...flow,
+  states: {
+    ...flow.states,
+    paying: { ...(flow.states.paying as EffectState), alertOn: mobileSubmitError },
+  },
   receipt: (txn) =>
     typeof (txn.data.inquiry as { city?: unknown } | undefined)?.city === 'string'
       ? [{ zh: '号码归属', en: 'Region', value: String((txn.data.inquiry as { city: string }).city) }]

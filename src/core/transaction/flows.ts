@@ -59,19 +59,49 @@ export const PAY_OPS = {
 } as const;
 
 /**
- * Alerts of a transaction waiting for its outcome: unknown for too long, and still unresolved
- * when its business date has ended (it becomes an error of the day for the operator and HQ).
+ * When the transaction started waiting for the outcome it is after: its creation for the payment,
+ * the latest action (e.g. a reversal) once one was taken. Moving between states does not change it,
+ * so an alert measured from it is not postponed by a status query that bounces between states.
  */
-export function queryAlerts(unknownAlertMs?: number): AlertRule[] {
-  const rules: AlertRule[] = [
+export function waitingSince(txn: TxnRecord): number {
+  return txn.actedAt ?? txn.createdAt;
+}
+
+/** Name of the "outcome unknown for too long" alert: one per payment and one per later action. */
+export function unknownAlertName(txn: TxnRecord): string {
+  return txn.generation === 0 ? 'status-unknown' : `action-unknown-${txn.generation}`;
+}
+
+/**
+ * Alerts every open transaction gets in every waiting state, whatever its service: its outcome still
+ * unknown `engine.unknownAlertMs` after it started waiting, and still unresolved when its business
+ * date has ended (it becomes an error of the day for the operator and HQ).
+ */
+export function waitingAlerts(txn: TxnRecord): AlertRule[] {
+  return [
+    {
+      name: unknownAlertName(txn),
+      due: (t, ctx) => waitingSince(t) + ctx.config.engine.unknownAlertMs,
+    },
     {
       name: 'unresolved-after-day-cut',
-      due: (txn, ctx) => businessDayStart(addDays(txn.businessDate, 1), ctx.config.business.dayCut),
+      due: (t, ctx) => businessDayStart(addDays(t.businessDate, 1), ctx.config.business.dayCut),
     },
   ];
-  if (unknownAlertMs)
-    rules.unshift({ name: 'status-unknown', due: (txn) => txn.stateSince + unknownAlertMs });
-  return rules;
+}
+
+/**
+ * Extra alerts of a transaction waiting for its outcome, beyond the engine's `waitingAlerts`: a
+ * service whose source rule names a shorter time (mobile top-up: 30 minutes) declares it here.
+ */
+export function queryAlerts(unknownAlertMs?: number): AlertRule[] {
+  if (!unknownAlertMs) return [];
+  return [
+    {
+      name: 'status-unknown',
+      due: (txn) => (txn.generation === 0 ? waitingSince(txn) + unknownAlertMs : Number.POSITIVE_INFINITY),
+    },
+  ];
 }
 
 /** The amount and fields every payment request carries. */

@@ -32,6 +32,8 @@ export interface TxnRecord {
   /** yyyymmdd business date (after the day cut it is the next day). */
   businessDate: string;
   createdAt: number;
+  /** When the latest action (e.g. a reversal) was taken; absent before any. */
+  actedAt?: number | undefined;
   updatedAt: number;
   state: string;
   /** When the current state was first entered (self-loops keep it). */
@@ -104,6 +106,11 @@ export interface EffectState {
    * an `ok` arrears query into `declined` when the arrears are too high.
    */
   interpret?: (txn: TxnRecord, result: EffectResult, ctx: RuleContext) => EffectResult;
+  /**
+   * An alert raised at once, in the same batch as the outcome, when an answer means people must act
+   * now (mobile top-up: an error instead of the waiting page). Returns the alert's name or null.
+   */
+  alertOn?: (result: EffectResult) => string | null;
   ledger?: LedgerAction;
 }
 
