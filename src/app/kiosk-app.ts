@@ -16,6 +16,7 @@ import { Journal, type JournalProblem } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
+import { ensureWritableDir } from '../platform/data-dir.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
@@ -101,6 +102,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
       stationId: base.config.stationId,
       clock: this.clock,
     });
+    await ensureWritableDir(base.config.dataDir, 'dataDir');
     await this.journal.open();
     const stored = await this.journal.getJson<StoredHqConfig>(configKey('hq')).catch(() => undefined);
     if (stored) {

@@ -9,7 +9,7 @@ export const EXIT = {
   USAGE: 2,
   /** `journal verify` found problems. */
   PROBLEMS: 3,
-  /** The journal is in use by a running kiosk, or cannot be opened. */
+  /** The journal is in use by a running kiosk, or cannot be opened (its folder included). */
   UNAVAILABLE: 4,
   /** Input or configuration refused; nothing changed. */
   INVALID: 5,
@@ -22,6 +22,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'KIOSK_E_JOURNAL_LOCKED':
     case 'KIOSK_E_JOURNAL_CORRUPT':
     case 'KIOSK_E_JOURNAL_VERSION':
+    case 'KIOSK_E_DATA_DIR':
       return EXIT.UNAVAILABLE;
     case 'KIOSK_E_INVALID_INPUT':
     case 'KIOSK_E_INVALID_AMOUNT':

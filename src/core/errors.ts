@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   KIOSK_E_JOURNAL_CORRUPT: { zh: '流水数据损坏', en: 'Journal is corrupted' },
   KIOSK_E_JOURNAL_LOCKED: { zh: '流水库正被运行中的服务亭占用', en: 'Journal is in use by a running kiosk' },
   KIOSK_E_JOURNAL_VERSION: { zh: '流水库版本不受支持', en: 'Unsupported journal format version' },
+  KIOSK_E_DATA_DIR: { zh: '数据目录不可用', en: 'Data folder not usable' },
   KIOSK_E_CONFIG: { zh: '配置有误', en: 'Invalid configuration' },
   KIOSK_E_UNKNOWN_SERVICE: { zh: '未知业务', en: 'Unknown service' },
   KIOSK_E_SERVICE_DISABLED: { zh: '本亭未开通该业务', en: 'Service not enabled at this kiosk' },

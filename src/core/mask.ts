@@ -55,9 +55,47 @@ export const SENSITIVE_KEYS: Readonly<Record<string, SensitiveKind>> = {
   creditCard: 'card',
 };
 
+/**
+ * Masks any run of 11 or more digits in a free text (a phone number or card inside a message);
+ * serial numbers have 10 digits and amounts fewer, so they stay.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{11,}/g, (d) => (d.length <= 12 ? maskPhone(d) : maskCard(d)));
+}
+
+/** Deep copy of `value` with maskDigitRuns applied to every string in it. */
+export function maskDigitRunsDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskDigitRuns(value);
+  if (depth > 12 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDigitRunsDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = maskDigitRunsDeep(v, depth + 1);
+  return out;
+}
+
+/**
+ * An Error as plain data for a log line: type, message, code, stack, its own fields and its cause,
+ * with long digit runs masked in the texts. (Its message and stack are not enumerable, so copying
+ * its keys alone would log `{}`.)
+ */
+function errorData(err: Error, depth: number): Record<string, unknown> {
+  const own = maskDigitRunsDeep(maskDeep({ ...err }, depth + 1)) as Record<string, unknown>;
+  const code = (err as { code?: unknown }).code;
+  return {
+    ...own,
+    type: err.name,
+    message: maskDigitRuns(err.message),
+    ...(code === undefined ? {} : { code }),
+    ...(err.stack ? { stack: maskDigitRuns(err.stack) } : {}),
+    ...(err.cause === undefined ? {} : { cause: maskDeep(err.cause, depth + 1) }),
+  };
+}
+
 /** Deep copy of `value` with every sensitive key masked (strings only; other values kept). */
 export function maskDeep(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return errorData(value, depth);
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

@@ -24,6 +24,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       formatters: {
         log: (obj) => maskDeep(obj) as Record<string, unknown>,
       },
+      // maskDeep has already turned every Error into plain data (type, message, code, stack).
+      serializers: { err: (e: unknown) => e },
     },
     (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 1, sync: false }),
   );

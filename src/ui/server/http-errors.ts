@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, isKioskError, KioskError } from '../../core/errors.ts';
-import { maskCard, maskDeep, maskPhone } from '../../core/mask.ts';
+import { maskDeep, maskDigitRunsDeep } from '../../core/mask.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { maskKnown } from '../../reports/mask-txn.ts';
 import { secretsOfRequest } from './masking.ts';
@@ -27,6 +27,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   KIOSK_E_JOURNAL_CORRUPT: 503,
   KIOSK_E_JOURNAL_LOCKED: 503,
   KIOSK_E_JOURNAL_VERSION: 503,
+  KIOSK_E_DATA_DIR: 503,
   KIOSK_E_TIMEOUT: 504,
   KIOSK_E_INTERNAL: 500,
 };
@@ -68,27 +69,11 @@ export function toKioskError(err: unknown): { error: KioskError; expected: boole
 }
 
 /**
- * Masks any run of 11 or more digits in a text (a phone number or card typed where a serial or a
- * path segment was expected); serial numbers have 10 digits and amounts fewer, so they stay.
- */
-export function maskDigitRuns(text: string): string {
-  return text.replace(/\d{11,}/g, (d) => (d.length <= 12 ? maskPhone(d) : maskCard(d)));
-}
-
-function maskStrings(v: unknown): unknown {
-  if (typeof v === 'string') return maskDigitRuns(v);
-  if (Array.isArray(v)) return v.map(maskStrings);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x)]));
-  return v;
-}
-
-/**
  * JSON body of an error answer: code, field, zh, en, message (and every issue for validation).
  * Errors echo what was sent, so besides the request's known numbers every long digit run is masked.
  */
 export function errorBody(error: KioskError, secrets: ReadonlyArray<[string, string]> = []): unknown {
-  return maskStrings(maskDeep(maskKnown(error.toJSON(), secrets)));
+  return maskDigitRunsDeep(maskDeep(maskKnown(error.toJSON(), secrets)));
 }
 
 export function installErrorHandlers(app: FastifyInstance, logger: Logger): void {

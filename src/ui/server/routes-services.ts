@@ -6,6 +6,7 @@ import { prepareTransaction } from '../../engine/create-transaction.ts';
 import { maskFields, maskKnown } from '../../reports/mask-txn.ts';
 import { authOf } from './auth.ts';
 import type { ServerContext } from './context.ts';
+import { objectBody } from './json-body.ts';
 import { noteSecrets, secretsOfRequest } from './masking.ts';
 import { serviceView } from './service-view.ts';
 
@@ -28,18 +29,20 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post<ById>('/api/services/:id/inquiry', async (req) => {
     const def = kiosk.services.get(req.params.id);
-    noteSecrets(req, def, req.body);
+    const body = objectBody(req.body);
+    noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
-    const answer = await kiosk.engine.inquire(def.id, req.body ?? {}, actor);
+    const answer = await kiosk.engine.inquire(def.id, body, actor);
     return { service: def.id, answer: maskKnown(answer, secretsOfRequest(req)) };
   });
 
   app.post<ById>('/api/services/:id/quote', async (req) => {
     const def = kiosk.services.get(req.params.id);
-    noteSecrets(req, def, req.body);
+    const body = objectBody(req.body);
+    noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
     refuseWhenNotSelling(ctx);
-    const p = prepareTransaction(def, req.body ?? {}, actor, ctx.rules());
+    const p = prepareTransaction(def, body, actor, ctx.rules());
     const total = p.amount.add(p.fee);
     const held = def.funding === 'none' ? Money.ZERO : p.amount;
     return {
@@ -58,9 +61,10 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post<ById>('/api/services/:id/transactions', async (req, reply) => {
     const def = kiosk.services.get(req.params.id);
-    noteSecrets(req, def, req.body);
+    const body = objectBody(req.body);
+    noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
-    const txn = await kiosk.engine.create(def.id, req.body ?? {}, actor);
+    const txn = await kiosk.engine.create(def.id, body, actor);
     reply.status(201).header('location', `/api/transactions/${txn.serial}`);
     return ctx.view(txn);
   });

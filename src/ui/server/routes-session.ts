@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import { requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
+import { objectBody } from './json-body.ts';
 
 type Login = { Body: unknown };
 
 /** Operator login for the local API: code + password in, a bearer token out. */
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<Login>('/api/session', async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectBody(req.body);
     const code = body.code;
     const password = body.password;
     const missing = [

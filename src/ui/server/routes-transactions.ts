@@ -4,6 +4,7 @@ import { SELF_OPERATOR } from '../../journal/keys.ts';
 import { receiptFor } from '../../reports/receipt-data.ts';
 import { authOf, requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
+import { objectBody } from './json-body.ts';
 import { noteSecrets } from './masking.ts';
 import { optBool, optDate, optLimit, optService, queryOf } from './query-params.ts';
 
@@ -21,9 +22,9 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
 
   app.post<Action>('/api/transactions/:serial/actions/:action', async (req) => {
     const { actor } = authOf(req, ctx.sessions);
+    const body = objectBody(req.body);
     const current = await kiosk.engine.get(req.params.serial);
-    noteSecrets(req, ctx.lookup(current.service), req.body);
-    const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    noteSecrets(req, ctx.lookup(current.service), body);
     return ctx.view(await kiosk.engine.act(current.serial, req.params.action, actor, body));
   });
 
