@@ -1,12 +1,13 @@
 import type { LedSign, ProofOfDisplay } from '../../devices/display/index.ts';
-import type { StoredNotice } from '../hq/kiosk-state.ts';
+import type { Notice } from '../../devices/display/notice.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
  * Carries HQ's notices to the roof sign and the sign's proof of display back to HQ. The link hands
- * over the full set of active notices whenever it changes: new or changed ones are published (the
- * sign ignores an identical re-send), ones that left the set are withdrawn. Each proof becomes a
+ * over every notice HQ published that is not over, in the sign's own notice model, whenever the set
+ * changes: each is published (the sign ignores an identical re-send and schedules the rest: windows,
+ * threads, pre-emption, expiry), and ones HQ withdrew are withdrawn. Each proof becomes a
  * journal event, so it reaches HQ through the outbox exactly once, even across power loss.
  */
 export class NoticeBridge {
@@ -35,19 +36,11 @@ export class NoticeBridge {
     this.sign.off('proof', this.onProof);
   }
 
-  /** Applies the link's current list of active notices. */
-  update(list: readonly StoredNotice[]): void {
+  /** Applies the link's current list of HQ notices. */
+  update(list: readonly Notice[]): void {
     const next = new Set<string>();
     for (const n of list) {
-      const result = this.sign.publish({
-        id: n.id,
-        text: n.text,
-        priority: n.priority,
-        ...(n.startAt !== null ? { startsAt: n.startAt } : {}),
-        ...(n.endAt !== null ? { endsAt: n.endAt } : {}),
-        ...(n.followUpOf !== null ? { followUpOf: n.followUpOf } : {}),
-        source: 'hq',
-      });
+      const result = this.sign.publish(n);
       next.add(n.id);
       this.logger.info({ noticeId: n.id, priority: n.priority, result }, 'notice for the sign');
     }

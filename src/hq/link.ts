@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { Notice } from '../../devices/display/notice.ts';
 import type { BalanceService } from '../balance/balance-service.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
@@ -11,7 +12,7 @@ import { certStatus, readCertExpiry } from './cert.ts';
 import { CommandRouter } from './command-router.ts';
 import type { ConfigControl } from './config-control.ts';
 import type { CommandContext } from './handlers/handler.ts';
-import { readHqState, type StoredNotice, type TerminalBinding } from './kiosk-state.ts';
+import { readHqState, type TerminalBinding } from './kiosk-state.ts';
 import { type ConnectionSettings, mqttOptions, resolveConnection } from './mqtt-options.ts';
 import { NoticeBoard } from './notice-board.ts';
 import { OutboxRelay } from './relay.ts';
@@ -42,7 +43,8 @@ export interface HqLinkEvents {
   online: [];
   offline: [string];
   /** Notices to show, in display order (emergency first). */
-  notices: [StoredNotice[]];
+  /** HQ's notices not over yet, whenever they change; the sign schedules them. */
+  notices: [Notice[]];
   terminal: [TerminalBinding | undefined];
   rejected: [{ code: RejectCode; detail: string; topic: string }];
 }
@@ -64,7 +66,6 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
   private keys: KeyObject[] = [];
   private certNotAfter: number | null = null;
   private telemetryTimer: NodeJS.Timeout | undefined;
-  private noticeTimer: NodeJS.Timeout | undefined;
   private waiters = new Set<() => void>();
   private isOnline = false;
   private reconnectDelay = 0;
@@ -83,9 +84,9 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
     return this.deps.journal.stationId;
   }
 
-  /** Active notices in display order. */
-  notices(): StoredNotice[] {
-    return this.ctx?.notices.active(this.deps.clock.now()) ?? [];
+  /** HQ's notices not over yet (live or scheduled), in the sign's notice model, as HQ sent them. */
+  notices(): Notice[] {
+    return this.ctx?.notices.current(this.deps.clock.now()) ?? [];
   }
 
   terminal(): TerminalBinding | undefined {
@@ -149,7 +150,6 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
 
   async stop(): Promise<void> {
     clearInterval(this.telemetryTimer);
-    clearTimeout(this.noticeTimer);
     this.relay?.stop();
     this.rpc?.failAll('HQ link stopped');
     const client = this.client;
@@ -308,13 +308,7 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
     if (!ctx) return;
     const now = this.deps.clock.now();
     ctx.notices.prune(now);
-    this.emit('notices', ctx.notices.active(now));
-    clearTimeout(this.noticeTimer);
-    const next = ctx.notices.nextChange(now);
-    if (next !== null) {
-      this.noticeTimer = setTimeout(() => this.noticesChanged(), Math.min(next - now + 5, 2 ** 31 - 1));
-      this.noticeTimer.unref();
-    }
+    this.emit('notices', ctx.notices.current(now));
   }
 
   private rpcTransport() {

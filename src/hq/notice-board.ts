@@ -1,11 +1,13 @@
+import type { Notice } from '../../devices/display/notice.ts';
+import { finishedReason } from '../../devices/display/schedule-rules.ts';
 import type { StoredNotice } from './kiosk-state.ts';
 
-const RANK: Record<StoredNotice['priority'], number> = { emergency: 0, high: 1, normal: 2, low: 3 };
-
 /**
- * The notices HQ published to this kiosk, in display order: emergency first (it pre-empts
- * everything), then by priority, then newest first. A follow-up (续报) of a notice replaces it in
- * the running order and keeps its chain. Pure; the notice handlers persist `all()`.
+ * The notices HQ published to this kiosk, kept as HQ sent them (they survive restarts) and handed
+ * on in the one notice model, the sign's `Notice`. Ordering, time windows, pre-emption and timers
+ * are the sign scheduler's alone (devices/display/schedule-rules.ts); the board only remembers what
+ * HQ said: a follow-up (续报) joins its first report's thread and never ends it, a withdrawal of a
+ * first report takes its whole thread, and notices that are over are dropped. Pure.
  */
 export class NoticeBoard {
   private notices = new Map<string, StoredNotice>();
@@ -14,6 +16,7 @@ export class NoticeBoard {
     for (const n of initial) this.notices.set(n.id, n);
   }
 
+  /** Everything stored, as received (for persistence). */
   all(): StoredNotice[] {
     return [...this.notices.values()];
   }
@@ -22,29 +25,26 @@ export class NoticeBoard {
     return this.notices.get(id);
   }
 
-  /** Adds or replaces a notice; a follow-up ends the notice it follows. */
+  /** Adds a report or replaces one with the same id (HQ delivers at least once). */
   put(n: StoredNotice): void {
-    if (n.kind === 'follow-up' && n.followUpOf) this.notices.delete(n.followUpOf);
     this.notices.set(n.id, n);
   }
 
-  /** Removes a notice and its follow-ups; false when it was not there. */
+  /**
+   * Removes a report and the follow-ups that follow it (a first report: its whole thread). False
+   * when nothing was there.
+   */
   withdraw(id: string): boolean {
-    let hit = this.notices.delete(id);
-    for (const n of this.notices.values()) {
-      if (n.followUpOf === id) {
-        this.notices.delete(n.id);
-        hit = true;
-      }
-    }
-    return hit;
+    const gone = this.all().filter((n) => this.chainOf(n).includes(id));
+    for (const n of gone) this.notices.delete(n.id);
+    return gone.length > 0;
   }
 
-  /** Drops notices whose end has passed; returns the ids dropped. */
+  /** Drops reports that are over at `now`; returns the ids dropped. */
   prune(now: number): string[] {
     const gone: string[] = [];
-    for (const n of this.notices.values()) {
-      if (n.endAt !== null && n.endAt <= now) {
+    for (const n of this.all()) {
+      if (finishedReason(this.toNotice(n), now)) {
         this.notices.delete(n.id);
         gone.push(n.id);
       }
@@ -52,20 +52,41 @@ export class NoticeBoard {
     return gone;
   }
 
-  /** Notices to show at `now`, in display order. */
-  active(now: number): StoredNotice[] {
+  /** Reports not over at `now` (live or scheduled for later), in the order HQ sent them. */
+  current(now: number): Notice[] {
     return this.all()
-      .filter((n) => (n.startAt === null || n.startAt <= now) && (n.endAt === null || n.endAt > now))
-      .sort((a, b) => RANK[a.priority] - RANK[b.priority] || b.receivedAt - a.receivedAt);
+      .sort((a, b) => a.seq - b.seq || a.receivedAt - b.receivedAt)
+      .map((n) => this.toNotice(n))
+      .filter((n) => !finishedReason(n, now));
   }
 
-  /** Epoch ms of the next start or end after `now`, for a timer; null when none. */
-  nextChange(now: number): number | null {
-    let next: number | null = null;
-    for (const n of this.notices.values()) {
-      for (const t of [n.startAt, n.endAt])
-        if (t !== null && t > now && (next === null || t < next)) next = t;
+  /** The report's id, then each report it follows up to its first report (at most 16 hops). */
+  private chainOf(n: StoredNotice): string[] {
+    const ids = [n.id];
+    let at: StoredNotice | undefined = n;
+    while (at?.kind === 'follow-up' && at.followUpOf && ids.length < 16 && !ids.includes(at.followUpOf)) {
+      ids.push(at.followUpOf);
+      at = this.notices.get(at.followUpOf);
     }
-    return next;
+    return ids;
+  }
+
+  /** The first report of a report's thread: a follow-up of a follow-up belongs to it too. */
+  private threadOf(n: StoredNotice): string {
+    return this.chainOf(n).at(-1) ?? n.id;
+  }
+
+  /** HQ's command (`startAt`/`endAt`, first or follow-up) in the sign's notice model. */
+  private toNotice(n: StoredNotice): Notice {
+    const thread = this.threadOf(n);
+    return {
+      id: n.id,
+      text: n.text,
+      priority: n.priority,
+      ...(n.startAt !== null ? { startsAt: n.startAt } : {}),
+      ...(n.endAt !== null ? { endsAt: n.endAt } : {}),
+      ...(thread !== n.id ? { followUpOf: thread } : {}),
+      source: 'hq',
+    };
   }
 }

@@ -33,6 +33,6 @@ export const noticeHandler = defineHandler({
       'HQ notice received',
     );
     ctx.noticesChanged();
-    return { id: data.id, showing: board.active(now).map((n) => n.id) };
+    return { id: data.id, notices: board.current(now).map((n) => n.id) };
   },
 });

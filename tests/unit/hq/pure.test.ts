@@ -96,27 +96,31 @@ describe('NoticeBoard', () => {
     ...over,
   });
 
-  it('puts emergency first, then priority, then newest', () => {
-    const b = new NoticeBoard([
-      n('a', { receivedAt: 1 }),
-      n('b', { priority: 'high' }),
-      n('c', { receivedAt: 2 }),
+  it("keeps a first report when its follow-up arrives: one thread in the sign's model", () => {
+    const b = new NoticeBoard();
+    b.put(n('first', { priority: 'emergency', seq: 1 }));
+    b.put(n('f1', { kind: 'follow-up', followUpOf: 'first', priority: 'emergency', seq: 2 }));
+    b.put(n('f2', { kind: 'follow-up', followUpOf: 'f1', seq: 3 }));
+    expect(b.current(10)).toEqual([
+      { id: 'first', text: 'first', priority: 'emergency', source: 'hq' },
+      { id: 'f1', text: 'f1', priority: 'emergency', followUpOf: 'first', source: 'hq' },
+      { id: 'f2', text: 'f2', priority: 'normal', followUpOf: 'first', source: 'hq' },
     ]);
-    b.put(n('e', { priority: 'emergency', receivedAt: 0 }));
-    expect(b.active(10).map((x) => x.id)).toEqual(['e', 'b', 'c', 'a']);
   });
 
-  it('follow-ups replace their report; schedule and expiry apply; withdraw removes the chain', () => {
+  it('passes schedules on, drops reports that are over, withdraws a report with its follow-ups', () => {
     const b = new NoticeBoard();
-    b.put(n('first', { priority: 'emergency' }));
-    b.put(n('f1', { kind: 'follow-up', followUpOf: 'first', priority: 'emergency' }));
-    b.put(n('later', { startAt: 100, endAt: 200 }));
-    expect(b.active(50).map((x) => x.id)).toEqual(['f1']);
-    expect(b.active(150).map((x) => x.id)).toEqual(['f1', 'later']);
-    expect(b.nextChange(50)).toBe(100);
+    b.put(n('first', { seq: 1 }));
+    b.put(n('f1', { kind: 'follow-up', followUpOf: 'first', seq: 2 }));
+    b.put(n('f2', { kind: 'follow-up', followUpOf: 'f1', seq: 3 }));
+    b.put(n('later', { startAt: 100, endAt: 200, seq: 4 }));
+    expect(b.current(50).map((x) => x.id)).toEqual(['first', 'f1', 'f2', 'later']);
+    expect(b.current(50)[3]).toMatchObject({ startsAt: 100, endsAt: 200 });
     expect(b.prune(200)).toEqual(['later']);
-    b.put(n('f2', { kind: 'follow-up', followUpOf: 'f1' }));
     expect(b.withdraw('f1')).toBe(true);
+    expect(b.all().map((x) => x.id)).toEqual(['first']);
+    b.put(n('f3', { kind: 'follow-up', followUpOf: 'first', seq: 5 }));
+    expect(b.withdraw('first')).toBe(true);
     expect(b.all()).toEqual([]);
   });
 });
