@@ -13,8 +13,9 @@ export const configSchema = z.strictObject({
   stationName: z.string().min(1).max(60),
   /** The area the kiosk belongs to; electricity accounts of other areas are refused. */
   region: z.strictObject({
+    /** The city, or for a county kiosk its county: the area whose electricity accounts it collects. */
     city: z.string().min(1),
-    /** City kiosks collect for city accounts only, county kiosks for county accounts only. */
+    /** A city kiosk collects for its city's accounts only, a county kiosk for its own county's only. */
     areaType: z.enum(['city', 'county']),
     areaCode: z.string().regex(/^0\d{2,3}$/, 'must be a telephone area code like "0571"'),
   }),

@@ -95,7 +95,7 @@ describe('local HTTP API: no answer ever carries a full phone, account or card n
     await pay('telecom-bill', { number: '0571-87654321', contractNo: 'HT123456', amount: '10' });
     k.hq.script('query', {
       outcome: 'ok',
-      data: { account: ELECTRICITY, area: 'city', arrears: '5.00', ref: ELECTRICITY },
+      data: { account: ELECTRICITY, area: 'city', areaName: '杭州', arrears: '5.00', ref: ELECTRICITY },
     });
     k.hq.script('pay', 'ok');
     await pay('electricity-bill', { account: ELECTRICITY, amount: '5' });

@@ -71,15 +71,18 @@ function billChecks(
 ): KioskError[] {
   const problems: KioskError[] = [];
   if (o.ownAreaOnly) {
-    const own = ctx.config.region.areaType;
-    if (answer.area !== own) {
+    // The source rule: the city does not collect for its counties, nor a county for the city, nor
+    // one county for another. The biller names the account's area; only the kiosk's own is paid.
+    const own = ctx.config.region;
+    if (answer.area !== own.areaType || answer.areaName !== own.city) {
       const names = { city: { zh: '城区', en: 'city' }, county: { zh: '县区', en: 'county' } };
-      const theirs = names[answer.area as 'city' | 'county'] ?? { zh: '外地', en: 'another area' };
+      const kind = names[answer.area as 'city' | 'county'] ?? { zh: '外地', en: 'another area' };
+      const where = typeof answer.areaName === 'string' ? answer.areaName : '';
       problems.push(
         new KioskError('KIOSK_E_INVALID_INPUT', {
           field: o.account.key,
-          zh: `该户号属于${theirs.zh}，本亭（${names[own].zh}）只能缴纳本地区电费`,
-          en: `this is a ${theirs.en} account; a ${names[own].en} kiosk collects only for its own area`,
+          zh: `该户号属于${where}${kind.zh}，本亭（${own.city}${names[own.areaType].zh}）只能缴纳本地区电费`,
+          en: `this is an account of ${where || 'another area'} (${kind.en}); the kiosk of ${own.city} (${names[own.areaType].en}) collects only for its own area`,
         }),
       );
     }

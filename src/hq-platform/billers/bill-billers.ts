@@ -3,7 +3,7 @@ import {
   accountExists,
   addPaid,
   arrearsFen,
-  electricityArea,
+  electricityAreaOf,
   failsPayment,
   mobileCity,
   telecomContracts,
@@ -89,13 +89,14 @@ function arrearsBiller(opts: {
       if (req.op === 'pay' && failsPayment(account))
         return declined('BILLER_REFUSED', '缴费被收费单位拒绝', 'the biller refused the payment');
       if (opts.ownArea) {
-        const area = electricityArea(account);
-        const own = env.station.region?.areaType ?? 'city';
-        if (area !== own)
+        // Neither the city nor any county collects for another area (county → other county too).
+        const { area, name } = electricityAreaOf(account);
+        const own = env.station.region;
+        if (!own || area !== own.areaType || name !== own.city)
           return declined(
             'BILLER_OTHER_AREA',
             '只能缴纳本地区用户电费',
-            `a ${area} account cannot be paid at a ${own} kiosk`,
+            `an account of ${name} (${area}) cannot be paid at a kiosk of ${own?.city ?? 'an unknown area'}`,
           );
       }
       let arrears = await arrearsFen(env.store, service, account);
@@ -121,7 +122,9 @@ function arrearsBiller(opts: {
         return ok({
           account,
           arrears: yuanOf(arrears),
-          ...(opts.ownArea ? { area: electricityArea(account) } : {}),
+          ...(opts.ownArea
+            ? { area: electricityAreaOf(account).area, areaName: electricityAreaOf(account).name }
+            : {}),
           ...(contracts ? { contracts } : {}),
         });
       if (opts.atLeastArrears && fen < arrears)

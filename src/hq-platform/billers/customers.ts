@@ -7,7 +7,7 @@ import { hashUnit } from './biller.ts';
  *   …0000  no such account            mobile …9999  25.00 yuan in arrears (reversal refused)
  *   …4444  the biller fails the payment (asynchronous billers settle `declined`)
  *   mobile 19…  a number outside the enabled regions
- *   electricity account 9…  a county account (others are city accounts)
+ *   electricity account 9d…  an account of county d of SIM_COUNTIES (others are 杭州 city accounts)
  */
 export function accountExists(account: string): boolean {
   return !account.endsWith('0000');
@@ -46,6 +46,17 @@ export function mobileCity(number: string, regions: readonly string[]): string |
 
 export function electricityArea(account: string): 'city' | 'county' {
   return account.startsWith('9') ? 'county' : 'city';
+}
+
+/** The counties of the simulated electricity customers: an account `9d…` belongs to county d. */
+export const SIM_COUNTIES = ['桐庐', '淳安', '建德', '富阳', '临安', '萧山', '余杭', '临平', '钱塘', '富春'];
+/** The city of the simulated electricity customers that are not county accounts. */
+export const SIM_CITY = '杭州';
+
+/** The collection area of an electricity account: city or county, and which one by name. */
+export function electricityAreaOf(account: string): { area: 'city' | 'county'; name: string } {
+  if (electricityArea(account) === 'city') return { area: 'city', name: SIM_CITY };
+  return { area: 'county', name: SIM_COUNTIES[Number(account[1] ?? '0') % SIM_COUNTIES.length] ?? '' };
 }
 
 /** Telecom contract numbers (合同号) of a number, each with its own arrears. */

@@ -218,6 +218,16 @@ describe('simulated billers', () => {
     expect(
       (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.reason?.code,
     ).toBe('BILLER_OTHER_AREA');
+    // A county kiosk: its own county's accounts only, never the city's nor another county's.
+    station = { region: { city: '淳安', areaType: 'county', areaCode: '0571' } };
+    expect(
+      (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.data,
+    ).toMatchObject({ area: 'county', areaName: '淳安' });
+    for (const account of ['90234567', '12345678'])
+      expect(
+        (await result('electricity-bill', 'pay', { fields: { account }, amount: '500.00' }))?.reason?.code,
+      ).toBe('BILLER_OTHER_AREA');
+    station = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
     expect(
       (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '5000.00' }))?.reason
         ?.code,

@@ -128,13 +128,21 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
   });
 
   it('electricity: only accounts of the kiosk’s own area, and at least the arrears', async () => {
-    await open('electricity-bill', { account: '3300112233', arrears: '80.00', area: 'county' });
+    await open('electricity-bill', {
+      account: '3300112233',
+      arrears: '80.00',
+      area: 'county',
+      areaName: '桐庐',
+    });
     const other = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '100' }, TELLER)
       .catch((e) => e);
     expect(other.issues[0]).toMatchObject({ field: 'account' });
     expect(other.message).toContain('本地区');
-    hq.script('query', { outcome: 'ok', data: { account: '3300112233', arrears: '80.00', area: 'city' } });
+    hq.script('query', {
+      outcome: 'ok',
+      data: { account: '3300112233', arrears: '80.00', area: 'city', areaName: '杭州' },
+    });
     const low = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '79.99' }, TELLER)
       .catch((e) => e);
@@ -147,13 +155,38 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
   it('electricity at a county kiosk refuses city accounts', async () => {
     await open(
       'electricity-bill',
-      { account: '3300112233', arrears: '0.00', area: 'city' },
+      { account: '3300112233', arrears: '0.00', area: 'city', areaName: '杭州' },
       { region: { city: '桐庐', areaType: 'county', areaCode: '0571' } },
     );
     const err = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '10' }, TELLER)
       .catch((e) => e);
     expect(err.message).toContain('县区');
+  });
+
+  it('electricity: one county kiosk does not collect for another county, nor the city for any county', async () => {
+    await open(
+      'electricity-bill',
+      { account: '9100112233', arrears: '0.00', area: 'county', areaName: '淳安' },
+      { region: { city: '桐庐', areaType: 'county', areaCode: '0571' } },
+    );
+    const other = await k.engine
+      .create('electricity-bill', { account: '9100112233', amount: '10' }, TELLER)
+      .catch((e) => e);
+    expect(other.issues[0]).toMatchObject({ field: 'account' });
+    expect(other.message).toContain('淳安');
+    expect(hq.count('pay')).toBe(0);
+    hq.script('query', {
+      outcome: 'ok',
+      data: { account: '9000112233', arrears: '0.00', area: 'county', areaName: '桐庐' },
+    });
+    const own = await pay('electricity-bill', { account: '9000112233', amount: '10' });
+    expect(own.state).toBe('succeeded');
+    // An answer that does not name the area is refused: the kiosk cannot tell it is its own.
+    hq.script('query', { outcome: 'ok', data: { account: '9000112233', arrears: '0.00', area: 'county' } });
+    await expect(
+      k.engine.create('electricity-bill', { account: '9000112233', amount: '10' }, TELLER),
+    ).rejects.toMatchObject({ code: 'KIOSK_E_INVALID_INPUT' });
   });
 
   it('an unanswered inquiry refuses the payment (try again) and charges nothing', async () => {
