@@ -96,7 +96,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
   async open(): Promise<void> {
     const base = await loadConfig({ file: this.opts.configFile, overrides: this.opts.overrides });
     this.loaded = base;
-    if (!this.opts.logger) this.logger = createLogger({ level: base.config.log.level });
+    if (!this.opts.logger)
+      this.logger = createLogger({ level: base.config.log.level, format: base.config.log.format });
     this.journal = new Journal({
       path: base.config.dataDir,
       stationId: base.config.stationId,

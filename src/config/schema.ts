@@ -80,6 +80,8 @@ export const configSchema = z.strictObject({
   }),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** `auto`: readable lines on a terminal, JSON under systemd and into files or pipes. */
+    format: z.enum(['auto', 'pretty', 'json']),
   }),
   hq: hqConfigSchema,
   devices: devicesConfigSchema,

@@ -15,11 +15,14 @@ export interface PendingCommand {
 
 /** Default validity of a command, ms. */
 export const COMMAND_TTL_MS = 24 * 3_600_000;
+/** A command whose result has not come back after this long is sent again, ms. */
+export const COMMAND_ACK_OVERDUE_MS = 30_000;
 
 /**
  * Issues signed commands: per-station sequence numbers (shared by every HQ instance on the store),
- * kept as pending until the kiosk reports a result and re-sent when the kiosk comes back online,
- * so a kiosk that was offline still gets them (until they expire).
+ * kept as pending until the kiosk reports a result and re-sent once their result is overdue (when the
+ * kiosk comes back online and periodically while it is online), so a kiosk that was offline still
+ * gets them (until they expire) while a command in flight is never sent twice at once.
  */
 export class CommandSender {
   constructor(
@@ -60,21 +63,31 @@ export class CommandSender {
     return (await this.store.list<PendingCommand>(`cp:${station}:`)).map(([, v]) => v);
   }
 
-  /** Re-sends the station's pending commands in sequence order; drops expired ones. */
-  async resendPending(station: string): Promise<number> {
+  /**
+   * Re-sends the station's pending commands whose result is overdue (sent at least `overdueMs`
+   * ago), in sequence order, and notes when each was re-sent; drops expired ones.
+   */
+  async resendPending(station: string, overdueMs = COMMAND_ACK_OVERDUE_MS): Promise<number> {
     let n = 0;
     for (const p of await this.pending(station)) {
-      if (p.exp <= this.now()) {
+      const now = this.now();
+      if (p.exp <= now) {
         await this.store.batch([
           { type: 'del', key: `cp:${station}:${pad16(p.seq)}` },
           {
             type: 'put',
             key: `cr:${station}:${pad16(p.seq)}`,
-            value: { status: 'expired', cmd: p.cmd, at: this.now() },
+            value: { status: 'expired', cmd: p.cmd, at: now },
           },
         ]);
         continue;
       }
+      if (now - p.sentAt < overdueMs) continue;
+      const key = `cp:${station}:${pad16(p.seq)}`;
+      // Only if the result has not arrived meanwhile: a result deletes the pending entry.
+      const still = await this.store.get<PendingCommand>(key);
+      if (!still) continue;
+      await this.store.put(key, { ...still, sentAt: now });
       await this.publish(commandTopic(this.prefix, station, p.cmd), p.envelope).catch(() => undefined);
       n++;
     }

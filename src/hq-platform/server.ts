@@ -21,7 +21,7 @@ import { handleAdmin } from './admin.ts';
 import { BillerHub } from './biller-hub.ts';
 import type { BillerEnv } from './billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from './billers/catalogue.ts';
-import { CommandSender } from './commands.ts';
+import { COMMAND_ACK_OVERDUE_MS, CommandSender } from './commands.ts';
 import { FaultController } from './faults.ts';
 import { JournalArchive, toRanges } from './journals.ts';
 import { Stations } from './stations.ts';
@@ -48,6 +48,8 @@ export interface HqServerOptions {
   openingBalanceFen: number;
   /** Ask a kiosk to resend when a gap in its journal lasts this long, ms. */
   gapResendAfterMs?: number;
+  /** Re-send a signed command whose result has not come back after this long, ms. */
+  commandAckOverdueMs?: number;
 }
 
 const RESPONSE_TTL_MS = 120_000;
@@ -131,6 +133,7 @@ export class HqServer {
         Math.max(500, o.settleMs / 2),
       ),
       setInterval(() => void this.processReversals().catch(() => undefined), o.reversalIntervalMin * 60_000),
+      setInterval(() => void this.resendOverdue().catch(() => undefined), this.ackOverdueMs),
     );
     for (const t of this.timers) t.unref();
     o.logger.info({ url: o.url, clientId: o.clientId, share }, 'reference HQ online');
@@ -262,7 +265,18 @@ export class HqServer {
     }
   }
 
-  /** A station came online: open its account if new, re-send pending commands. */
+  private get ackOverdueMs(): number {
+    return this.opts.commandAckOverdueMs ?? COMMAND_ACK_OVERDUE_MS;
+  }
+
+  /** Re-sends the overdue commands of every station that is online. */
+  private async resendOverdue(): Promise<void> {
+    for (const s of await this.stations.list()) {
+      if (s.online) await this.commands.resendPending(s.station, this.ackOverdueMs);
+    }
+  }
+
+  /** A station came online: open its account if new, re-send its overdue commands. */
   private async welcome(station: string): Promise<void> {
     const opening = await this.accounts.openIfNew(station);
     if (opening > 0) {
@@ -273,7 +287,7 @@ export class HqServer {
         note: '开户预存款',
       });
     }
-    await this.commands.resendPending(station);
+    await this.commands.resendPending(station, this.ackOverdueMs);
   }
 
   private async checkGap(station: string, contiguous: number, gapSince: number | null): Promise<void> {

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atChosenTime } from '../support/chosen-time.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/kiosk.js');
@@ -12,10 +13,14 @@ describe('kiosk CLI (real processes, real LevelDB)', () => {
   let configFile: string;
 
   const kiosk = (args: string[], input?: string) => {
-    const r = spawnSync(process.execPath, [BIN, '--config', configFile, ...args], {
+    const at = atChosenTime(process.execPath, [BIN, '--config', configFile, ...args], {
+      ...process.env,
+      KIOSK_CONFIG: '',
+    });
+    const r = spawnSync(at.cmd, at.args, {
       encoding: 'utf8',
       input: input ?? '',
-      env: { ...process.env, KIOSK_CONFIG: '' },
+      env: at.env,
       timeout: 20_000,
     });
     return { code: r.status, out: r.stdout, err: r.stderr };
@@ -102,9 +107,11 @@ describe('kiosk CLI (real processes, real LevelDB)', () => {
   });
 
   it('starts, serves its health on loopback, refuses a second opener (exit 4), verifies through the API and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, '--config', configFile, 'start'], {
-      env: { ...process.env, KIOSK_CONFIG: '' },
+    const at = atChosenTime(process.execPath, [BIN, '--config', configFile, 'start'], {
+      ...process.env,
+      KIOSK_CONFIG: '',
     });
+    const child = spawn(at.cmd, at.args, { env: at.env });
     const url = await new Promise<string>((resolve, reject) => {
       let buf = '';
       child.stdout.on('data', (d: Buffer) => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atChosenTime } from '../support/chosen-time.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 
 /**
@@ -17,7 +18,10 @@ function runChild(opts: Record<string, unknown>): {
   out: Record<string, unknown> | null;
   stderr: string;
 } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(opts)], {
+  // Started at 10:00 Shanghai time: the reversal scenarios are outside the 20:00–22:00 blackout.
+  const at = atChosenTime(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(opts)]);
+  const r = spawnSync(at.cmd, at.args, {
+    env: at.env,
     encoding: 'utf8',
     timeout: 30_000,
   });

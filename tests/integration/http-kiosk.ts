@@ -6,6 +6,7 @@ import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { paymentFlow } from '../../src/core/transaction/flows.ts';
 import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { atChosenTime, clockStartingAt } from '../support/chosen-time.ts';
 import { FakeHq } from '../support/fake-hq.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 import { testBillService } from '../support/test-service.ts';
@@ -76,7 +77,7 @@ export async function startTestKiosk(
     hqPort: hq,
     logger: silentLogger(),
     services: [...SERVICES, ...(opts.extraServices ?? [])],
-    ...(opts.clock ? { clock: opts.clock } : {}),
+    clock: opts.clock ?? clockStartingAt(),
   });
   await app.start();
   if (opts.topUpFen !== 0)
@@ -136,9 +137,13 @@ export interface CliResult {
  */
 export function runKiosk(args: readonly string[], input = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, KIOSK_CONFIG: '', KIOSK_URL: '', KIOSK_TOKEN: '' },
+    const at = atChosenTime(process.execPath, [BIN, ...args], {
+      ...process.env,
+      KIOSK_CONFIG: '',
+      KIOSK_URL: '',
+      KIOSK_TOKEN: '',
     });
+    const child = spawn(at.cmd, at.args, { env: at.env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

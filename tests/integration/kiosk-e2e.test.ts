@@ -7,6 +7,7 @@ import type { SimGpio } from '../../devices/gpio/sim-gpio.ts';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { clockStartingAt } from '../support/chosen-time.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -33,7 +34,7 @@ describe('kiosk on its embedded defaults, end to end', () => {
         hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), billerLatencyMs: 5 } },
       }),
     );
-    app = new KioskApp({ configFile, logger: silentLogger() });
+    app = new KioskApp({ configFile, logger: silentLogger(), clock: clockStartingAt() });
     await app.start();
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { clockStartingAt } from '../support/chosen-time.ts';
 import { until } from '../support/wait.ts';
 
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -22,9 +23,12 @@ describe('services against the reference HQ billers', () => {
   let hq: EmbeddedHq;
   let app: KioskApp;
   let configFile: string;
+  // Kiosk and HQ share one clock starting at 10:00: the mobile reversals below are outside the
+  // 20:00–22:00 blackout and no day cut passes, whatever the machine's clock says.
+  const clock = clockStartingAt();
 
   async function startKiosk(): Promise<void> {
-    app = new KioskApp({ configFile, logger: silentLogger() });
+    app = new KioskApp({ configFile, logger: silentLogger(), clock });
     await app.start();
   }
   const pay = async (service: string, input: Record<string, unknown>): Promise<TxnRecord> => {
@@ -43,6 +47,7 @@ describe('services against the reference HQ billers', () => {
       settleMs: 300,
       reversalIntervalMin: 0.01,
       openingBalance: '2000.00',
+      clock,
     });
     configFile = join(dir, 'kiosk.json');
     await writeFile(

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { SERVICE_CATALOGUE } from '../../core/services/catalogue.ts';
 import { type ApiTxn, followTransaction, parseAssignments } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
+import { serviceHelp, servicesHelp } from '../service-help.ts';
 import { type ApiOptions, apiOptions, confirm, printTxn, waitMs, withApi } from './api-command.ts';
 
 interface PayOptions extends ApiOptions {
@@ -37,7 +39,8 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
         '缴费/充值 / pay a bill or top up through the running kiosk: kiosk pay mobile-topup phone=… amount=50',
       )
       .option('-y, --yes', 'do not ask for confirmation (the customer has confirmed)')
-      .option('--wait <seconds>', 'follow the transaction at most this long', '60'),
+      .option('--wait <seconds>', 'follow the transaction at most this long', '60')
+      .addHelpText('after', () => payHelp(process.argv)),
   ).action((service: string, args: string[], opts: PayOptions) =>
     run(() =>
       withApi(program, opts, 'optional', async (client) => {
@@ -98,4 +101,12 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
       }),
     ),
   );
+}
+
+/** `kiosk pay --help` lists the services; `kiosk pay SERVICE --help` that service's fields. */
+function payHelp(argv: readonly string[]): string {
+  const at = argv.indexOf('pay');
+  const named = at >= 0 ? argv.slice(at + 1).find((a) => !a.startsWith('-')) : undefined;
+  const def = SERVICE_CATALOGUE.find((s) => s.id === named);
+  return def ? serviceHelp(def) : servicesHelp(SERVICE_CATALOGUE);
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { KioskApp } from '../../app/kiosk-app.ts';
 import { sdNotify, startWatchdog } from '../../platform/sd-notify.ts';
 import type { GlobalOptions } from '../with-app.ts';
@@ -10,10 +10,19 @@ export function registerStart(program: Command, run: (fn: () => Promise<number>)
   program
     .command('start')
     .description('启动服务亭 / start the kiosk (embedded defaults unless --config is given)')
-    .action(() =>
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        '日志格式 / log format: readable lines on a terminal, JSON under systemd and into files (auto)',
+      ).choices(['auto', 'pretty', 'json']),
+    )
+    .action((cmd: { logFormat?: 'auto' | 'pretty' | 'json' }) =>
       run(async () => {
         const opts = program.opts<GlobalOptions>();
-        const app = new KioskApp({ configFile: opts.config });
+        const app = new KioskApp({
+          configFile: opts.config,
+          ...(cmd.logFormat ? { overrides: { log: { format: cmd.logFormat } } } : {}),
+        });
         await app.start();
         sdNotify('--ready');
         const stopWatchdog = startWatchdog(() => app.journal.faulted === null);

@@ -12,7 +12,7 @@ interface BillOptions {
   id: string;
   title: { zh: string; en: string };
   /** The account field: its key, schema and label. */
-  account: { key: string; schema: z.ZodType<string>; meta: FieldMeta };
+  account: { key: string; schema: z.ZodType<string>; meta: FieldMeta; example: string };
   /** The amount must cover the arrears the inquiry reports. */
   atLeastArrears: boolean;
   /** Only accounts of the kiosk's own area (city / county) may be paid. */
@@ -37,6 +37,17 @@ export function billService(o: BillOptions): ServiceDefinition {
   return {
     id: o.id,
     title: o.title,
+    example: {
+      [o.account.key]: o.account.example,
+      ...(o.contracts ? { contractNo: 'HT20240001' } : {}),
+      amount: '50',
+    },
+    hints: [
+      ...(o.atLeastArrears ? [{ zh: '缴费金额不少于欠费', en: 'the amount must cover the arrears' }] : []),
+      ...(o.ownAreaOnly
+        ? [{ zh: '只收本地区户号的费用', en: 'only accounts of this kiosk’s own area are accepted' }]
+        : []),
+    ],
     fields: z.strictObject(shape),
     fieldMeta,
     amount: (f) => Money.of((f as { amount: string }).amount),
@@ -127,6 +138,7 @@ export const unicomCash = billService({
   account: {
     key: 'phone',
     schema: mobileNumber(),
+    example: '13012345678',
     meta: { zh: '联通号码', en: 'Unicom number', sensitive: 'phone' },
   },
   atLeastArrears: false,
@@ -138,6 +150,7 @@ export const telecomBill = billService({
   account: {
     key: 'number',
     schema: phoneOrLandline(),
+    example: '057187654321',
     meta: {
       zh: '电信号码（固话含区号）',
       en: 'Telecom number (landline with area code)',
@@ -154,6 +167,7 @@ export const electricityBill = billService({
   account: {
     key: 'account',
     schema: accountNumber('用户号', 'Customer number'),
+    example: '1234567890',
     meta: { zh: '国电用户号', en: 'Customer number', sensitive: 'account' },
   },
   atLeastArrears: true,
@@ -166,6 +180,7 @@ export const waterBill = billService({
   account: {
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
+    example: 'W1234567',
     meta: { zh: '水费户号', en: 'Water account', sensitive: 'account' },
   },
   atLeastArrears: false,
@@ -177,6 +192,7 @@ export const gasBill = billService({
   account: {
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
+    example: 'G1234567',
     meta: { zh: '燃气户号', en: 'Gas account', sensitive: 'account' },
   },
   atLeastArrears: false,
@@ -188,6 +204,7 @@ export const cableTv = billService({
   account: {
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
+    example: 'C1234567',
     meta: { zh: '有线电视用户号', en: 'Cable TV account', sensitive: 'account' },
   },
   atLeastArrears: false,

@@ -17,6 +17,7 @@ export const BUS_CARD_MAX = Money.of('500');
 export const busCardTopup: ServiceDefinition = {
   id: 'bus-card-topup',
   title: { zh: '公交卡充值', en: 'Bus card top-up' },
+  example: { cardNo: '31040012345678', amount: '50' },
   fields: z.strictObject({
     cardNo: digits(
       { min: 8, max: 20 },

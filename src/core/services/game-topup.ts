@@ -42,6 +42,8 @@ export function searchGames(games: readonly GameEntry[], text: string): GameEntr
 export const gameTopup: ServiceDefinition = {
   id: 'game-topup',
   title: { zh: '游戏充值', en: 'Game top-up' },
+  example: { game: 'wzry', account: 'player2024', package: '30', confirm: 'yes' },
+  hints: [{ zh: '游戏充值不能撤销', en: 'a game top-up cannot be reversed' }],
   fields: z.strictObject({
     game: pattern(/^[a-z0-9-]{2,20}$/, { zh: '请选择游戏', en: 'choose a game' }),
     account: accountNumber('游戏账号', 'Game account'),

@@ -43,6 +43,10 @@ const flow = paymentFlow({
 export const mobileTopup: ServiceDefinition = {
   id: 'mobile-topup',
   title: { zh: '移动直充', en: 'Mobile top-up' },
+  example: { phone: '13800138000', amount: '50' },
+  hints: [
+    { zh: '充值金额不少于10元，且须为10元的整数倍', en: 'amount at least 10 yuan, in multiples of 10' },
+  ],
   fields: z.strictObject({ phone: mobileNumber(), amount: amount() }),
   fieldMeta: {
     phone: { zh: '手机号码', en: 'Mobile number', sensitive: 'phone' },

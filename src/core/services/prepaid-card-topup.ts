@@ -14,6 +14,7 @@ import { statusPolling } from './rules.ts';
 export const prepaidCardTopup: ServiceDefinition = {
   id: 'prepaid-card-topup',
   title: { zh: '卡折充值', en: 'Balance top-up from debit card' },
+  example: { debitCard: '6221881234567890123', amount: '500' },
   fields: z.strictObject({ debitCard: cardNumber(), amount: amount() }),
   fieldMeta: {
     debitCard: { zh: '绑定绿卡卡号', en: 'Bound debit card', sensitive: 'card' },

@@ -12,6 +12,22 @@ export interface Bilingual {
   en: string;
 }
 
+/**
+ * The rule each field builder checks, in words, by schema: the CLI's help and the API show it next
+ * to the field, from the same builder that enforces it.
+ */
+export const fieldRules = z.registry<Bilingual>();
+
+function ruled<T extends z.ZodType>(schema: T, rule: Bilingual): T {
+  fieldRules.add(schema, rule);
+  return schema;
+}
+
+/** The rule of a field schema, when its builder declared one. */
+export function ruleOf(schema: z.ZodType): Bilingual | undefined {
+  return fieldRules.get(schema);
+}
+
 const addIssue = (ctx: z.core.$RefinementCtx, msg: Bilingual): void => {
   ctx.addIssue({ code: 'custom', message: msg.en, params: msg });
 };
@@ -33,10 +49,13 @@ function field<T extends z.ZodType>(inner: T) {
 /** Exactly/at most digits: `digits({ min: 11, max: 11 }, { zh: '手机号码必须为11位数字', en: '...' })`. */
 export function digits(len: { min: number; max: number }, msg: Bilingual) {
   const re = new RegExp(`^\\d{${len.min},${len.max}}$`);
-  return field(
-    text().superRefine((s, ctx) => {
-      if (!re.test(s)) addIssue(ctx, msg);
-    }),
+  return ruled(
+    field(
+      text().superRefine((s, ctx) => {
+        if (!re.test(s)) addIssue(ctx, msg);
+      }),
+    ),
+    msg,
   );
 }
 
@@ -45,39 +64,53 @@ export function pattern(re: RegExp, msg: Bilingual, normaliseOut?: (s: string) =
   const checked = text().superRefine((s, ctx) => {
     if (!re.test(s)) addIssue(ctx, msg);
   });
-  return field(normaliseOut ? checked.transform(normaliseOut) : checked);
+  return ruled(field(normaliseOut ? checked.transform(normaliseOut) : checked), msg);
 }
 
 /** One of a fixed set of values. */
 export function oneOf(values: readonly string[], msg: Bilingual) {
-  return field(
-    text().superRefine((s, ctx) => {
-      if (!values.includes(s)) addIssue(ctx, msg);
-    }),
+  return ruled(
+    field(
+      text().superRefine((s, ctx) => {
+        if (!values.includes(s)) addIssue(ctx, msg);
+      }),
+    ),
+    msg,
   );
 }
 
+const MONEY_RULE: Bilingual = {
+  zh: '金额（元），大于零，最多两位小数',
+  en: 'an amount in yuan, more than zero, at most 2 decimals',
+};
+
 /** A yuan amount typed by a person; output is the canonical "50.00". */
 export function money(opts: ParseMoneyOptions = {}) {
-  return field(
-    text().transform((s, ctx) => {
-      try {
-        return parseMoney(s, opts).toString();
-      } catch (e) {
-        if (!isKioskError(e)) throw e;
-        addIssue(ctx, { zh: e.zh, en: e.en });
-        return z.NEVER;
-      }
-    }),
+  return ruled(
+    field(
+      text().transform((s, ctx) => {
+        try {
+          return parseMoney(s, opts).toString();
+        } catch (e) {
+          if (!isKioskError(e)) throw e;
+          addIssue(ctx, { zh: e.zh, en: e.en });
+          return z.NEVER;
+        }
+      }),
+    ),
+    MONEY_RULE,
   );
 }
 
 /** An explicit yes from the customer (game top-up cannot be reversed). */
 export function confirmed(msg: Bilingual) {
-  return z.preprocess(
-    (v) => (v === true || v === 'true' || v === 'yes' || v === '1' ? 'yes' : String(v ?? '')),
-    z.string().superRefine((s, ctx) => {
-      if (s !== 'yes') addIssue(ctx, msg);
-    }),
+  return ruled(
+    z.preprocess(
+      (v) => (v === true || v === 'true' || v === 'yes' || v === '1' ? 'yes' : String(v ?? '')),
+      z.string().superRefine((s, ctx) => {
+        if (s !== 'yes') addIssue(ctx, msg);
+      }),
+    ),
+    { zh: `yes：${msg.zh}`, en: `yes: ${msg.en}` },
   );
 }

@@ -155,6 +155,10 @@ export interface FieldMeta {
 export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   id: string;
   title: { zh: string; en: string };
+  /** A valid input for the CLI's help and the API documentation: `field → value`. */
+  example?: Readonly<Record<string, string>>;
+  /** Rules beyond each field's own (shown in help next to the fields), e.g. amount steps. */
+  hints?: ReadonlyArray<{ zh: string; en: string }>;
   fields: S;
   fieldMeta: Record<string, FieldMeta>;
   /** The amount the prepaid balance pays the biller; held before any request is sent. */

@@ -153,7 +153,18 @@ describe('LedSign pipeline', () => {
   });
 
   it('dims the sign at night', async () => {
-    await vi.advanceTimersByTimeAsync(7 * 3_600_000);
+    // Restarted five seconds before the night window (19:00), so the test runs a few timers
+    // instead of seven hours of slogan passes.
+    sign.stop();
+    await display.stop();
+    vi.setSystemTime(NOON + 7 * 3_600_000 - 5000);
+    display = new SimDisplay(cfg, { clock: systemClock, logger: silentLogger() });
+    await display.start();
+    sign = new LedSign({ display, font, config: cfg, clock: systemClock, logger: silentLogger() });
+    sign.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(display.latestPreview().brightness).toBe(80);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(display.latestPreview().brightness).toBe(20);
   });
 });
