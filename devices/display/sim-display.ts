@@ -147,6 +147,9 @@ export class SimDisplay extends LinkDisplay {
     this.controller.dropNextAcks(n);
   }
 
+  private pngWriting = false;
+  private pngAgain = false;
+
   private previewChanged(): void {
     const p = this.latestPreview();
     this.previews.emit('preview', p);
@@ -168,13 +171,30 @@ export class SimDisplay extends LinkDisplay {
       this.drawnLines = art.split('\n').length;
     }
     const path = this.config.sim.pngPath;
-    if (path) {
-      try {
-        await writeFile(`${path}.tmp`, frameToPng(p.frame, this.config.sim.pngScale, p.brightness));
-        await rename(`${path}.tmp`, path);
-      } catch (e) {
-        this.deps.logger.warn({ err: (e as Error).message, path }, 'LED preview PNG not written');
-      }
+    if (path) await this.writePng(path, p);
+  }
+
+  /**
+   * One PNG write at a time through one temporary file: a frame that changes while a write is
+   * under way (a slow disk) is written when it ends, so the newest frame always lands last.
+   */
+  private async writePng(path: string, p: Preview): Promise<void> {
+    if (this.pngWriting) {
+      this.pngAgain = true;
+      return;
+    }
+    this.pngWriting = true;
+    try {
+      await writeFile(`${path}.tmp`, frameToPng(p.frame, this.config.sim.pngScale, p.brightness));
+      await rename(`${path}.tmp`, path);
+    } catch (e) {
+      this.deps.logger.warn({ err: (e as Error).message, path }, 'LED preview PNG not written');
+    } finally {
+      this.pngWriting = false;
+    }
+    if (this.pngAgain) {
+      this.pngAgain = false;
+      await this.writePng(path, this.latestPreview());
     }
   }
 }

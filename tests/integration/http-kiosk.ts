@@ -72,6 +72,8 @@ export async function startTestKiosk(
         perService: { 'test-bill': '50.00' },
       },
       engine: { requestTimeoutMs: 1000, maxAttempts: 3, retryBaseDelayMs: 50, retryMaxDelayMs: 200 },
+      // The preview goes to the test's folder, not the working copy's var/.
+      devices: { display: { sim: { pngPath: join(dir.path, 'led-preview.png') } } },
       ...opts.overrides,
     },
     hqPort: hq,

@@ -32,6 +32,7 @@ describe('kiosk on its embedded defaults, end to end', () => {
         // Closed all day, so an opened door is always outside business hours.
         business: { dayCut: '21:00', hours: { open: '00:00', close: '00:00' } },
         hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), billerLatencyMs: 5 } },
+        devices: { display: { sim: { pngPath: join(dir, 'led-preview.png') } } },
       }),
     );
     app = new KioskApp({ configFile, logger: silentLogger(), clock: clockStartingAt() });
