@@ -18,6 +18,7 @@ import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { ensureWritableDir } from '../platform/data-dir.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
+import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { GpioBridge } from './gpio-bridge.ts';
@@ -69,6 +70,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   engine!: Engine;
   balance!: BalanceService;
   operators!: Operators;
+  settlements!: SettlementBook;
   readonly services: ServiceRegistry;
   devices: KioskDevices | undefined;
   hq: HqParts = { link: undefined, embedded: undefined };
@@ -128,6 +130,13 @@ export class KioskApp extends EventEmitter<AppEvents> {
     });
     this.balance = new BalanceService(this.journal, config, this.logger);
     this.operators = new Operators(this.journal, this.clock, config);
+    this.settlements = new SettlementBook(
+      this.journal,
+      this.clock,
+      config,
+      (id) => (this.services.has(id) ? this.services.get(id) : undefined),
+      this.logger,
+    );
     if (this.journal.startupProblems.length > 0) this.toSafeMode(this.journal.startupProblems);
   }
 

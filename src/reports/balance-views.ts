@@ -88,3 +88,19 @@ export function ledgerTotals(
     groups.map((g) => [g, { count: acc.get(g)!.count, delta: yuan(acc.get(g)!.fen) }]),
   ) as Record<LedgerGroup, { count: number; delta: string }>;
 }
+
+/**
+ * A balance view by name: a ledger group, or `changes` (余额变更: every entry that moved the
+ * balance, holds and releases left out). `undefined` when the name is neither.
+ */
+export type LedgerView = LedgerGroup | 'changes';
+
+export function ledgerView(name: string): LedgerView | undefined {
+  return name === 'changes' ? 'changes' : ledgerGroup(name);
+}
+
+export function inLedgerView(e: LedgerEntry, view: LedgerView | undefined): boolean {
+  if (!view) return true;
+  if (view === 'changes') return e.deltaFen !== 0;
+  return (GROUP_OF[e.kind] ?? 'holds') === view;
+}

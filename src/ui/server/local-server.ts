@@ -14,6 +14,7 @@ import { registerDisplayRoutes } from './routes-display.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
+import { registerSettlementRoutes } from './routes-settlement.ts';
 import { registerTransactionRoutes } from './routes-transactions.ts';
 import { registerUiRoutes } from './routes-ui.ts';
 import { SessionStore } from './sessions.ts';
@@ -56,6 +57,7 @@ export class LocalServer {
     registerServiceRoutes(app, ctx);
     registerTransactionRoutes(app, ctx);
     registerReportRoutes(app, ctx);
+    registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
     registerUiRoutes(app);
 

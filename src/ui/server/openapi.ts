@@ -23,6 +23,7 @@ const q = (name: string, description: string, schema: Record<string, unknown> = 
   description,
   schema,
 });
+const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
 const DATE = { type: 'string', pattern: '^\\d{8}$' };
 const HHMMSS = { type: 'string', pattern: '^\\d{6}$' };
 const SERIAL = {
@@ -109,10 +110,84 @@ export function buildOpenApi(
     },
     '/api/pending': { get: get('Transactions not final yet, and today’s alerted ones', 'Pending') },
     '/api/balance': {
-      get: get('Prepaid balance and ledger entries', 'Balance', OPERATOR, [
-        q('limit', 'entries, newest first', { type: 'integer', minimum: 1, maximum: 10000 }),
-        q('group', 'topups | consumption | reversalCredits | adjustments | refunds | holds'),
+      get: get(
+        'Prepaid balance and its views (续费明细, 交易明细, 余额变更, 调账, 退款通知)',
+        'Balance',
+        OPERATOR,
+        [
+          q('limit', 'latest entries, newest first (without from)', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 10000,
+          }),
+          q('group', 'topups | consumption | changes | reversalCredits | adjustments | refunds | holds'),
+          q('from', 'first business date yyyymmdd: every entry of the range, oldest first', DATE),
+          q('to', 'last business date yyyymmdd (default today)', DATE),
+          q('format', 'json (default) or csv (UTF-8 with BOM)'),
+        ],
+      ),
+    },
+    '/api/reports/settlement': {
+      get: get(
+        'Teller or station settlement of today, not recorded (柜员扎账 / 网点扎账)',
+        'Settlement',
+        OPERATOR,
+        [
+          q('scope', 'teller (default for a teller) or station (supervisor)'),
+          q('operator', 'a teller’s code (supervisor; default: yourself)'),
+          q('format', 'json (default) or csv (UTF-8 with BOM)'),
+        ],
+      ),
+      post: post(
+        'Make, record (journal, relayed to HQ with its digest) and print a settlement',
+        obj({ scope: { type: 'string' }, operator: { type: 'string' }, print: { type: 'boolean' } }),
+        '201',
+        'RecordedSettlement',
+        OPERATOR,
+      ),
+    },
+    '/api/reports/settlements': {
+      get: get('Settlements recorded on a business date (a teller: own only)', 'SettlementList', OPERATOR, [
+        q('date', 'business date yyyymmdd; today when absent', DATE),
+        q('scope', 'teller or station'),
+        q('operator', 'a teller’s code (supervisor)'),
       ]),
+    },
+    '/api/reports/daily': {
+      get: get(
+        'Daily report (营业日报) of a date, or the historical report of a range',
+        'DailyReport',
+        OPERATOR,
+        [
+          q('date', 'one business date yyyymmdd (default today)', DATE),
+          q('from', 'first business date of a range', DATE),
+          q('to', 'last business date of a range (default today)', DATE),
+          q('scope', 'teller or station'),
+          q('operator', 'a teller’s code (supervisor)'),
+          q('format', 'json (default) or csv (UTF-8 with BOM)'),
+        ],
+      ),
+    },
+    '/api/reports/daily/print': {
+      post: post(
+        'Print a daily or historical report through the print queue',
+        obj({ date: DATE, from: DATE, to: DATE, scope: { type: 'string' }, operator: { type: 'string' } }),
+        '200',
+        'Printed',
+        OPERATOR,
+      ),
+    },
+    '/api/reports/handover': {
+      get: get('Cross-day settlements of a business date (supervisor)', 'HandoverList', OPERATOR, [
+        q('date', 'business date yyyymmdd; today when absent', DATE),
+      ]),
+      post: post(
+        'Record the cash handed in for a business date against its cash due (网点隔日扎账, supervisor)',
+        obj({ date: DATE, handedIn: { type: 'string' }, note: { type: 'string' } }),
+        '201',
+        'Handover',
+        OPERATOR,
+      ),
     },
     '/api/journal/today': {
       get: get('Same-day journal (本省当日流水)', 'DayJournal', OPERATOR, [

@@ -1,0 +1,73 @@
+import { addDays, businessDayStart } from '../core/business-day.ts';
+import type { LedgerEntry } from '../core/ledger.ts';
+import type { TxnRecord } from '../core/transaction/types.ts';
+import { decodeValue } from './codec.ts';
+import type { Journal } from './journal.ts';
+import { lastSegment, ledgerKey, txnKey } from './keys.ts';
+
+/**
+ * Reads the reports need over a range of business dates, in one pass each: the date index gives
+ * the serials, and one iterator over the snapshots between the first and last of them reads the
+ * records (serials grow with time, so the range is contiguous but for records of other dates,
+ * which are skipped).
+ */
+export async function transactionsOfDates(journal: Journal, from: string, to: string): Promise<TxnRecord[]> {
+  const serials = new Set<string>();
+  let first: string | undefined;
+  let last: string | undefined;
+  for await (const key of journal.raw.keys({ gte: `i:d:${from}:`, lt: `i:d:${to}:\xff` })) {
+    const s = lastSegment(key);
+    serials.add(s);
+    if (first === undefined || s < first) first = s;
+    if (last === undefined || s > last) last = s;
+  }
+  if (first === undefined || last === undefined) return [];
+  const out: TxnRecord[] = [];
+  for await (const [key, value] of journal.raw.iterator({ gte: txnKey(first), lte: txnKey(last) })) {
+    if (serials.has(key.slice(2))) out.push(decodeValue<TxnRecord>(key, value));
+  }
+  return out;
+}
+
+/** Ledger entries of a range of business dates, oldest first, and the balance before them (fen). */
+export interface LedgerRange {
+  entries: LedgerEntry[];
+  openingFen: number;
+}
+
+/**
+ * Every ledger entry made from the start of business date `from` (the day cut before it) up to the
+ * start of the date after `to`. Entries are numbered in time order, so the first one is found by
+ * bisection on their times and the rest read with one iterator.
+ */
+export async function ledgerOfDates(
+  journal: Journal,
+  from: string,
+  to: string,
+  dayCut: string,
+): Promise<LedgerRange> {
+  const startAt = businessDayStart(from, dayCut);
+  const endAt = businessDayStart(addDays(to, 1), dayCut);
+  const firstSeq = await firstLedgerAtOrAfter(journal, startAt);
+  const before = firstSeq > 1 ? await journal.getJson<LedgerEntry>(ledgerKey(firstSeq - 1)) : undefined;
+  const entries: LedgerEntry[] = [];
+  for await (const [key, value] of journal.raw.iterator({ gte: ledgerKey(firstSeq), lt: 'l:\xff' })) {
+    const e = decodeValue<LedgerEntry>(key, value);
+    if (e.at >= endAt) break;
+    entries.push(e);
+  }
+  return { entries, openingFen: before?.balanceAfterFen ?? 0 };
+}
+
+/** Sequence number of the first ledger entry at or after `at` (one past the last when none). */
+async function firstLedgerAtOrAfter(journal: Journal, at: number): Promise<number> {
+  let lo = 1;
+  let hi = journal.lastCounters.ledger + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const e = await journal.getJson<LedgerEntry>(ledgerKey(mid));
+    if (e && e.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
