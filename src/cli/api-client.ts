@@ -89,6 +89,31 @@ export class KioskApiClient {
     return json as T;
   }
 
+  /** The raw bytes of an answer (a CSV export keeps its byte-order mark). */
+  async bytes(path: string): Promise<Uint8Array> {
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        headers: this.headers(false),
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw new KioskUnreachableError(this.baseUrl, e);
+    }
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (!res.ok) {
+      const text = new TextDecoder().decode(buf);
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      throw errorFromJson(json, res.status);
+    }
+    return buf;
+  }
+
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }

@@ -7,6 +7,7 @@ import { registerOperator } from './commands/operator.ts';
 import { registerPay } from './commands/pay.ts';
 import { registerPending } from './commands/pending.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerReport } from './commands/report.ts';
 import { registerReverse } from './commands/reverse.ts';
 import { registerStart } from './commands/start.ts';
 import { reportError } from './output.ts';
@@ -31,6 +32,7 @@ await runProgram(
     registerReverse,
     registerPending,
     registerJournalViews,
+    registerReport,
   ],
   (e, json) => reportError(e, { json }),
 );
