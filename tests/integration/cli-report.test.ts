@@ -28,12 +28,18 @@ describe('kiosk report: settlement, daily report, handover, balance views from t
   });
 
   it('a teller records their settlement with --json; the station needs a supervisor', async () => {
-    const r = await kiosk(['report', 'settlement', '--record', '--no-print', '--operator', 'A001', '--json'], '123456\n');
+    const r = await kiosk(
+      ['report', 'settlement', '--record', '--no-print', '--operator', 'A001', '--json'],
+      '123456\n',
+    );
     expect(r.code, r.err).toBe(0);
     const s = JSON.parse(r.out);
     expect(s).toMatchObject({ kind: 'teller', operator: 'A001', cashDue: '27.00' });
     expect(s.record.digest).toMatch(/^[0-9a-f]{64}$/);
-    const refused = await kiosk(['report', 'settlement', '--station', '--operator', 'A001', '--json'], '123456\n');
+    const refused = await kiosk(
+      ['report', 'settlement', '--station', '--operator', 'A001', '--json'],
+      '123456\n',
+    );
     expect(refused.code).toBe(6);
     expect(refused.out).toContain('KIOSK_E_FORBIDDEN');
   }, 120_000);
@@ -44,7 +50,10 @@ describe('kiosk report: settlement, daily report, handover, balance views from t
     expect(r.code, r.err).toBe(0);
     const bytes = await readFile(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const h = await kiosk(['report', 'handover', '--handed-in', '27', '--operator', 'S001', '--json'], '654321\n');
+    const h = await kiosk(
+      ['report', 'handover', '--handed-in', '27', '--operator', 'S001', '--json'],
+      '654321\n',
+    );
     expect(h.code, h.err).toBe(0);
     expect(JSON.parse(h.out)).toMatchObject({ cashDueFen: 2700, handedInFen: 2700, differenceFen: 0 });
   }, 120_000);
