@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import type { HqPort } from '../engine/ports.ts';
 import type { ConfigControl } from '../hq/config-control.ts';
 import { HqLink } from '../hq/link.ts';
+import type { ConnectionSettings } from '../hq/mqtt-options.ts';
 import type { DeviceHealthLike } from '../hq/telemetry.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -27,6 +28,8 @@ export interface HqWiringDeps {
   software: { name: string; version: string };
   /** Working folder that relative HQ paths resolve against. */
   cwd: string;
+  /** Connection settings over the configured ones in `broker` mode. */
+  connection?: Partial<ConnectionSettings>;
 }
 
 /**
@@ -62,8 +65,19 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
     devices: deps.devices,
     software: deps.software,
     ...(embedded
-      ? { connection: { url: embedded.url, protocolVersion: 4 as const, publicKeys: [embedded.publicKey] } }
-      : {}),
+      ? {
+          connection: {
+            url: embedded.url,
+            protocolVersion: 4 as const,
+            publicKeys: [embedded.publicKey],
+            // The embedded broker binds a kiosk's login to its station id as client id.
+            clientId: deps.config().stationId,
+            login: await embedded.kioskLogin(deps.config().stationId),
+          },
+        }
+      : deps.connection
+        ? { connection: deps.connection }
+        : {}),
   });
   await link.start();
   return { link, embedded };

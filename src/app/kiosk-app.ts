@@ -12,6 +12,7 @@ import type { HqPort } from '../engine/ports.ts';
 import { ServiceRegistry } from '../engine/service-registry.ts';
 import { UnavailableHqPort } from '../engine/unavailable-hq.ts';
 import type { ConfigControl } from '../hq/config-control.ts';
+import type { ConnectionSettings } from '../hq/mqtt-options.ts';
 import { Journal, type JournalProblem } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
@@ -37,6 +38,8 @@ export interface KioskAppOptions {
   http?: boolean;
   /** Replaces the built-in service catalogue (tests). */
   services?: readonly ServiceDefinition[];
+  /** Connection settings over the configured ones in `broker` mode (a test broker's login). */
+  hqConnection?: Partial<ConnectionSettings>;
 }
 
 /** Stored HQ configuration layer: the version applied and the one before it (for rollback). */
@@ -172,6 +175,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
         devices: () => this.devices?.health() ?? {},
         software: { name: PACKAGE.name, version: PACKAGE.version },
         cwd: process.cwd(),
+        ...(this.opts.hqConnection ? { connection: this.opts.hqConnection } : {}),
       });
       if (this.hq.link) this.hqPort.use(this.hq.link.port);
     }

@@ -10,6 +10,8 @@ export interface AdminConnection {
   ca?: string;
   cert?: string;
   key?: string;
+  /** User name and password, on a broker that asks for them (the embedded one). */
+  login?: { username: string; password: string };
 }
 
 export class AdminError extends Error {
@@ -46,6 +48,7 @@ export class AdminClient {
       ...(ca ? { ca } : {}),
       ...(cert ? { cert } : {}),
       ...(key ? { key } : {}),
+      ...(this.conn.login ?? {}),
     };
     this.client = await mqtt.connectAsync(this.conn.url, opts);
     this.client.on('message', (_t, payload) => {

@@ -1,12 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Money } from '../core/money.ts';
 import { loadPrivateKey } from '../hq/signed.ts';
-import { PROTOCOL_VERSION } from '../hq/topics.ts';
 import type { Logger } from '../platform/logger.ts';
+import { type BrokerIdentity, identityOf, mayPublish, maySubscribe } from './broker-acl.ts';
+import { BrokerCredentials, type BrokerLogin } from './broker-credentials.ts';
 import { ensureSigningKey } from './keys.ts';
 import { HqServer } from './server.ts';
 import { HqStore } from './store.ts';
@@ -32,36 +33,61 @@ export interface EmbeddedHq {
   port: number;
   /** HQ's Ed25519 public key (PEM) for the kiosk's link. */
   publicKey: string;
-  /** `<dataDir>/connection.json`, read by `kiosk-hq` to find this broker. */
+  /**
+   * `<dataDir>/connection.json` (mode 0600), read by `kiosk-hq` to find this broker: its address
+   * and the admin tool's login.
+   */
   connectionFile: string;
+  /** The broker login of a kiosk station (created at its first use). */
+  kioskLogin(station: string): Promise<BrokerLogin>;
+  /** The `kiosk-hq` tool's login. */
+  adminLogin: BrokerLogin;
   server: HqServer;
   store: HqStore;
   stop(): Promise<void>;
 }
 
-/** Kiosk clients (client id = 8-digit station id) may publish and subscribe only in their own tree. */
-function allowedForKiosk(clientId: string, prefix: string, topic: string, dir: 'up' | 'down'): boolean {
-  if (!/^\d{8}$/.test(clientId)) return true;
-  return topic.startsWith(`${prefix}/${PROTOCOL_VERSION}/${clientId}/${dir}/`);
-}
-
 /**
  * The embedded default (`hq.mode = embedded`): an in-process aedes broker on a loopback port
- * (MQTT 3.1.1 only, no TLS, so it never listens beyond 127.0.0.1) with the same per-station
- * topic ACL as the shipped Mosquitto config, and one reference HQ instance connected to it.
+ * (MQTT 3.1.1 only, no TLS, so it never listens beyond 127.0.0.1) and one reference HQ instance
+ * connected to it. Every client must log in with an account from `<dataDir>/broker-credentials.json`
+ * (generated at first start, mode 0600) and is held to its identity's client id and topics — the
+ * same rules as the shipped Mosquitto configuration; anything else is refused and logged.
  */
 export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<EmbeddedHq> {
-  await mkdir(opts.dataDir, { recursive: true });
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const key = await ensureSigningKey(join(opts.dataDir, 'hq-signing.key'));
+  const credentials = await BrokerCredentials.open(join(opts.dataDir, 'broker-credentials.json'));
   const prefix = opts.topicPrefix;
+  const identities = new WeakMap<Client, BrokerIdentity>();
+  const refuse = (client: Client | null, what: string, topic: string): Error => {
+    opts.logger.warn({ clientId: client?.id, topic }, `embedded broker: ${what} refused`);
+    return new Error('not authorised');
+  };
   const broker = await Aedes.createBroker({
+    authenticate: (client, username, password, cb) => {
+      const who = credentials.check(username, password) ? identityOf(username ?? '', client.id) : null;
+      if (!who) {
+        opts.logger.warn({ clientId: client.id, username }, 'embedded broker: login refused');
+        return cb(Object.assign(new Error('not authorised'), { returnCode: 5 as const }), false);
+      }
+      identities.set(client, who);
+      cb(null, true);
+    },
     authorizePublish: (client, packet, cb) => {
-      if (client && !allowedForKiosk(client.id, prefix, packet.topic, 'up'))
-        return cb(new Error('not authorised'));
+      // Messages the broker itself publishes ($SYS) have no client.
+      if (!client) return cb(null);
+      const who = identities.get(client);
+      if (!who || !mayPublish(who, prefix, packet.topic)) return cb(refuse(client, 'publish', packet.topic));
       cb(null);
     },
     authorizeSubscribe: (client, sub, cb) => {
-      if (!allowedForKiosk(client.id, prefix, sub.topic, 'down')) return cb(new Error('not authorised'));
+      const who = identities.get(client);
+      if (!who || !maySubscribe(who, prefix, sub.topic)) {
+        refuse(client, 'subscribe', sub.topic);
+        // A null subscription answers the client with the failure code (0x80) in its SUBACK.
+        return cb(null, null);
+      }
       cb(null, sub);
     },
   });
@@ -73,11 +99,13 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
   const port = (net.address() as { port: number }).port;
   const url = `mqtt://127.0.0.1:${port}`;
   const store = new HqStore(join(opts.dataDir, 'db'));
+  const hqLogin = credentials.hq;
   await store.open();
   const server = new HqServer({
     url,
     protocolVersion: 4,
     clientId: `hq-embedded-${process.pid}`,
+    login: hqLogin,
     topicPrefix: prefix,
     shareGroup: null,
     signingKey: loadPrivateKey(key.privatePem),
@@ -93,13 +121,17 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
   const connectionFile = join(opts.dataDir, 'connection.json');
   await writeFile(
     connectionFile,
-    `${JSON.stringify({ url, protocolVersion: 4, pid: process.pid, topicPrefix: prefix }, null, 2)}\n`,
+    `${JSON.stringify({ url, protocolVersion: 4, pid: process.pid, topicPrefix: prefix, login: credentials.admin }, null, 2)}\n`,
+    { mode: 0o600 },
   );
+  await chmod(connectionFile, 0o600);
   return {
     url,
     port,
     publicKey: key.publicPem,
     connectionFile,
+    kioskLogin: (station) => credentials.kiosk(station),
+    adminLogin: credentials.admin,
     server,
     store,
     async stop() {

@@ -31,6 +31,8 @@ export interface HqServerOptions {
   url: string;
   protocolVersion: 4 | 5;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** User name and password, on a broker that asks for them (the embedded one). */
+  login?: { username: string; password: string };
   clientId: string;
   topicPrefix: string;
   /** Shared-subscription group (`$share/<group>/…`); null on brokers without shared subscriptions. */
@@ -100,6 +102,7 @@ export class HqServer {
       reconnectPeriod: 1000,
       resubscribe: true,
       ...(o.tls ?? {}),
+      ...(o.login ?? {}),
     };
     this.commands = new CommandSender(
       o.store,

@@ -13,6 +13,8 @@ export interface ConnectionSettings {
   tls: { ca: string | null; cert: string | null; key: string | null };
   /** HQ's public keys (PEM or base64); at least one is needed to accept anything from HQ. */
   publicKeys: string[];
+  /** User name and password, on a broker that asks for them (the embedded one). */
+  login?: { username: string; password: string };
 }
 
 /** Connection settings from config, with the embedded-mode overrides on top. */
@@ -30,6 +32,7 @@ export function resolveConnection(
     topicPrefix: over.topicPrefix ?? hq.topicPrefix,
     tls: over.tls ?? hq.tls,
     publicKeys: over.publicKeys ?? keys,
+    ...(over.login ? { login: over.login } : {}),
   };
 }
 
@@ -57,6 +60,7 @@ export function mqttOptions(conn: ConnectionSettings, hq: HqConfig, will: Presen
     ...(ca ? { ca } : {}),
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),
+    ...(conn.login ?? {}),
     rejectUnauthorized: true,
   };
 }

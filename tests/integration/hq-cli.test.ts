@@ -38,7 +38,13 @@ describe('kiosk-hq against the embedded HQ', () => {
     kiosk = await makeTestKiosk({
       station: STATION,
       hq: { mode: 'embedded' },
-      connection: { url: hq.url, protocolVersion: 4, publicKeys: [hq.publicKey] },
+      connection: {
+        url: hq.url,
+        protocolVersion: 4,
+        publicKeys: [hq.publicKey],
+        clientId: STATION,
+        login: await hq.kioskLogin(STATION),
+      },
     });
     await kiosk.link.start();
     await kiosk.link.whenOnline();
@@ -81,5 +87,6 @@ describe('kiosk-hq against the embedded HQ', () => {
       .toBe(kiosk.journal.lastCounters.event);
     const stats = await cli('stats', 'monthly', '--month', '202611');
     expect(stats).toEqual([expect.objectContaining({ station: STATION, count: 0, exit: 'no-transactions' })]);
-  });
+    // Eight command-line processes, each starting Node and TypeScript.
+  }, 120_000);
 });

@@ -28,12 +28,18 @@ describe('embedded HQ (aedes, MQTT 3.1.1) end to end', () => {
     kiosk = await makeTestKiosk({
       station: STATION,
       hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
-      connection: { url: hq.url, protocolVersion: 4, publicKeys: [hq.publicKey] },
+      connection: {
+        url: hq.url,
+        protocolVersion: 4,
+        publicKeys: [hq.publicKey],
+        clientId: STATION,
+        login: await hq.kioskLogin(STATION),
+      },
     });
     await kiosk.link.start();
     await kiosk.link.whenOnline();
     const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
-    admin = new AdminClient({ url: conn.url, protocolVersion: 4 });
+    admin = new AdminClient({ url: conn.url, protocolVersion: 4, login: conn.login });
     await admin.connect();
   });
 

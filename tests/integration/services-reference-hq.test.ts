@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
+import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
@@ -27,8 +28,11 @@ describe('services against the reference HQ billers', () => {
   // 20:00–22:00 blackout and no day cut passes, whatever the machine's clock says.
   const clock = clockStartingAt();
 
+  let login: BrokerLogin;
+
   async function startKiosk(): Promise<void> {
-    app = new KioskApp({ configFile, logger: silentLogger(), clock });
+    // The embedded broker takes logins only; this kiosk's is given with the connection.
+    app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
     await app.start();
   }
   const pay = async (service: string, input: Record<string, unknown>): Promise<TxnRecord> => {
@@ -50,6 +54,7 @@ describe('services against the reference HQ billers', () => {
       clock,
     });
     configFile = join(dir, 'kiosk.json');
+    login = await hq.kioskLogin('33010001');
     await writeFile(
       configFile,
       JSON.stringify({

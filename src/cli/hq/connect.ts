@@ -33,7 +33,7 @@ export async function resolveAdminConnection(o: ConnectOptions): Promise<AdminCo
   const url = o.broker ?? process.env.KIOSK_HQ_BROKER;
   if (url) return { url, protocolVersion: o.protocol === '4' ? 4 : 5, ...tls };
   const file = o.connect ?? DEFAULT_CONNECTION_FILE;
-  let conn: { url: string; protocolVersion?: number };
+  let conn: { url: string; protocolVersion?: number; login?: { username: string; password: string } };
   try {
     conn = JSON.parse(await readFile(file, 'utf8'));
   } catch {
@@ -45,6 +45,8 @@ export async function resolveAdminConnection(o: ConnectOptions): Promise<AdminCo
     url: conn.url,
     protocolVersion: o.protocol === '5' ? 5 : conn.protocolVersion === 5 ? 5 : 4,
     ...tls,
+    // The embedded broker's login for this tool; the file is readable only by the kiosk's user.
+    ...(conn.login ? { login: conn.login } : {}),
   };
 }
 
