@@ -44,6 +44,8 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
       en: 'Mobile number',
       required: true,
       sensitive: 'phone',
+      // Entered on a digit keypad on the touchscreen, at most 11 digits.
+      entry: { keypad: 'digits', maxLength: 11 },
     });
     expect(mobile.actions).toEqual([
       expect.objectContaining({ name: 'reverse', confirmFields: ['phone', 'amount'] }),

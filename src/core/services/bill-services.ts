@@ -3,10 +3,10 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { FieldMeta, RuleContext, ServiceDefinition } from '../transaction/types.ts';
-import { accountNumber, amount, mobileNumber, phoneOrLandline } from './fields.ts';
+import { accountNumber, amount, ENTRY, mobileNumber, phoneOrLandline } from './fields.ts';
 import { sameDayOnly, statusPolling } from './rules.ts';
 
-const AMOUNT_META: FieldMeta = { zh: '缴费金额', en: 'Amount' };
+const AMOUNT_META: FieldMeta = { zh: '缴费金额', en: 'Amount', entry: ENTRY.amount };
 
 interface BillOptions {
   id: string;
@@ -30,7 +30,7 @@ export function billService(o: BillOptions): ServiceDefinition {
   const fieldMeta: Record<string, FieldMeta> = { [o.account.key]: o.account.meta };
   if (o.contracts) {
     shape.contractNo = accountNumber('合同号', 'Contract number');
-    fieldMeta.contractNo = { zh: '合同号', en: 'Contract number' };
+    fieldMeta.contractNo = { zh: '合同号', en: 'Contract number', entry: ENTRY.choice };
   }
   shape.amount = amount();
   fieldMeta.amount = AMOUNT_META;
@@ -139,7 +139,7 @@ export const unicomCash = billService({
     key: 'phone',
     schema: mobileNumber(),
     example: '13012345678',
-    meta: { zh: '联通号码', en: 'Unicom number', sensitive: 'phone' },
+    meta: { zh: '联通号码', en: 'Unicom number', sensitive: 'phone', entry: ENTRY.mobile },
   },
   atLeastArrears: false,
 });
@@ -155,6 +155,7 @@ export const telecomBill = billService({
       zh: '电信号码（固话含区号）',
       en: 'Telecom number (landline with area code)',
       sensitive: 'phone',
+      entry: ENTRY.phoneOrLandline,
     },
   },
   atLeastArrears: true,
@@ -168,7 +169,7 @@ export const electricityBill = billService({
     key: 'account',
     schema: accountNumber('用户号', 'Customer number'),
     example: '1234567890',
-    meta: { zh: '国电用户号', en: 'Customer number', sensitive: 'account' },
+    meta: { zh: '国电用户号', en: 'Customer number', sensitive: 'account', entry: ENTRY.account },
   },
   atLeastArrears: true,
   ownAreaOnly: true,
@@ -181,7 +182,7 @@ export const waterBill = billService({
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
     example: 'W1234567',
-    meta: { zh: '水费户号', en: 'Water account', sensitive: 'account' },
+    meta: { zh: '水费户号', en: 'Water account', sensitive: 'account', entry: ENTRY.account },
   },
   atLeastArrears: false,
 });
@@ -193,7 +194,7 @@ export const gasBill = billService({
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
     example: 'G1234567',
-    meta: { zh: '燃气户号', en: 'Gas account', sensitive: 'account' },
+    meta: { zh: '燃气户号', en: 'Gas account', sensitive: 'account', entry: ENTRY.account },
   },
   atLeastArrears: false,
 });
@@ -205,7 +206,7 @@ export const cableTv = billService({
     key: 'account',
     schema: accountNumber('用户号', 'Account'),
     example: 'C1234567',
-    meta: { zh: '有线电视用户号', en: 'Cable TV account', sensitive: 'account' },
+    meta: { zh: '有线电视用户号', en: 'Cable TV account', sensitive: 'account', entry: ENTRY.account },
   },
   atLeastArrears: false,
 });

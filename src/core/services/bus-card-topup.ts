@@ -4,7 +4,7 @@ import { Money } from '../money.ts';
 import { digits } from '../transaction/fields.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { ServiceDefinition } from '../transaction/types.ts';
-import { amount } from './fields.ts';
+import { amount, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 /** Largest single bus card top-up, yuan (the card's purse limit). */
@@ -26,8 +26,13 @@ export const busCardTopup: ServiceDefinition = {
     amount: amount(),
   }),
   fieldMeta: {
-    cardNo: { zh: '公交卡号', en: 'Bus card number', sensitive: 'card' },
-    amount: { zh: '充值金额', en: 'Amount' },
+    cardNo: {
+      zh: '公交卡号',
+      en: 'Bus card number',
+      sensitive: 'card',
+      entry: { keypad: 'digits', maxLength: 20 },
+    },
+    amount: { zh: '充值金额', en: 'Amount', entry: ENTRY.amount },
   },
   amount: (f) => Money.of((f as { amount: string }).amount),
   check: (f) =>

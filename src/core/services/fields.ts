@@ -1,4 +1,16 @@
 import { digits, money, pattern } from '../transaction/fields.ts';
+import type { FieldEntry } from '../transaction/types.ts';
+
+/** Touchscreen entry of the shared fields, next to the builders whose rules they follow. */
+export const ENTRY = {
+  mobile: { keypad: 'digits', maxLength: 11 },
+  phoneOrLandline: { keypad: 'digits', maxLength: 12 },
+  account: { keypad: 'alnum', maxLength: 20 },
+  card: { keypad: 'digits', maxLength: 19 },
+  amount: { keypad: 'amount', maxLength: 9 },
+  choice: { keypad: 'choice' },
+  confirm: { keypad: 'confirm' },
+} as const satisfies Record<string, FieldEntry>;
 
 /** Field builders shared by the services, with bilingual refusals that name the rule. */
 export const mobileNumber = () =>

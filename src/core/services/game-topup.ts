@@ -4,7 +4,7 @@ import { Money, normaliseWidth } from '../money.ts';
 import { confirmed, pattern } from '../transaction/fields.ts';
 import { PAY_OPS, payBase, payingState, queryingState } from '../transaction/flows.ts';
 import type { ServiceDefinition } from '../transaction/types.ts';
-import { accountNumber } from './fields.ts';
+import { accountNumber, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 /** The biller's answer code for a payment it never received. */
@@ -54,10 +54,10 @@ export const gameTopup: ServiceDefinition = {
     }),
   }),
   fieldMeta: {
-    game: { zh: '游戏', en: 'Game' },
-    account: { zh: '游戏账号', en: 'Game account', sensitive: 'account' },
-    package: { zh: '充值套餐（元）', en: 'Package (yuan)' },
-    confirm: { zh: '确认', en: 'Confirmation' },
+    game: { zh: '游戏', en: 'Game', entry: ENTRY.choice },
+    account: { zh: '游戏账号', en: 'Game account', sensitive: 'account', entry: ENTRY.account },
+    package: { zh: '充值套餐（元）', en: 'Package (yuan)', entry: ENTRY.choice },
+    confirm: { zh: '确认', en: 'Confirmation', entry: ENTRY.confirm },
   },
   amount: (f) => Money.of((f as { package: string }).package),
   // The catalogue (games and their packages) is HQ's: the inquiry lists it (the screen searches it

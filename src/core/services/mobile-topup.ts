@@ -3,7 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { EffectResult, EffectState, ServiceDefinition } from '../transaction/types.ts';
-import { amount, mobileNumber } from './fields.ts';
+import { amount, ENTRY, mobileNumber } from './fields.ts';
 import { mobileArrearsPrecheck, mobileReversalWindow, reversalPolling, statusPolling } from './rules.ts';
 
 export const MOBILE_MIN = Money.of('10');
@@ -49,8 +49,13 @@ export const mobileTopup: ServiceDefinition = {
   ],
   fields: z.strictObject({ phone: mobileNumber(), amount: amount() }),
   fieldMeta: {
-    phone: { zh: '手机号码', en: 'Mobile number', sensitive: 'phone' },
-    amount: { zh: '充值金额', en: 'Amount' },
+    phone: { zh: '手机号码', en: 'Mobile number', sensitive: 'phone', entry: ENTRY.mobile },
+    amount: {
+      zh: '充值金额',
+      en: 'Amount',
+      // Whole multiples of the step only, so the keypad has no decimal point.
+      entry: { keypad: 'digits', maxLength: 4, quick: ['10', '20', '30', '50', '100', '200'] },
+    },
   },
   amount: (f) => Money.of((f as { amount: string }).amount),
   check: (f) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Money } from '../money.ts';
 import { payingState, queryingState } from '../transaction/flows.ts';
 import type { ServiceDefinition } from '../transaction/types.ts';
-import { amount, cardNumber } from './fields.ts';
+import { amount, cardNumber, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 /**
@@ -17,8 +17,8 @@ export const prepaidCardTopup: ServiceDefinition = {
   example: { debitCard: '6221881234567890123', amount: '500' },
   fields: z.strictObject({ debitCard: cardNumber(), amount: amount() }),
   fieldMeta: {
-    debitCard: { zh: '绑定绿卡卡号', en: 'Bound debit card', sensitive: 'card' },
-    amount: { zh: '充值金额', en: 'Amount' },
+    debitCard: { zh: '绑定绿卡卡号', en: 'Bound debit card', sensitive: 'card', entry: ENTRY.card },
+    amount: { zh: '充值金额', en: 'Amount', entry: ENTRY.amount },
   },
   amount: (f) => Money.of((f as { amount: string }).amount),
   funding: 'none',

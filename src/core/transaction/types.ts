@@ -141,11 +141,26 @@ export interface ActionDefinition {
   confirmFields?: readonly string[];
 }
 
+/**
+ * How a person enters a field on the touchscreen (there is no keyboard): `digits` 0–9, `amount`
+ * digits and one decimal point, `alnum` letters A–Z and digits, `choice` picked from a list the
+ * screen shows (the inquiry's answer), `confirm` an explicit tick.
+ */
+export interface FieldEntry {
+  keypad: 'digits' | 'amount' | 'alnum' | 'choice' | 'confirm';
+  /** Longest value the keypad accepts, characters. */
+  maxLength?: number;
+  /** Amounts offered as one-tap choices, yuan (only values the service's rules accept). */
+  quick?: readonly string[];
+}
+
 export interface FieldMeta {
   zh: string;
   en: string;
   /** How the value is masked outside the journal. */
   sensitive?: SensitiveKind;
+  /** How it is entered on the touchscreen; without it, free text. */
+  entry?: FieldEntry;
 }
 
 /**

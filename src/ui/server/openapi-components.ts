@@ -100,6 +100,16 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
         en: str,
         required: bool,
         sensitive: { enum: ['phone', 'account', 'card', null] },
+        entry: nullable(
+          obj(
+            {
+              keypad: { enum: ['digits', 'amount', 'alnum', 'choice', 'confirm'] },
+              maxLength: int,
+              quick: { type: 'array', items: str },
+            },
+            ['keypad'],
+          ),
+        ),
       }),
     },
     schema: { type: 'object' },

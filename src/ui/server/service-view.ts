@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KioskConfig } from '../../config/schema.ts';
 import { Money } from '../../core/money.ts';
-import type { ServiceDefinition } from '../../core/transaction/types.ts';
+import type { FieldEntry, ServiceDefinition } from '../../core/transaction/types.ts';
 import { type Bilingual, stateLabel } from '../../reports/state-labels.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -11,6 +11,8 @@ export interface FieldView extends Bilingual {
   required: boolean;
   /** How the value is masked wherever it is shown. */
   sensitive: 'phone' | 'account' | 'card' | null;
+  /** How it is entered on the touchscreen (keypad kind, longest value, quick amounts). */
+  entry: FieldEntry | null;
 }
 
 export interface ServiceView {
@@ -105,6 +107,7 @@ export function serviceView(def: ServiceDefinition, config: KioskConfig): Servic
       en: def.fieldMeta[name]?.en ?? name,
       required: !shape[name]!.safeParse(undefined).success,
       sensitive: def.fieldMeta[name]?.sensitive ?? null,
+      entry: def.fieldMeta[name]?.entry ?? null,
     })),
     schema: inputSchema(def),
     inquiry: def.inquiry ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)! } : null,

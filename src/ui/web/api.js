@@ -1,6 +1,7 @@
 /**
- * The kiosk's local API as the customer uses it: no token, so every call is self-service.
- * Refusals arrive as `{ code, field?, zh, en, issues? }` and are thrown as ApiError.
+ * The kiosk's local API. Without an operator session every call is self-service; the console sets
+ * the session's token and every call then acts as that operator. Refusals arrive as
+ * `{ code, field?, zh, en, issues? }` and are thrown as ApiError.
  */
 
 /** @typedef {{ code: string, field?: string, zh: string, en: string }} Problem */
@@ -22,19 +23,51 @@ export class ApiError extends Error {
   }
 }
 
+/** @type {string | null} the operator session's token; null on the customer's screens */
+let token = null;
+
+/** @param {string | null} t */
+export function setToken(t) {
+  token = t;
+}
+
+export function hasToken() {
+  return token !== null;
+}
+
+/** The token for an event stream (EventSource cannot send headers). */
+export function streamQuery() {
+  return token ? `access_token=${encodeURIComponent(token)}` : '';
+}
+
 /**
- * @param {'GET' | 'POST'} method
+ * A fresh idempotency key: made once per confirmed request by the screen that sends it, so a
+ * repeat (double tap, a retry after a lost answer) is the same request to the kiosk.
+ */
+export function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * @param {'GET' | 'POST' | 'DELETE' | 'PUT'} method
  * @param {string} path
  * @param {unknown} [body]
+ * @param {{ key?: string }} [opts] `key`: the request's idempotency key
  * @returns {Promise<any>}
  */
-export async function api(method, path, body) {
+export async function api(method, path, body, opts = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (opts.key) headers['idempotency-key'] = opts.key;
   /** @type {Response} */
   let res;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       cache: 'no-store',
     });

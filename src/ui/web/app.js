@@ -1,47 +1,55 @@
 import { api } from './api.js';
+import { watchLongPress } from './console-entry.js';
 import { bi, fill, h } from './dom.js';
-import { homeScreen } from './screens.js';
+import { homeScreen } from './home.js';
+import { Shell } from './shell.js';
 
-/** Without a touch or key for this long, the screen goes back to home (a customer walked away). */
-const IDLE_MS = Number(new URLSearchParams(location.search).get('idle') ?? '') * 1000 || 90_000;
 /** How often the roof sign is asked for an emergency notice. */
 const BANNER_POLL_MS = 5_000;
+/** Holding the station's name this long opens the operator's login. */
+const LONG_PRESS_MS = 1_500;
 
-const screenEl = /** @type {HTMLElement} */ (document.getElementById('screen'));
-const bannerEl = /** @type {HTMLElement} */ (document.getElementById('banner'));
+const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const bannerEl = el('banner');
 
-/** @type {(() => void) | void} */
-let cleanup;
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let idleTimer;
+const shell = new Shell(
+  { screen: el('screen'), bar: el('bar'), steps: el('steps'), idle: el('idle') },
+  homeScreen,
+);
 
-/** @type {import('./screens.js').Nav} */
-const nav = {
-  go(screen) {
-    if (typeof cleanup === 'function') cleanup();
-    cleanup = undefined;
-    screenEl.replaceChildren();
-    cleanup = screen(screenEl);
-    screenEl.scrollTop = 0;
-    window.scrollTo(0, 0);
-    armIdle();
+// Any touch anywhere counts as activity: the idle countdown stops.
+for (const type of ['pointerdown', 'keydown'])
+  document.addEventListener(type, () => shell.idle.touch(), { passive: true, capture: true });
+
+// A pressed state within one frame on every control, also where :active comes late on touch.
+document.addEventListener(
+  'pointerdown',
+  (e) => {
+    const b = e.target instanceof Element ? e.target.closest('button') : null;
+    if (!b) return;
+    b.classList.add('pressed');
+    const up = () => {
+      b.classList.remove('pressed');
+      for (const t of ['pointerup', 'pointercancel', 'pointerleave']) b.removeEventListener(t, up);
+    };
+    for (const t of ['pointerup', 'pointercancel', 'pointerleave']) b.addEventListener(t, up);
   },
-  home() {
-    nav.go(homeScreen(nav));
-  },
-};
+  { passive: true, capture: true },
+);
 
-function armIdle() {
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => nav.home(), IDLE_MS);
-}
+// Large text (A+) for elderly users; it stays for the next screens until switched off.
+const big = el('bigtext');
+big.addEventListener('click', () => {
+  const on = !document.documentElement.classList.contains('big');
+  document.documentElement.classList.toggle('big', on);
+  big.setAttribute('aria-pressed', String(on));
+});
 
-for (const type of ['pointerdown', 'keydown', 'input'])
-  document.addEventListener(type, armIdle, { passive: true });
+watchLongPress(el('station'), LONG_PRESS_MS, shell);
 
 /**
- * Shows the sign's emergency notice (priority `emergency`, showing now or queued) on every screen.
- * The sign's texts come masked from the kiosk.
+ * Shows the sign's emergency notice (priority `emergency`, showing now or queued) above every
+ * screen; it never scrolls away. The sign's texts come masked from the kiosk.
  */
 async function pollBanner() {
   try {
@@ -62,7 +70,6 @@ async function pollBanner() {
   }
 }
 
-document.getElementById('home-link')?.addEventListener('click', () => nav.home());
-nav.home();
+shell.nav.home();
 void pollBanner();
 setInterval(pollBanner, BANNER_POLL_MS);

@@ -1,6 +1,6 @@
 /**
  * Small DOM helpers for the touchscreen app. Text is always set as text (never HTML), so nothing
- * the API returns can inject markup.
+ * the API returns can inject markup. English always carries `lang="en"` for screen readers.
  */
 
 /**
@@ -35,7 +35,7 @@ export function h(tag, props = {}, ...kids) {
 }
 
 /**
- * A bilingual label: Chinese first, English second.
+ * A bilingual label: Chinese first, English second (marked as English).
  * @param {string} zh
  * @param {string} en
  * @param {string} [cls]
@@ -45,19 +45,40 @@ export function bi(zh, en, cls = '') {
     'span',
     { class: `bi ${cls}`.trim() },
     h('span', { class: 'zh', text: zh }),
-    h('span', { class: 'en', text: en }),
+    h('span', { class: 'en', lang: 'en', text: en }),
   );
 }
 
+/** @param {Bilingual} b */
+export const biOf = (b) => bi(b.zh, b.en);
+
 /**
- * A big touch button with a bilingual label.
+ * A touch button with a bilingual label. While its action runs it is busy: disabled, marked
+ * `aria-busy`, and a second tap does nothing.
  * @param {string} zh
  * @param {string} en
- * @param {() => void} onclick
+ * @param {() => unknown} onclick
  * @param {string} [cls]
+ * @param {Record<string, unknown>} [props]
  */
-export function button(zh, en, onclick, cls = '') {
-  return h('button', { type: 'button', class: `btn ${cls}`.trim(), onclick }, bi(zh, en));
+export function button(zh, en, onclick, cls = '', props = {}) {
+  const b = /** @type {HTMLButtonElement} */ (
+    h('button', { type: 'button', class: `btn ${cls}`.trim(), ...props }, bi(zh, en))
+  );
+  b.addEventListener('click', () => {
+    if (b.getAttribute('aria-busy') === 'true') return;
+    const r = onclick();
+    if (r && typeof (/** @type {Promise<unknown>} */ (r).then) === 'function') {
+      b.setAttribute('aria-busy', 'true');
+      b.disabled = true;
+      const done = () => {
+        b.removeAttribute('aria-busy');
+        if (b.isConnected) b.disabled = false;
+      };
+      /** @type {Promise<unknown>} */ (r).then(done, done);
+    }
+  });
+  return b;
 }
 
 /**
@@ -71,4 +92,38 @@ export function fill(el, ...kids) {
     if (kid === null || kid === undefined || kid === false) continue;
     el.append(typeof kid === 'object' ? kid : String(kid));
   }
+}
+
+/**
+ * A screen title; it takes the focus when the screen opens.
+ * @param {string} zh
+ * @param {string} en
+ */
+export const title = (zh, en) => h('h1', { tabindex: '-1' }, bi(zh, en));
+
+/** A live region for a screen's messages. */
+export const messageBox = () => h('div', { class: 'messages', role: 'alert' });
+
+/**
+ * A number grouped for reading: a mobile number 3-4-4, anything else in fours.
+ * @param {string} v
+ */
+export function grouped(v) {
+  if (/^1\d{10}$/.test(v)) return `${v.slice(0, 3)} ${v.slice(3, 7)} ${v.slice(7)}`;
+  return v.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/**
+ * Rows of a definition list.
+ * @param {Array<[Bilingual, Child, string?]>} rows label, value, optional class and data-k
+ */
+export function dl(rows, cls = 'quote') {
+  const list = h('dl', { class: cls });
+  for (const [label, value, k] of rows) {
+    list.append(
+      h('dt', { class: k === 'total' ? 'total' : undefined }, biOf(label)),
+      h('dd', { class: k === 'total' ? 'money total' : k ? `v-${k}` : undefined, 'data-k': k }, value),
+    );
+  }
+  return list;
 }

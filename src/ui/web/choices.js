@@ -1,0 +1,182 @@
+import { bi, fill, h } from './dom.js';
+
+/**
+ * Fields chosen from the biller's answer rather than typed: a Telecom number's contracts, a game
+ * (by category or initial letter, shown by name) and its packages.
+ *
+ * @typedef {import('./flow.js').Flow} Flow
+ * @typedef {{ id: string, name?: string, category?: string, initial?: string, packages: string[] }} Game
+ */
+
+/**
+ * @param {Flow} flow
+ * @param {import('./keypad.js').FieldView} f
+ * @param {() => void} changed
+ */
+export function choiceView(flow, f, changed) {
+  const error = h('div', { class: 'field-error', id: `f-${f.name}-error`, 'data-field': f.name });
+  const pick = (/** @type {string} */ value, /** @type {string} */ label) => {
+    flow.values[f.name] = value;
+    flow.labels[f.name] = label;
+    if (f.name === 'game') {
+      delete flow.values.package;
+      delete flow.labels.package;
+    }
+    fill(error);
+    changed();
+  };
+  const a = flow.answer ?? {};
+  /** @type {HTMLElement} */
+  let list;
+  if (f.name === 'game') list = gamesView(Array.isArray(a.games) ? a.games : [], flow, pick);
+  else if (f.name === 'package') {
+    const game = (Array.isArray(a.games) ? a.games : []).find(
+      (/** @type {Game} */ g) => g.id === flow.values.game,
+    );
+    list = options(
+      (game?.packages ?? []).map((/** @type {string} */ p) => ({
+        value: p,
+        label: `${p} 元`,
+        en: `${p} yuan`,
+      })),
+      flow.values.package,
+      pick,
+    );
+  } else if (f.name === 'contractNo') {
+    list = options(
+      (Array.isArray(a.contracts) ? a.contracts : []).map((/** @type {any} */ c) => ({
+        value: String(c.contractNo),
+        label: String(c.contractNo),
+        en: `arrears ￥${c.arrears}`,
+        sub: `欠费 ￥${c.arrears}`,
+      })),
+      flow.values.contractNo,
+      pick,
+    );
+  } else list = h('p', {}, bi('没有可选项', 'Nothing to choose from'));
+  return {
+    el: h(
+      'section',
+      { class: 'choose', 'aria-labelledby': `f-${f.name}-label` },
+      h('h2', { id: `f-${f.name}-label` }, bi(`请选择${f.zh.replace(/（.*）/, '')}`, `Choose: ${f.en}`)),
+      error,
+      list,
+    ),
+    /** @param {Array<{ zh: string, en: string }>} problems */
+    showErrors(problems) {
+      fill(error, ...problems.map((p) => h('p', { class: 'error' }, bi(p.zh, p.en))));
+    },
+  };
+}
+
+/**
+ * Buttons of which one is chosen (aria-pressed).
+ * @param {Array<{ value: string, label: string, en: string, sub?: string }>} items
+ * @param {string | undefined} current
+ * @param {(value: string, label: string) => void} pick
+ */
+function options(items, current, pick) {
+  const list = h('div', { class: 'options' });
+  for (const it of items) {
+    const b = h(
+      'button',
+      {
+        type: 'button',
+        class: 'option',
+        'data-value': it.value,
+        'aria-pressed': String(current === it.value),
+        onclick: () => {
+          for (const x of list.children) x.setAttribute('aria-pressed', String(x === b));
+          pick(it.value, it.label);
+        },
+      },
+      it.sub ? h('span', { class: 'opt-main', text: it.label }) : null,
+      bi(it.sub ?? it.label, it.en),
+    );
+    list.append(b);
+  }
+  if (items.length === 0) list.append(h('p', {}, bi('没有可选项', 'Nothing to choose from')));
+  return list;
+}
+
+/**
+ * Games by category (when HQ gives them) and by the initial letter of the name's pinyin, shown by
+ * name only.
+ * @param {Game[]} games
+ * @param {Flow} flow
+ * @param {(value: string, label: string) => void} pick
+ */
+function gamesView(games, flow, pick) {
+  const initialOf = (/** @type {Game} */ g) => (g.initial ?? g.id.charAt(0)).toUpperCase();
+  const categories = [...new Set(games.map((g) => g.category).filter((c) => typeof c === 'string'))];
+  const letters = [...new Set(games.map(initialOf))].sort();
+  /** @type {{ kind: 'all' | 'cat' | 'letter', v: string }} */
+  let filter = { kind: 'all', v: '' };
+  const filters = h('div', {
+    class: 'filters',
+    role: 'group',
+    'aria-label': '按类别或首字母 By category or initial',
+  });
+  const list = h('div', { class: 'options games' });
+  const drawFilters = () =>
+    fill(
+      filters,
+      ...[
+        { kind: /** @type {const} */ ('all'), v: '', zh: '全部', en: 'All' },
+        ...categories.map((c) => ({
+          kind: /** @type {const} */ ('cat'),
+          v: String(c),
+          zh: String(c),
+          en: '',
+        })),
+        ...letters.map((l) => ({ kind: /** @type {const} */ ('letter'), v: l, zh: l, en: '' })),
+      ].map((x) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `filter${x.kind === 'letter' ? ' letter' : ''}`,
+            'data-filter': `${x.kind}:${x.v}`,
+            'aria-pressed': String(filter.kind === x.kind && filter.v === x.v),
+            onclick: () => {
+              filter = { kind: x.kind, v: x.v };
+              drawFilters();
+              drawList();
+            },
+          },
+          x.en ? bi(x.zh, x.en) : x.zh,
+        ),
+      ),
+    );
+  const drawList = () => {
+    const shown = games.filter(
+      (g) =>
+        filter.kind === 'all' ||
+        (filter.kind === 'cat' && g.category === filter.v) ||
+        (filter.kind === 'letter' && initialOf(g) === filter.v),
+    );
+    fill(
+      list,
+      ...shown.map((g) => {
+        const name = g.name ?? g.id;
+        return h(
+          'button',
+          {
+            type: 'button',
+            class: 'option',
+            'data-value': g.id,
+            'aria-pressed': String(flow.values.game === g.id),
+            onclick: () => {
+              pick(g.id, name);
+              drawList();
+            },
+          },
+          name,
+        );
+      }),
+    );
+  };
+  drawFilters();
+  drawList();
+  return h('div', { class: 'game-browser' }, filters, list);
+}

@@ -1,0 +1,168 @@
+import { api, setToken } from './api.js';
+import { consoleHome } from './console-home.js';
+import { bi, fill, h, messageBox, title } from './dom.js';
+import { homeScreen } from './home.js';
+import { CONSOLE_IDLE_MS, CUSTOMER_IDLE_MS } from './idle.js';
+import { entryField } from './keypad.js';
+
+/**
+ * The operator's way in: holding the station's name (nothing on the customer's screens points to
+ * it), then the operator code and 6-digit password on the on-screen keypads. The session's token
+ * lives only in memory; logging out, or the idle countdown, returns the screen to the customer.
+ *
+ * @typedef {import('./shell.js').Shell} Shell
+ * @typedef {{ code: string, name: string, role: 'teller' | 'supervisor' }} Operator
+ */
+
+/**
+ * @param {HTMLElement} target
+ * @param {number} ms
+ * @param {Shell} shell
+ */
+export function watchLongPress(target, ms, shell) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const cancel = () => clearTimeout(timer);
+  target.addEventListener('pointerdown', () => {
+    cancel();
+    timer = setTimeout(() => {
+      if (shell.operator) return;
+      shell.nav.go(loginCode(shell));
+    }, ms);
+  });
+  for (const t of ['pointerup', 'pointercancel', 'pointerleave']) target.addEventListener(t, cancel);
+}
+
+const CODE = {
+  name: 'code',
+  zh: '柜员号',
+  en: 'Operator code',
+  required: true,
+  sensitive: null,
+  entry: { keypad: /** @type {const} */ ('alnum'), maxLength: 8 },
+};
+const PASSWORD = {
+  name: 'password',
+  zh: '密码（6位数字）',
+  en: 'Password (6 digits)',
+  required: true,
+  sensitive: null,
+  entry: { keypad: /** @type {const} */ ('digits'), maxLength: 6 },
+};
+
+/**
+ * @param {Shell} shell
+ * @param {string} [code]
+ * @returns {import('./shell.js').Screen}
+ */
+function loginCode(shell, code = '') {
+  return (view) => {
+    let value = code;
+    const f = entryField(CODE, {
+      value,
+      onChange: (v) => {
+        value = v;
+        if (primary) primary.disabled = !v;
+      },
+    });
+    fill(view.main, title('柜员登录', 'Operator login'), f.el);
+    const { primary } = view.bar({
+      back: { zh: '取消', en: 'Cancel', run: () => view.nav.home() },
+      primary: {
+        zh: '下一步',
+        en: 'Next',
+        disabled: !value,
+        run: () => view.nav.go(loginPassword(shell, value)),
+      },
+    });
+  };
+}
+
+/**
+ * @param {Shell} shell
+ * @param {string} code
+ * @param {{ zh: string, en: string } | null} [problem] why the last try was refused
+ * @returns {import('./shell.js').Screen}
+ */
+function loginPassword(shell, code, problem = null) {
+  return (view) => {
+    let value = '';
+    const box = messageBox();
+    const f = entryField(PASSWORD, {
+      value,
+      secret: true,
+      onChange: (v) => {
+        value = v;
+        if (primary) primary.disabled = v.length !== 6;
+      },
+    });
+    fill(view.main, title(`柜员登录 ${code}`, `Operator login ${code}`), box, f.el);
+    if (problem) f.showErrors([problem]);
+    const { primary } = view.bar({
+      back: { zh: '返回', en: 'Back', run: () => view.nav.go(loginCode(shell, code)) },
+      primary: {
+        zh: '登录',
+        en: 'Log in',
+        disabled: true,
+        run: async () => {
+          try {
+            const r = await api('POST', '/api/session', { code, password: value });
+            logIn(shell, r.token, r.operator);
+          } catch (e) {
+            const err = /** @type {import('./api.js').ApiError} */ (e);
+            view.nav.go(loginPassword(shell, code, { zh: err.zh, en: err.en }));
+          }
+        },
+      },
+    });
+  };
+}
+
+/**
+ * @param {Shell} shell
+ * @param {string} token
+ * @param {Operator} operator
+ */
+function logIn(shell, token, operator) {
+  setToken(token);
+  shell.operator = operator;
+  document.documentElement.classList.add('console');
+  shell.homeScreen = () => consoleHome(shell);
+  shell.onIdle = () => void logOut(shell, true);
+  shell.idle.set(shell.idleMode, {
+    quietMs: CONSOLE_IDLE_MS,
+    what: { zh: '自动退出登录', en: 'logging out' },
+  });
+  shell.nav.home();
+}
+
+/**
+ * Ends the session and gives the screen back to the customer's home.
+ * @param {Shell} shell
+ * @param {boolean} [auto] by the idle countdown
+ */
+export async function logOut(shell, auto = false) {
+  try {
+    await api('DELETE', '/api/session');
+  } catch {
+    // The token is forgotten here either way; it also expires on the kiosk by itself.
+  }
+  setToken(null);
+  shell.operator = null;
+  document.documentElement.classList.remove('console');
+  shell.homeScreen = homeScreen;
+  shell.onIdle = () => shell.nav.home();
+  shell.idle.set('off', {
+    quietMs: CUSTOMER_IDLE_MS,
+    what: { zh: '返回首页', en: 'going back to the start' },
+  });
+  shell.nav.home();
+  if (auto) {
+    const note = h(
+      'p',
+      { class: 'notice', 'data-k': 'logged-out' },
+      bi('柜员已自动退出登录', 'The operator was logged out'),
+    );
+    shell.els.screen.prepend(note);
+  }
+}

@@ -1,0 +1,278 @@
+import { api } from './api.js';
+import { choiceView } from './choices.js';
+import { confirmScreen } from './confirm.js';
+import { bi, dl, fill, h, messageBox, title } from './dom.js';
+import { entryField, entryOf } from './keypad.js';
+import { customerReason, isKioskProblem, unavailablePanel } from './problems.js';
+
+/**
+ * A service, one field per screen: the look-up fields first (then the biller is asked), then the
+ * rest in the definition's order, each entered on its keypad or chosen from the biller's answer.
+ *
+ * @typedef {import('./keypad.js').FieldView} FieldView
+ * @typedef {{ id: string, title: { zh: string, en: string }, enabled: boolean, selfService: boolean,
+ *   fee: string, fields: FieldView[], inquiry: { fields: string[] } | null,
+ *   available?: boolean, availability?: { available: boolean, reason?: { zh: string, en: string } | null } }} ServiceView
+ * @typedef {{ operator: boolean }} Mode who is at the screen: a customer, or an operator at the counter
+ * @typedef {{ service: ServiceView, values: Record<string, string>, labels: Record<string, string>,
+ *   answer: Record<string, any> | null, mode: Mode }} Flow
+ * @typedef {import('./shell.js').View} View
+ * @typedef {import('./api.js').ApiError} ApiError
+ */
+
+/** @param {ServiceView} service */
+export function stepsOf(service) {
+  const lookup = service.inquiry?.fields ?? [];
+  const rest = service.fields
+    .filter((f) => !lookup.includes(f.name) && entryOf(f).keypad !== 'confirm')
+    .map((f) => f.name);
+  return { lookup, names: [...lookup, ...rest] };
+}
+
+/**
+ * @param {ServiceView} service
+ * @param {Mode} mode
+ * @returns {import('./shell.js').Screen}
+ */
+export function startFlow(service, mode) {
+  /** @type {Flow} */
+  const flow = { service, values: {}, labels: {}, answer: null, mode };
+  const { lookup } = stepsOf(service);
+  if (service.inquiry && lookup.length === 0) return inquiryScreen(flow);
+  return fieldScreen(flow, 0);
+}
+
+/**
+ * Asks the biller (a look-up with no fields: the game catalogue) before the first field.
+ * @param {Flow} flow
+ * @returns {import('./shell.js').Screen}
+ */
+function inquiryScreen(flow) {
+  return (view) => {
+    view.step(1);
+    const box = messageBox();
+    fill(
+      view.main,
+      title(flow.service.title.zh, flow.service.title.en),
+      h('p', { class: 'busy' }, bi('正在查询…', 'Looking up…')),
+      box,
+    );
+    view.bar({ back: { zh: '返回', en: 'Back', run: () => view.nav.home() } });
+    let live = true;
+    api('POST', `/api/services/${flow.service.id}/inquiry`, {}).then(
+      (r) => {
+        if (!live) return;
+        flow.answer = r.answer ?? {};
+        view.nav.go(fieldScreen(flow, 0));
+      },
+      (/** @type {ApiError} */ e) => live && view.nav.go(unavailableScreen(flow, e)),
+    );
+    return () => {
+      live = false;
+    };
+  };
+}
+
+/**
+ * One field of the flow.
+ * @param {Flow} flow
+ * @param {number} i index into the flow's fields
+ * @param {import('./api.js').Problem[]} [problems] refusals naming this field
+ * @returns {import('./shell.js').Screen}
+ */
+export function fieldScreen(flow, i, problems = []) {
+  return (view) => {
+    const { service, values } = flow;
+    const { lookup, names } = stepsOf(service);
+    const name = /** @type {string} */ (names[i]);
+    const f = /** @type {FieldView} */ (service.fields.find((x) => x.name === name));
+    const entry = entryOf(f);
+    const box = messageBox();
+    const isLastLookup = lookup.length > 0 && i === lookup.length - 1;
+    const isLast = i === names.length - 1;
+    if (name === 'amount' && !values.amount) prefillAmount(flow);
+    view.step(1);
+
+    /** @type {{ showErrors: (p: import('./api.js').Problem[]) => void } | null} */
+    let field = null;
+    let body;
+    const changed = () => {
+      if (primary) primary.disabled = f.required && !(values[name] ?? '');
+    };
+    if (entry.keypad === 'choice') {
+      const c = choiceView(flow, f, changed);
+      field = c;
+      body = c.el;
+    } else {
+      const e = entryField(f, {
+        value: values[name] ?? '',
+        onChange: (v) => {
+          values[name] = v;
+          changed();
+        },
+      });
+      field = e;
+      body = e.el;
+    }
+    fill(
+      view.main,
+      h(
+        'div',
+        { class: 'screen-head' },
+        title(service.title.zh, service.title.en),
+        h('span', { class: 'progress', text: `${i + 1}/${names.length}` }),
+      ),
+      i >= lookup.length ? answerSummary(flow) : null,
+      box,
+      body,
+    );
+    if (problems.length > 0) field.showErrors(problems);
+
+    const next = async () => {
+      if (isLastLookup) return lookUp(view, flow, i, box, field);
+      if (!isLast) return view.nav.go(fieldScreen(flow, i + 1));
+      return quote(view, flow, box);
+    };
+    const { primary } = view.bar({
+      back: {
+        zh: '返回',
+        en: 'Back',
+        run: () => (i === 0 ? view.nav.home() : view.nav.go(fieldScreen(flow, i - 1))),
+      },
+      home: true,
+      primary: isLastLookup
+        ? { zh: '查询', en: 'Look up', run: next, id: 'act-primary' }
+        : { zh: '下一步', en: 'Next', run: next, id: 'act-primary' },
+    });
+    changed();
+  };
+}
+
+/**
+ * @param {View} view
+ * @param {Flow} flow
+ * @param {number} i
+ * @param {HTMLElement} box
+ * @param {{ showErrors: (p: import('./api.js').Problem[]) => void }} field
+ */
+async function lookUp(view, flow, i, box, field) {
+  const { lookup } = stepsOf(flow.service);
+  fill(box, h('p', { class: 'busy' }, bi('正在查询，请稍候…', 'Looking up, please wait…')));
+  try {
+    const body = Object.fromEntries(lookup.map((n) => [n, flow.values[n] ?? '']));
+    const r = await api('POST', `/api/services/${flow.service.id}/inquiry`, body);
+    flow.answer = r.answer ?? {};
+    delete flow.values.amount;
+    view.nav.go(fieldScreen(flow, i + 1));
+  } catch (e) {
+    fill(box);
+    refused(view, flow, /** @type {ApiError} */ (e), box, field, i);
+  }
+}
+
+/**
+ * @param {View} view
+ * @param {Flow} flow
+ * @param {HTMLElement} box
+ */
+async function quote(view, flow, box) {
+  fill(box, h('p', { class: 'busy' }, bi('正在计算费用…', 'Working out the total…')));
+  try {
+    const q = await api('POST', `/api/services/${flow.service.id}/quote`, bodyOf(flow, true));
+    view.nav.go(confirmScreen(flow, q));
+  } catch (e) {
+    fill(box);
+    refused(view, flow, /** @type {ApiError} */ (e), box, null, -1);
+  }
+}
+
+/**
+ * A refusal: a kiosk problem becomes the "unavailable now" screen; a problem with a field is shown
+ * on that field's own screen.
+ * @param {View} view
+ * @param {Flow} flow
+ * @param {ApiError} err
+ * @param {HTMLElement} box
+ * @param {{ showErrors: (p: import('./api.js').Problem[]) => void } | null} field the field shown now
+ * @param {number} i its index
+ */
+export function refused(view, flow, err, box, field, i) {
+  if (isKioskProblem(err)) return view.nav.go(unavailableScreen(flow, err));
+  const { names } = stepsOf(flow.service);
+  const withField = err.issues.map((p) =>
+    !p.field && err.code === 'KIOSK_E_SELF_SERVICE_LIMIT' ? { ...p, field: 'amount' } : p,
+  );
+  const first = names.indexOf(p.field);
+  if (first >= 0 && first !== i)
+    return view.nav.go(
+      fieldScreen(
+        flow,
+        first,
+        withField.filter((p) => p.field === names[first]),
+      ),
+    );
+  const mine = withField.filter((p) => p.field === names[i]);
+  if (field && mine.length > 0) field.showErrors(mine);
+  const rest = withField.filter((p) => !mine.includes(p));
+  fill(box, ...rest.map((p) => h('p', { class: 'error' }, bi(p.zh, p.en))));
+}
+
+/**
+ * The body of a quote or a create: every entered field; the confirmation tick as given.
+ * @param {Flow} flow
+ * @param {boolean} ticked
+ */
+export function bodyOf(flow, ticked) {
+  /** @type {Record<string, unknown>} */
+  const body = {};
+  for (const f of flow.service.fields) {
+    if (entryOf(f).keypad === 'confirm') body[f.name] = ticked;
+    else if (flow.values[f.name]) body[f.name] = flow.values[f.name];
+  }
+  return body;
+}
+
+/** @param {Flow} flow */
+function prefillAmount(flow) {
+  const a = flow.answer;
+  if (!a) return;
+  const contract = Array.isArray(a.contracts)
+    ? a.contracts.find((/** @type {any} */ c) => c.contractNo === flow.values.contractNo)
+    : null;
+  const arrears = contract ? contract.arrears : a.arrears;
+  if (typeof arrears === 'string' && Number(arrears) > 0) flow.values.amount = arrears;
+}
+
+/**
+ * What the biller said, kept in view while the customer fills in the rest.
+ * @param {Flow} flow
+ */
+function answerSummary(flow) {
+  const a = flow.answer;
+  if (!a) return null;
+  /** @type {Array<[{ zh: string, en: string }, string, string?]>} */
+  const rows = [];
+  if (typeof a.name === 'string') rows.push([{ zh: '户名', en: 'Name' }, a.name, 'name']);
+  if (typeof a.city === 'string') rows.push([{ zh: '号码归属', en: 'Region' }, a.city, 'city']);
+  if (typeof a.arrears === 'string')
+    rows.push([{ zh: '当前欠费', en: 'Arrears' }, `￥${a.arrears}`, 'arrears']);
+  if (rows.length === 0) return null;
+  return dl(rows, 'answer');
+}
+
+/**
+ * @param {Flow} flow
+ * @param {ApiError} err
+ * @returns {import('./shell.js').Screen}
+ */
+export function unavailableScreen(flow, err) {
+  return (view) => {
+    view.step(null);
+    fill(
+      view.main,
+      title(flow.service.title.zh, flow.service.title.en),
+      unavailablePanel(customerReason(err), flow.mode.operator ? { zh: err.zh, en: err.en } : null),
+    );
+    view.bar({ primary: { zh: '返回首页', en: 'Back to start', run: () => view.nav.home() } });
+  };
+}
