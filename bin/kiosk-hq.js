@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript sources directly through tsx's loader (no build step).
-import { register } from 'tsx/esm/api';
+// The reference HQ's command line: compiled JavaScript when built and current, else the sources.
+import { launch } from './launch.js';
 
-register();
-await import('../src/cli/kiosk-hq.ts');
+await launch('src/cli/kiosk-hq');

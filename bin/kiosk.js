@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript sources directly through tsx's loader (no build step on the kiosk).
-import { register } from 'tsx/esm/api';
+// The kiosk command line: compiled JavaScript when built and current, else the sources (bin/launch.js).
+import { launch } from './launch.js';
 
-register();
-await import('../src/cli/kiosk.ts');
+await launch('src/cli/kiosk');

@@ -19,6 +19,7 @@ import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
 import { ensureWritableDir } from '../platform/data-dir.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
+import { projectPath } from '../platform/project-root.ts';
 import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
@@ -55,7 +56,7 @@ export interface AppEvents {
   'shutdown-requested': [string];
 }
 
-const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const PACKAGE = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as {
   name: string;
   version: string;
 };

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KioskError } from '../core/errors.ts';
+import { projectPath } from '../platform/project-root.ts';
 import { mergeLayers } from './merge.ts';
 import type { KioskConfig } from './schema.ts';
 import { validateConfig } from './validate.ts';
 
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/default.json', import.meta.url));
+export const DEFAULT_CONFIG_PATH = projectPath('config', 'default.json');
 
 export interface LoadConfigOptions {
   /** Local file (JSON) layered over the defaults; `KIOSK_CONFIG` when not given. */

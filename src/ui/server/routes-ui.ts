@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
+import { projectPath } from '../../platform/project-root.ts';
 
 /** The touchscreen app's files: plain HTML, CSS and JavaScript modules, served as they are. */
-const WEB_DIR = join(import.meta.dirname, '../web');
+const WEB_DIR = projectPath('src', 'ui', 'web');
 
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
