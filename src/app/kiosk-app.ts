@@ -22,6 +22,7 @@ import { createLogger, type Logger } from '../platform/logger.ts';
 import { projectPath } from '../platform/project-root.ts';
 import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
+import { CardTerminal } from './card-terminal.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { GpioBridge } from './gpio-bridge.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
@@ -75,6 +76,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   balance!: BalanceService;
   operators!: Operators;
   settlements!: SettlementBook;
+  cardTerminal!: CardTerminal;
   readonly services: ServiceRegistry;
   devices: KioskDevices | undefined;
   hq: HqParts = { link: undefined, embedded: undefined };
@@ -123,14 +125,18 @@ export class KioskApp extends EventEmitter<AppEvents> {
       }
     }
     const config = (): KioskConfig => this.loaded.config;
+    const hqPort = this.opts.hqPort ?? this.hqPort;
+    this.cardTerminal = new CardTerminal(this.journal, hqPort, this.clock, config, this.logger);
+    await this.cardTerminal.load();
     this.engine = new Engine({
       journal: this.journal,
       clock: this.clock,
       config,
       logger: this.logger,
       services: this.services,
-      runners: { hq: this.opts.hqPort ?? this.hqPort },
+      runners: { hq: hqPort },
       devices: () => this.devices?.health() ?? {},
+      facts: () => this.cardTerminal.facts(),
     });
     this.balance = new BalanceService(this.journal, config, this.logger);
     this.operators = new Operators(this.journal, this.clock, config);
@@ -179,6 +185,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
         ...(this.opts.hqConnection ? { connection: this.opts.hqConnection } : {}),
       });
       if (this.hq.link) this.hqPort.use(this.hq.link.port);
+      this.hq.link?.on('terminal', (binding) => this.cardTerminal.bindingChanged(binding));
     }
     this.notices = new NoticeBridge(this.devices.sign, this.journal, log);
     this.notices.start();

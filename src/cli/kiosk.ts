@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBalance } from './commands/balance.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerCreditCard } from './commands/credit-card.ts';
 import { registerJournal } from './commands/journal.ts';
 import { registerJournalViews } from './commands/journal-views.ts';
 import { registerOperator } from './commands/operator.ts';
@@ -33,6 +34,7 @@ await runProgram(
     registerPending,
     registerJournalViews,
     registerReport,
+    registerCreditCard,
   ],
   (e, json) => reportError(e, { json }),
 );

@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { KioskConfig } from '../config/schema.ts';
 import { businessDate } from '../core/business-day.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
+import { maskValue } from '../core/mask.ts';
 import { Money } from '../core/money.ts';
 import type { Actor } from '../core/transaction/machine.ts';
-import type { RuleContext, ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
+import {
+  NO_FACTS,
+  type RuleContext,
+  type ServiceDefinition,
+  type TxnRecord,
+} from '../core/transaction/types.ts';
 import { validateInput } from '../core/transaction/validate-input.ts';
 
 export interface PreparedTxn {
@@ -26,6 +32,8 @@ export function prepareTransaction(
 ): PreparedTxn {
   const { config } = ctx;
   checkAccess(def, actor, config);
+  const notReady = def.ready?.(ctx.facts ?? NO_FACTS, ctx);
+  if (notReady) throw notReady;
   const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
   const problems = def.check?.(fields as never, ctx) ?? [];
   if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
@@ -83,6 +91,26 @@ function selfServiceCap(def: ServiceDefinition, total: Money, config: KioskConfi
       en: `self-service ${def.title.en} is limited to ${cap.toString()} yuan per transaction`,
     });
   }
+}
+
+/**
+ * Splits validated fields into what the journal keeps (transient fields masked) and the full
+ * values of the transient fields, which only live in memory.
+ */
+export function splitTransient(
+  def: ServiceDefinition,
+  fields: Record<string, string>,
+): { stored: Record<string, string>; transient: Record<string, string> | null } {
+  const stored: Record<string, string> = {};
+  const transient: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const meta = def.fieldMeta[k];
+    if (meta?.transient && meta.sensitive) {
+      stored[k] = maskValue(meta.sensitive, v);
+      transient[k] = v;
+    } else stored[k] = v;
+  }
+  return { stored, transient: Object.keys(transient).length > 0 ? transient : null };
 }
 
 /** The first snapshot of a new transaction; `serial` comes from the journal batch that stores it. */

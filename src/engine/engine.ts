@@ -22,13 +22,20 @@ import type {
   Outcome,
   RuleContext,
   ServiceDefinition,
+  StationFacts,
   TxnRecord,
 } from '../core/transaction/types.ts';
 import type { Journal } from '../journal/journal.ts';
 import { receiptDueKey } from '../journal/keys.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
-import { checkAccess, inquiryFields, newTxnRecord, prepareTransaction } from './create-transaction.ts';
+import {
+  checkAccess,
+  inquiryFields,
+  newTxnRecord,
+  prepareTransaction,
+  splitTransient,
+} from './create-transaction.ts';
 import { type EffectRunners, runEffect, withTimeout } from './run-effect.ts';
 import type { ServiceRegistry } from './service-registry.ts';
 
@@ -45,6 +52,8 @@ export interface EngineDeps {
     string,
     { state: 'ok' | 'degraded' | 'offline'; reason?: { zh: string; en: string } }
   >;
+  /** What HQ set for the station (terminal binding, sign-in), read at every use. */
+  facts?: () => StationFacts;
 }
 
 export interface EngineEvents {
@@ -70,6 +79,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly phase = new Map<string, 'io' | 'sleep' | 'effect'>();
   /** Serials changed by an action while their driver was finishing: drive them again. */
   private readonly rekick = new Set<string>();
+  /** Full values of transient fields (card numbers) by serial; never written anywhere. */
+  private readonly transient = new Map<string, Record<string, string>>();
   private stopping = false;
   private started = false;
   /** Non-null while the kiosk must sell nothing (journal corruption, power failure). */
@@ -90,7 +101,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private ctx(): RuleContext {
-    return { clock: this.deps.clock, config: this.deps.config() };
+    const facts = this.deps.facts?.();
+    return { clock: this.deps.clock, config: this.deps.config(), ...(facts ? { facts } : {}) };
   }
 
   /** Resumes every non-terminal transaction. */
@@ -191,6 +203,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const ctx = this.ctx();
     this.refuseWithoutDevices(def);
     const prepared = prepareTransaction(def, input, actor, ctx);
+    const { stored, transient } = splitTransient(def, prepared.fields);
     let inquiry: Record<string, unknown> | undefined;
     if (def.inquiry) {
       inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
@@ -203,7 +216,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         const serial = b.nextSerial();
         const base = newTxnRecord(
           def,
-          prepared,
+          { ...prepared, fields: stored },
           actor,
           serial,
           this.deps.journal.stationId,
@@ -216,7 +229,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         b.putTxn(rec);
         return [rec, ev] as const;
       })
-      .then(([rec, ev]) => this.afterCommit(rec, ev));
+      .then(([rec, ev]) => {
+        if (transient) this.transient.set(rec.serial, transient);
+        return this.afterCommit(rec, ev);
+      });
     this.deps.logger.info(
       { serial: txn.serial, service: txn.service, fields: txn.fields, amountFen: txn.amountFen },
       'transaction created',
@@ -329,8 +345,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Runs once the commit is durable: updates the cache and tells listeners. */
   private afterCommit(txn: TxnRecord, ev: JournalEvent): TxnRecord {
-    if (txn.terminal) this.cache.delete(txn.serial);
-    else this.cache.set(txn.serial, txn);
+    if (txn.terminal) {
+      this.cache.delete(txn.serial);
+      this.transient.delete(txn.serial);
+    } else this.cache.set(txn.serial, txn);
     this.emit('txn', txn, ev);
     return txn;
   }
@@ -381,6 +399,12 @@ export class Engine extends EventEmitter<EngineEvents> {
         await this.sleep(serial, this.untilAlert(txn, state, wait));
         if (this.stopping || this.safe) return;
       }
+      if (state.transient && !this.transient.has(serial)) {
+        // The full card numbers are gone with the previous process: never send a masked request.
+        const outcome = state.onInterrupted ?? 'unknown';
+        txn = await this.applyOutcome(txn, state, { outcome, reason: TRANSIENT_GONE }, true);
+        continue;
+      }
       const from = txn.state;
       txn = await this.writeIntent(txn, attempt);
       const raw = await this.perform(txn, state);
@@ -429,9 +453,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.aborts.add(ac);
     this.phase.set(txn.serial, 'effect');
     try {
+      const full = state.transient ? this.transient.get(txn.serial) : undefined;
       return await runEffect(
         this.deps.runners,
-        state.effect(txn),
+        state.effect(full ? { ...txn, fields: { ...txn.fields, ...full } } : txn),
         txn,
         this.deps.config().engine.requestTimeoutMs,
         ac,
@@ -564,6 +589,12 @@ const DEVICE_NAMES: Record<DeviceName, { zh: string; en: string }> = {
   display: { zh: 'LED 屏', en: 'LED sign' },
   printer: { zh: '打印机', en: 'printer' },
   gpio: { zh: '门磁与电源检测', en: 'door and power sensors' },
+};
+
+const TRANSIENT_GONE = {
+  code: 'KIOSK_E_INTERRUPTED',
+  zh: '卡号仅在内存中保存，重启后不再发送，以查询确认结果',
+  en: 'card numbers are kept in memory only; after a restart the request is not sent, a query settles it',
 };
 
 const INTERRUPTED = {

@@ -116,12 +116,14 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
             .regex(/^\d{8}$/)
             .nullable(),
           status: z.enum(['enabled', 'disabled']),
+          reason: z.string().min(1).max(200).optional(),
         })
         .parse(a);
       await hq.stations.setTerminal(args.station, { terminalNo: args.terminalNo, status: args.status });
       const p = await hq.commands.send(args.station, 'terminal', {
         terminalNo: args.terminalNo,
         status: args.status,
+        ...(args.reason ? { reason: args.reason } : {}),
       });
       return { station: args.station, seq: p.seq };
     }

@@ -39,6 +39,8 @@ export interface ServicesLayer {
 export interface TerminalBinding {
   terminalNo: string | null;
   status: 'enabled' | 'disabled';
+  /** HQ's reason for a disabled terminal. */
+  reason?: string | undefined;
   at: number;
 }
 

@@ -5,7 +5,7 @@ import { BalanceService } from '../../src/balance/balance-service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { KioskConfig } from '../../src/config/schema.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
-import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
+import type { ServiceDefinition, StationFacts } from '../../src/core/transaction/types.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { HqPort } from '../../src/engine/ports.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
@@ -65,6 +65,7 @@ export async function openKiosk(
     config?: KioskConfig;
     start?: boolean;
     services?: readonly ServiceDefinition[];
+    facts?: () => StationFacts;
   } = {},
 ): Promise<Harness> {
   const config = opts.config ?? (await testConfig());
@@ -79,6 +80,7 @@ export async function openKiosk(
     logger,
     services: new ServiceRegistry(opts.services ?? [testBillService]),
     runners: { hq },
+    ...(opts.facts ? { facts: opts.facts } : {}),
   });
   const balance = new BalanceService(journal, () => config, logger);
   if (opts.start !== false) await engine.start();

@@ -24,11 +24,17 @@ export function registerStationCommands(program: Command, run: Run): void {
     .requiredOption('--station <id>', '8-digit station id')
     .option('--terminal-no <n>', '8-digit terminal number (omit to unbind)')
     .option('--status <s>', 'enabled | disabled', 'enabled')
+    .option('--reason <text>', 'why the terminal is disabled (shown when a repayment is refused)')
     .option('--json', 'JSON output')
-    .action((o: Opts & { terminalNo?: string; status: string }) =>
+    .action((o: Opts & { terminalNo?: string; status: string; reason?: string }) =>
       run(async () => {
         const r = await withAdmin(o, (c) =>
-          c.request('terminal', { station: o.station, terminalNo: o.terminalNo ?? null, status: o.status }),
+          c.request('terminal', {
+            station: o.station,
+            terminalNo: o.terminalNo ?? null,
+            status: o.status,
+            ...(o.reason ? { reason: o.reason } : {}),
+          }),
         );
         out(o.json, r, () => `terminal binding sent to ${o.station}`);
         return 0;

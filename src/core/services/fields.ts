@@ -1,4 +1,4 @@
-import { digits, money, pattern } from '../transaction/fields.ts';
+import { checkedDigits, digits, luhnValid, money, pattern } from '../transaction/fields.ts';
 import type { FieldEntry } from '../transaction/types.ts';
 
 /** Touchscreen entry of the shared fields, next to the builders whose rules they follow. */
@@ -42,3 +42,16 @@ export const amount = () => money({ field: 'amount' });
 export function normaliseLandline(s: string): string {
   return s.replace('-', '');
 }
+
+/**
+ * A bank card number (银行卡号): 16 to 19 digits (spaces typed between groups are dropped) with a
+ * valid Luhn check digit. Two different refusals, so the customer knows whether a digit is
+ * missing or wrong.
+ */
+export const bankCard = (zh: string, en: string) =>
+  checkedDigits(
+    { min: 16, max: 19 },
+    { zh: `${zh}为16至19位数字`, en: `${en} must be 16 to 19 digits` },
+    luhnValid,
+    { zh: `${zh}校验位不正确，请核对`, en: `${en} is not a valid card number (check digit)` },
+  );

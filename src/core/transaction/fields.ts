@@ -59,6 +59,41 @@ export function digits(len: { min: number; max: number }, msg: Bilingual) {
   );
 }
 
+/**
+ * Digits with a further check (a card's Luhn digit). Spaces typed between digit groups are
+ * dropped. The length refusal and the check's refusal are distinct.
+ */
+export function checkedDigits(
+  len: { min: number; max: number },
+  msg: Bilingual,
+  check: (s: string) => boolean,
+  checkMsg: Bilingual,
+) {
+  const re = new RegExp(`^\\d{${len.min},${len.max}}$`);
+  return field(
+    text()
+      .transform((s) => s.replace(/\s+/g, ''))
+      .superRefine((s, ctx) => {
+        if (!re.test(s)) addIssue(ctx, msg);
+        else if (!check(s)) addIssue(ctx, checkMsg);
+      }),
+  );
+}
+
+/** Luhn (mod 10) check of a bank card number (digits only). */
+export function luhnValid(digitsOnly: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digitsOnly.length; i++) {
+    let d = digitsOnly.charCodeAt(digitsOnly.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digitsOnly.length > 0 && sum % 10 === 0;
+}
+
 /** Free text matching a pattern (account numbers with letters, area-coded landlines). */
 export function pattern(re: RegExp, msg: Bilingual, normaliseOut?: (s: string) => string) {
   const checked = text().superRefine((s, ctx) => {

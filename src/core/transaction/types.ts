@@ -97,6 +97,11 @@ export interface EffectState {
   on: Partial<Record<Outcome, string>>;
   /** Outcome assumed when the kiosk restarts with this effect in flight and retry is `never`. */
   onInterrupted?: Outcome;
+  /**
+   * The effect sends the service's `transient` fields. When they are no longer in memory (the kiosk
+   * restarted) it is not sent at all: the state takes `onInterrupted` instead.
+   */
+  transient?: boolean;
   /** Delay before the n-th attempt (n from 1), ms; polling states use it. Defaults to the engine's backoff. */
   delayMs?: (attempt: number, ctx: RuleContext) => number;
   /** Alerts raised once each when due, while the transaction waits in this state. */
@@ -125,7 +130,11 @@ export type StateDefinition = TerminalState | EffectState;
 export interface RuleContext {
   clock: Clock;
   config: KioskConfig;
+  /** What HQ set for the station; absent means nothing was set. */
+  facts?: StationFacts;
 }
+
+export const NO_FACTS: StationFacts = { terminal: null, signIn: null };
 
 export interface ActionDefinition {
   from: readonly string[];
@@ -161,6 +170,20 @@ export interface FieldMeta {
   sensitive?: SensitiveKind;
   /** How it is entered on the touchscreen; without it, free text. */
   entry?: FieldEntry;
+  /**
+   * The journal keeps only the masked form (bank cards: first 6 / last 4). The full value lives in
+   * memory until the effects that need it (states marked `transient`) have been sent; after a
+   * restart it is gone. Requires `sensitive`.
+   */
+  transient?: boolean;
+}
+
+/** Facts about the station that HQ sets by signed command, for services that depend on them. */
+export interface StationFacts {
+  /** The credit-card repayment terminal bound to the station (信用卡还款终端), or null. */
+  terminal: { terminalNo: string | null; status: 'enabled' | 'disabled'; reason?: string | undefined } | null;
+  /** The terminal's last successful daily sign-in (签到): business date and terminal number. */
+  signIn: { date: string; terminalNo: string } | null;
 }
 
 /**
@@ -190,6 +213,11 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
    * nothing; the balance rises only through HQ's signed balance event for it, applied once by ref.
    */
   funding?: 'hold' | 'none';
+  /**
+   * Whether the station may sell the service now, from facts HQ set (a bound, enabled terminal
+   * signed in today). A refusal is given at once, before anything is validated or written. Pure.
+   */
+  ready?: (facts: StationFacts, ctx: RuleContext) => KioskError | null;
   /** Extra cross-field checks with the clock and config (regions, own area). Pure. */
   check?: (fields: z.output<S>, ctx: RuleContext) => KioskError[];
   /**

@@ -78,7 +78,7 @@ export function creditCardBiller(): Biller {
   const history: OpHandler = async (req, env) => {
     const from = field(req, 'from');
     const to = field(req, 'to');
-    if (!from || !to || !/^\d{8}$/.test(from) || !/^\d{8}$/.test(to) || to < from)
+    if (!from || !to || !/^\d{8}$/.test(from) || !/^\d{8}$/.test(to) || to <= from)
       return declined('BILLER_DATES', '结束日期必须晚于开始日期', 'end date must be after the start date');
     const items = (await env.store.list<PaymentRecord>('b:credit-card-repayment:r:'))
       .map(([, r]) => r)
@@ -91,6 +91,7 @@ export function creditCardBiller(): Biller {
     title: '信用卡还款',
     accountFields: ['creditCard', 'cardNo'],
     reversal: 'none',
+    chargesStation: false,
     async check(req, env, account) {
       if (req.op === 'query') return null;
       const t = env.station.terminal;

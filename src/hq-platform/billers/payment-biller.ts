@@ -47,6 +47,11 @@ export interface PaymentBillerSpec {
   acceptData?: (req: BillerRequest, env: BillerEnv, rec: PaymentRecord) => Promise<Record<string, unknown>>;
   /** `manual`: reversal requests wait for the upstream processing run; `immediate`: done at once. */
   reversal: 'none' | 'immediate' | 'manual';
+  /**
+   * Whether a payment is paid from the station's prepaid account (default). A repayment from the
+   * customer's own debit card is not: the station account is left alone.
+   */
+  chargesStation?: boolean;
   /** Refusals of a reversal request (arrears, time windows). */
   reversalCheck?: (rec: PaymentRecord, req: BillerRequest, env: BillerEnv) => Promise<EffectResult | null>;
   /** Called once a payment is reversed (arrears restored and the like). */
@@ -118,8 +123,9 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     const to = rec.settleTo ?? 'ok';
     const next: PaymentRecord = { ...rec, status: to };
     if (to === 'declined') {
+      if (spec.chargesStation !== false)
+        await env.accounts.change(rec.station, rec.amountFen, `refund:${rec.ref}`, `${svc} declined`);
       next.reason = { code: 'BILLER_REFUSED', zh: '运营商处理失败', en: 'the biller refused the payment' };
-      await env.accounts.change(rec.station, rec.amountFen, `refund:${rec.ref}`, `${svc} declined`);
     }
     await env.store.batch([
       { type: 'put', key: paymentKeys.rec(svc, rec.ref), value: next },
@@ -158,7 +164,8 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
       data: {},
     };
     try {
-      await env.accounts.change(req.station, -fen, `pay:${rec.ref}`, `${svc} ${req.serial}`);
+      if (spec.chargesStation !== false)
+        await env.accounts.change(req.station, -fen, `pay:${rec.ref}`, `${svc} ${req.serial}`);
     } catch {
       return declined('BILLER_INSUFFICIENT', '网点预存款不足', 'station prepaid balance at HQ is too low');
     }

@@ -16,13 +16,20 @@ export const terminalHandler = defineHandler({
     const binding: TerminalBinding = {
       terminalNo: data.terminalNo,
       status: data.status,
+      ...(data.reason ? { reason: data.reason } : {}),
       at: ctx.clock.now(),
     };
     await ctx.journal.commit((b) => {
       b.put(HQ_KEYS.terminal, binding);
       b.event({
         type: 'config',
-        info: { source: 'hq', command: 'terminal', terminalNo: data.terminalNo, status: data.status },
+        info: {
+          source: 'hq',
+          command: 'terminal',
+          terminalNo: data.terminalNo,
+          status: data.status,
+          ...(data.reason ? { reason: data.reason } : {}),
+        },
       });
     });
     ctx.layers.terminal = binding;

@@ -63,6 +63,8 @@ export const terminalCommandSchema = z.strictObject({
     .regex(/^\d{8}$/)
     .nullable(),
   status: z.enum(['enabled', 'disabled']),
+  /** Why HQ disabled the terminal, shown to the operator when a repayment is refused. */
+  reason: z.string().min(1).max(200).optional(),
 });
 
 export const reportCommandSchema = z

@@ -30,7 +30,7 @@ export class ServerContext {
   }
 
   rules(): RuleContext {
-    return { clock: this.kiosk.clock, config: this.kiosk.config };
+    return { clock: this.kiosk.clock, config: this.kiosk.config, facts: this.kiosk.cardTerminal.facts() };
   }
 
   view(txn: TxnRecord): TxnView {

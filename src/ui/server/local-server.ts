@@ -10,6 +10,7 @@ import { installErrorHandlers } from './http-errors.ts';
 import { installMasking } from './masking.ts';
 import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
+import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
@@ -59,6 +60,7 @@ export class LocalServer {
     registerReportRoutes(app, ctx);
     registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
+    registerCardTerminalRoutes(app, ctx);
     registerUiRoutes(app);
 
     app.get('/api/health', async () => ({

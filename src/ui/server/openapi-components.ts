@@ -308,6 +308,26 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     byState: { type: 'object', additionalProperties: int },
     total: int,
   }),
+  CardTerminal: obj(
+    {
+      terminalNo: nullable(str),
+      status: { enum: ['enabled', 'disabled', 'unbound'] },
+      reason: nullable(str),
+      date,
+      signedIn: bool,
+      signedInAt: nullable(int),
+      already: bool,
+    },
+    ['terminalNo', 'status', 'reason', 'date', 'signedIn', 'signedInAt'],
+  ),
+  CardHistory: obj({
+    from: date,
+    to: date,
+    items: {
+      type: 'array',
+      items: obj({ serial: str, date: str, amount: yuan, status: str, ref: str }),
+    },
+  }),
   Receipt: {
     ...obj(
       {

@@ -214,6 +214,26 @@ export function buildOpenApi(
         q('date', 'business date yyyymmdd; today when absent', DATE),
       ]),
     },
+    '/api/credit-card/terminal': {
+      get: get(
+        'Credit-card repayment terminal: HQ binding, status and today’s sign-in',
+        'CardTerminal',
+        OPTIONAL,
+      ),
+    },
+    '/api/credit-card/sign-in': {
+      post: {
+        summary: 'Daily sign-in (签到) of the repayment terminal; 200 when already signed in today',
+        security: OPERATOR,
+        responses: { '201': ok('CardTerminal'), '200': ok('CardTerminal'), ...errors },
+      },
+    },
+    '/api/credit-card/history': {
+      get: get('Repayments between two business dates (end after start), from HQ', 'CardHistory', OPERATOR, [
+        q('from', 'start business date yyyymmdd', DATE),
+        q('to', 'end business date yyyymmdd, after the start', DATE),
+      ]),
+    },
     '/api/journal/verify': {
       get: get('Whole-store journal check (supervisor)', 'VerifyReport', OPERATOR),
     },
