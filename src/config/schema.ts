@@ -74,6 +74,16 @@ export const configSchema = z.strictObject({
      */
     unknownAlertMs: z.int().min(1000).max(86_400_000),
   }),
+  /** Coach e-tickets (长运电子客票). */
+  coach: z.strictObject({
+    /** A sold ticket can be voided (废票) until this many minutes before its departure. */
+    voidBeforeDepartureMin: z
+      .int()
+      .min(0)
+      .max(24 * 60),
+    /** Tickets are sold for departures from today up to this many days ahead (预售期). */
+    presaleDays: z.int().min(0).max(60),
+  }),
   http: z.strictObject({
     host: z.string().min(1),
     port: z.int().min(0).max(65535),

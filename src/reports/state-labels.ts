@@ -22,6 +22,17 @@ const STATE_LABELS: Readonly<Record<string, Bilingual>> = {
   reversed: { zh: '已撤销', en: 'reversed' },
   correcting: { zh: '冲正中', en: 'being corrected (冲正)' },
   refunded: { zh: '已冲正退款', en: 'corrected and refunded' },
+  confirming: { zh: '出票确认中（车票状态查询）', en: 'confirming the ticket with the coach company' },
+  checking: { zh: '核对是否出票（单边票检查）', en: 'checking for a one-sided ticket' },
+  refunding: { zh: '单边票退款中（客运公司无票）', en: 'refunding a one-sided sale (no ticket issued)' },
+  'voiding-orphan': {
+    zh: '单边票废票中（客运公司有票）',
+    en: 'voiding a one-sided ticket the company issued',
+  },
+  voiding: { zh: '废票处理中', en: 'voiding the ticket (废票)' },
+  sold: { zh: '已出票', en: 'ticket sold' },
+  voided: { zh: '已废票', en: 'ticket voided' },
+  'void-refused': { zh: '废票被拒，车票有效', en: 'void refused; the ticket stands' },
 };
 
 const ALERT_LABELS: Readonly<Record<string, Bilingual>> = {

@@ -21,7 +21,7 @@ const final = (t: TxnRecord) => t.terminal;
  * as signed HQ commands, the daily sign-in goes to HQ's biller, repayments and the history too.
  * The CLI runs as the real `bin/kiosk.js` against the kiosk's local API.
  */
-describe('credit-card repayment against the reference HQ', { timeout: 120_000 }, () => {
+describe('credit-card repayment against the reference HQ', { timeout: 240_000 }, () => {
   let dir: string;
   let hq: EmbeddedHq;
   let app: KioskApp;
@@ -38,7 +38,7 @@ describe('credit-card repayment against the reference HQ', { timeout: 120_000 },
       `terminal ${status}`,
     );
   }
-  const cli = (args: string[], input = '') => runKiosk([...args, '--url', app.url!], input);
+  const cli = (args: string[], input = '') => runKiosk([...args, '--url', app.url!], input, 90_000);
   async function api(method: string, path: string, body?: unknown, token?: string) {
     const res = await fetch(new URL(path, app.url), {
       method,
@@ -70,8 +70,14 @@ describe('credit-card repayment against the reference HQ', { timeout: 120_000 },
       JSON.stringify({
         dataDir: join(dir, 'data'),
         http: { host: '127.0.0.1', port: 0 },
-        hq: { mode: 'broker', brokerUrl: hq.url, protocolVersion: 4, publicKey: hq.publicKey },
-        engine: { requestTimeoutMs: 1000, statusQueryIntervalMs: 150 },
+        hq: {
+          mode: 'broker',
+          brokerUrl: hq.url,
+          protocolVersion: 4,
+          publicKey: hq.publicKey,
+          requestTimeoutMs: 6000,
+        },
+        engine: { requestTimeoutMs: 5000, statusQueryIntervalMs: 150 },
         devices: { display: { sim: { pngPath: null } } },
       }),
     );

@@ -137,7 +137,7 @@ export interface CliResult {
  * Runs the real `bin/kiosk.js` as a child process with `input` on stdin. Asynchronous on purpose:
  * the kiosk it talks to runs in this process and must keep answering meanwhile.
  */
-export function runKiosk(args: readonly string[], input = ''): Promise<CliResult> {
+export function runKiosk(args: readonly string[], input = '', timeoutMs = 20_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const at = atChosenTime(process.execPath, [BIN, ...args], {
       ...process.env,
@@ -154,7 +154,7 @@ export function runKiosk(args: readonly string[], input = ''): Promise<CliResult
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../transaction/types.ts';
 import { cableTv, electricityBill, gasBill, telecomBill, unicomCash, waterBill } from './bill-services.ts';
 import { busCardTopup } from './bus-card-topup.ts';
+import { coachTicket } from './coach-ticket.ts';
 import { creditCardRepayment } from './credit-card.ts';
 import { gameTopup } from './game-topup.ts';
 import { mobileTopup } from './mobile-topup.ts';
@@ -22,4 +23,5 @@ export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
   busCardTopup,
   prepaidCardTopup,
   creditCardRepayment,
+  coachTicket,
 ];

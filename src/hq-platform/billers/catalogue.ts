@@ -1,10 +1,10 @@
 import { DEMO_ISSUER_MASTER_KEY } from '../../../devices/card-reader/virtual-electricity-card.ts';
 import { billBillers, mobileTopupBiller } from './bill-billers.ts';
 import type { Biller } from './biller.ts';
+import { coachTicketBiller } from './coach-ticket.ts';
 import {
   alarmBiller,
   busCardBiller,
-  coachTicketBiller,
   creditCardBiller,
   gameTopupBiller,
   prepaidCardTopupBiller,

@@ -1,22 +1,6 @@
-import {
-  amountFen,
-  type Biller,
-  declined,
-  field,
-  hashUnit,
-  type OpHandler,
-  ok,
-  shanghaiDay,
-} from './biller.ts';
+import { amountFen, type Biller, declined, field, type OpHandler, ok, shanghaiDay } from './biller.ts';
 import { accountExists, failsPayment, GAMES } from './customers.ts';
-import {
-  findPayment,
-  newRef,
-  type PaymentRecord,
-  paymentBiller,
-  paymentKeys,
-  savePayment,
-} from './payment-biller.ts';
+import { findPayment, newRef, type PaymentRecord, paymentBiller, paymentKeys } from './payment-biller.ts';
 
 /** Game top-up (游戏充值): asynchronous, never reversible by the customer; a failed one is refunded. */
 export function gameTopupBiller(settleMs: number): Biller {
@@ -126,47 +110,6 @@ export function busCardBiller(): Biller {
       return null;
     },
   });
-}
-
-/** Coach e-tickets (长运电子客票): trips, sale with a ticket number, void (废票), one-sided resolution. */
-export function coachTicketBiller(): Biller {
-  const trips: OpHandler = async (req, env) => {
-    const from = field(req, 'from') ?? '杭州';
-    const to = field(req, 'to');
-    if (!to) return declined('BILLER_NO_ROUTE', '缺少到站', 'missing destination');
-    const date = field(req, 'date') ?? shanghaiDay(env.clock.now());
-    const n = 2 + Math.floor(hashUnit(`${from}-${to}`) * 4);
-    const list = Array.from({ length: n }, (_, i) => ({
-      tripId: `${date}-${i + 1}-${Math.floor(hashUnit(`${from}${to}${i}`) * 900 + 100)}`,
-      departs: `${String(7 + i * 2).padStart(2, '0')}:30`,
-      price: `${40 + Math.floor(hashUnit(`${to}${i}`) * 80)}.00`,
-    }));
-    return ok({ from, to, date, trips: list });
-  };
-  const voidTicket: OpHandler = async (req, env) => {
-    const rec = await findPayment('coach-ticket', req, env);
-    if (rec?.status !== 'ok') return declined('BILLER_NO_TICKET', '无此有效车票', 'no such valid ticket');
-    await env.accounts.change(rec.station, rec.amountFen, `void:${rec.ref}`, 'ticket void');
-    await savePayment(env, { ...rec, status: 'reversed', reversalAt: env.clock.now() });
-    return ok({ billerRef: rec.ref, ticketNo: rec.data.ticketNo });
-  };
-  const base = paymentBiller({
-    service: 'coach-ticket',
-    title: '长运电子客票',
-    accountFields: ['tripId'],
-    reversal: 'none',
-    async acceptData(_req, env, rec) {
-      return {
-        ticketNo: `T${rec.day}${String(Math.floor(hashUnit(rec.ref) * 1e8)).padStart(8, '0')}`,
-        at: env.clock.now(),
-      };
-    },
-  });
-  return {
-    ...base,
-    ops: { ...base.ops, trips, void: voidTicket, 'ticket-status': base.ops.status as OpHandler },
-    mutating: new Set(['pay', 'void']),
-  };
 }
 
 /** Networked alarm (联网报警): HQ records the incident and answers with its id. */

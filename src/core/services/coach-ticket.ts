@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { addDays, localInstant, toLocal } from '../business-day.ts';
+import { KioskError } from '../errors.ts';
+import { Money } from '../money.ts';
+import { money, pattern } from '../transaction/fields.ts';
+import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
+import type { EffectState, RuleContext, ServiceDefinition, TxnRecord } from '../transaction/types.ts';
+import { mobileNumber } from './fields.ts';
+import { statusPolling } from './rules.ts';
+
+export const COACH_OPS = {
+  trips: 'trips',
+  ticketStatus: 'ticket-status',
+  refund: 'refund',
+  void: 'void',
+} as const;
+
+/** Most seats in one sale. */
+export const COACH_MAX_SEATS = 5;
+
+/** One departure of the timetable as HQ lists it. */
+export interface CoachTrip {
+  tripId: string;
+  /** Local departure time HH:MM on the trip's date. */
+  departs: string;
+  /** Fare per seat, yuan. */
+  price: string;
+  seatsLeft: number;
+}
+
+const invalid = (field: string, zh: string, en: string) =>
+  new KioskError('KIOSK_E_INVALID_INPUT', { field, zh, en });
+
+const place = (zh: string, en: string) =>
+  pattern(/^[\u4e00-\u9fa5A-Za-z]{1,12}$/, {
+    zh: `${zh}为1至12个汉字或字母`,
+    en: `${en} must be 1 to 12 Chinese characters or letters`,
+  });
+
+/** Departure instant (epoch ms) of a trip on `date`. */
+export function departureOf(date: string, departs: string): number {
+  return localInstant(date, departs);
+}
+
+/** The trip a sale was for, as the timetable inquiry answered it (kept in the transaction). */
+export function tripOf(txn: TxnRecord): CoachTrip | undefined {
+  const trips = (txn.data.inquiry as { trips?: CoachTrip[] } | undefined)?.trips ?? [];
+  return trips.find((t) => t.tripId === txn.fields.tripId);
+}
+
+/** Date rules of a sale or timetable query: a real date, from today to the end of the presale. */
+export function travelDateProblems(date: string, ctx: RuleContext): KioskError[] {
+  const today = toLocal(ctx.clock.now()).date;
+  const last = addDays(today, ctx.config.coach.presaleDays);
+  if (addDays(date, 0) !== date) return [invalid('date', '乘车日期不是有效日期', 'date: not a real date')];
+  if (date < today)
+    return [invalid('date', `乘车日期不能早于今天（${today}）`, `date: must not be before today (${today})`)];
+  if (date > last)
+    return [
+      invalid(
+        'date',
+        `只能预售 ${ctx.config.coach.presaleDays} 天内的车票（至 ${last}）`,
+        `date: tickets are sold up to ${ctx.config.coach.presaleDays} days ahead (${last})`,
+      ),
+    ];
+  return [];
+}
+
+/** Void (废票) is allowed until `coach.voidBeforeDepartureMin` minutes before the departure. Pure. */
+export function voidWindow(txn: TxnRecord, ctx: RuleContext): KioskError | null {
+  const trip = tripOf(txn);
+  const refuse = (zh: string, en: string) =>
+    new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', { field: 'serial', zh, en });
+  if (!trip || !txn.fields.date)
+    return refuse('找不到该票的班次信息，不能废票', 'the trip of this ticket is unknown; cannot void');
+  const min = ctx.config.coach.voidBeforeDepartureMin;
+  const deadline = departureOf(txn.fields.date, trip.departs) - min * 60_000;
+  return ctx.clock.now() <= deadline
+    ? null
+    : refuse(
+        `发车前 ${min} 分钟内及发车后不能废票（班次 ${trip.departs} 发车）`,
+        `tickets cannot be voided within ${min} minutes of departure (departs ${trip.departs})`,
+      );
+}
+
+const ticketQuery = (on: EffectState['on']): EffectState => ({
+  type: 'effect',
+  effect: (txn) => ({
+    type: 'hq',
+    op: COACH_OPS.ticketStatus,
+    payload: { ref: txn.data.billerRef ?? null, tripId: txn.fields.tripId },
+  }),
+  retry: 'safe',
+  on,
+  delayMs: statusPolling,
+  alerts: queryAlerts(30 * 60_000),
+});
+
+const hqOp = (op: string, on: EffectState['on'], oneSided = false): EffectState => ({
+  type: 'effect',
+  effect: (txn) => ({
+    type: 'hq',
+    op,
+    payload: { ...payBase(txn), ref: txn.data.billerRef ?? null, ...(oneSided ? { oneSided: true } : {}) },
+  }),
+  retry: 'safe',
+  on,
+});
+
+/**
+ * Coach e-tickets (长运电子客票): the timetable is HQ's (the inquiry: from, to, date), the sale is
+ * paid from the prepaid balance and the ticket number printed on the receipt; the passenger
+ * collects the ticket at the coach station. Every sale is confirmed against the coach company's
+ * ticket system (车票状态查询), which finds one-sided tickets (单边票) and settles them:
+ *
+ *   paying ─ok/pending/unknown─▶ confirming ─ticket exists─▶ sold (capture, receipt)
+ *     │                              └ no ticket (kiosk-side one-sided) ─▶ refunding ─ok─▶ refunded (release)
+ *     └ declined ─▶ checking ─no ticket─▶ failed (release)
+ *                      └ ticket exists (company-side one-sided) ─▶ voiding-orphan ─ok─▶ failed (release)
+ *   sold ─void (废票, until N minutes before departure)─▶ voiding ─ok─▶ voided (credit back, receipt)
+ *                                                          └ declined ─▶ void-refused
+ */
+export const coachTicket: ServiceDefinition = {
+  id: 'coach-ticket',
+  title: { zh: '长运电子客票', en: 'Coach e-ticket' },
+  fields: z.strictObject({
+    from: place('出发地', 'From'),
+    to: place('目的地', 'To'),
+    date: pattern(/^\d{8}$/, { zh: '乘车日期为 yyyymmdd', en: 'date must be yyyymmdd' }),
+    tripId: pattern(/^[0-9A-Za-z-]{4,40}$/, { zh: '请选择班次', en: 'choose a trip' }),
+    seats: pattern(new RegExp(`^[1-${COACH_MAX_SEATS}]$`), {
+      zh: `座位数为 1 至 ${COACH_MAX_SEATS}`,
+      en: `seats must be 1 to ${COACH_MAX_SEATS}`,
+    }),
+    price: money({ field: 'price' }),
+    phone: mobileNumber(),
+  }),
+  fieldMeta: {
+    from: { zh: '出发地', en: 'From' },
+    to: { zh: '目的地', en: 'To' },
+    date: { zh: '乘车日期', en: 'Travel date' },
+    tripId: { zh: '班次', en: 'Trip' },
+    seats: { zh: '座位数', en: 'Seats' },
+    price: { zh: '票价（元/座）', en: 'Fare per seat (yuan)' },
+    phone: { zh: '取票手机号', en: 'Passenger mobile', sensitive: 'phone' },
+  },
+  amount: (f) => {
+    const { price, seats } = f as { price: string; seats: string };
+    return Money.of(price).times(Number(seats));
+  },
+  check: (f, ctx) => {
+    const { from, to, date } = f as Record<string, string>;
+    const problems = travelDateProblems(date ?? '', ctx);
+    if (from === to) problems.push(invalid('to', '目的地不能与出发地相同', 'to: must differ from the start'));
+    return problems;
+  },
+  // The timetable: asked before the sale, so the trip, its fare, free seats and departure are HQ's.
+  inquiry: {
+    op: COACH_OPS.trips,
+    fields: ['from', 'to', 'date'],
+    check: (fields, answer, ctx) => {
+      const trips = (Array.isArray(answer.trips) ? answer.trips : []) as CoachTrip[];
+      const trip = trips.find((t) => t.tripId === fields.tripId);
+      if (!trip) return [invalid('tripId', '无此班次', 'no such trip on that day')];
+      const problems: KioskError[] = [];
+      if (trip.price !== fields.price)
+        problems.push(invalid('price', `票价应为 ${trip.price} 元`, `the fare is ${trip.price} yuan`));
+      if (Number(fields.seats) > trip.seatsLeft)
+        problems.push(invalid('seats', `余票仅 ${trip.seatsLeft} 张`, `only ${trip.seatsLeft} seat(s) left`));
+      if (departureOf(fields.date ?? '', trip.departs) <= ctx.clock.now())
+        problems.push(invalid('tripId', '该班次已发车', 'the trip has left'));
+      return problems;
+    },
+  },
+  initial: 'paying',
+  states: {
+    paying: {
+      ...payingState(),
+      on: { ok: 'confirming', pending: 'confirming', unknown: 'confirming', declined: 'checking' },
+    },
+    confirming: ticketQuery({ ok: 'sold', declined: 'refunding' }),
+    refunding: hqOp(COACH_OPS.refund, { ok: 'refunded', declined: 'confirming' }),
+    checking: ticketQuery({ ok: 'voiding-orphan', declined: 'failed' }),
+    'voiding-orphan': hqOp(COACH_OPS.void, { ok: 'failed', declined: 'checking' }, true),
+    voiding: hqOp(COACH_OPS.void, { ok: 'voided', declined: 'void-refused' }),
+    sold: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
+    refunded: { type: 'terminal', result: 'failed', ledger: 'release' },
+    failed: { type: 'terminal', result: 'failed', ledger: 'release' },
+    voided: { type: 'terminal', result: 'reversed', ledger: 'reversal-credit', receipt: true },
+    // The ticket stands (the company refused the void): no ledger change.
+    'void-refused': { type: 'terminal', result: 'succeeded' },
+  },
+  actions: {
+    void: { from: ['sold', 'void-refused'], to: 'voiding', guard: voidWindow },
+  },
+  receipt: (txn) => {
+    const trip = tripOf(txn);
+    return [
+      { zh: '线路', en: 'Route', value: `${txn.fields.from ?? ''} → ${txn.fields.to ?? ''}` },
+      { zh: '发车', en: 'Departs', value: `${txn.fields.date ?? ''} ${trip?.departs ?? ''}` },
+      { zh: '座位数', en: 'Seats', value: txn.fields.seats ?? '' },
+      { zh: '取票号', en: 'Ticket number', value: String(txn.data.ticketNo ?? '') },
+      { zh: '取票', en: 'Collect', value: '凭取票号到车站售票窗口或自助机取票' },
+    ];
+  },
+};
