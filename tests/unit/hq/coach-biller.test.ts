@@ -50,9 +50,13 @@ describe('coach-ticket biller (reference HQ)', () => {
 
   async function firstTrip() {
     const r = await call('trips', { fields: { from: '杭州', to: '宁波', date: '20261127' } });
-    return (
-      r?.data?.trips as Array<{ tripId: string; price: string; seatsLeft: number; departs: string }>
-    )[0]!;
+    const trips = (r?.data?.trips ?? []) as Array<{
+      tripId: string;
+      price: string;
+      seatsLeft: number;
+      departs: string;
+    }>;
+    return trips[0]!;
   }
   const sale = (tripId: string, price: string, phone: string, seats = 1) => ({
     fields: { from: '杭州', to: '宁波', date: '20261127', tripId, seats: String(seats), price, phone },

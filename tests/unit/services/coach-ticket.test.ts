@@ -65,7 +65,11 @@ describe('coach e-tickets (长运电子客票)', () => {
 
   it('timetable by from, to and date, with free seats; sale prints the ticket number', async () => {
     await open();
-    const answer = await k.engine.inquire('coach-ticket', { from: '杭州', to: '宁波', date: '20261127' }, TELLER);
+    const answer = await k.engine.inquire(
+      'coach-ticket',
+      { from: '杭州', to: '宁波', date: '20261127' },
+      TELLER,
+    );
     expect(answer.trips).toHaveLength(2);
     expect(hq.requests[0]?.payload).toEqual({ fields: { from: '杭州', to: '宁波', date: '20261127' } });
     hq.script('ticket-status', TICKET);
