@@ -5,7 +5,7 @@ import { Money } from '../money.ts';
 import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
 import type { EffectState, RuleContext, ServiceDefinition, TxnRecord } from '../transaction/types.ts';
-import { mobileNumber } from './fields.ts';
+import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 export const COACH_OPS = {
@@ -136,13 +136,14 @@ export const coachTicket: ServiceDefinition = {
     phone: mobileNumber(),
   }),
   fieldMeta: {
-    from: { zh: '出发地', en: 'From' },
-    to: { zh: '目的地', en: 'To' },
-    date: { zh: '乘车日期', en: 'Travel date' },
-    tripId: { zh: '班次', en: 'Trip' },
-    seats: { zh: '座位数', en: 'Seats' },
-    price: { zh: '票价（元/座）', en: 'Fare per seat (yuan)' },
-    phone: { zh: '取票手机号', en: 'Passenger mobile', sensitive: 'phone' },
+    from: { zh: '出发地', en: 'From', entry: ENTRY.choice },
+    to: { zh: '目的地', en: 'To', entry: ENTRY.choice },
+    date: { zh: '乘车日期', en: 'Travel date', entry: { keypad: 'digits', maxLength: 8 } },
+    // Trip and fare are chosen together from the timetable the inquiry answered.
+    tripId: { zh: '班次', en: 'Trip', entry: ENTRY.choice },
+    seats: { zh: '座位数', en: 'Seats', entry: { keypad: 'digits', maxLength: 1 } },
+    price: { zh: '票价（元/座）', en: 'Fare per seat (yuan)', entry: ENTRY.choice },
+    phone: { zh: '取票手机号', en: 'Passenger mobile', sensitive: 'phone', entry: ENTRY.mobile },
   },
   amount: (f) => {
     const { price, seats } = f as { price: string; seats: string };

@@ -4,7 +4,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { payBase, payingState, queryingState } from '../transaction/flows.ts';
 import type { RuleContext, ServiceDefinition, StationFacts } from '../transaction/types.ts';
-import { amount, bankCard } from './fields.ts';
+import { amount, bankCard, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 export const CREDIT_CARD_SERVICE = 'credit-card-repayment';
@@ -102,9 +102,21 @@ export const creditCardRepayment: ServiceDefinition = {
     amount: amount(),
   }),
   fieldMeta: {
-    debitCard: { zh: '借记卡号（转出）', en: 'Debit card (from)', sensitive: 'card', transient: true },
-    creditCard: { zh: '信用卡号（还入）', en: 'Credit card (to)', sensitive: 'card', transient: true },
-    amount: { zh: '还款金额', en: 'Repayment amount' },
+    debitCard: {
+      zh: '借记卡号（转出）',
+      en: 'Debit card (from)',
+      sensitive: 'card',
+      transient: true,
+      entry: ENTRY.card,
+    },
+    creditCard: {
+      zh: '信用卡号（还入）',
+      en: 'Credit card (to)',
+      sensitive: 'card',
+      transient: true,
+      entry: ENTRY.card,
+    },
+    amount: { zh: '还款金额', en: 'Repayment amount', entry: ENTRY.amount },
   },
   amount: (f) => Money.of((f as { amount: string }).amount),
   funding: 'none',
