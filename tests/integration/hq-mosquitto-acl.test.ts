@@ -11,16 +11,22 @@ import { Mosquitto, makePki, type Pki } from '../support/mosquitto.ts';
 
 const A = '33010001';
 const B = '33010002';
+/** A third station whose certificate plays the hostile kiosk. */
+const C = '33010003';
+/** A station whose session the hostile certificate tries to take over. */
+const D = '33010004';
 
-async function client(m: Mosquitto, pki: Pki, cn: string): Promise<MqttClient> {
+/** Connects with a certificate: kiosks on the kiosk listener, `hq` on HQ's. */
+async function client(m: Mosquitto, pki: Pki, cn: string, clientId?: string): Promise<MqttClient> {
   const c = pki.client(cn);
-  return mqtt.connectAsync(m.url, {
+  return mqtt.connectAsync(cn === 'hq' ? m.hqUrl : m.url, {
     protocolVersion: 5,
-    clientId: `test-${cn}-${Math.random().toString(36).slice(2, 8)}`,
+    clientId: clientId ?? `test-${cn}-${Math.random().toString(36).slice(2, 8)}`,
     ca: await readFile(pki.ca),
     cert: await readFile(c.cert),
     key: await readFile(c.key),
     reconnectPeriod: 0,
+    connectTimeout: 5000,
   });
 }
 
@@ -36,11 +42,11 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hq-acl-'));
-    pki = await makePki(join(dir, 'pki'), [A, B, 'hq']);
+    pki = await makePki(join(dir, 'pki'), [A, B, C, D, 'hq']);
     broker = new Mosquitto(pki);
     await broker.start();
     store = await openStore(dir);
-    hq = await startHqInstance({ url: broker.url, pki, store, signingKey: key.privateKey, name: 'acl' });
+    hq = await startHqInstance({ url: broker.hqUrl, pki, store, signingKey: key.privateKey, name: 'acl' });
     const certA = pki.client(A);
     kiosk = await makeTestKiosk({
       station: A,
@@ -58,7 +64,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
   });
 
   afterAll(async () => {
-    for (const c of clients) await c.endAsync().catch(() => undefined);
+    // Some were taken over by a later session with the same station id: end without waiting.
+    for (const c of clients) c.end(true);
     await kiosk?.stop();
     await hq?.stop();
     await store?.close();
@@ -82,8 +89,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     expect(r).toMatchObject({ outcome: 'ok', data: { account: '55501234' } });
   });
 
-  it('kiosk A cannot publish as kiosk B', async () => {
-    const a = await client(broker, pki, A);
+  it('kiosk C cannot publish as kiosk B', async () => {
+    const a = await client(broker, pki, C);
     clients.push(a);
     const seen: string[] = [];
     const spy = await client(broker, pki, 'hq');
@@ -93,8 +100,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     await expect(a.publishAsync(`kiosk/v1/${B}/up/telemetry`, '{}', { qos: 1 })).rejects.toThrow(
       /not authori[sz]ed/i,
     );
-    await a.publishAsync(`kiosk/v1/${A}/up/report`, '{}', { qos: 1 });
-    await expect.poll(() => seen).toContain(`kiosk/v1/${A}/up/report`);
+    await a.publishAsync(`kiosk/v1/${C}/up/report`, '{}', { qos: 1 });
+    await expect.poll(() => seen).toContain(`kiosk/v1/${C}/up/report`);
     expect(seen).not.toContain(`kiosk/v1/${B}/up/telemetry`);
     // Nor into HQ's own channels, nor down to another kiosk.
     await expect(a.publishAsync('hq/v1/control', '{}', { qos: 1 })).rejects.toThrow(/not authori[sz]ed/i);
@@ -103,8 +110,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     );
   });
 
-  it('kiosk A cannot read kiosk B’s commands', async () => {
-    const a = await client(broker, pki, A);
+  it('kiosk C cannot read kiosk B’s commands', async () => {
+    const a = await client(broker, pki, C);
     const b = await client(broker, pki, B);
     clients.push(a, b);
     const gotA: string[] = [];
@@ -116,6 +123,52 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     await hq.commands.send(B, 'notice-withdraw', { id: 'x' });
     await expect.poll(() => gotB).toContain(`kiosk/v1/${B}/down/cmd/notice-withdraw`);
     expect(gotA.filter((t) => t.includes(B))).toEqual([]);
+  });
+
+  it('a kiosk certificate cannot take over another station’s or HQ’s session by client id', async () => {
+    const b = await client(broker, pki, D, D);
+    clients.push(b);
+    let bClosed = false;
+    b.on('close', () => {
+      bClosed = true;
+    });
+    const logBefore = broker.log.length;
+    // The broker replaces the client id with the certificate's station id.
+    for (const id of [D, 'hq-acl']) {
+      const evil = await client(broker, pki, C, id);
+      clients.push(evil);
+      expect(evil.connected).toBe(true);
+    }
+    // A round trip through the broker after the takeovers would have happened.
+    await b.publishAsync(`kiosk/v1/${D}/up/report`, '{}', { qos: 1 });
+    expect(bClosed).toBe(false);
+    expect(b.connected).toBe(true);
+    const after = broker.log.slice(logBefore);
+    expect(after).not.toMatch(/Client (33010004|hq-acl) already connected/);
+    await expect.poll(async () => (await hq.stations.get(A))?.online).toBe(true);
+  });
+
+  it('a kiosk certificate is refused on HQ’s listener', async () => {
+    const c = pki.client(C);
+    await expect(
+      mqtt.connectAsync(broker.hqUrl, {
+        clientId: 'hq-evil',
+        ca: await readFile(pki.ca),
+        cert: await readFile(c.cert),
+        key: await readFile(c.key),
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('a message above the size limit closes the sender’s connection and never reaches HQ', async () => {
+    const c = await client(broker, pki, C);
+    clients.push(c);
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    c.publish(`kiosk/v1/${C}/up/journal`, Buffer.alloc(2 * 1024 * 1024, 0x20), { qos: 1 });
+    await closed;
+    expect(broker.log).toMatch(/oversize packet/);
   });
 
   it('a client without a certificate is refused', async () => {

@@ -51,7 +51,7 @@ describe('journal relay survives a SIGKILLed kiosk and a broker outage', () => {
     broker = new Mosquitto(pki);
     await broker.start();
     store = await openStore(dir);
-    hq = await startHqInstance({ url: broker.url, pki, store, signingKey: key.privateKey, name: 'outbox' });
+    hq = await startHqInstance({ url: broker.hqUrl, pki, store, signingKey: key.privateKey, name: 'outbox' });
   });
 
   afterAll(async () => {

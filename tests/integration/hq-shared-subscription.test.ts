@@ -32,7 +32,7 @@ describe('two HQ instances sharing the subscription', () => {
     await broker.start();
     store = await openStore(dir);
     hqA = await startHqInstance({
-      url: broker.url,
+      url: broker.hqUrl,
       pki,
       store,
       signingKey: key.privateKey,
@@ -40,7 +40,7 @@ describe('two HQ instances sharing the subscription', () => {
       openingBalanceFen: 1_000_000,
     });
     hqB = await startHqInstance({
-      url: broker.url,
+      url: broker.hqUrl,
       pki,
       store,
       signingKey: key.privateKey,
@@ -48,7 +48,7 @@ describe('two HQ instances sharing the subscription', () => {
       openingBalanceFen: 1_000_000,
     });
     const hqCert = pki.client('hq');
-    spy = await mqtt.connectAsync(broker.url, {
+    spy = await mqtt.connectAsync(broker.hqUrl, {
       protocolVersion: 5,
       clientId: 'spy',
       ca: await readFile(pki.ca),

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,22 @@ const SHIPPED = fileURLToPath(new URL('../../config/mosquitto/', import.meta.url
 
 export interface Pki {
   dir: string;
+  /** The CA of the broker's and the kiosks' certificates (HQ clients verify the broker with it). */
   ca: string;
+  /** The CA of HQ's client certificates (CN `hq`), accepted only on the HQ listener. */
+  hqCa: string;
   client(name: string): { cert: string; key: string };
 }
 
-/** A throwaway PKI made with openssl: CA, broker certificate (localhost), client certificates by CN. */
+/**
+ * A throwaway PKI made with openssl: CA, broker certificate (localhost), client certificates by CN;
+ * the `hq` certificate comes from a CA of its own, as in production.
+ */
 export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
   await ensureCa(dir, 2, 'kiosk-test-ca');
+  const hqDir = join(dir, 'hq-ca');
+  await mkdir(hqDir, { recursive: true });
+  await ensureCa(hqDir, 2, 'kiosk-test-hq-ca');
   await issueCertificate(dir, 'server', {
     cn: 'localhost',
     kind: 'server',
@@ -24,10 +33,14 @@ export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
   });
   const clients = new Map<string, { cert: string; key: string }>();
   for (const cn of clientCns)
-    clients.set(cn, await issueCertificate(dir, `client-${cn}`, { cn, kind: 'client', days: 2 }));
+    clients.set(
+      cn,
+      await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days: 2 }),
+    );
   return {
     dir,
     ca: join(dir, 'ca.crt'),
+    hqCa: join(hqDir, 'ca.crt'),
     client(name) {
       const c = clients.get(name);
       if (!c) throw new Error(`no client certificate for ${name}`);
@@ -48,13 +61,14 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A real Mosquitto on a free loopback port, configured with the shipped config/mosquitto files:
- * only the listener address, the file locations and `user root` (so it can read the throwaway key
- * without dropping privileges) differ.
+ * A real Mosquitto on free loopback ports, configured with the shipped config/mosquitto files:
+ * only the listener addresses, the file locations and `user root` (so it can read the throwaway
+ * key without dropping privileges) differ. `url` is the kiosks' listener, `hqUrl` HQ's.
  */
 export class Mosquitto {
   private proc: ChildProcess | null = null;
   port = 0;
+  hqPort = 0;
   log = '';
 
   constructor(private readonly pki: Pki) {}
@@ -63,29 +77,40 @@ export class Mosquitto {
     return `mqtts://127.0.0.1:${this.port}`;
   }
 
+  get hqUrl(): string {
+    return `mqtts://127.0.0.1:${this.hqPort}`;
+  }
+
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
+    if (this.hqPort === 0) this.hqPort = await freePort();
     const dir = this.pki.dir;
-    const acl = await readFile(join(SHIPPED, 'acl'), 'utf8');
-    await writeFile(join(dir, 'acl'), acl);
+    for (const f of ['acl', 'acl-hq'])
+      await writeFile(join(dir, f), await readFile(join(SHIPPED, f), 'utf8'));
+    await copyFile(this.pki.hqCa, join(dir, 'hq-ca.crt'));
     const conf = (await readFile(join(SHIPPED, 'mosquitto.conf'), 'utf8'))
       .replaceAll('/etc/mosquitto/kiosk/', `${dir}/`)
-      .replace(/^listener 8883$/m, `listener ${this.port} 127.0.0.1`);
+      .replace(/^listener 8883$/m, `listener ${this.port} 127.0.0.1`)
+      .replace(/^listener 8884$/m, `listener ${this.hqPort} 127.0.0.1`);
     const file = join(dir, 'mosquitto-test.conf');
-    await writeFile(file, `${conf}\nuser root\nlog_dest stderr\nlog_type error\nlog_type warning\n`);
+    await writeFile(
+      file,
+      `${conf}\nuser root\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n`,
+    );
     const proc = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = proc;
     proc.stderr?.on('data', (d: Buffer) => {
       this.log += d.toString();
     });
-    await this.waitListening();
+    await this.waitListening(this.port);
+    await this.waitListening(this.hqPort);
   }
 
-  private async waitListening(): Promise<void> {
+  private async waitListening(port: number): Promise<void> {
     for (let i = 0; i < 200; i++) {
       if (this.proc?.exitCode !== null) throw new Error(`mosquitto exited: ${this.log}`);
       const ok = await new Promise<boolean>((resolve) => {
-        const s = connect(this.port, '127.0.0.1');
+        const s = connect(port, '127.0.0.1');
         s.once('connect', () => {
           s.destroy();
           resolve(true);
@@ -95,7 +120,7 @@ export class Mosquitto {
       if (ok) return;
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error(`mosquitto did not listen on ${this.port}: ${this.log}`);
+    throw new Error(`mosquitto did not listen on ${port}: ${this.log}`);
   }
 
   async stop(): Promise<void> {

@@ -54,13 +54,18 @@ export function registerKeys(program: Command, run: Run): void {
       }),
     );
   certOpts(keys.command('hq-client'))
-    .description('issue a client certificate for HQ instances and kiosk-hq (CN = hq)')
+    .description(
+      'issue a client certificate for HQ instances and kiosk-hq (CN = hq) from the HQ clients’ own CA (<dir>/hq-ca)',
+    )
     .action((o: { dir: string; days: string; json?: boolean }) =>
       run(async () => {
-        const dir = resolve(o.dir);
-        await ensureCa(dir);
+        // A CA of its own: the broker accepts its certificates only on HQ's listener.
+        const dir = join(resolve(o.dir), 'hq-ca');
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await ensureCa(dir, 3650, 'newsstand-kiosk-hq-clients-ca');
         const r = await issueCertificate(dir, 'hq', { cn: 'hq', kind: 'client', days: Number(o.days) });
-        out(o.json, r, () => `certificate ${r.cert}\nkey ${r.key}`);
+        const data = { hqCa: join(dir, 'ca.crt'), ...r };
+        out(o.json, data, () => `certificate ${r.cert}\nkey ${r.key}\nHQ clients' CA ${data.hqCa}`);
         return 0;
       }),
     );
