@@ -56,3 +56,6 @@ if (existsSync(outbox)) {
   };
   if (mod.benchOutbox) for (const f of [await mod.benchOutbox()].flat()) emit(f);
 }
+
+const { benchStartup } = await import('./bench-startup.ts');
+for (const f of await benchStartup(quick ? 3 : 5)) emit(f);
