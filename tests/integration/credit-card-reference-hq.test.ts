@@ -7,6 +7,7 @@ import { businessDate } from '../../src/core/business-day.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { clockStartingAt } from '../support/chosen-time.ts';
 import { until } from '../support/wait.ts';
 import { runKiosk } from './http-kiosk.ts';
 
@@ -26,6 +27,8 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
   let hq: EmbeddedHq;
   let app: KioskApp;
   const station = '33010001';
+  // Kiosk and HQ share one clock starting at 10:00, far from the day cut.
+  const clock = clockStartingAt();
 
   const repay = (creditCard = CREDIT, amount = '800') =>
     app.engine.create('credit-card-repayment', { debitCard: DEBIT, creditCard, amount }, TELLER);
@@ -63,6 +66,7 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
       settleMs: 300,
       reversalIntervalMin: 0.01,
       openingBalance: '100.00',
+      clock,
     });
     const configFile = join(dir, 'kiosk.json');
     await writeFile(
@@ -81,7 +85,8 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
         devices: { display: { sim: { pngPath: null } } },
       }),
     );
-    app = new KioskApp({ configFile, logger: silentLogger() });
+    const login = await hq.kioskLogin(station);
+    app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
     await app.start();
     await app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
     await until(() => app.balance.summary().balance === '100.00', 10_000, 'the opening balance');
@@ -144,8 +149,8 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
   });
 
   it('history by date range: end after start, at the kiosk and at HQ', async () => {
-    const today = businessDate(Date.now(), '21:00');
-    const yesterday = businessDate(Date.now() - 86_400_000, '21:00');
+    const today = businessDate(clock.now(), '21:00');
+    const yesterday = businessDate(clock.now() - 86_400_000, '21:00');
     const items = await app.cardTerminal.history(TELLER, yesterday, today);
     // The two accepted repayments; the refused one never reached UnionPay's journal.
     expect(items.map((i) => i.amount).sort()).toEqual(['66.00', '800.00']);
