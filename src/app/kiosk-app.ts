@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { BalanceService } from '../balance/balance-service.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
+import { type Availability, availabilityOf } from '../core/availability.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { isKioskError } from '../core/errors.ts';
+import { availableFen } from '../core/ledger.ts';
 import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { ServiceDefinition } from '../core/transaction/types.ts';
 import { Engine } from '../engine/engine.ts';
@@ -17,9 +19,15 @@ import { Journal, type JournalProblem } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
+import { ClientKeys } from '../orders/client-keys.ts';
+import { OrderBook } from '../orders/order-book.ts';
+import { OrderDesk } from '../orders/order-desk.ts';
+import { OrderRunner } from '../orders/order-runner.ts';
+import { QrAcquirer } from '../orders/qr-acquirer.ts';
 import { ensureWritableDir } from '../platform/data-dir.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { projectPath } from '../platform/project-root.ts';
+import { orderSlip, refundSlip } from '../reports/order-slip.ts';
 import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { CardTerminal } from './card-terminal.ts';
@@ -81,6 +89,10 @@ export class KioskApp extends EventEmitter<AppEvents> {
   devices: KioskDevices | undefined;
   hq: HqParts = { link: undefined, embedded: undefined };
   receipts: ReceiptBridge | undefined;
+  orders!: OrderDesk;
+  orderBook!: OrderBook;
+  clientKeys!: ClientKeys;
+  private orderRunner: OrderRunner | undefined;
   private notices: NoticeBridge | undefined;
   private gpioBridge: GpioBridge | undefined;
   private loaded!: LoadedConfig;
@@ -139,6 +151,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
       facts: () => this.cardTerminal.facts(),
     });
     this.balance = new BalanceService(this.journal, config, this.logger);
+    this.orderBook = new OrderBook(this.journal);
+    this.clientKeys = new ClientKeys(this.journal);
     this.operators = new Operators(this.journal, this.clock, config);
     this.settlements = new SettlementBook(
       this.journal,
@@ -205,6 +219,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     );
     this.gpioBridge.start();
     await this.engine.start();
+    await this.startOrders();
     if (this.opts.http !== false) {
       this.server = new LocalServer(this, log);
       await this.server.start();
@@ -229,6 +244,64 @@ export class KioskApp extends EventEmitter<AppEvents> {
     );
   }
 
+  /** Self-service orders: tender before any payment, followed and resumed by the runner. */
+  private async startOrders(): Promise<void> {
+    const station = () => ({ stationId: this.config.stationId, stationName: this.config.stationName });
+    const print = (build: () => Parameters<NonNullable<KioskDevices['printQueue']>['print']>[0]) => {
+      try {
+        void this.devices?.printQueue
+          .print(build())
+          .catch((e: unknown) => this.logger.error({ err: e }, 'slip not printed'));
+      } catch (e) {
+        this.logger.error({ err: e }, 'slip not built');
+      }
+    };
+    this.orderRunner = new OrderRunner({
+      book: this.orderBook,
+      engine: this.engine,
+      acquirer: new QrAcquirer(
+        this.opts.hqPort ?? this.hqPort,
+        this.config.stationId,
+        () => this.config.engine.requestTimeoutMs,
+      ),
+      clock: this.clock,
+      config: () => this.loaded.config,
+      logger: this.logger,
+      refunded: (o) => print(() => refundSlip(o, this.services.get(o.service), station())),
+    });
+    this.orders = new OrderDesk({
+      book: this.orderBook,
+      runner: this.orderRunner,
+      engine: this.engine,
+      services: this.services,
+      keys: this.clientKeys,
+      clock: this.clock,
+      config: () => this.loaded.config,
+      logger: this.logger,
+      availability: (def, self) => this.availability(def, self),
+      printSlip: (o) => print(() => orderSlip(o, this.services.get(o.service), station())),
+    });
+    if (!this.engine.safeMode) await this.orderRunner.start();
+  }
+
+  /**
+   * Whether a service can be used now and why not, in a customer's words: safe mode, enablement,
+   * self-service, business hours (self-service), the HQ link, its devices, and the station's
+   * balance (never shown, only called a suspension).
+   */
+  availability(def: ServiceDefinition, self: boolean): Availability {
+    const link = this.hq.link;
+    return availabilityOf(def, {
+      config: this.config,
+      now: this.clock.now(),
+      safeMode: this.engine.safeMode,
+      hqOnline: this.opts.hqPort ? true : this.config.hq.mode !== 'off' && (link?.online ?? false),
+      device: this.engine.unavailable(def),
+      availableFen: availableFen(this.journal.balance),
+      self,
+    });
+  }
+
   get url(): string | undefined {
     return this.server?.url;
   }
@@ -249,6 +322,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   async stop(deadlineMs = 10_000): Promise<void> {
     await this.server?.stop();
     this.receipts?.stop();
+    this.orderRunner?.stop();
     this.notices?.stop();
     this.gpioBridge?.stop();
     await this.engine?.stop(deadlineMs);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { EXIT } from './exit-codes.ts';
 import { registerAdmin } from './hq/admin-commands.ts';
 import { registerKeys } from './hq/keys.ts';
+import { registerQrCommands } from './hq/qr-commands.ts';
 import { registerServe } from './hq/serve.ts';
 import { registerStationCommands } from './hq/station-commands.ts';
 import { runProgram } from './program.ts';
@@ -15,7 +16,7 @@ const program = new Command('kiosk-hq')
 
 await runProgram(
   program,
-  [registerServe, registerAdmin, registerStationCommands, registerKeys],
+  [registerServe, registerAdmin, registerStationCommands, registerQrCommands, registerKeys],
   (e, json) => {
     const err = e as Error & { code?: string };
     if (json) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { devicesConfigSchema } from './devices-config.ts';
 import { hqConfigSchema } from './hq-config.ts';
-import { moneyString, serviceId, timeOfDay } from './types.ts';
+import { moneyString, serviceId, tenderKind, timeOfDay } from './types.ts';
 
 /**
  * The one configuration schema. Defaults live in config/default.json (not here) so that an operator
@@ -46,6 +46,19 @@ export const configSchema = z.strictObject({
     maxAmount: moneyString,
     /** Tighter caps for single services. */
     perService: z.record(serviceId, moneyString),
+    /**
+     * How a customer pays before any biller is paid: at the counter (cash to the operator, who
+     * confirms it) or by a payment QR issued through HQ. One tender, or the list the screen offers
+     * (the first is the default).
+     */
+    tender: z.union([tenderKind, z.array(tenderKind).min(1)]),
+    /** An order not paid within this many seconds expires and changes nothing. */
+    orderTtlSec: z
+      .int()
+      .min(30)
+      .max(24 * 60 * 60),
+    /** How often an open QR order asks HQ whether it has been paid, ms. */
+    qrPollMs: z.int().min(100).max(60_000),
   }),
   services: z.strictObject({
     /** Services enabled at this station (HQ enables a service only after the operator is trained). */
@@ -64,6 +77,11 @@ export const configSchema = z.strictObject({
     maxAttempts: z.int().min(1).max(100),
     retryBaseDelayMs: z.int().min(10).max(600_000),
     retryMaxDelayMs: z.int().min(10).max(3_600_000),
+    /**
+     * The first status queries after a payment that is still pending come this often, ms, so that a
+     * biller answering in seconds gives a result in seconds; then every `statusQueryIntervalMs`.
+     */
+    firstStatusQueryMs: z.int().min(10).max(3_600_000),
     /** How often a transaction waiting for its result asks HQ (缴费查询), ms. */
     statusQueryIntervalMs: z.int().min(10).max(3_600_000),
     /** How often a reversal waiting for upstream processing asks HQ (撤销查询), ms. */

@@ -14,3 +14,7 @@ export const timeOfDay = z
 
 /** Service identifiers are kebab-case ids of the service catalogue. */
 export const serviceId = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a kebab-case service id');
+
+/** How a self-service customer pays: cash at the counter, or a payment QR through HQ. */
+export const tenderKind = z.enum(['counter', 'qr']);
+export type TenderKind = z.infer<typeof tenderKind>;

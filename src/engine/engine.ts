@@ -28,11 +28,13 @@ import type {
 import type { Journal } from '../journal/journal.ts';
 import { receiptDueKey } from '../journal/keys.ts';
 import type { JournalEvent } from '../journal/records.ts';
+import type { WriteBatch } from '../journal/write-batch.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
   checkAccess,
   inquiryFields,
   newTxnRecord,
+  type PreparedTxn,
   prepareTransaction,
   splitTransient,
 } from './create-transaction.ts';
@@ -197,20 +199,17 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Validates (and, for services with an inquiry, asks HQ first), holds the amount and stores the
    * transaction in one batch; then drives it.
    */
-  async create(serviceId: string, input: unknown, actor: Actor): Promise<TxnRecord> {
-    this.refuseInSafeMode();
+  async create(
+    serviceId: string,
+    input: unknown,
+    actor: Actor,
+    opts: CreateOptions = {},
+  ): Promise<TxnRecord> {
     const def = this.deps.services.get(serviceId);
+    refuseUnpaidSelfService(def, actor, opts);
+    const { prepared, inquiry } = await this.check(serviceId, input, actor);
     const ctx = this.ctx();
-    this.refuseWithoutDevices(def);
-    const prepared = prepareTransaction(def, input, actor, ctx);
     const { stored, transient } = splitTransient(def, prepared.fields);
-    let inquiry: Record<string, unknown> | undefined;
-    if (def.inquiry) {
-      inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
-      const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
-      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
-      this.refuseInSafeMode();
-    }
     const txn = await this.deps.journal
       .commit((b) => {
         const serial = b.nextSerial();
@@ -223,10 +222,12 @@ export class Engine extends EventEmitter<EngineEvents> {
           b.at,
           ctx.config.business.dayCut,
         );
-        const rec = inquiry ? { ...base, data: { inquiry } } : base;
+        const data = { ...(opts.data ?? {}), ...(inquiry ? { inquiry } : {}) };
+        const rec = Object.keys(data).length > 0 ? { ...base, data } : base;
         if ((def.funding ?? 'hold') === 'hold') b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
         const ev = b.event({ type: 'txn.created', serial, txn: rec });
         b.putTxn(rec);
+        opts.alongside?.(b, rec);
         return [rec, ev] as const;
       })
       .then(([rec, ev]) => {
@@ -239,6 +240,30 @@ export class Engine extends EventEmitter<EngineEvents> {
     );
     if (this.started) this.kick(txn.serial);
     return txn;
+  }
+
+  /**
+   * Everything `create` checks before it writes — safe mode, devices, access, the input (all
+   * problems listed), caps and HQ's inquiry — writing nothing. A refusal names the field.
+   */
+  async check(
+    serviceId: string,
+    input: unknown,
+    actor: Actor,
+  ): Promise<{ prepared: PreparedTxn; inquiry: Record<string, unknown> | undefined }> {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    const ctx = this.ctx();
+    this.refuseWithoutDevices(def);
+    const prepared = prepareTransaction(def, input, actor, ctx);
+    let inquiry: Record<string, unknown> | undefined;
+    if (def.inquiry) {
+      inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
+      const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
+      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+      this.refuseInSafeMode();
+    }
+    return { prepared, inquiry };
   }
 
   /** Runs an action (e.g. `reverse`) after checking role, state and the service's rules. */
@@ -582,6 +607,32 @@ export class Engine extends EventEmitter<EngineEvents> {
       quiet = busy ? 0 : quiet + 1;
     }
   }
+}
+
+export interface CreateOptions {
+  /**
+   * The customer's money is in (a counter order confirmed by the operator, or a QR payment
+   * confirmed by the acquirer). Self-service never pays a biller from the station's balance
+   * without it.
+   */
+  paid?: boolean;
+  /** Facts stored in the new transaction's `data` (e.g. the order it settles). */
+  data?: Record<string, unknown>;
+  /** More writes in the same atomic batch as the new transaction (its order, an idempotency key). */
+  alongside?: (b: WriteBatch, txn: TxnRecord) => void;
+}
+
+/**
+ * A customer on their own may start a transaction that spends the station's prepaid balance only
+ * once they have paid for it (through an order); a service that brings money in holds nothing.
+ */
+function refuseUnpaidSelfService(def: ServiceDefinition, actor: Actor, opts: CreateOptions): void {
+  if (actor.channel !== 'self' || opts.paid || def.funding === 'none') return;
+  throw new KioskError('KIOSK_E_PAYMENT_REQUIRED', {
+    field: 'tender',
+    zh: '自助办理需先下单付款（窗口交费或扫码），收款后才会办理',
+    en: 'self-service needs an order paid first (at the counter or by QR); nothing is paid before',
+  });
 }
 
 const DEVICE_NAMES: Record<DeviceName, { zh: string; en: string }> = {

@@ -10,6 +10,7 @@ import {
 } from '../hq/schemas/index.ts';
 import { HQ_TOPICS } from '../hq/topics.ts';
 import { shanghaiDay } from './billers/biller.ts';
+import { answerOf, expireQrOrder, listQrOrders, payQrOrder } from './billers/payment-qr.ts';
 import type { HqServer } from './server.ts';
 import { monthlyStats } from './stats.ts';
 
@@ -193,6 +194,26 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
         meta: await hq.archive.meta(args.station),
         events: await hq.archive.events(args.station, args.fromSeq, args.limit),
       };
+    }
+    case 'qr-list': {
+      const args = z
+        .strictObject({
+          station: z
+            .string()
+            .regex(/^\d{8}$/)
+            .optional(),
+        })
+        .parse(a);
+      return (await listQrOrders(hq.opts.store, now, args.station)).map(answerOf);
+    }
+    case 'qr-pay':
+    case 'qr-expire': {
+      const { ref } = z.strictObject({ ref: z.string().regex(/^[\w-]{1,64}$/) }).parse(a);
+      return answerOf(
+        req.action === 'qr-pay'
+          ? await payQrOrder(hq.opts.store, ref, now)
+          : await expireQrOrder(hq.opts.store, ref, now),
+      );
     }
     case 'fault': {
       const args = z

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
 import type { LedgerEntry } from '../core/ledger.ts';
 import { type BalanceState, EMPTY_BALANCE } from '../core/ledger.ts';
+import type { OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
 import {
@@ -16,6 +17,7 @@ import {
   lastSegment,
   ledgerKey,
   OUTBOX_KEY,
+  orderKey,
   prefixRange,
   receiptDueKey,
   seqFromKey,
@@ -363,6 +365,22 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** The receipt of `serial` is in the print queue (which keeps it across restarts). */
   async receiptQueued(serial: string): Promise<void> {
     await this.db.del(receiptDueKey(serial), { sync: true });
+  }
+
+  async getOrder(id: string): Promise<OrderRecord | undefined> {
+    return this.getJson<OrderRecord>(orderKey(id));
+  }
+
+  /** Ids of every order that is not final yet, oldest business date first. */
+  async openOrderIds(): Promise<string[]> {
+    return this.indexSerials('w:');
+  }
+
+  /** Orders of one business date (`o:<yyyymmdd>…`), in id order. */
+  async *ordersOn(date: string): AsyncGenerator<OrderRecord> {
+    for await (const [key, value] of this.db.iterator(prefixRange(`o:${date}`))) {
+      yield decodeValue<OrderRecord>(key, value);
+    }
   }
 
   async holdOf(serial: string): Promise<number | undefined> {

@@ -17,6 +17,9 @@
  *   c:<name>                 any                             stored configuration layers (HQ overrides)
  *   r:<ref>                  LedgerEntry                     HQ balance references already applied
  *   q:<serial>               { at }                          receipt due: written with the transition, removed once queued
+ *   o:<orderId>              OrderRecord                     self-service orders (tender before any payment)
+ *   w:<orderId>              ''                              orders not final yet (resumed at start)
+ *   k:<idempotency key>      { order } | { serial }          what a client's idempotency key created
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
@@ -41,6 +44,9 @@ export const operatorKey = (code: string): string => `p:${code}`;
 export const configKey = (name: string): string => `c:${name}`;
 export const refKey = (ref: string): string => `r:${ref}`;
 export const receiptDueKey = (serial: string): string => `q:${serial}`;
+export const orderKey = (id: string): string => `o:${id}`;
+export const openOrderKey = (id: string): string => `w:${id}`;
+export const clientKeyKey = (key: string): string => `k:${key}`;
 
 /** gte/lt bounds for every key starting with `prefix`. */
 export function prefixRange(prefix: string): { gte: string; lt: string } {

@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../core/ledger.ts';
+import type { OrderRecord } from '../core/orders/order.ts';
 import type { Outcome, TxnRecord } from '../core/transaction/types.ts';
 
 /** On-disk format version written by this software; older stores are migrated on open. */
@@ -19,6 +20,7 @@ export type JournalEventType =
   | 'txn.transition'
   | 'txn.action'
   | 'txn.alert'
+  | 'order'
   | 'ledger'
   | 'operator'
   | 'config'
@@ -40,6 +42,8 @@ export interface JournalEvent {
   action?: string;
   alert?: string;
   txn?: TxnRecord;
+  /** For `order`: the order after the change. */
+  order?: OrderRecord;
   ledger?: LedgerEntry;
   /** Free-form facts for operator, config and system events; never money as a float. */
   info?: Record<string, unknown>;

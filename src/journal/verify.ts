@@ -1,4 +1,5 @@
 import { type LedgerEntry, replayLedger } from '../core/ledger.ts';
+import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { decodeValue } from './codec.ts';
 import { type Journal, type JournalProblem, problemFrom } from './journal.ts';
@@ -49,6 +50,8 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   let lastLedger = 0;
   const indexKeys: string[] = [];
   const receiptKeys: string[] = [];
+  const orders = new Map<string, OrderRecord>();
+  const openOrderKeys: string[] = [];
 
   const decode = <T>(key: string, value: string): T | undefined => {
     try {
@@ -104,6 +107,13 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       } else if (p === 'q:') {
         receiptKeys.push(key);
         decode<unknown>(key, value);
+      } else if (p === 'o:') {
+        const order = decode<OrderRecord>(key, value);
+        if (order) orders.set(order.id, order);
+      } else if (p === 'w:') {
+        openOrderKeys.push(key);
+      } else if (p === 'k:') {
+        decode<unknown>(key, value);
       } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
@@ -135,6 +145,15 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   for (const key of receiptKeys) {
     if (!txns.has(key.slice(2)))
       problems.push({ key, kind: 'index', message: 'receipt due for a missing transaction' });
+  }
+  for (const key of openOrderKeys) {
+    const order = orders.get(key.slice(2));
+    if (!order || isFinalOrder(order))
+      problems.push({ key, kind: 'index', message: 'open-order entry for a missing or final order' });
+  }
+  for (const order of orders.values()) {
+    if (!isFinalOrder(order) && !openOrderKeys.includes(`w:${order.id}`))
+      problems.push({ key: `o:${order.id}`, kind: 'index', message: 'open order missing from w:' });
   }
   const outbox = meta.get(OUTBOX_KEY) as { ackedThrough: number } | undefined;
   if (outbox && outbox.ackedThrough > lastEvent) {

@@ -1,4 +1,5 @@
 import { applyLedgerOp, type BalanceState, type LedgerEntry, type LedgerOp } from '../core/ledger.ts';
+import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { encodeValue } from './codec.ts';
 import {
@@ -10,7 +11,9 @@ import {
   holdKey,
   ledgerKey,
   openIndexKey,
+  openOrderKey,
   operatorIndexKey,
+  orderKey,
   serviceIndexKey,
   txnKey,
 } from './keys.ts';
@@ -69,6 +72,17 @@ export class WriteBatch {
     if (previous && previous.terminal === txn.terminal) return;
     if (txn.terminal) this.ops.push({ type: 'del', key: openIndexKey(txn.serial) });
     else this.ops.push({ type: 'put', key: openIndexKey(txn.serial), value: '' });
+  }
+
+  /**
+   * Stores an order with its `order` event and keeps the open-order index in step: an order is
+   * open until its status is final.
+   */
+  putOrder(order: OrderRecord, info?: Record<string, unknown>): JournalEvent {
+    this.ops.push({ type: 'put', key: orderKey(order.id), value: encodeValue(order) });
+    if (isFinalOrder(order)) this.ops.push({ type: 'del', key: openOrderKey(order.id) });
+    else this.ops.push({ type: 'put', key: openOrderKey(order.id), value: '' });
+    return this.event({ type: 'order', order, ...(info ? { info } : {}) });
   }
 
   /**

@@ -126,13 +126,15 @@ describe('kiosk pay / query / reverse against a running kiosk (real bin/kiosk.js
     expect(k.hq.count('pay')).toBe(sent);
   });
 
-  it('pays as self-service without --operator, within the configured cap only', async () => {
-    const ok = await kiosk(['pay', 'test-bill', `phone=${PHONE}`, 'amount=40', '--yes', '--json']);
-    expect(ok.code, ok.err).toBe(0);
-    expect(JSON.parse(ok.out).transaction).toMatchObject({ channel: 'self', operator: null });
+  it('never pays as self-service without --operator: the customer pays an order first', async () => {
+    const sent = k.hq.count('pay');
+    const self = await kiosk(['pay', 'test-bill', `phone=${PHONE}`, 'amount=40', '--yes', '--json']);
+    expect(self.code).toBe(6);
+    expect(self.err).toContain('先下单付款');
     const over = await kiosk(['pay', 'test-bill', `phone=${PHONE}`, 'amount=49', '--yes']);
     expect(over.code).toBe(6);
     expect(over.err).toContain('自助');
+    expect(k.hq.count('pay')).toBe(sent);
     const wrong = await kiosk(
       ['pay', 'test-bill', `phone=${PHONE}`, 'amount=5', '--operator', 'A001', '--yes'],
       '000000\n',

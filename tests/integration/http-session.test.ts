@@ -98,18 +98,22 @@ describe('local HTTP API: operator sessions, lockout and self-service limits', (
 
   it('limits self-service (no token) by the configuration: services, caps with the fee, no actions', async () => {
     // test-bill: cap 50.00 for amount + fee (2.00).
-    const over = await k.api('POST', '/api/services/test-bill/transactions', {
+    const over = await k.api('POST', '/api/services/test-bill/quote', {
       body: { phone: PHONE, amount: '48.01' },
     });
     expect(over).toMatchObject({
       status: 403,
       body: { code: 'KIOSK_E_SELF_SERVICE_LIMIT', field: 'amount' },
     });
-    const ok = await k.api('POST', '/api/services/test-bill/transactions', {
+    const quoted = await k.api('POST', '/api/services/test-bill/quote', {
       body: { phone: PHONE, amount: '48' },
     });
-    expect(ok.status).toBe(201);
-    expect(ok.body).toMatchObject({ channel: 'self', operator: null, total: '50.00' });
+    expect(quoted.body).toMatchObject({ total: '50.00' });
+    // A customer alone never starts a payment directly: an order paid first (POST /api/orders).
+    const direct = await k.api('POST', '/api/services/test-bill/transactions', {
+      body: { phone: PHONE, amount: '48' },
+    });
+    expect(direct).toMatchObject({ status: 402, body: { code: 'KIOSK_E_PAYMENT_REQUIRED' } });
     // mobile-topup: general cap 100.00; 100 + 0.50 fee is over.
     const mobile = await k.api('POST', '/api/services/mobile-topup/quote', {
       body: { phone: PHONE, amount: '100' },
@@ -129,6 +133,10 @@ describe('local HTTP API: operator sessions, lockout and self-service limits', (
       token,
     });
     expect(asOperator.status).toBe(200);
+    const ok = await k.api('POST', '/api/services/test-bill/transactions', {
+      body: { phone: PHONE, amount: '48' },
+      token,
+    });
     await k.app.engine.waitFor(ok.body.serial, (t) => t.terminal);
     const reverse = await k.api('POST', `/api/transactions/${ok.body.serial}/actions/reverse`, {
       body: { phone: PHONE, amount: '48' },

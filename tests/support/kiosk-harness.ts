@@ -28,7 +28,14 @@ export async function testConfig(overrides: Record<string, unknown> = {}): Promi
       {
         services: { enabled: ['test-bill'], fees: { 'test-bill': '1.00' } },
         selfService: { services: ['test-bill'], maxAmount: '200.00' },
-        engine: { requestTimeoutMs: 1000, maxAttempts: 3, retryBaseDelayMs: 100, retryMaxDelayMs: 1000 },
+        // The quick first status queries are off (as slow as the interval) unless a test asks.
+        engine: {
+          requestTimeoutMs: 1000,
+          maxAttempts: 3,
+          retryBaseDelayMs: 100,
+          retryMaxDelayMs: 1000,
+          firstStatusQueryMs: 30_000,
+        },
       },
       overrides,
     ),

@@ -72,10 +72,18 @@ export function mobileArrearsPrecheck(_txn: TxnRecord, answer: EffectResult): Ef
   return { ...answer, data: { ...answer.data, arrears: arrears.toString() } };
 }
 
-/** Status query schedule: every `engine.statusQueryIntervalMs` for the first 10 tries, then 4 times slower. */
+/** Quick status queries before the regular schedule starts. */
+export const QUICK_STATUS_QUERIES = 5;
+
+/**
+ * Status query schedule: a biller that settles in seconds is asked soon — the first
+ * QUICK_STATUS_QUERIES tries every `engine.firstStatusQueryMs` (never slower than the interval) —
+ * then every `engine.statusQueryIntervalMs` for 10 tries, then 4 times slower.
+ */
 export const statusPolling = (attempt: number, ctx: RuleContext): number => {
-  const base = ctx.config.engine.statusQueryIntervalMs;
-  return attempt <= 10 ? base : base * 4;
+  const { firstStatusQueryMs, statusQueryIntervalMs: base } = ctx.config.engine;
+  if (attempt <= QUICK_STATUS_QUERIES) return Math.min(firstStatusQueryMs, base);
+  return attempt <= QUICK_STATUS_QUERIES + 10 ? base : base * 4;
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   gameTopupBiller,
   prepaidCardTopupBiller,
 } from './other-billers.ts';
+import { paymentQrBiller } from './payment-qr.ts';
 import { powerCardBiller } from './power-card.ts';
 
 export interface CatalogueOptions {
@@ -30,6 +31,7 @@ export function billerCatalogue(opts: CatalogueOptions): Map<string, Biller> {
     coachTicketBiller(),
     alarmBiller(),
     prepaidCardTopupBiller(),
+    paymentQrBiller(),
   ];
   return new Map(all.map((b) => [b.service, b]));
 }

@@ -19,6 +19,9 @@ export const adminRequestSchema = z.strictObject({
     'report',
     'journal',
     'fault',
+    'qr-list',
+    'qr-pay',
+    'qr-expire',
   ]),
   args: z.record(z.string(), z.unknown()),
 });

@@ -74,6 +74,7 @@ export const journalEventSchema = z.looseObject({
     'txn.transition',
     'txn.action',
     'txn.alert',
+    'order',
     'ledger',
     'operator',
     'config',

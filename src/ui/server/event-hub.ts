@@ -5,6 +5,7 @@ import { maskDeep } from '../../core/mask.ts';
 import type { JournalEvent } from '../../journal/records.ts';
 import { ledgerRow } from '../../reports/balance-views.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
+import { orderView } from '../../reports/order-view.ts';
 import { txnView } from '../../reports/txn-view.ts';
 
 /** A comment line keeps proxies and idle timeouts from closing a quiet stream, ms. */
@@ -14,14 +15,17 @@ export const REPLAY_MAX = 5_000;
 
 interface Frame {
   seq: number;
-  event: 'txn' | 'alert' | 'balance';
+  event: 'txn' | 'alert' | 'balance' | 'order';
   serial: string | null;
+  /** The order a frame is about (its own, or the one its transaction settles). */
+  order: string | null;
   data: unknown;
 }
 
 interface Client {
   res: ServerResponse;
   serial: string | null;
+  order: string | null;
   operator: boolean;
   /** Frames that arrived while past events were being replayed; sent right after them. */
   pending: Frame[] | null;
@@ -30,7 +34,7 @@ interface Client {
 
 /**
  * Server-sent events of the local API (the source's page that "refreshes by itself"): every durable
- * change of a transaction (`txn`), every alert (`alert`) and, to operators, every balance change
+ * change of a transaction (`txn`), of a self-service order (`order`), every alert (`alert`) and, to operators, every balance change
  * (`balance`), each with the journal sequence number as its id. A client that reconnects with
  * Last-Event-ID gets what it missed from the journal first. Every frame is masked.
  */
@@ -70,7 +74,7 @@ export class EventHub {
    */
   async attach(
     reply: FastifyReply,
-    opts: { serial: string | null; operator: boolean; since: number | null },
+    opts: { serial: string | null; order?: string | null; operator: boolean; since: number | null },
   ): Promise<void> {
     reply.hijack();
     const res = reply.raw;
@@ -84,6 +88,7 @@ export class EventHub {
     const client: Client = {
       res,
       serial: opts.serial,
+      order: opts.order ?? null,
       operator: opts.operator,
       pending: opts.since === null ? null : [],
       lastSeq: opts.since ?? 0,
@@ -120,6 +125,7 @@ export class EventHub {
         seq: ev.seq,
         event: alert ? 'alert' : 'txn',
         serial: ev.txn.serial,
+        order: typeof ev.txn.data.order === 'string' ? ev.txn.data.order : null,
         data: {
           seq: ev.seq,
           type: ev.type,
@@ -130,11 +136,21 @@ export class EventHub {
         },
       };
     }
+    if (ev.type === 'order' && ev.order) {
+      return {
+        seq: ev.seq,
+        event: 'order',
+        serial: ev.order.serial,
+        order: ev.order.id,
+        data: { seq: ev.seq, order: orderView(ev.order, null, this.lookup) },
+      };
+    }
     if (ev.type === 'ledger' && ev.ledger) {
       return {
         seq: ev.seq,
         event: 'balance',
         serial: null,
+        order: null,
         data: { seq: ev.seq, entry: ledgerRow(ev.ledger) },
       };
     }
@@ -145,6 +161,7 @@ export class EventHub {
     if (f.seq <= c.lastSeq) return;
     if (f.event === 'balance' && !c.operator) return;
     if (c.serial !== null && f.serial !== c.serial) return;
+    if (c.order !== null && f.order !== c.order) return;
     c.lastSeq = f.seq;
     c.res.write(`id: ${f.seq}\nevent: ${f.event}\ndata: ${JSON.stringify(maskDeep(f.data))}\n\n`);
   }

@@ -12,6 +12,7 @@ import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
 import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
+import { registerOrderRoutes } from './routes-orders.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
@@ -57,19 +58,21 @@ export class LocalServer {
     registerSessionRoutes(app, ctx);
     registerServiceRoutes(app, ctx);
     registerTransactionRoutes(app, ctx);
+    registerOrderRoutes(app, ctx);
     registerReportRoutes(app, ctx);
     registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
     registerCardTerminalRoutes(app, ctx);
     registerUiRoutes(app);
 
-    app.get('/api/health', async () => ({
+    // The station's balance is for operators only; a customer's screen never gets it.
+    app.get('/api/health', async (req) => ({
       stationId: kiosk.config.stationId,
       stationName: kiosk.config.stationName,
       businessDate: ctx.today(),
       safeMode: kiosk.engine.safeMode,
       problems: kiosk.problems.slice(0, 20),
-      balance: kiosk.balance.summary(),
+      ...(authOf(req, sessions).session ? { balance: kiosk.balance.summary() } : {}),
       openTransactions: kiosk.engine.busy,
       services: { enabled: kiosk.config.services.enabled.length, known: kiosk.services.list().length },
       uptimeMs: kiosk.clock.now() - kiosk.startedAt,
@@ -95,6 +98,7 @@ export class LocalServer {
       }
       await ctx.hub.attach(reply, {
         serial: q.serial || null,
+        order: q.order || null,
         operator: session !== null,
         since: last === undefined ? null : Number(last),
       });
@@ -106,7 +110,6 @@ export class LocalServer {
         stationId: kiosk.config.stationId,
         stationName: kiosk.config.stationName,
         safeMode: kiosk.engine.safeMode,
-        balance: kiosk.balance.summary(),
         openTransactions: kiosk.engine.busy,
       });
     });

@@ -34,6 +34,21 @@ const SERIAL = {
   schema: { type: 'string' },
 };
 
+const ORDER_ID = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'order id (business date + order number)',
+  schema: { type: 'string', pattern: '^\\d{14}$' },
+};
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'a repeat with the same key answers what the first created (200 instead of 201)',
+  schema: { type: 'string', pattern: '^[\\w-]{8,64}$' },
+};
+
 /** Component name of a service's schema: `<service>.<part>` (letters, digits, '.', '-', '_'). */
 export const schemaName = (serviceId: string, part: string): string => `${serviceId}.${part}`;
 
@@ -248,12 +263,61 @@ export function buildOpenApi(
         },
       },
     },
+    '/api/availability': {
+      get: get(
+        'Whether each service can be used now, and why not (customer’s words)',
+        'AvailabilityList',
+        OPTIONAL,
+      ),
+    },
+    '/api/orders': {
+      post: {
+        ...post(
+          'Place a self-service order (nothing is paid until the customer pays)',
+          ref('OrderInput'),
+          '201',
+          'Order',
+        ),
+        parameters: [IDEMPOTENCY],
+      },
+      get: get('Orders of a business date, newest first', 'OrderList', OPERATOR, [
+        q('status', 'comma-separated statuses, e.g. awaiting-payment'),
+        q('date', 'business date (default today)', DATE),
+      ]),
+    },
+    '/api/orders/{id}': { get: get('One order', 'Order', OPTIONAL, [ORDER_ID]) },
+    '/api/orders/{id}/cash-received': {
+      post: {
+        ...post('The operator took the cash: the transaction starts', {}, '200', 'Order', OPERATOR),
+        parameters: [ORDER_ID],
+      },
+    },
+    '/api/orders/{id}/cancel': {
+      post: { ...post('Cancel an unpaid order', {}, '200', 'Order'), parameters: [ORDER_ID] },
+    },
+    '/api/lookup/{ref}': {
+      get: get(
+        'Look up my payment: by serial (10 digits) or order id (14 digits), masked',
+        'Lookup',
+        OPTIONAL,
+        [
+          {
+            name: 'ref',
+            in: 'path',
+            required: true,
+            description: '流水号 or order id',
+            schema: { type: 'string' },
+          },
+        ],
+      ),
+    },
     '/api/events': {
       get: {
-        summary: 'Server-sent events: txn, alert, balance (operators); id = journal sequence',
+        summary: 'Server-sent events: txn, order, alert, balance (operators); id = journal sequence',
         security: OPTIONAL,
         parameters: [
           q('serial', 'only this transaction'),
+          q('order', 'only this order (its own events and its transaction’s)'),
           q('since', 'replay events after this sequence number', { type: 'integer', minimum: 0 }),
           q('access_token', 'operator token (EventSource cannot send headers)'),
         ],
@@ -288,7 +352,10 @@ export function buildOpenApi(
       post: post(`${def.title.zh} ${def.title.en}: amount, fee and total`, ref(input), '200', 'Quote'),
     };
     paths[`${base}/transactions`] = {
-      post: post(`${def.title.zh} ${def.title.en}: create and start`, ref(input), '201', 'Transaction'),
+      post: {
+        ...post(`${def.title.zh} ${def.title.en}: create and start`, ref(input), '201', 'Transaction'),
+        parameters: [IDEMPOTENCY],
+      },
     };
     for (const name of Object.keys(def.actions ?? {})) {
       const s = schemaName(def.id, `action-${name}`);

@@ -1,13 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import { availableFen } from '../../core/ledger.ts';
 import { Money } from '../../core/money.ts';
+import { tendersOf } from '../../core/orders/order.ts';
+import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { prepareTransaction } from '../../engine/create-transaction.ts';
 import { maskFields, maskKnown } from '../../reports/mask-txn.ts';
 import { authOf } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { noteSecrets, secretsOfRequest } from './masking.ts';
+import { headerKey } from './routes-orders.ts';
 import { serviceView } from './service-view.ts';
 
 type ById = { Params: { id: string }; Body: unknown };
@@ -19,13 +22,31 @@ type ById = { Params: { id: string }; Body: unknown };
 export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { kiosk } = ctx;
 
-  app.get('/api/services', async () => ({
-    services: kiosk.services.list().map((d) => serviceView(d, kiosk.config)),
+  // Each service carries whether the one asking (a customer without a session, or the operator)
+  // can use it now, and why not in their words: checked before any form is filled.
+  const withAvailability = (req: FastifyRequest, d: ServiceDefinition) => {
+    const self = authOf(req, ctx.sessions).session === null;
+    const a = kiosk.availability(d, self);
+    return {
+      ...serviceView(d, kiosk.config),
+      availability: { available: a.available, code: a.code, reason: a.reason },
+    };
+  };
+
+  app.get('/api/services', async (req) => ({
+    tenders: tendersOf(kiosk.config.selfService.tender),
+    services: kiosk.services.list().map((d) => withAvailability(req, d)),
   }));
 
-  app.get<ById>('/api/services/:id', async (req) =>
-    serviceView(kiosk.services.get(req.params.id), kiosk.config),
-  );
+  app.get<ById>('/api/services/:id', async (req) => withAvailability(req, kiosk.services.get(req.params.id)));
+
+  app.get('/api/availability', async (req) => {
+    const self = authOf(req, ctx.sessions).session === null;
+    return {
+      tenders: tendersOf(kiosk.config.selfService.tender),
+      services: kiosk.services.list().map((d) => kiosk.availability(d, self)),
+    };
+  });
 
   app.post<ById>('/api/services/:id/inquiry', async (req) => {
     const def = kiosk.services.get(req.params.id);
@@ -64,8 +85,17 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     const body = objectBody(req.body);
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
-    const txn = await kiosk.engine.create(def.id, body, actor);
-    reply.status(201).header('location', `/api/transactions/${txn.serial}`);
+    // A repeat with the same Idempotency-Key answers the transaction the first one created.
+    const { value: txn, repeated } = await kiosk.clientKeys.once(
+      headerKey(req),
+      'txn',
+      (remember) =>
+        kiosk.engine.create(def.id, body, actor, {
+          alongside: (b, t) => remember(b, { serial: t.serial }),
+        }),
+      (found) => kiosk.engine.get('serial' in found ? found.serial : ''),
+    );
+    reply.status(repeated ? 200 : 201).header('location', `/api/transactions/${txn.serial}`);
     return ctx.view(txn);
   });
 }

@@ -8,6 +8,9 @@ import { type Harness, openKiosk, tempDir } from '../../support/kiosk-harness.ts
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
 const terminal = (t: TxnRecord) => t.terminal;
 
+/** The customer's order is paid (counter or QR): what lets self-service start a transaction. */
+const PAID = { paid: true } as const;
+
 describe('transaction engine', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let k: Harness;
@@ -71,20 +74,25 @@ describe('transaction engine', () => {
     expect(k.journal.lastCounters).toEqual(before);
   });
 
-  it('refuses a disabled service and self-service above its cap', async () => {
+  it('refuses a disabled service, unpaid self-service and self-service above its cap', async () => {
     await expect(k.engine.create('nope', {}, TELLER)).rejects.toMatchObject({
       code: 'KIOSK_E_UNKNOWN_SERVICE',
       field: 'service',
     });
     await expect(
-      k.engine.create('test-bill', { phone: '13800138000', amount: '200' }, { channel: 'self' }),
+      k.engine.create('test-bill', { phone: '13800138000', amount: '200' }, { channel: 'self' }, PAID),
     ).rejects.toMatchObject({
       code: 'KIOSK_E_SELF_SERVICE_LIMIT',
     });
+    // A customer on their own never spends the station's balance before paying (an order).
+    await expect(
+      k.engine.create('test-bill', { phone: '13800138000', amount: '50' }, { channel: 'self' }),
+    ).rejects.toMatchObject({ code: 'KIOSK_E_PAYMENT_REQUIRED', field: 'tender' });
     const ok = await k.engine.create(
       'test-bill',
       { phone: '13800138000', amount: '50' },
       { channel: 'self' },
+      PAID,
     );
     expect(ok.operator).toBeNull();
     expect(ok.channel).toBe('self');

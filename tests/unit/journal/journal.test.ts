@@ -48,6 +48,7 @@ describe('journal on LevelDB', () => {
       'test-bill',
       { phone: '13800138000', amount: '10' },
       { channel: 'self' },
+      { paid: true },
     );
     expect(t2.serial).toBe('0000000004');
     await k2.engine.waitFor(t2.serial, (x) => x.terminal);
