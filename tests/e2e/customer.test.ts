@@ -84,4 +84,214 @@ describe('customer touchscreen', () => {
       await done(t);
     });
   }
+
+  it('pays a water bill: letters on the A–Z pad, the arrears as the amount, the full account on the confirmation', async () => {
+    kiosk.hq.script('query', { outcome: 'ok', data: { arrears: '35.20', name: '张*' } });
+    kiosk.hq.script('pay', 'ok');
+    const t = await open(SIZES[0], 'water');
+    await t.tap('.tile[data-service="water-bill"]');
+    expect(await t.page.locator('.pad-alnum .key[data-key="W"]').count()).toBe(1);
+    await t.type('W1234567');
+    await t.check('01-account');
+    await t.tap('#act-primary');
+    await t.page.locator('#f-amount').waitFor();
+    expect(await t.page.locator('#f-amount').inputValue()).toBe('35.20');
+    expect(await t.text('.answer')).toContain('￥35.20');
+    await t.check('02-amount');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="total"]').waitFor();
+    expect(await t.text('dd[data-k="account"]')).toBe('W1234567');
+    expect(await t.text('dd[data-k="name"]')).toBe('张*');
+    expect(await t.text('dd[data-k="total"]')).toBe('￥36.20');
+    await t.check('03-confirm');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    await done(t);
+  });
+
+  it('pays a telecom bill by choosing one of the number’s contracts', async () => {
+    kiosk.hq.script('query', {
+      outcome: 'ok',
+      data: {
+        contracts: [
+          { contractNo: 'HT00000101', arrears: '12.00' },
+          { contractNo: 'HT00000102', arrears: '88.50' },
+        ],
+      },
+    });
+    kiosk.hq.script('pay', 'ok');
+    const t = await open(SIZES[0], 'telecom');
+    await t.tap('.tile[data-service="telecom-bill"]');
+    await t.type('057187654321');
+    await t.tap('#act-primary');
+    await t.page.locator('.option[data-value="HT00000102"]').waitFor();
+    expect(await t.page.locator('#act-primary').isDisabled()).toBe(true);
+    await t.tap('.option[data-value="HT00000102"]');
+    await t.check('01-contract');
+    await t.tap('#act-primary');
+    expect(await t.page.locator('#f-amount').inputValue()).toBe('88.50');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="total"]').waitFor();
+    expect(await t.text('dd[data-k="contractNo"]')).toBe('HT00000102');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    await done(t);
+  });
+
+  it('tops up a game chosen by initial letter, by name, after the tick that it cannot be reversed', async () => {
+    kiosk.hq.script('games', {
+      outcome: 'ok',
+      data: {
+        games: [
+          { id: 'wzry', name: '王者荣耀', packages: ['6', '30'] },
+          { id: 'hpjy', name: '和平精英', packages: ['6', '30', '68'] },
+          { id: 'mhxy', name: '梦幻西游', packages: ['15', '30'] },
+        ],
+      },
+    });
+    kiosk.hq.script('pay', 'ok');
+    const t = await open(SIZES[0], 'game');
+    await t.tap('.tile[data-service="game-topup"]');
+    await t.page.locator('.option[data-value="wzry"]').waitFor();
+    expect(await t.text('.option[data-value="wzry"]')).toBe('王者荣耀');
+    await t.tap('.filter[data-filter="letter:H"]');
+    expect(await t.page.locator('.games .option').count()).toBe(1);
+    await t.tap('.option[data-value="hpjy"]');
+    await t.check('01-game');
+    await t.tap('#act-primary');
+    await t.type('PLAYER2026');
+    await t.tap('#act-primary');
+    await t.tap('.option[data-value="30"]');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="total"]').waitFor();
+    expect(await t.text('dd[data-k="game"]')).toBe('和平精英');
+    expect(await t.text('dd[data-k="account"]')).toBe('PLAYER2026');
+    expect(await t.page.locator('#act-primary').isDisabled()).toBe(true);
+    await t.tap('#confirm-tick');
+    await t.check('02-confirm');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    const serial = await t.text('.serial');
+    const txn = await kiosk.api('GET', `/api/transactions/${serial}`);
+    expect(txn.body).toMatchObject({
+      service: 'game-topup',
+      state: 'succeeded',
+      fields: { game: 'hpjy', confirm: 'yes' },
+    });
+    await done(t);
+  });
+
+  /** From home to the confirmation of a 20-yuan mobile top-up. */
+  const toMobileConfirm = async (t: Touch) => {
+    await t.tap('.tile[data-service="mobile-topup"]');
+    await t.type('13800138000');
+    await t.tap('#act-primary');
+    await t.tap('.chip[data-quick="20"]');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="total"]').waitFor();
+  };
+
+  it('pays once for a double tap on confirm, and offers no way back while the request is out', async () => {
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    kiosk.hq.script('pay', 'hang');
+    const t = await open(SIZES[0], 'double');
+    await toMobileConfirm(t);
+    const before = kiosk.hq.count('pay');
+    const box = (await t.page.locator('#act-primary').boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await Promise.all([t.page.touchscreen.tap(x, y), t.page.touchscreen.tap(x, y)]);
+    await t.page.locator('[data-outcome="submitting"], [data-outcome="working"]').first().waitFor();
+    // Nothing to go back to: no back, no home, no primary until the result.
+    expect(await t.page.locator('#bar button').count()).toBe(0);
+    await t.check('01-submitting');
+    await t.page.locator('[data-outcome="waiting"]').waitFor({ timeout: 15_000 });
+    expect(kiosk.hq.count('pay')).toBe(before + 1);
+    // A pending result: its serial as a number and a QR code, and how to follow it.
+    const serial = await t.text('.serial');
+    expect(await t.page.locator(`.qr svg[data-qr="${serial}"]`).count()).toBe(1);
+    expect(await t.page.locator('#act-done').count()).toBe(0);
+    await t.check('02-pending');
+    await t.tap('#act-noted');
+    await t.tap('#act-lookup');
+    await t.type(serial.replace(/^0+/, ''));
+    await t.check('03-lookup');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-outcome="waiting"]').waitFor();
+    expect(await t.text('.serial')).toBe(serial);
+    await done(t);
+  });
+
+  it('shows HQ being unreachable as "unavailable now" with a reason, not as a field error', async () => {
+    kiosk.hq.script('query', 'timeout');
+    const t = await open(SIZES[0], 'offline');
+    await t.tap('.tile[data-service="water-bill"]');
+    await t.type('W7654321');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-k="unavailable"]').waitFor({ timeout: 15_000 });
+    expect(await t.text('[data-k="unavailable"]')).toMatch(/此业务现在暂停办理[\s\S]*unavailable now/);
+    expect(await t.text('[data-k="reason"]')).toContain('缴费中心');
+    expect(await t.page.locator('.field-error:not(:empty)').count()).toBe(0);
+    expect(await t.text('main')).not.toMatch(/信誉度|余额|balance/i);
+    await t.check('01-unavailable');
+    kiosk.hq.script('query', 'ok');
+    await done(t);
+  });
+
+  it('keeps the emergency banner above every screen and the primary action in view mid-flow', async () => {
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    const t = await open(SIZES[0], 'banner');
+    await t.tap('.tile[data-service="mobile-topup"]');
+    await t.type('13800138000');
+    const sign = kiosk.app.devices!.sign;
+    sign.publish({ id: 'storm-1', text: '暴雨预警 请注意安全', priority: 'emergency' });
+    const banner = t.page.locator('#banner');
+    await banner.waitFor({ state: 'visible', timeout: 12_000 });
+    expect(await banner.innerText()).toContain('暴雨预警 请注意安全');
+    await t.tap('#act-primary');
+    await t.page.locator('#f-amount').waitFor();
+    expect(await banner.isVisible()).toBe(true);
+    await t.check('01-amount-with-banner');
+    sign.withdraw('storm-1');
+    await banner.waitFor({ state: 'hidden', timeout: 12_000 });
+    await done(t);
+  });
+
+  it('counts down visibly before an idle reset; a touch cancels it; never while a payment is pending', async () => {
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    kiosk.hq.script('pay', 'pending');
+    const context = await browser.newContext({ viewport: SIZES[0], hasTouch: true });
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(new URL('ui/', kiosk.url).href);
+    await page.locator('.tile[data-service="mobile-topup"]').tap();
+    await page.locator('.key[data-key="1"]').tap();
+    await page.clock.runFor(61_000);
+    const idle = page.locator('#idle');
+    await idle.waitFor({ state: 'visible' });
+    expect(await idle.innerText()).toMatch(/\d+\s*秒后返回首页/);
+    const left = Number(await page.locator('[data-k="idle-left"]').innerText());
+    expect(left).toBeGreaterThan(15);
+    await page.clock.runFor(5_000);
+    expect(Number(await page.locator('[data-k="idle-left"]').innerText())).toBe(left - 5);
+    await page.screenshot({ path: '.tmp/e2e/idle-800x480-countdown.png' });
+    await page.locator('#idle-stay').tap();
+    await idle.waitFor({ state: 'hidden' });
+    expect(await page.locator('#f-phone').inputValue()).toBe('1');
+    await page.clock.runFor(81_000);
+    await page.locator('.tile[data-service]').first().waitFor();
+    // A pending payment's result stays however long nobody touches it.
+    await page.locator('.tile[data-service="mobile-topup"]').tap();
+    for (const k of '13800138000') await page.locator(`.key[data-key="${k}"]`).tap();
+    await page.locator('#act-primary').tap();
+    await page.locator('.chip[data-quick="10"]').tap();
+    await page.locator('#act-primary').tap();
+    await page.locator('dd[data-k="total"]').waitFor();
+    await page.locator('#act-primary').tap();
+    await page.locator('[data-outcome="waiting"]').waitFor({ timeout: 15_000 });
+    await page.clock.runFor(300_000);
+    expect(await idle.isHidden()).toBe(true);
+    expect(await page.locator('[data-outcome="waiting"]').count()).toBe(1);
+    await context.close();
+  });
 });

@@ -26,7 +26,8 @@ export function confirmScreen(flow, quote) {
     for (const f of service.fields) {
       const v = values[f.name];
       if (!v || f.name === 'amount' || entryOf(f).keypad === 'confirm') continue;
-      const shown = labels[f.name] ?? (entryOf(f).keypad === 'choice' ? v : grouped(v));
+      const shown =
+        labels[f.name] ?? (entryOf(f).keypad === 'choice' ? v : grouped(v, f.sensitive === 'phone'));
       rows.push([{ zh: f.zh, en: f.en }, shown, f.name]);
     }
     if (typeof flow.answer?.name === 'string')

@@ -5,7 +5,8 @@ import { entryField } from './keypad.js';
 
 /**
  * The station's prepaid balance (operators only): balance, held, available, the low-balance
- * warning, and the ledger over a date range (yyyymmdd, Asia/Shanghai) with totals by kind.
+ * warning, and the ledger over a range of business dates with its movement (opening, top-ups,
+ * consumption, reversal credits, adjustments, refunds, closing).
  * @param {import('./shell.js').Shell} _shell
  * @param {{ from?: string, to?: string }} [range]
  * @returns {import('./shell.js').Screen}
@@ -24,24 +25,23 @@ export function balanceScreen(_shell, range = {}) {
         run: () => view.nav.go(rangeScreen(_shell, range)),
       },
     });
-    api('GET', '/api/balance?limit=2000').then(
+    const q = range.from && range.to ? `?from=${range.from}&to=${range.to}&limit=2000` : '?limit=50';
+    api('GET', `/api/balance${q}`).then(
       (r) => {
-        const from = range.from ?? '00000000';
-        const to = range.to ?? '99999999';
-        const entries = (r.entries ?? []).filter((/** @type {any} */ e) => {
-          const d = shanghaiDate(e.at);
-          return d >= from && d <= to;
-        });
-        /** @type {Record<string, { zh: string, en: string, n: number, fen: number }>} */
-        const sums = {};
-        for (const e of entries) {
-          const k = e.kindLabel?.zh ?? e.kind;
-          sums[k] ??= { zh: k, en: e.kindLabel?.en ?? e.kind, n: 0, fen: 0 };
-          const s = sums[k];
-          s.n += 1;
-          s.fen += Math.round(Number(e.delta) * 100);
-        }
-        const low = r.low === true || r.lowWarning === true || r.belowWarning === true;
+        const entries = r.entries ?? [];
+        const m = r.movement;
+        /** @type {Array<[{ zh: string, en: string }, string, string?]>} */
+        const moves = m
+          ? [
+              [{ zh: '期初', en: 'Opening' }, `￥${m.opening}`, 'opening'],
+              [{ zh: '续费（充值）', en: 'Top-ups' }, `￥${m.topups}`, 'topups'],
+              [{ zh: '交易消费', en: 'Consumption' }, `￥${m.consumption}`, 'consumption'],
+              [{ zh: '撤销退回', en: 'Reversal credits' }, `￥${m.reversalCredits}`, 'reversalCredits'],
+              [{ zh: '调账', en: 'Adjustments' }, `￥${m.adjustments}`, 'adjustments'],
+              [{ zh: '退款', en: 'Refunds' }, `￥${m.refunds}`, 'refunds'],
+              [{ zh: '期末', en: 'Closing' }, `￥${m.closing}`, 'closing'],
+            ]
+          : [];
         fill(
           body,
           dl(
@@ -52,30 +52,27 @@ export function balanceScreen(_shell, range = {}) {
             ],
             'quote compact',
           ),
-          low
+          r.low
             ? h(
                 'p',
                 { class: 'warn', 'data-k': 'low' },
-                bi('可用余额偏低，请尽快充值', 'The available balance is low; top it up soon'),
+                bi(
+                  `可用余额低于 ${r.lowWarning} 元，请尽快续费`,
+                  `Available balance below ${r.lowWarning} yuan; top it up soon`,
+                ),
               )
             : null,
           h(
             'h2',
             { 'data-k': 'range' },
-            bi(
-              `明细 ${range.from ?? '最早'} – ${range.to ?? '今天'}（${entries.length} 条）`,
-              `Ledger ${range.from ?? 'first'} – ${range.to ?? 'today'} (${entries.length})`,
-            ),
+            m
+              ? bi(
+                  `明细 ${range.from} – ${range.to}（${entries.length} 条）`,
+                  `Ledger ${range.from} – ${range.to} (${entries.length})`,
+                )
+              : bi(`最近明细（${entries.length} 条）`, `Latest entries (${entries.length})`),
           ),
-          table(
-            [
-              { zh: '类别', en: 'Kind' },
-              { zh: '笔数', en: 'Count' },
-              { zh: '金额变动', en: 'Change' },
-            ],
-            Object.values(sums).map((s) => [s.zh, String(s.n), (s.fen / 100).toFixed(2)]),
-            'sums',
-          ),
+          m ? dl(moves, 'quote compact movement') : null,
           table(
             [
               { zh: '日期', en: 'Date' },
@@ -85,7 +82,7 @@ export function balanceScreen(_shell, range = {}) {
               { zh: '流水号', en: 'Serial' },
             ],
             entries
-              .slice(0, 100)
+              .slice(0, 200)
               .map((/** @type {any} */ e) => [
                 shanghaiDate(e.at),
                 e.kindLabel?.zh ?? e.kind,
@@ -120,13 +117,14 @@ const DATE = (/** @type {string} */ name, /** @type {string} */ zh, /** @type {s
  */
 function rangeScreen(shell, range, which = 'from') {
   return (view) => {
-    const next = { ...range };
+    // Each date is typed afresh.
+    const next = { ...range, [which]: '' };
     const f = entryField(
       which === 'from'
         ? DATE('from', '开始日期 yyyymmdd', 'From (yyyymmdd)')
         : DATE('to', '结束日期 yyyymmdd', 'To (yyyymmdd)'),
       {
-        value: next[which] ?? '',
+        value: '',
         onChange: (v) => {
           next[which] = v;
           if (primary) primary.disabled = v.length !== 8;
@@ -139,7 +137,7 @@ function rangeScreen(shell, range, which = 'from') {
       primary: {
         zh: which === 'from' ? '下一步' : '查看',
         en: which === 'from' ? 'Next' : 'Show',
-        disabled: (next[which] ?? '').length !== 8,
+        disabled: true,
         run: () =>
           view.nav.go(which === 'from' ? rangeScreen(shell, next, 'to') : balanceScreen(shell, next)),
       },

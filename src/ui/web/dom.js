@@ -105,12 +105,14 @@ export const title = (zh, en) => h('h1', { tabindex: '-1' }, bi(zh, en));
 export const messageBox = () => h('div', { class: 'messages', role: 'alert' });
 
 /**
- * A number grouped for reading: a mobile number 3-4-4, anything else in fours.
+ * A number grouped for reading: a mobile number 3-4-4, other digits in fours; anything with
+ * letters as typed.
  * @param {string} v
+ * @param {boolean} [phone] a phone number (a mobile one is read 3-4-4)
  */
-export function grouped(v) {
-  if (/^1\d{10}$/.test(v)) return `${v.slice(0, 3)} ${v.slice(3, 7)} ${v.slice(7)}`;
-  return v.replace(/(.{4})(?=.)/g, '$1 ');
+export function grouped(v, phone = false) {
+  if (phone && /^1\d{10}$/.test(v)) return `${v.slice(0, 3)} ${v.slice(3, 7)} ${v.slice(7)}`;
+  return /^\d+$/.test(v) ? v.replace(/(\d{4})(?=\d)/g, '$1 ') : v;
 }
 
 /**

@@ -95,7 +95,7 @@ export function entryField(f, opts) {
       ? '●'.repeat(value.length)
       : entry.keypad === 'amount' || f.name === 'amount'
         ? value
-        : grouped(value);
+        : grouped(value, f.sensitive === 'phone');
     for (const c of chips.children)
       c.setAttribute('aria-pressed', String(c.getAttribute('data-quick') === value));
   };

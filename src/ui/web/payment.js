@@ -145,7 +145,8 @@ export function follow(view, first, mode) {
     fill(
       view.main,
       h('h1', { class: `outcome ${key}`, 'data-outcome': key, tabindex: '-1' }, biOf(head)),
-      t.reason && key !== 'succeeded' ? h('p', { class: 'reason' }, biOf(t.reason)) : null,
+      // Why a payment failed helps; why the kiosk is still asking (a timeout) is the kiosk's business.
+      t.reason && key === 'failed' ? h('p', { class: 'reason' }, biOf(t.reason)) : null,
       h(
         'div',
         { class: 'result-grid' },
@@ -170,8 +171,8 @@ export function follow(view, first, mode) {
             'p',
             { class: 'note' },
             bi(
-              '服务亭会自动查询结果；请记下流水号（或拍下二维码），稍后在首页“查询我的缴费”查看。',
-              'The kiosk keeps asking; note the serial number (or photograph the code) and check it later under "Look up my payment" on the start screen.',
+              '服务亭会自动查询。请记下流水号或拍下二维码，稍后点首页“查询我的缴费”。',
+              'The kiosk keeps asking. Note the serial or photograph the code; check it later under "Look up my payment".',
             ),
           )
         : key === 'working'

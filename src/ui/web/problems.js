@@ -43,7 +43,7 @@ const FIELD_CODES = new Set([
  * @param {ApiError} err
  */
 export function isKioskProblem(err) {
-  if (err.issues.some((p) => p.field && p.field !== 'token' && p.field !== 'host')) return false;
+  // A timeout names the look-up field it was asking about, but it is still not the customer's doing.
   return !FIELD_CODES.has(err.code);
 }
 
