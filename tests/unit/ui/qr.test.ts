@@ -1,7 +1,10 @@
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error the touchscreen's plain ES module has no type declarations
 import { qrMatrix } from '../../../src/ui/web/qr.js';
+
+/** The decoder is CommonJS; its default export is the function itself. */
+const jsQR = jsQRModule as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
 
 /** Draws the modules as an RGBA image (4 px a module, a 4-module quiet zone) for a real decoder. */
 function image(m: boolean[][]): { data: Uint8ClampedArray; size: number } {
