@@ -4,23 +4,29 @@ import { describe, expect, it } from 'vitest';
 import { qrMatrix } from '../../../src/ui/web/qr.js';
 
 /** The decoder is CommonJS; its default export is the function itself. */
-const jsQR = jsQRModule as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+const jsQR = jsQRModule as unknown as (
+  data: Uint8ClampedArray,
+  w: number,
+  h: number,
+) => { data: string } | null;
 
 /** Draws the modules as an RGBA image (4 px a module, a 4-module quiet zone) for a real decoder. */
 function image(m: boolean[][]): { data: Uint8ClampedArray; size: number } {
   const scale = 4;
   const size = (m.length + 8) * scale;
   const data = new Uint8ClampedArray(size * size * 4).fill(255);
-  m.forEach((row, y) =>
-    row.forEach((dark, x) => {
-      if (!dark) return;
+  for (let y = 0; y < m.length; y++) {
+    for (let x = 0; x < m.length; x++) {
+      if (!m[y]?.[x]) continue;
       for (let dy = 0; dy < scale; dy++)
         for (let dx = 0; dx < scale; dx++) {
           const i = (((y + 4) * scale + dy) * size + (x + 4) * scale + dx) * 4;
-          data[i] = data[i + 1] = data[i + 2] = 0;
+          data[i] = 0;
+          data[i + 1] = 0;
+          data[i + 2] = 0;
         }
-    }),
-  );
+    }
+  }
   return { data, size };
 }
 
