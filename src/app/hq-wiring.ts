@@ -52,6 +52,7 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
       billerLatencyMs: e.billerLatencyMs,
       reversalIntervalMin: e.reversalIntervalMin,
       openingBalance: e.openingBalance,
+      dayCut: deps.config().business.dayCut,
     });
   }
   const link = new HqLink({

@@ -150,7 +150,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
       devices: () => this.devices?.health() ?? {},
       facts: () => this.cardTerminal.facts(),
     });
-    this.balance = new BalanceService(this.journal, config, this.logger);
+    this.balance = new BalanceService(this.journal, config, this.logger, this.clock);
     this.orderBook = new OrderBook(this.journal);
     this.clientKeys = new ClientKeys(this.journal);
     this.operators = new Operators(this.journal, this.clock, config);

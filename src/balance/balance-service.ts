@@ -1,9 +1,11 @@
 import type { KioskConfig } from '../config/schema.ts';
+import { businessDate } from '../core/business-day.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
 import { availableFen, type LedgerEntry } from '../core/ledger.ts';
 import { Money } from '../core/money.ts';
 import type { Journal } from '../journal/journal.ts';
-import { refKey } from '../journal/keys.ts';
+import { configKey, refKey } from '../journal/keys.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /** A balance event pushed by HQ (counter top-up, its same-day reversal, adjustment, refund notice). */
@@ -15,7 +17,12 @@ export interface HqBalanceEvent {
   ref: string;
   serial?: string;
   note?: string;
+  /** A top-up reversal names the deposit slip (ref) of the top-up it reverses. */
+  original?: string;
 }
+
+/** Marks a top-up as reversed, with the reversal's ref: c:topup-reversed:<original slip>. */
+export const topupReversedKey = (original: string): string => configKey(`topup-reversed:${original}`);
 
 export interface BalanceSummary {
   balance: string;
@@ -36,6 +43,7 @@ export class BalanceService {
     private readonly journal: Journal,
     private readonly config: () => KioskConfig,
     private readonly logger: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   summary(): BalanceSummary {
@@ -67,6 +75,7 @@ export class BalanceService {
     }
     const seen = await this.journal.getJson<LedgerEntry>(refKey(ev.ref));
     if (seen) return { entry: seen, duplicate: true };
+    const original = ev.kind === 'topup-reversal' ? await this.checkTopupReversal(ev) : undefined;
     const wasLow = this.summary().low;
     const entry = await this.journal.commit((b) => {
       const e = b.ledger({
@@ -77,6 +86,7 @@ export class BalanceService {
         ...(ev.note ? { note: ev.note } : {}),
       });
       b.put(refKey(ev.ref), e);
+      if (original) b.put(topupReversedKey(original), { ref: ev.ref, at: e.at });
       b.event({ type: 'ledger', ledger: e, info: { source: 'hq' } });
       return e;
     });
@@ -88,5 +98,37 @@ export class BalanceService {
     if (now.low && !wasLow)
       this.logger.warn({ available: now.available, lowWarning: now.lowWarning }, 'prepaid balance low');
     return { entry, duplicate: false };
+  }
+
+  /**
+   * A counter top-up reversal (现金缴费撤销) is allowed only on the business date of the top-up,
+   * for its deposit slip and its exact amount, and once. Returns the slip; throws naming the field.
+   */
+  private async checkTopupReversal(ev: HqBalanceEvent): Promise<string> {
+    const refuse = (field: string, zh: string, en: string): never => {
+      throw new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', { field, zh, en });
+    };
+    if (!ev.original)
+      return refuse(
+        'original',
+        '续费撤销须注明原缴款单号',
+        'a top-up reversal names the original deposit slip',
+      );
+    const slip = ev.original;
+    const top = await this.journal.getJson<LedgerEntry>(refKey(slip));
+    if (top?.kind !== 'topup')
+      return refuse('original', `找不到续费缴款单 ${slip}`, `no top-up with deposit slip ${slip}`);
+    const cut = this.config().business.dayCut;
+    if (businessDate(top.at, cut) !== businessDate(this.clock.now(), cut))
+      refuse('original', '只能撤销当日的续费', 'only a top-up of the same business date can be reversed');
+    if (top.deltaFen !== ev.fen)
+      refuse(
+        'fen',
+        `撤销金额须等于原续费金额 ${Money.fromFen(top.deltaFen).toString()} 元`,
+        `the amount must equal the top-up's ${Money.fromFen(top.deltaFen).toString()} yuan`,
+      );
+    if (await this.journal.getJson(topupReversedKey(slip)))
+      refuse('original', '该续费已撤销', 'this top-up has been reversed already');
+    return slip;
   }
 }

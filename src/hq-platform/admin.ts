@@ -139,20 +139,28 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
             .regex(/^[\w.:-]{1,64}$/)
             .optional(),
           note: z.string().max(200).optional(),
+          original: z
+            .string()
+            .regex(/^[\w.:-]{1,64}$/)
+            .optional(),
         })
         .parse(a);
       const fen = yuanToFen(args.amount);
+      if (args.kind === 'topup-reversal')
+        await checkTopupReversal(hq, args.station, args.original, Math.abs(fen), now);
       const ref =
         args.ref ??
-        `${args.kind === 'topup' ? 'DEP' : 'ADJ'}${shanghaiDay(now)}${randomUUID().slice(0, 8).toUpperCase()}`;
+        `${args.kind === 'topup' ? 'DEP' : 'ADJ'}${shanghaiDay(now, hq.opts.dayCut ?? '21:00')}${randomUUID().slice(0, 8).toUpperCase()}`;
       const ev = balanceCommandSchema.parse({
         kind: args.kind,
         fen: args.kind === 'adjustment' ? fen : Math.abs(fen),
         ref,
         ...(args.note ? { note: args.note } : {}),
+        ...(args.original ? { original: args.original } : {}),
       });
       const delta = ev.kind === 'topup-reversal' ? -ev.fen : ev.fen;
       await hq.accounts.change(args.station, delta, `admin:${ref}`, ev.kind);
+      if (args.original) await hq.opts.store.put(`trv:${args.station}:${args.original}`, { ref, at: now });
       const p = await hq.commands.send(args.station, 'balance', ev);
       return {
         station: args.station,
@@ -172,7 +180,7 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
             .optional(),
         })
         .parse(a);
-      const month = args.month ?? shanghaiDay(now).slice(0, 6);
+      const month = args.month ?? shanghaiDay(now, hq.opts.dayCut ?? '21:00').slice(0, 6);
       const counts = [];
       for (const r of await hq.stations.list())
         counts.push({ station: r.station, byMonth: await hq.archive.monthlyCounts(r.station) });
@@ -229,6 +237,32 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
       return hq.faults.list();
     }
   }
+}
+
+/**
+ * A counter top-up reversal (现金缴费撤销) names the deposit slip of a top-up of this station made on
+ * the same business date (HQ's day cut), for its exact amount, and is made once.
+ */
+async function checkTopupReversal(
+  hq: HqServer,
+  station: string,
+  original: string | undefined,
+  fen: number,
+  now: number,
+): Promise<void> {
+  if (!original) throw new Error('original: a top-up reversal names the original deposit slip (--original)');
+  const rec = await hq.opts.store.get<{ station: string; deltaFen: number; note: string; at: number }>(
+    `ar:admin:${original}`,
+  );
+  if (!rec || rec.station !== station || rec.note !== 'topup')
+    throw new Error(`original: no top-up of station ${station} with deposit slip ${original}`);
+  const cut = hq.opts.dayCut ?? '21:00';
+  if (shanghaiDay(rec.at, cut) !== shanghaiDay(now, cut))
+    throw new Error('original: only a top-up of the same business date can be reversed');
+  if (rec.deltaFen !== fen)
+    throw new Error(`amount: must equal the top-up's ${(rec.deltaFen / 100).toFixed(2)} yuan`);
+  if ((await hq.opts.store.get(`trv:${station}:${original}`)) !== undefined)
+    throw new Error('original: this top-up has been reversed already');
 }
 
 async function fanOut(

@@ -25,6 +25,8 @@ export interface EmbeddedHqOptions {
   reversalIntervalMin?: number;
   /** Opening prepaid balance for a station HQ has never seen, yuan. */
   openingBalance?: string;
+  /** Day cut (日切, HH:MM); the kiosk's own `business.dayCut`. */
+  dayCut?: string;
 }
 
 export interface EmbeddedHq {
@@ -116,6 +118,7 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
     settleMs: opts.settleMs ?? 5000,
     reversalIntervalMin: opts.reversalIntervalMin ?? 30,
     openingBalanceFen: Money.of(opts.openingBalance ?? '0').toFen(),
+    ...(opts.dayCut ? { dayCut: opts.dayCut } : {}),
   });
   await server.start();
   const connectionFile = join(opts.dataDir, 'connection.json');

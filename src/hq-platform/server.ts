@@ -40,6 +40,8 @@ export interface HqServerOptions {
   signingKey: KeyObject;
   store: HqStore;
   clock: Clock;
+  /** Day cut (日切, HH:MM) for business dates: the same rule as the stations'. Default 21:00. */
+  dayCut?: string;
   logger: Logger;
   faults?: FaultController;
   billerLatencyMs: number;
@@ -159,6 +161,7 @@ export class HqServer {
     return {
       store: this.opts.store,
       clock: this.opts.clock,
+      dayCut: this.opts.dayCut ?? '21:00',
       accounts: this.accounts,
       station,
       mobileRegions: MOBILE_REGIONS,

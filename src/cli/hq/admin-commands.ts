@@ -135,9 +135,10 @@ export function registerAdmin(program: Command, run: Run): void {
     .requiredOption('--amount <yuan>', 'amount, e.g. 500.00 (adjustments may be negative)')
     .option('--kind <kind>', 'topup | topup-reversal | adjustment | refund', 'topup')
     .option('--ref <ref>', 'deposit slip / reference (default generated)')
+    .option('--original <slip>', 'topup-reversal: the deposit slip of the same-day top-up it reverses')
     .option('--note <text>', 'note')
     .option('--json', 'JSON output')
-    .action((o: Opts & { amount: string; kind: string; ref?: string; note?: string }) =>
+    .action((o: Opts & { amount: string; kind: string; ref?: string; note?: string; original?: string }) =>
       run(async () => {
         const r = await withAdmin(o, (c) =>
           c.request<{ ref: string; accountFen: number }>('topup', {
@@ -146,6 +147,7 @@ export function registerAdmin(program: Command, run: Run): void {
             kind: o.kind,
             ...(o.ref ? { ref: o.ref } : {}),
             ...(o.note ? { note: o.note } : {}),
+            ...(o.original ? { original: o.original } : {}),
           }),
         );
         out(

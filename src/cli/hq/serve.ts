@@ -27,6 +27,7 @@ interface ServeOptions {
   settle: string;
   reversalInterval: string;
   openingBalance: string;
+  dayCut: string;
   json?: boolean;
 }
 
@@ -54,6 +55,7 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
     .option('--settle <ms>', 'asynchronous billers settle after', '5000')
     .option('--reversal-interval <minutes>', 'manual reversal processing period', '30')
     .option('--opening-balance <yuan>', 'prepaid balance given to a new station', '0')
+    .option('--day-cut <HH:MM>', 'day cut (日切) for business dates, as the stations are configured', '21:00')
     .option('--json', 'print start-up facts as JSON')
     .action((o: ServeOptions) =>
       run(async () => {
@@ -83,6 +85,7 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
           settleMs: Number(o.settle),
           reversalIntervalMin: Number(o.reversalInterval),
           openingBalanceFen: Money.of(o.openingBalance).toFen(),
+          dayCut: parseDayCut(o.dayCut),
         });
         await server.start();
         out(
@@ -103,4 +106,11 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
         return 0;
       }),
     );
+}
+
+/** `--day-cut` as HH:MM (00:00–23:59); anything else is refused naming the option. */
+function parseDayCut(v: string): string {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v))
+    throw new Error(`--day-cut: must be HH:MM (00:00–23:59), got "${v}"`);
+  return v;
 }

@@ -27,6 +27,8 @@ export interface StationInfo {
 export interface BillerEnv {
   store: HqStore;
   clock: Clock;
+  /** HQ's day cut (日切, HH:MM), from its configuration: business dates of payments and reversals. */
+  dayCut: string;
   accounts: Accounts;
   station: StationInfo;
   /** Cities whose mobile numbers may be topped up (the seed lists seven). */
@@ -85,8 +87,8 @@ export function hashUnit(s: string): number {
   return h / 2 ** 32;
 }
 
-/** Business date yyyymmdd in Asia/Shanghai (UTC+8, no DST) with the 21:00 day cut. */
-export function shanghaiDay(now: number, dayCut = '21:00'): string {
+/** Business date yyyymmdd in Asia/Shanghai (UTC+8, no DST) with HQ's configured day cut. */
+export function shanghaiDay(now: number, dayCut: string): string {
   return businessDate(now, dayCut);
 }
 

@@ -75,7 +75,7 @@ export function coachTicketBiller(): Biller {
     const from = field(req, 'from') ?? '杭州';
     const to = field(req, 'to');
     if (!to) return declined('BILLER_NO_ROUTE', '缺少到站', 'missing destination');
-    const date = field(req, 'date') ?? shanghaiDay(env.clock.now());
+    const date = field(req, 'date') ?? shanghaiDay(env.clock.now(), env.dayCut);
     const list = await Promise.all(
       timetable(from, to, date).map(async (t) => ({
         ...t,

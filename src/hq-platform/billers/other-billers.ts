@@ -9,7 +9,7 @@ export function gameTopupBiller(settleMs: number): Biller {
     return ok({ games: GAMES.filter((g) => !q || g.name.includes(q) || g.id.includes(q)) });
   };
   const errors: OpHandler = async (req, env) => {
-    const day = field(req, 'date') ?? shanghaiDay(env.clock.now());
+    const day = field(req, 'date') ?? shanghaiDay(env.clock.now(), env.dayCut);
     const items = (await env.store.list<PaymentRecord>('b:game-topup:r:'))
       .map(([, r]) => r)
       .filter((r) => r.station === req.station && r.day === day && r.status === 'declined')
@@ -55,7 +55,7 @@ export function creditCardBiller(): Biller {
       );
     if (field(req, 'terminalNo') !== t.terminalNo)
       return declined('BILLER_TERMINAL', '终端号与绑定不符', 'terminal number does not match the binding');
-    const day = shanghaiDay(env.clock.now());
+    const day = shanghaiDay(env.clock.now(), env.dayCut);
     await env.store.put(signKey(req.station, day), env.clock.now());
     return ok({ terminalNo: t.terminalNo, day });
   };
@@ -81,7 +81,7 @@ export function creditCardBiller(): Biller {
       const t = env.station.terminal;
       if (!t?.terminalNo || t.status !== 'enabled')
         return declined('BILLER_TERMINAL', '本站还款终端未启用', 'repayment terminal not enabled');
-      if ((await env.store.get(signKey(req.station, shanghaiDay(env.clock.now())))) === undefined)
+      if ((await env.store.get(signKey(req.station, shanghaiDay(env.clock.now(), env.dayCut)))) === undefined)
         return declined('BILLER_NOT_SIGNED_IN', '请先签到', 'sign in first today');
       if (!/^\d{13,19}$/.test(account))
         return declined('BILLER_BAD_CARD', '信用卡号有误', 'bad credit card number');
@@ -167,7 +167,7 @@ export function prepaidCardTopupBiller(): Biller {
       serial: req.serial,
       account: card,
       amountFen: fen,
-      day: shanghaiDay(now),
+      day: shanghaiDay(now, env.dayCut),
       at: now,
       status: 'ok',
       data: {},

@@ -158,7 +158,7 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
       serial: req.serial,
       account,
       amountFen: fen,
-      day: shanghaiDay(now),
+      day: shanghaiDay(now, env.dayCut),
       at: now,
       status: spec.settleMs === undefined ? 'ok' : 'pending',
       data: {},
@@ -210,7 +210,7 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
       );
     if (rec.status !== 'ok' && rec.status !== 'reversal-refused')
       return declined('BILLER_NOT_REVERSIBLE', '原交易未成功', 'the payment did not succeed');
-    if (rec.day !== shanghaiDay(env.clock.now()))
+    if (rec.day !== shanghaiDay(env.clock.now(), env.dayCut))
       return declined('BILLER_NOT_SAME_DAY', '只能撤销当日交易', 'only same-day payments can be reversed');
     const fen = amountFen(req);
     const account = field(req, ...spec.accountFields);

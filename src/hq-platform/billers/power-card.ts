@@ -178,7 +178,7 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
         cardSerial: c.cardSerial,
         amountFen: fen,
         units,
-        day: shanghaiDay(now),
+        day: shanghaiDay(now, env.dayCut),
         at: now,
         status: 'accepted',
         write: signPurchaseWrite(opts.masterKey, {
@@ -263,7 +263,7 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
           '只能撤销已写卡确认的购电',
           'only confirmed purchases can be reversed',
         );
-      if (cur.day !== shanghaiDay(env.clock.now()))
+      if (cur.day !== shanghaiDay(env.clock.now(), env.dayCut))
         return declined('BILLER_NOT_SAME_DAY', '只能撤销当日交易', 'only same-day purchases can be reversed');
       const fen = amountFen(req);
       const customerNo = field(req, 'customerNo');
@@ -369,7 +369,8 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
       'reverse-write-confirm': reverseConfirm,
       unconfirmed,
       reconcile: async (req, env) => {
-        const day = typeof req.payload.day === 'string' ? req.payload.day : shanghaiDay(env.clock.now());
+        const day =
+          typeof req.payload.day === 'string' ? req.payload.day : shanghaiDay(env.clock.now(), env.dayCut);
         return ok({ ...(await reconcilePowerCard(env, req.station, day)) });
       },
     },

@@ -14,6 +14,7 @@ export const balanceHandler = defineHandler({
         ref: data.ref,
         ...(data.serial ? { serial: data.serial } : {}),
         ...(data.note ? { note: data.note } : {}),
+        ...(data.original ? { original: data.original } : {}),
       });
       return { ref: data.ref, duplicate, ledgerSeq: entry.seq, balanceAfterFen: entry.balanceAfterFen };
     } catch (e) {

@@ -47,10 +47,19 @@ export const balanceCommandSchema = z
     ref: z.string().regex(/^[\w.:-]{1,64}$/),
     serial: z.string().max(40).optional(),
     note: z.string().max(200).optional(),
+    /** For a top-up reversal: the deposit slip (ref) of the top-up it reverses. */
+    original: z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/)
+      .optional(),
   })
   .refine((b) => (b.kind === 'adjustment' ? b.fen !== 0 : b.fen > 0), {
     message: 'fen must be positive (adjustments: non-zero)',
     path: ['fen'],
+  })
+  .refine((b) => b.kind !== 'topup-reversal' || b.original !== undefined, {
+    message: 'a top-up reversal names the original deposit slip',
+    path: ['original'],
   });
 
 /** Services enabled at this station (a service goes live only after its operator is trained). */

@@ -29,6 +29,7 @@ describe('simulated billers', () => {
   const env = (): BillerEnv => ({
     store,
     clock,
+    dayCut: '21:00',
     accounts,
     station,
     mobileRegions: MOBILE_REGIONS,

@@ -39,6 +39,7 @@ describe('coach-ticket biller (reference HQ)', () => {
     const env = {
       store,
       clock,
+      dayCut: '21:00',
       accounts,
       station: {},
       mobileRegions: MOBILE_REGIONS,

@@ -31,6 +31,7 @@ describe('reference HQ: smart electricity card purchases', () => {
   const env = (): BillerEnv => ({
     store,
     clock,
+    dayCut: '21:00',
     accounts,
     station: { region: { city: '杭州', areaType: 'city', areaCode: '0571' } },
     mobileRegions: MOBILE_REGIONS,

@@ -159,14 +159,51 @@ describe('game, bus card and balance top-ups', () => {
     await k.balance.applyHqEvent({ kind: 'adjustment', fen: -50_00, ref: 'adj-1', note: '调账' });
     await k.balance.applyHqEvent({ kind: 'refund', fen: 20_00, ref: 'rf-1', note: '退款通知' });
     await expect(
-      k.balance.applyHqEvent({ kind: 'topup-reversal', fen: 300_00, ref: 'slip-1-rev' }),
+      k.balance.applyHqEvent({ kind: 'topup-reversal', fen: 300_00, ref: 'slip-1-rev', original: 'slip-1' }),
     ).rejects.toMatchObject({
       code: 'KIOSK_E_INSUFFICIENT_BALANCE',
     });
-    await k.balance.applyHqEvent({ kind: 'topup-reversal', fen: 100_00, ref: 'slip-1-rev' });
+    await k.balance.applyHqEvent({ kind: 'topup', fen: 100_00, ref: 'slip-2' });
+    await k.balance.applyHqEvent({
+      kind: 'topup-reversal',
+      fen: 100_00,
+      ref: 'slip-2-rev',
+      original: 'slip-2',
+    });
     const kinds: string[] = [];
     for await (const e of k.journal.ledgerEntries()) kinds.push(`${e.kind}:${e.deltaFen}`);
-    expect(kinds).toEqual(['topup:30000', 'adjustment:-5000', 'refund:2000', 'topup-reversal:-10000']);
-    expect(k.balance.summary().balance).toBe('170.00');
+    expect(kinds).toEqual([
+      'topup:30000',
+      'adjustment:-5000',
+      'refund:2000',
+      'topup:10000',
+      'topup-reversal:-10000',
+    ]);
+    expect(k.balance.summary().balance).toBe('270.00');
+  });
+
+  it('reverses a counter top-up only on its business date, for its slip and exact amount, once', async () => {
+    await open(['mobile-topup']);
+    await k.balance.applyHqEvent({ kind: 'topup', fen: 200_00, ref: 'slip-9' });
+    const refused = (ev: Partial<Parameters<typeof k.balance.applyHqEvent>[0]>) =>
+      k.balance.applyHqEvent({ kind: 'topup-reversal', fen: 200_00, ref: `rev-${Math.random()}`, ...ev });
+    await expect(refused({ original: undefined })).rejects.toMatchObject({ field: 'original' });
+    await expect(refused({ original: 'no-such-slip' })).rejects.toMatchObject({ field: 'original' });
+    await expect(refused({ original: 'slip-9', fen: 199_99 })).rejects.toMatchObject({
+      code: 'KIOSK_E_ACTION_NOT_ALLOWED',
+      field: 'fen',
+    });
+    const before = k.journal.lastCounters;
+    await k.balance.applyHqEvent({ kind: 'topup-reversal', fen: 200_00, ref: 'rev-9', original: 'slip-9' });
+    expect(k.journal.lastCounters.ledger).toBe(before.ledger + 1);
+    await expect(refused({ original: 'slip-9' })).rejects.toMatchObject({ field: 'original', en: /already/ });
+    // 21:00 is the day cut: a top-up made before it cannot be reversed after it.
+    await k.balance.applyHqEvent({ kind: 'topup', fen: 50_00, ref: 'slip-10' });
+    vi.setSystemTime(Date.parse('2026-11-26T21:00:00+08:00'));
+    await expect(refused({ original: 'slip-10', fen: 50_00 })).rejects.toMatchObject({
+      field: 'original',
+      en: /same business date/,
+    });
+    expect(k.balance.summary().balance).toBe('350.00');
   });
 });
