@@ -5,7 +5,7 @@ import type { ServiceRegistry } from '../engine/service-registry.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
-import { type ReceiptStation, receiptForTxn } from './receipt-for-txn.ts';
+import { type ReceiptStation, receiptFor } from '../reports/receipt-data.ts';
 
 /**
  * Prints the receipt of every transaction that reaches a state with a receipt (succeeded,
@@ -52,19 +52,24 @@ export class ReceiptBridge {
     this.engine.off('txn', this.onTxn);
   }
 
-  /** Prints (again) the receipt of a transaction; reprints carry the 补打 / REPRINT mark. */
-  async reprint(serial: string): Promise<void> {
+  /**
+   * Prints the receipt of a final transaction again (补打收据), with the 补打 / REPRINT mark,
+   * through the print queue (a printer out of paper keeps it for later), and journals who asked.
+   */
+  async reprint(serial: string, operator: string): Promise<{ serial: string; outcome: string; at: number }> {
     const txn = await this.engine.get(serial);
-    const receipt = receiptForTxn(this.services.get(txn.service), txn, this.station(), {
-      reprint: true,
-      reprintedAt: this.clock.now(),
+    const at = this.clock.now();
+    const receipt = receiptFor(txn, this.services.get(txn.service), { ...this.station(), reprint: true, at });
+    await this.journal.commit((b) => {
+      b.event({ type: 'operator', serial, info: { kind: 'receipt-reprint', serial, operator } });
     });
     const r = await this.queue.print(receipt);
-    this.logger.info({ serial, outcome: r.outcome, reprint: true }, 'receipt');
+    this.logger.info({ serial, outcome: r.outcome, reprint: true, operator }, 'receipt');
+    return { serial, outcome: r.outcome, at };
   }
 
   private async printDue(txn: TxnRecord): Promise<void> {
-    const receipt = receiptForTxn(this.services.get(txn.service), txn, this.station());
+    const receipt = receiptFor(txn, this.services.get(txn.service), this.station());
     const r = await this.queue.print(receipt);
     await this.journal.receiptQueued(txn.serial);
     this.logger.info({ serial: txn.serial, outcome: r.outcome }, 'receipt');

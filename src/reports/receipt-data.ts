@@ -5,26 +5,29 @@ import { maskFields, maskKnown, secretsOf } from './mask-txn.ts';
 import { stateLabel } from './state-labels.ts';
 import { yuan } from './txn-view.ts';
 
-export const RECEIPT_TITLE = { zh: '便民服务缴费凭条', en: 'Payment receipt' } as const;
-
 /** Input fields that are not printed as their own line (the amount has its own; the yes is implied). */
 const NOT_PRINTED = new Set(['amount', 'confirm']);
 
-export interface ReceiptOptions {
+export interface ReceiptStation {
   stationId: string;
   stationName: string;
+}
+
+export interface ReceiptOptions extends ReceiptStation {
   /** A second copy (补打收据): printed with the reprint mark. */
-  reprint: boolean;
+  reprint?: boolean;
   /** When the reprint is made, epoch ms. */
   at?: number;
   footer?: string[];
 }
 
 /**
- * The receipt of a final transaction as data (src/receipts lays it out): station, serial, time,
- * operator, the service's fields with their labels (masked), the service's own receipt lines, the
- * result, amount, fee and total. Validated by parseReceipt, which also refuses any unmasked number.
- * An open transaction has no receipt yet (KIOSK_E_ACTION_NOT_ALLOWED).
+ * The one receipt of a final transaction, used for the printed receipt, the reprint, the API and
+ * the CLI: the service's title (a reversal titled as such), station, serial, the time of the
+ * transaction (of the reversal for a reversed one), operator, the service's fields with their
+ * labels (masked by their kind), the service's own lines, the biller's reference, the status, and
+ * amount, fee and total. Validated by parseReceipt, which also refuses any unmasked number. An open
+ * transaction has no receipt yet (KIOSK_E_ACTION_NOT_ALLOWED). Pure.
  */
 export function receiptFor(txn: TxnRecord, def: ServiceDefinition, opts: ReceiptOptions): Receipt {
   if (!txn.terminal) {
@@ -35,31 +38,34 @@ export function receiptFor(txn: TxnRecord, def: ServiceDefinition, opts: Receipt
     });
   }
   const secrets = secretsOf(def, txn.fields);
-  const masked = maskFields(def, txn.fields);
   const lines: ReceiptLine[] = [];
-  for (const [name, value] of Object.entries(masked)) {
+  for (const [name, value] of Object.entries(maskFields(def, txn.fields))) {
     if (NOT_PRINTED.has(name)) continue;
     lines.push({ label: def.fieldMeta[name]?.zh ?? name, value: String(value) });
   }
   for (const l of def.receipt?.(txn) ?? []) {
     lines.push({ label: l.zh, value: String(maskKnown(l.value, secrets)) });
   }
-  lines.push({ label: '状态', value: stateLabel(txn.state).zh });
+  if (typeof txn.data.billerRef === 'string')
+    lines.push({ label: '业务参考号', value: String(maskKnown(txn.data.billerRef, secrets)) });
+  const reversed = txn.result === 'reversed';
+  lines.push({ label: '状态', value: reversed ? '已撤销，款项已退回' : stateLabel(txn.state).zh });
+  const reprint = opts.reprint ?? false;
   return parseReceipt({
-    title: { ...RECEIPT_TITLE },
+    title: reversed ? { zh: `${def.title.zh}撤销`, en: `${def.title.en} reversal` } : { ...def.title },
     stationId: opts.stationId,
     stationName: opts.stationName,
     serial: txn.serial,
     businessDate: txn.businessDate,
-    time: txn.createdAt,
+    time: reversed ? txn.updatedAt : txn.createdAt,
     operator: txn.operator,
     serviceName: def.title.zh,
     lines,
     amount: yuan(txn.amountFen),
     fee: yuan(txn.feeFen),
     total: yuan(txn.amountFen + txn.feeFen),
-    reprint: opts.reprint,
-    ...(opts.reprint && opts.at !== undefined ? { reprintedAt: opts.at } : {}),
+    reprint,
+    ...(reprint && opts.at !== undefined ? { reprintedAt: opts.at } : {}),
     ...(opts.footer ? { footer: opts.footer } : {}),
   });
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
+import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { openHours } from '../support/open-hours.ts';
 import { startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
@@ -116,5 +118,27 @@ describe('self-service orders at the counter', () => {
     const [a, b] = await Promise.all([send(), send()]);
     expect(a.body.serial).toBe(b.body.serial);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
+  });
+
+  it('reprints a receipt through the print queue with the reprint mark, and journals it', async () => {
+    const t = await k.api('POST', '/api/services/test-bill/transactions', {
+      token: teller,
+      body: { phone: '13800138000', amount: '12' },
+    });
+    await k.app.engine.waitFor(t.body.serial, (x) => x.terminal);
+    expect((await k.api('POST', `/api/transactions/${t.body.serial}/reprint`)).status).toBe(401);
+    const printer = k.app.devices!.printer as SimPrinter;
+    const before = printer.jobs().length;
+    const r = await k.api('POST', `/api/transactions/${t.body.serial}/reprint`, { token: teller, body: {} });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ serial: t.body.serial });
+    await expect.poll(() => printer.jobs().length).toBeGreaterThan(before);
+    const text = printedText(decodeEscPos(printer.jobs().at(-1)!.bytes));
+    expect(text).toContain('补打');
+    expect(text).toContain('138****8000');
+    expect(text).not.toContain('13800138000');
+    const events = [];
+    for await (const ev of k.app.journal.events()) if (ev.info?.kind === 'receipt-reprint') events.push(ev);
+    expect(events.at(-1)?.info).toMatchObject({ serial: t.body.serial, operator: 'A001' });
   });
 });

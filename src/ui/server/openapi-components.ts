@@ -216,6 +216,11 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       obj({ serial: str, state: str, stateLabel: ref('Bilingual'), terminal: bool, result: nullable(str) }),
     ),
   }),
+  Reprint: obj({
+    serial: str,
+    outcome: { type: 'string', description: 'printed, or queued for reprint (no paper, no printer)' },
+    at: int,
+  }),
   OrderList: obj({ items: { type: 'array', items: ref('Order') } }),
   Lookup: obj({
     order: nullable(ref('Order')),

@@ -123,6 +123,18 @@ export function buildOpenApi(
     '/api/transactions/{serial}/receipt': {
       get: get('Receipt data for a reprint (补打收据)', 'Receipt', OPERATOR, [SERIAL]),
     },
+    '/api/transactions/{serial}/reprint': {
+      post: {
+        ...post(
+          'Print the receipt again (补打收据) with the reprint mark; journaled',
+          {},
+          '200',
+          'Reprint',
+          OPERATOR,
+        ),
+        parameters: [SERIAL],
+      },
+    },
     '/api/pending': { get: get('Transactions not final yet, and today’s alerted ones', 'Pending') },
     '/api/balance': {
       get: get(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { KioskError } from '../../core/errors.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
 import { SELF_OPERATOR } from '../../journal/keys.ts';
 import { receiptFor } from '../../reports/receipt-data.ts';
@@ -37,6 +38,18 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
       reprint: true,
       at: ctx.now(),
     });
+  });
+
+  app.post<BySerial>('/api/transactions/:serial/reprint', async (req) => {
+    const s = requireOperator(req, ctx.sessions);
+    const bridge = kiosk.receipts;
+    if (!bridge)
+      throw new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', {
+        field: 'printer',
+        zh: '打印机未启动',
+        en: 'the printer is not running',
+      });
+    return bridge.reprint(req.params.serial, s.code);
   });
 
   app.get('/api/transactions', async (req) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { receiptForTxn } from '../../../src/app/receipt-for-txn.ts';
 import { telecomBill } from '../../../src/core/services/bill-services.ts';
 import { mobileTopup } from '../../../src/core/services/mobile-topup.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { parseReceipt } from '../../../src/receipts/receipt.ts';
+import { receiptFor } from '../../../src/reports/receipt-data.ts';
 
 const txn = (over: Partial<TxnRecord>): TxnRecord => ({
   v: 1,
@@ -34,11 +34,12 @@ describe('receipt of a transaction, from its service definition', () => {
   const station = { stationId: '33010001', stationName: '示例便民服务亭' };
 
   it('prints labelled, masked fields, the service’s own lines and the total with the fee', () => {
-    const r = parseReceipt(receiptForTxn(mobileTopup, txn({}), station));
+    const r = parseReceipt(receiptFor(txn({}), mobileTopup, station));
     expect(r.lines).toEqual([
       { label: '手机号码', value: '138****8000' },
       { label: '号码归属', value: '杭州' },
       { label: '业务参考号', value: 'MB123' },
+      { label: '状态', value: '成功' },
     ]);
     expect(r).toMatchObject({
       serial: '0000000042',
@@ -52,9 +53,10 @@ describe('receipt of a transaction, from its service definition', () => {
   });
 
   it('titles a reversal and marks a reprint', () => {
-    const r = receiptForTxn(mobileTopup, txn({ result: 'reversed', state: 'reversed' }), station, {
+    const r = receiptFor(txn({ result: 'reversed', state: 'reversed' }), mobileTopup, {
+      ...station,
       reprint: true,
-      reprintedAt: 5,
+      at: 5,
     });
     expect(r.title.zh).toBe('移动直充撤销');
     expect(r.lines).toContainEqual({ label: '状态', value: '已撤销，款项已退回' });
@@ -62,19 +64,20 @@ describe('receipt of a transaction, from its service definition', () => {
   });
 
   it('prints the telecom contract number and the arrears before payment', () => {
-    const r = receiptForTxn(
-      telecomBill,
+    const r = receiptFor(
       txn({
         service: 'telecom-bill',
         fields: { number: '057187654321', contractNo: 'HT0002', amount: '12.00' },
         data: { inquiry: { arrears: '12.00' } },
       }),
+      telecomBill,
       station,
     );
     expect(r.lines).toEqual([
       { label: '电信号码（固话含区号）', value: '057*****4321' },
       { label: '合同号', value: 'HT0002' },
       { label: '缴费前欠费', value: '￥12.00' },
+      { label: '状态', value: '成功' },
     ]);
   });
 });
