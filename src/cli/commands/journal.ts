@@ -3,7 +3,7 @@ import { isKioskError } from '../../core/errors.ts';
 import { maskDeep } from '../../core/mask.ts';
 import { Money } from '../../core/money.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
-import { type VerifyReport, verifyJournal } from '../../journal/verify.ts';
+import type { VerifyReport } from '../../journal/verify.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type GlobalOptions, withApp } from '../with-app.ts';
@@ -35,6 +35,7 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
     .action((opts: GlobalOptions & ApiOptions) =>
       run(async () => {
         const local = await withApp({ ...program.opts(), ...opts }, async (app) => {
+          const { verifyJournal } = await import('../../journal/verify.ts');
           const r = await verifyJournal(app.journal);
           const extra = app.journal.startupProblems.filter((p) => !r.problems.some((q) => q.key === p.key));
           return { ...r, problems: [...extra, ...r.problems] };

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { KioskApp } from '../../app/kiosk-app.ts';
 import { sdNotify, startWatchdog } from '../../platform/sd-notify.ts';
 import type { GlobalOptions } from '../with-app.ts';
 
@@ -19,6 +18,7 @@ export function registerStart(program: Command, run: (fn: () => Promise<number>)
     .action((cmd: { logFormat?: 'auto' | 'pretty' | 'json' }) =>
       run(async () => {
         const opts = program.opts<GlobalOptions>();
+        const { KioskApp } = await import('../../app/kiosk-app.ts');
         const app = new KioskApp({
           configFile: opts.config,
           ...(cmd.logFormat ? { overrides: { log: { format: cmd.logFormat } } } : {}),
