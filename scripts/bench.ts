@@ -59,3 +59,6 @@ if (existsSync(outbox)) {
 
 const { benchStartup } = await import('./bench-startup.ts');
 for (const f of await benchStartup(quick ? 3 : 5)) emit(f);
+
+const { benchUi } = await import('./bench-ui.ts');
+for (const f of await benchUi(quick ? 3 : 7, quick ? 20 : 60)) emit(f);

@@ -1,5 +1,4 @@
 import { api, setToken } from './api.js';
-import { consoleHome } from './console-home.js';
 import { bi, fill, h, messageBox, title } from './dom.js';
 import { homeScreen } from './home.js';
 import { CONSOLE_IDLE_MS, CUSTOMER_IDLE_MS } from './idle.js';
@@ -107,7 +106,7 @@ function loginPassword(shell, code, problem = null) {
         run: async () => {
           try {
             const r = await api('POST', '/api/session', { code, password: value });
-            logIn(shell, r.token, r.operator);
+            await logIn(shell, r.token, r.operator);
           } catch (e) {
             const err = /** @type {import('./api.js').ApiError} */ (e);
             view.nav.go(loginPassword(shell, code, { zh: err.zh, en: err.en }));
@@ -123,10 +122,11 @@ function loginPassword(shell, code, problem = null) {
  * @param {string} token
  * @param {Operator} operator
  */
-function logIn(shell, token, operator) {
+async function logIn(shell, token, operator) {
   setToken(token);
   shell.operator = operator;
   document.documentElement.classList.add('console');
+  const { consoleHome } = await import('./console-home.js');
   shell.homeScreen = () => consoleHome(shell);
   shell.onIdle = () => void logOut(shell, true);
   shell.idle.set(shell.idleMode, {
