@@ -320,14 +320,22 @@ export class KioskApp extends EventEmitter<AppEvents> {
 
   /** Stops in reverse order; open transactions are left in the journal and resume at next start. */
   async stop(deadlineMs = 10_000): Promise<void> {
+    const step = (name: string): void => this.logger.debug({ step: name }, 'stopping');
+    // First refuse anything new (the local server waits for requests in flight as it closes).
+    this.engine?.beginShutdown();
+    step('server');
     await this.server?.stop();
     this.receipts?.stop();
     this.orderRunner?.stop();
     this.notices?.stop();
     this.gpioBridge?.stop();
+    step('engine');
     await this.engine?.stop(deadlineMs);
+    step('hq');
     await stopHq(this.hq);
+    step('devices');
     await this.devices?.stop();
+    step('journal');
     await this.journal?.close();
     this.logger.info('kiosk stopped');
   }

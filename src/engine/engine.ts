@@ -84,6 +84,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Full values of transient fields (card numbers) by serial; never written anywhere. */
   private readonly transient = new Map<string, Record<string, string>>();
   private stopping = false;
+  /** Aborted when shutdown begins: from then on nothing new starts. */
+  private readonly closing = new AbortController();
   private started = false;
   /** Non-null while the kiosk must sell nothing (journal corruption, power failure). */
   private safe: { zh: string; en: string } | null = null;
@@ -125,8 +127,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /**
+   * From now on nothing new starts: new transactions, inquiries and actions are refused
+   * (KIOSK_E_SERVICE_UNAVAILABLE, nothing charged) and inquiries still waiting for HQ are abandoned,
+   * so that a sale waiting on its inquiry cannot create a transaction during shutdown.
+   */
+  beginShutdown(): void {
+    if (!this.closing.signal.aborted) this.closing.abort();
+  }
+
   /** Stops timers and waits for running effects to settle, at most `deadlineMs`. */
   async stop(deadlineMs = 5000): Promise<void> {
+    this.beginShutdown();
     this.stopping = true;
     for (const w of this.wakeups.values()) {
       clearTimeout(w.timer);
@@ -162,7 +174,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<Record<string, unknown>> {
     const inquiry = def.inquiry!;
     const ac = new AbortController();
-    const result = await withTimeout(
+    let abandon = (): void => undefined;
+    const closed = new Promise<'closed'>((r) => {
+      abandon = () => {
+        ac.abort();
+        r('closed');
+      };
+    });
+    this.closing.signal.addEventListener('abort', abandon, { once: true });
+    this.deps.logger.debug({ service: def.id, op: inquiry.op }, 'inquiry sent to HQ');
+    const answer = withTimeout(
       (signal) =>
         this.deps.runners.hq.request(
           {
@@ -178,6 +199,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.deps.config().engine.requestTimeoutMs,
       ac,
     );
+    const result = await Promise.race([answer, closed]).finally(() =>
+      this.closing.signal.removeEventListener('abort', abandon),
+    );
+    // Shutdown began while HQ was being asked: the answer (if any) is dropped, nothing starts.
+    if (result === 'closed' || this.closing.signal.aborted) throw shuttingDown();
     const field = inquiry.fields[0] ?? 'service';
     if (result.outcome === 'ok') return result.data ?? {};
     if (result.outcome === 'declined') {
@@ -359,7 +385,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (why) throw new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', { field: 'service', ...why });
   }
 
+  private refuseWhenClosing(): void {
+    if (this.closing.signal.aborted) throw shuttingDown();
+  }
+
   private refuseInSafeMode(): void {
+    this.refuseWhenClosing();
     if (this.safe)
       throw new KioskError('KIOSK_E_SAFE_MODE', {
         en: `safe mode: ${this.safe.en}`,
@@ -660,4 +691,12 @@ function actorInfo(actor: Actor): Record<string, unknown> {
 
 function pick(fields: Record<string, string>, names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, fields[n] as string]));
+}
+
+/** The refusal of anything new once shutdown has begun (HTTP 503; nothing was charged). */
+function shuttingDown(): KioskError {
+  return new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', {
+    zh: '服务亭正在关闭，请稍后再试（未扣款）',
+    en: 'the kiosk is shutting down; try again later (nothing was charged)',
+  });
 }

@@ -34,11 +34,25 @@ export function registerStart(program: Command, run: (fn: () => Promise<number>)
             stopping = true;
             app.logger.info({ signal }, 'shutting down');
             stopWatchdog();
-            const force = setTimeout(() => resolve(1), SHUTDOWN_DEADLINE_MS);
+            // The deadline ends the process itself, whatever is still pending: systemd's
+            // TimeoutStopSec (20 s) is longer, so the kiosk always exits before it is killed. Open
+            // transactions are in the journal and resume at the next start.
+            const force = setTimeout(() => {
+              app.logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
+              app.logger.flush();
+              process.exit(1);
+            }, SHUTDOWN_DEADLINE_MS);
             force.unref();
             app.stop(SHUTDOWN_DEADLINE_MS - 2000).then(
-              () => resolve(0),
-              () => resolve(1),
+              () => {
+                resolve(0);
+                // Everything is closed; a handle left open by a library must not hold the exit.
+                setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
+              },
+              (e: unknown) => {
+                app.logger.error({ err: e }, 'shutdown failed');
+                resolve(1);
+              },
             );
           };
           process.once('SIGTERM', () => stop('SIGTERM'));

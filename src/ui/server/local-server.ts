@@ -125,8 +125,20 @@ export class LocalServer {
     this.app = app;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops serving: new requests get 503 at once, requests in flight have `graceMs` to finish
+   * (the engine already refuses anything new), then every connection left is cut so that a
+   * keep-alive or stalled client cannot hold the shutdown.
+   */
+  async stop(graceMs = 2000): Promise<void> {
     this.hub?.stop();
-    await this.app?.close();
+    const app = this.app;
+    if (!app) return;
+    const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(cut);
+    }
   }
 }
