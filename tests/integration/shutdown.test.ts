@@ -86,7 +86,9 @@ describe('kiosk start: SIGTERM during a slow inquiry', () => {
       );
     const waiting = post({ account: '3301234567', amount: '30' });
     // The sale is waiting on its inquiry (logged at debug level when it is sent to HQ).
-    await expect.poll(() => out).toMatch(/"service":"water-bill","op":"[a-z-]+","msg":"inquiry sent to HQ"/);
+    await expect
+      .poll(() => out, { timeout: 60_000 })
+      .toMatch(/"service":"water-bill","op":"[a-z-]+","msg":"inquiry sent to HQ"/);
     child.kill('SIGTERM');
     const later = await post({ account: '3301234567', amount: '20' });
     // Refused at once (503 from the kiosk, or the server already closed).
