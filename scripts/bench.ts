@@ -62,3 +62,6 @@ for (const f of await benchStartup(quick ? 3 : 5)) emit(f);
 
 const { benchUi } = await import('./bench-ui.ts');
 for (const f of await benchUi(quick ? 3 : 7, quick ? 20 : 60)) emit(f);
+
+const { benchTimeToResult } = await import('./bench-result.ts');
+emit(await benchTimeToResult(quick ? 3 : 9));
