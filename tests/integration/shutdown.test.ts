@@ -44,6 +44,12 @@ describe('kiosk start: SIGTERM during a slow inquiry', () => {
   });
 
   it('refuses new work at once, abandons the waiting inquiry and exits 0', async () => {
+    const add = spawnSync(
+      process.execPath,
+      [BIN, '--config', configFile, 'operator', 'add', 'A001', '--name', '张三', '--role', 'teller'],
+      { encoding: 'utf8', input: '135790\n', env: { ...process.env, KIOSK_CONFIG: '' }, timeout: 60_000 },
+    );
+    expect(add.status, add.stderr).toBe(0);
     const at = atChosenTime(process.execPath, [BIN, '--config', configFile, 'start'], {
       ...process.env,
       KIOSK_CONFIG: '',
@@ -75,10 +81,17 @@ describe('kiosk start: SIGTERM during a slow inquiry', () => {
     await admin.request('fault', { service: 'water-bill', mode: 'slow', latencyMs: 600_000 });
     await admin.close();
 
+    const login = await fetch(new URL('api/session', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'A001', password: '135790' }),
+    });
+    expect(login.status).toBe(201);
+    const { token } = (await login.json()) as { token: string };
     const post = (body: unknown) =>
       fetch(new URL('api/services/water-bill/transactions', url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       }).then(
         async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
