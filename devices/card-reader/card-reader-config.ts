@@ -34,6 +34,14 @@ export const cardReaderConfigSchema = z.strictObject({
   removalSettleMs: z.int().min(0).max(10_000),
   /** pcscd's client socket, probed before opening a PC/SC context. */
   pcscdSocket: z.string().min(1),
+  /**
+   * `sim` only: customer number (用户号) of the demo electricity card the simulated reader holds at
+   * start (a fresh card, keys of DEMO_ISSUER_MASTER_KEY); null for an empty reader.
+   */
+  simCard: z
+    .string()
+    .regex(/^\d{6,20}$/, 'must be a customer number of 6 to 20 digits')
+    .nullable(),
 });
 
 export type CardReaderConfig = z.output<typeof cardReaderConfigSchema>;

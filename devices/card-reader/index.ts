@@ -5,6 +5,7 @@ import { DeviceError, type DeviceHealth, offlineHealth } from '../device.ts';
 import type { CardReader, CardReaderEvents, CardSession } from './card-reader.ts';
 import type { CardReaderConfig } from './card-reader-config.ts';
 import { SimCardReader } from './sim-card-reader.ts';
+import { demoElectricityCard } from './virtual-electricity-card.ts';
 
 export interface CardReaderDeps {
   clock: Clock;
@@ -17,8 +18,11 @@ export interface CardReaderDeps {
  */
 export async function createCardReader(config: CardReaderConfig, deps: CardReaderDeps): Promise<CardReader> {
   switch (config.driver) {
-    case 'sim':
-      return new SimCardReader({ transmitTimeoutMs: config.transmitTimeoutMs }, { clock: deps.clock });
+    case 'sim': {
+      const sim = new SimCardReader({ transmitTimeoutMs: config.transmitTimeoutMs }, { clock: deps.clock });
+      if (config.simCard) sim.insertCard(demoElectricityCard(config.simCard));
+      return sim;
+    }
     case 'real': {
       const { PcscCardReader } = await import('./pcsc-card-reader.ts');
       return new PcscCardReader(config, {

@@ -9,6 +9,7 @@ import { isKioskError } from '../core/errors.ts';
 import { availableFen } from '../core/ledger.ts';
 import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { ServiceDefinition } from '../core/transaction/types.ts';
+import { DeviceEffects } from '../engine/device-effects.ts';
 import { Engine } from '../engine/engine.ts';
 import type { HqPort } from '../engine/ports.ts';
 import { ServiceRegistry } from '../engine/service-registry.ts';
@@ -30,6 +31,7 @@ import { projectPath } from '../platform/project-root.ts';
 import { orderSlip, refundSlip } from '../reports/order-slip.ts';
 import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
+import { CardEffects } from './card-effects.ts';
 import { CardTerminal } from './card-terminal.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { GpioBridge } from './gpio-bridge.ts';
@@ -146,7 +148,10 @@ export class KioskApp extends EventEmitter<AppEvents> {
       config,
       logger: this.logger,
       services: this.services,
-      runners: { hq: hqPort },
+      runners: {
+        hq: hqPort,
+        device: new DeviceEffects({ cardReader: new CardEffects(() => this.devices?.cardReader) }),
+      },
       devices: () => this.devices?.health() ?? {},
       facts: () => this.cardTerminal.facts(),
     });
@@ -184,6 +189,10 @@ export class KioskApp extends EventEmitter<AppEvents> {
     await this.open();
     const log = this.logger;
     this.devices = await startDevices(() => this.loaded.config, { clock: this.clock, logger: log });
+    // A card coming back wakes the transactions waiting for one (write, read-back) at once.
+    this.devices.cardReader.on('card-inserted', () =>
+      this.engine.hurry((t) => this.services.get(t.service).requires?.includes('cardReader') ?? false),
+    );
     if (!this.opts.hqPort) {
       this.hq = await startHq({
         config: () => this.loaded.config,

@@ -83,6 +83,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly rekick = new Set<string>();
   /** Full values of transient fields (card numbers) by serial; never written anywhere. */
   private readonly transient = new Map<string, Record<string, string>>();
+  /** Sleeping drivers told to stop so that an action's new state is driven afresh. */
+  private readonly superseded = new Set<string>();
+  /** Sleeping drivers told to make their next attempt now (e.g. the card they wait for is back). */
+  private readonly hurried = new Set<string>();
+  /** Exclusive keys of transactions being created right now (see ServiceDefinition.exclusive). */
+  private readonly claims = new Set<string>();
   private stopping = false;
   /** Aborted when shutdown begins: from then on nothing new starts. */
   private readonly closing = new AbortController();
@@ -235,6 +241,47 @@ export class Engine extends EventEmitter<EngineEvents> {
     refuseUnpaidSelfService(def, actor, opts);
     const { prepared, inquiry } = await this.check(serviceId, input, actor);
     const ctx = this.ctx();
+    const claim = this.claimExclusive(def, prepared.fields);
+    try {
+      return await this.store(def, prepared, inquiry, actor, ctx, opts);
+    } finally {
+      if (claim) this.claims.delete(claim);
+    }
+  }
+
+  /**
+   * Refuses a transaction whose exclusive field (e.g. its IC card) has the value of an open one,
+   * naming it, and claims the value until the new transaction is stored. Returns the claim, if any.
+   */
+  private claimExclusive(def: ServiceDefinition, fields: Record<string, string>): string | null {
+    const field = def.exclusiveField;
+    const value = field ? fields[field] : undefined;
+    if (!field || value === undefined) return null;
+    const claim = `${def.id}|${value}`;
+    const open = [...this.cache.values()].find(
+      (t) => !t.terminal && t.service === def.id && t.fields[field] === value,
+    );
+    if (open || this.claims.has(claim)) {
+      const label = def.fieldMeta[field] ?? { zh: field, en: field };
+      throw new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', {
+        field,
+        zh: `该${label.zh}有未完成的交易${open ? `（流水 ${open.serial}）` : ''}，须先处理完毕`,
+        en: `${label.en}: an unresolved transaction${open ? ` (${open.serial})` : ''} must be resolved first`,
+        details: { openSerial: open?.serial ?? null },
+      });
+    }
+    this.claims.add(claim);
+    return claim;
+  }
+
+  private async store(
+    def: ServiceDefinition,
+    prepared: PreparedTxn,
+    inquiry: Record<string, unknown> | undefined,
+    actor: Actor,
+    ctx: RuleContext,
+    opts: CreateOptions,
+  ): Promise<TxnRecord> {
     const { stored, transient } = splitTransient(def, prepared.fields);
     const txn = await this.deps.journal
       .commit((b) => {
@@ -282,6 +329,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const ctx = this.ctx();
     this.refuseWithoutDevices(def);
     const prepared = prepareTransaction(def, input, actor, ctx);
+    const probe = this.claimExclusive(def, prepared.fields);
+    if (probe) this.claims.delete(probe);
     let inquiry: Record<string, unknown> | undefined;
     if (def.inquiry) {
       inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
@@ -306,12 +355,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     confirmActionFields(def, current, spec, input);
     const txn = await this.deps.journal
       .commit((b) => {
-        const moved = moveTo(
-          def,
-          { ...current, generation: current.generation + 1, actedAt: b.at },
-          spec.to,
-          b.at,
-        );
+        // An action starts its target state afresh (an operator's "try now"): attempts from zero.
+        const fresh = { ...current, generation: current.generation + 1, attempts: 0, actedAt: b.at };
+        const moved = moveTo(def, fresh, spec.to, b.at);
         const ev = b.event({
           type: 'txn.action',
           serial,
@@ -324,8 +370,35 @@ export class Engine extends EventEmitter<EngineEvents> {
         return [moved, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
+    if (this.phase.get(serial) === 'sleep') this.wake(serial, this.superseded);
     if (this.started) this.kick(serial);
     return txn;
+  }
+
+  /**
+   * Makes every sleeping transaction for which `pred` holds try its effect now instead of at its
+   * scheduled time (a device event they wait for happened). Returns how many were woken.
+   */
+  hurry(pred: (txn: TxnRecord) => boolean): number {
+    let n = 0;
+    for (const serial of this.wakeups.keys()) {
+      const txn = this.cache.get(serial);
+      if (txn && pred(txn)) {
+        this.wake(serial, this.hurried);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private wake(serial: string, reason: Set<string>): void {
+    const w = this.wakeups.get(serial);
+    if (!w) return;
+    reason.add(serial);
+    clearTimeout(w.timer);
+    this.wakeups.delete(serial);
+    this.phase.set(serial, 'io');
+    w.resolve();
   }
 
   async get(serial: string): Promise<TxnRecord> {
@@ -453,7 +526,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         const wait = dueAt - this.deps.clock.now();
         if (wait <= 0) break;
         await this.sleep(serial, this.untilAlert(txn, state, wait));
-        if (this.stopping || this.safe) return;
+        if (this.stopping || this.safe || this.superseded.delete(serial)) return;
+        if (this.hurried.delete(serial)) break;
       }
       if (state.transient && !this.transient.has(serial)) {
         // The full card numbers are gone with the previous process: never send a masked request.

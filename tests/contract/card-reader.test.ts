@@ -267,6 +267,7 @@ describe.runIf(target === 'pcsc')('card reader contract on real hardware [pcsc]'
         retryIntervalMs: 500,
         removalSettleMs: 1500,
         pcscdSocket: process.env.PCSCLITE_CSOCK_NAME ?? '/run/pcscd/pcscd.comm',
+        simCard: null,
       },
       { clock: systemClock, logger: silentLogger() },
     );

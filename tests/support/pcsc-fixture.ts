@@ -58,6 +58,7 @@ export async function createVpcdFixture(): Promise<CardReaderFixture> {
       retryIntervalMs: 100,
       removalSettleMs: 2000,
       pcscdSocket: PCSCD_SOCKET,
+      simCard: null,
     },
     { clock: systemClock, logger: silentLogger() },
   );

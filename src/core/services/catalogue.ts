@@ -5,6 +5,7 @@ import { coachTicket } from './coach-ticket.ts';
 import { creditCardRepayment } from './credit-card.ts';
 import { gameTopup } from './game-topup.ts';
 import { mobileTopup } from './mobile-topup.ts';
+import { powerCard } from './power-card.ts';
 import { prepaidCardTopup } from './prepaid-card-topup.ts';
 
 /**
@@ -24,4 +25,5 @@ export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
   prepaidCardTopup,
   creditCardRepayment,
   coachTicket,
+  powerCard,
 ];

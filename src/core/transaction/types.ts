@@ -208,6 +208,11 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
    */
   requires?: readonly DeviceName[];
   /**
+   * The field whose value at most one open transaction of this service may hold (e.g. the IC card's
+   * serial): a new one is refused, naming the open one, until that one is resolved.
+   */
+  exclusiveField?: string;
+  /**
    * `hold` (default): the amount is paid from the prepaid balance, so it is held at creation.
    * `none`: the transaction brings money in (self top-up from the bound debit card) and holds
    * nothing; the balance rises only through HQ's signed balance event for it, applied once by ref.

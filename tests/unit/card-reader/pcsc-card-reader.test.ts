@@ -15,6 +15,7 @@ const config: Omit<CardReaderConfig, 'driver'> = {
   retryIntervalMs: 500,
   removalSettleMs: 300,
   pcscdSocket: '/nonexistent/pcscd.comm',
+  simCard: null,
 };
 const card = () =>
   new VirtualElectricityCard({

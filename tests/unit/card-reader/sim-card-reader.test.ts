@@ -13,6 +13,7 @@ const config = {
   retryIntervalMs: 1000,
   removalSettleMs: 500,
   pcscdSocket: '/run/pcscd/pcscd.comm',
+  simCard: null,
 };
 const deps = { clock: new ManualClock(1_000), logger: silentLogger() };
 

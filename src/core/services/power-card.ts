@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import type { CardWrite } from '../card-write.ts';
+import { Money } from '../money.ts';
+import { digits, pattern } from '../transaction/fields.ts';
+import type { EffectState, ServiceDefinition, StateDefinition, TxnRecord } from '../transaction/types.ts';
+import { amount } from './fields.ts';
+import {
+  afterDayCut,
+  alertAfter,
+  CARD_NEEDED_ALERT_MS,
+  type CardState,
+  CONFIRM_ALERT_MS,
+  cardPolling,
+  checkPurchaseCard,
+  checkPurchaseWrite,
+  checkReversalCard,
+  checkReversalWrite,
+  giveUpWaiting,
+} from './power-card-rules.ts';
+import { sameDayOnly } from './rules.ts';
+
+/** Device effect operations of the card reader (see src/app/card-effects.ts). */
+export const CARD_OPS = { read: 'card-read', write: 'card-write', readBack: 'card-read-back' } as const;
+/** HQ operations of the utility (see src/hq-platform/billers/power-card.ts). */
+export const POWER_CARD_OPS = {
+  query: 'query',
+  pay: 'pay',
+  confirm: 'write-confirm',
+  accountingReverse: 'accounting-reverse',
+  reverse: 'reverse',
+  reverseCancel: 'reverse-cancel',
+  reverseConfirm: 'reverse-write-confirm',
+  unconfirmed: 'unconfirmed',
+} as const;
+
+const hq = (op: string, payload: (txn: TxnRecord) => Record<string, unknown>) => (txn: TxnRecord) => ({
+  type: 'hq' as const,
+  op,
+  payload: payload(txn),
+});
+const card = (op: string, payload: (txn: TxnRecord) => Record<string, unknown>) => (txn: TxnRecord) => ({
+  type: 'device' as const,
+  device: 'cardReader',
+  op,
+  payload: payload(txn),
+});
+const ref = (txn: TxnRecord) => ({ ref: txn.data.billerRef ?? null });
+const refOf = (w: CardWrite) => ({
+  cardSerial: w.cardSerial,
+  purchaseCounter: w.purchaseCounter,
+  txnRef: w.txnRef,
+});
+
+/**
+ * The three states that put one write on the card, for a purchase or a reversal. Nothing is written
+ * unless the card is in the reader and the intent is journaled (the engine writes it before every
+ * effect). A write never repeats blindly after a crash: its interrupted outcome is `unknown`, and an
+ * unknown outcome is settled by reading the card's purchase counter back.
+ *
+ *   writing ─ok (verified read-back)─▶ done · card refused ─▶ refused · card absent ─▶ waiting
+ *           └ unknown (pulled, timeout, crash) ─▶ verifying
+ *   waiting: the same write whenever the card is back; after CARD_WAIT_MS without it ─▶ refused
+ *   verifying: read-back ─applied─▶ done · not applied ─▶ waiting · no card / superseded: ask again,
+ *              and tell the operator and HQ that the customer must bring the card back
+ */
+function writeStates(
+  prefix: '' | 'reverse-',
+  dataKey: 'writeData' | 'reversalWrite',
+  done: string,
+  refused: string,
+): Record<string, EffectState> {
+  const write = card(CARD_OPS.write, (txn) => ({ write: txn.data[dataKey] }));
+  const base = {
+    type: 'effect' as const,
+    effect: write,
+    retry: 'never' as const,
+    onInterrupted: 'unknown' as const,
+  };
+  return {
+    [`${prefix}writing`]: {
+      ...base,
+      on: { ok: done, declined: refused, pending: `${prefix}card-waiting`, unknown: `${prefix}verifying` },
+    },
+    [`${prefix}card-waiting`]: {
+      ...base,
+      on: { ok: done, declined: refused, unknown: `${prefix}verifying` },
+      delayMs: cardPolling,
+      interpret: giveUpWaiting,
+    },
+    [`${prefix}verifying`]: {
+      type: 'effect',
+      effect: card(CARD_OPS.readBack, (txn) => refOf(txn.data[dataKey] as CardWrite)),
+      retry: 'safe',
+      on: { ok: done, declined: `${prefix}card-waiting` },
+      delayMs: cardPolling,
+      alerts: [alertAfter('card-needed', CARD_NEEDED_ALERT_MS), afterDayCut],
+    },
+  };
+}
+
+/** A confirmation to HQ, repeated until HQ acknowledges it; a timeout never counts as a failure. */
+const confirmState = (op: string, done: string): EffectState => ({
+  type: 'effect',
+  effect: hq(op, ref),
+  retry: 'safe',
+  on: { ok: done },
+  alerts: [alertAfter('confirmation-unacknowledged', CONFIRM_ALERT_MS), afterDayCut],
+});
+
+const states: Record<string, StateDefinition> = {
+  'reading-card': {
+    type: 'effect',
+    effect: card(CARD_OPS.read, () => ({})),
+    retry: 'safe',
+    on: { ok: 'purchasing', declined: 'failed' },
+    interpret: checkPurchaseCard,
+  },
+  purchasing: {
+    type: 'effect',
+    effect: hq(POWER_CARD_OPS.pay, (txn) => {
+      const c = txn.data.card as CardState;
+      return {
+        fields: txn.fields,
+        amount: Money.fromFen(txn.amountFen).toString(),
+        card: { cardSerial: c.cardSerial, purchaseCounter: c.purchaseCounter },
+      };
+    }),
+    retry: 'safe',
+    on: { ok: 'writing', declined: 'failed', pending: 'accounting-reversing' },
+    interpret: checkPurchaseWrite,
+    alerts: [afterDayCut],
+  },
+  ...writeStates('', 'writeData', 'confirming', 'accounting-reversing'),
+  confirming: confirmState(POWER_CARD_OPS.confirm, 'succeeded'),
+  'accounting-reversing': {
+    type: 'effect',
+    effect: hq(POWER_CARD_OPS.accountingReverse, ref),
+    retry: 'safe',
+    on: { ok: 'accounting-reversed' },
+    alerts: [alertAfter('accounting-reversal-unacknowledged', CONFIRM_ALERT_MS), afterDayCut],
+  },
+  succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
+  failed: { type: 'terminal', result: 'failed', ledger: 'release' },
+  'accounting-reversed': { type: 'terminal', result: 'failed', ledger: 'release', receipt: true },
+  'reverse-reading': {
+    type: 'effect',
+    effect: card(CARD_OPS.read, () => ({})),
+    retry: 'safe',
+    on: { ok: 'reverse-requesting', declined: 'reverse-refused' },
+    interpret: checkReversalCard,
+  },
+  'reverse-requesting': {
+    type: 'effect',
+    effect: hq(POWER_CARD_OPS.reverse, (txn) => {
+      const c = txn.data.reversalCard as CardState;
+      return {
+        ...ref(txn),
+        fields: { customerNo: txn.fields.customerNo },
+        amount: Money.fromFen(txn.amountFen).toString(),
+        card: { cardSerial: c.cardSerial, purchaseCounter: c.purchaseCounter },
+      };
+    }),
+    retry: 'safe',
+    on: { ok: 'reverse-writing', declined: 'reverse-refused' },
+    interpret: checkReversalWrite,
+  },
+  ...writeStates('reverse-', 'reversalWrite', 'reverse-confirming', 'reverse-cancelling'),
+  'reverse-confirming': confirmState(POWER_CARD_OPS.reverseConfirm, 'reversed'),
+  'reverse-cancelling': {
+    type: 'effect',
+    effect: hq(POWER_CARD_OPS.reverseCancel, ref),
+    retry: 'safe',
+    on: { ok: 'reverse-refused' },
+    alerts: [afterDayCut],
+  },
+  // The purchase stands (the reason is kept); the operator may ask again while the rules allow.
+  'reverse-refused': { type: 'terminal', result: 'succeeded' },
+  reversed: { type: 'terminal', result: 'reversed', ledger: 'reversal-credit', receipt: true },
+};
+
+/**
+ * Smart electricity meter IC card purchase (智能电卡充值). The customer's card is read first (its
+ * serial and customer number become the fields), HQ is asked about the customer, then:
+ *
+ *   reading-card ─▶ purchasing (HQ write data) ─▶ writing ─▶ confirming (写卡确认) ─▶ succeeded
+ *   write refused / card never back ─▶ accounting-reversing (账务撤销) ─▶ accounting-reversed
+ *   succeeded ─reverse (购电撤销)─▶ reverse-reading ─▶ reverse-requesting ─▶ reverse-writing
+ *       ─▶ reverse-confirming (撤销确认) ─▶ reversed · refused on the way ─▶ reverse-refused
+ *
+ * Only a purchase HQ acknowledged (`succeeded`) can be reversed, and only while the card still holds
+ * its units. One open transaction per card: a new purchase waits for the last to be resolved.
+ */
+export const powerCard: ServiceDefinition = {
+  id: 'power-card',
+  title: { zh: '智能电卡购电', en: 'Smart meter card purchase' },
+  fields: z.strictObject({
+    customerNo: digits(
+      { min: 6, max: 20 },
+      { zh: '用户号为6至20位数字', en: 'customer number must be 6 to 20 digits' },
+    ),
+    cardSerial: pattern(
+      /^[0-9A-Fa-f]{16}$/,
+      { zh: '请先读卡（卡号为16位十六进制）', en: 'read the card first (16 hex digits)' },
+      (s) => s.toUpperCase(),
+    ),
+    amount: amount(),
+  }),
+  fieldMeta: {
+    customerNo: { zh: '用户号', en: 'Customer number', sensitive: 'account' },
+    cardSerial: { zh: '电卡卡号', en: 'Card serial', sensitive: 'card' },
+    amount: { zh: '购电金额', en: 'Amount' },
+  },
+  amount: (f) => Money.of((f as { amount: string }).amount),
+  requires: ['cardReader'],
+  exclusiveField: 'cardSerial',
+  inquiry: { op: POWER_CARD_OPS.query, fields: ['customerNo'] },
+  initial: 'reading-card',
+  states,
+  actions: {
+    reverse: {
+      from: ['succeeded', 'reverse-refused'],
+      to: 'reverse-reading',
+      guard: sameDayOnly,
+      confirmFields: ['customerNo', 'amount'],
+    },
+    /** 购电补确认: send the write confirmation again now. */
+    reconfirm: { from: ['confirming'], to: 'confirming' },
+    /** 撤销补确认: send the reversal confirmation again now. */
+    'reverse-reconfirm': { from: ['reverse-confirming'], to: 'reverse-confirming' },
+    /** 账务撤销 by the operator when the customer will not bring the card back; nothing was written. */
+    'accounting-reverse': { from: ['card-waiting'], to: 'accounting-reversing' },
+  },
+  receipt: (txn) => {
+    const w = txn.data.writeData as CardWrite | undefined;
+    const after = txn.data.cardAfter as { pendingUnits?: number; purchaseCounter?: number } | undefined;
+    // Units are centi-kWh: two decimals of kWh, integers only.
+    const kwh = (u: number) => `${Math.floor(u / 100)}.${String(u % 100).padStart(2, '0')} kWh`;
+    return [
+      ...(w ? [{ zh: '购电量', en: 'Units bought', value: kwh(w.units) }] : []),
+      ...(w ? [{ zh: '购电次数', en: 'Purchase no.', value: String(w.purchaseCounter) }] : []),
+      ...(after?.pendingUnits !== undefined
+        ? [{ zh: '卡内待输入电量', en: 'Units on card', value: kwh(after.pendingUnits) }]
+        : []),
+    ];
+  },
+};
