@@ -149,6 +149,7 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
     accounts,
     station: { region: { city: '杭州', areaType: 'city', areaCode: '0571' } },
     mobileRegions: MOBILE_REGIONS,
+    dayCut: '21:00',
     pushBalance: async () => {},
   };
   const hq = new LinkedHq(env);
