@@ -109,7 +109,8 @@ export function coachTicketBiller(): Biller {
       const seats = Number(field(req, 'seats') ?? '1');
       await changeSeats(env, trip.tripId, seats);
       return {
-        ticketNo: `T${rec.day}${String(Math.floor(hashUnit(rec.ref) * 1e8)).padStart(8, '0')}`,
+        // A letter between the date and the number keeps it from reading as a bank card number.
+        ticketNo: `T${rec.day}K${String(Math.floor(hashUnit(rec.ref) * 1e8)).padStart(8, '0')}`,
         tripId: trip.tripId,
         departsAt: localInstant(field(req, 'date') ?? '', trip.departs),
         seats,

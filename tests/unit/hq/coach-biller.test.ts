@@ -88,7 +88,10 @@ describe('coach-ticket biller (reference HQ)', () => {
     const trip = await firstTrip();
     expect(trip.seatsLeft).toBe(40);
     const sold = await call('pay', sale(trip.tripId, trip.price, '13812345678', 2), 'A');
-    expect(sold).toMatchObject({ outcome: 'ok', data: { ticketNo: expect.stringMatching(/^T\d{16}$/) } });
+    expect(sold).toMatchObject({
+      outcome: 'ok',
+      data: { ticketNo: expect.stringMatching(/^T\d{8}K\d{8}$/) },
+    });
     expect((await firstTrip()).seatsLeft).toBe(38);
     expect(await call('ticket-status', { ref: null }, 'A')).toMatchObject({ outcome: 'ok' });
     const before = await balance();

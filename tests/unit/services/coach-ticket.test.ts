@@ -20,7 +20,7 @@ const TODAY_TRIPS = {
   outcome: 'ok' as const,
   data: { trips: [{ tripId: '20261126-1-111', departs: '07:30', price: '45.00', seatsLeft: 9 }] },
 };
-const TICKET = { outcome: 'ok' as const, data: { ticketNo: 'T2026112612345678' } };
+const TICKET = { outcome: 'ok' as const, data: { ticketNo: 'T20261126K12345678' } };
 const NO_TICKET = {
   outcome: 'declined' as const,
   reason: { code: 'BILLER_NO_TICKET', zh: '客运公司无此票', en: 'no ticket' },
@@ -76,10 +76,10 @@ describe('coach e-tickets (长运电子客票)', () => {
     const t = await sell();
     expect(t.amountFen).toBe(9000);
     const done = await settled(t.serial);
-    expect(done).toMatchObject({ state: 'sold', data: { ticketNo: 'T2026112612345678' } });
+    expect(done).toMatchObject({ state: 'sold', data: { ticketNo: 'T20261126K12345678' } });
     expect(k.balance.summary()).toMatchObject({ balance: '210.00', held: '0.00' });
     const lines = coachTicket.receipt!(done);
-    expect(lines).toContainEqual(expect.objectContaining({ zh: '取票号', value: 'T2026112612345678' }));
+    expect(lines).toContainEqual(expect.objectContaining({ zh: '取票号', value: 'T20261126K12345678' }));
     expect(lines).toContainEqual(expect.objectContaining({ zh: '发车', value: '20261127 09:30' }));
   });
 
