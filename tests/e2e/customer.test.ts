@@ -32,6 +32,7 @@ describe('customer touchscreen', () => {
         selfService: { enabled: true, services: SELF, maxAmount: '200.00', perService: {} },
       },
     });
+    await kiosk.app.operators.add({ code: 'C001', name: '收款员', role: 'teller', password: '123456' });
     browser = await launch();
   });
 
@@ -42,6 +43,19 @@ describe('customer touchscreen', () => {
 
   const open = (size: (typeof SIZES)[number], prefix: string) =>
     touchPage(browser, new URL('ui/', kiosk.url).href, size, prefix);
+  /** The customer's order waits for cash; the operator takes it at the counter (through the API here). */
+  const payAtCounter = async (t: Touch) => {
+    await t.page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
+    const number = await t.text('.order-no');
+    expect(number).toMatch(/^\d{6}$/);
+    const token = await kiosk.login('C001', '123456');
+    const list = await kiosk.api('GET', '/api/orders?status=awaiting-payment', { token });
+    const order = list.body.items.find((o: { number: string }) => o.number === number);
+    const r = await kiosk.api('POST', `/api/orders/${order.id}/cash-received`, { token, body: {} });
+    expect(r.status).toBeLessThan(300);
+    return number;
+  };
+
   const done = async (t: Touch) => {
     expect(t.errors).toEqual([]);
     await t.close();
@@ -74,9 +88,13 @@ describe('customer touchscreen', () => {
       expect(await t.text('dd[data-k="total"]')).toBe('￥50.50');
       const before = kiosk.hq.count('pay');
       await t.check('04-confirm');
-      expect(kiosk.hq.count('pay')).toBe(before);
       await t.tap('#act-primary');
-      await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+      await t.page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
+      await t.check('05-pay-at-counter');
+      // Nothing is paid to the biller before the customer has paid.
+      expect(kiosk.hq.count('pay')).toBe(before);
+      await payAtCounter(t);
+      await t.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
       expect(kiosk.hq.count('pay')).toBe(before + 1);
       await t.check('05-done');
       await t.tap('#act-done');
@@ -105,7 +123,8 @@ describe('customer touchscreen', () => {
     expect(await t.text('dd[data-k="total"]')).toBe('￥36.20');
     await t.check('03-confirm');
     await t.tap('#act-primary');
-    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    await payAtCounter(t);
+    await t.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
     await done(t);
   });
 
@@ -134,7 +153,8 @@ describe('customer touchscreen', () => {
     await t.page.locator('dd[data-k="total"]').waitFor();
     expect(await t.text('dd[data-k="contractNo"]')).toBe('HT00000102');
     await t.tap('#act-primary');
-    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    await payAtCounter(t);
+    await t.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
     await done(t);
   });
 
@@ -170,7 +190,8 @@ describe('customer touchscreen', () => {
     await t.tap('#confirm-tick');
     await t.check('02-confirm');
     await t.tap('#act-primary');
-    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 15_000 });
+    await payAtCounter(t);
+    await t.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
     const serial = await t.text('.serial');
     const txn = await kiosk.api('GET', `/api/transactions/${serial}`);
     expect(txn.body).toMatchObject({
@@ -191,21 +212,25 @@ describe('customer touchscreen', () => {
     await t.page.locator('dd[data-k="total"]').waitFor();
   };
 
-  it('pays once for a double tap on confirm, and offers no way back while the request is out', async () => {
+  it('places one order for a double tap on confirm; no way back while it waits; a pending result with its QR and look-up', async () => {
     kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
-    kiosk.hq.script('pay', 'hang');
+    kiosk.hq.script('pay', 'pending');
     const t = await open(SIZES[0], 'double');
     await toMobileConfirm(t);
+    const token = await kiosk.login('C001', '123456');
+    const orders = async () => (await kiosk.api('GET', '/api/orders', { token })).body.items.length as number;
+    const beforeOrders = await orders();
     const before = kiosk.hq.count('pay');
     const box = (await t.page.locator('#act-primary').boundingBox())!;
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;
     await Promise.all([t.page.touchscreen.tap(x, y), t.page.touchscreen.tap(x, y)]);
-    await t.page.locator('[data-outcome="submitting"], [data-outcome="working"]').first().waitFor();
-    // Nothing to go back to: no back, no home, no primary until the result.
-    expect(await t.page.locator('#bar button').count()).toBe(0);
-    await t.check('01-submitting');
-    await t.page.locator('[data-outcome="waiting"]').waitFor({ timeout: 15_000 });
+    await t.page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
+    // One order for two taps; while it waits, no way back but cancelling it.
+    expect(await orders()).toBe(beforeOrders + 1);
+    expect(await t.page.locator('#act-back, #act-home, #act-primary').count()).toBe(0);
+    await payAtCounter(t);
+    await t.page.locator('[data-outcome="order-pending"]').waitFor({ timeout: 15_000 });
     expect(kiosk.hq.count('pay')).toBe(before + 1);
     // A pending result: its serial as a number and a QR code, and how to follow it.
     const serial = await t.text('.serial');
@@ -217,7 +242,7 @@ describe('customer touchscreen', () => {
     await t.type(serial.replace(/^0+/, ''));
     await t.check('03-lookup');
     await t.tap('#act-primary');
-    await t.page.locator('[data-outcome="waiting"]').waitFor();
+    await t.page.locator('[data-outcome="order-pending"]').waitFor();
     expect(await t.text('.serial')).toBe(serial);
     await done(t);
   });
@@ -257,7 +282,7 @@ describe('customer touchscreen', () => {
     await done(t);
   });
 
-  it('counts down visibly before an idle reset; a touch cancels it; never while a payment is pending', async () => {
+  it('counts down visibly before an idle reset; a touch cancels it; never while an order waits for payment', async () => {
     kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
     kiosk.hq.script('pay', 'pending');
     const context = await browser.newContext({ viewport: SIZES[0], hasTouch: true });
@@ -288,10 +313,10 @@ describe('customer touchscreen', () => {
     await page.locator('#act-primary').tap();
     await page.locator('dd[data-k="total"]').waitFor();
     await page.locator('#act-primary').tap();
-    await page.locator('[data-outcome="waiting"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
     await page.clock.runFor(300_000);
     expect(await idle.isHidden()).toBe(true);
-    expect(await page.locator('[data-outcome="waiting"]').count()).toBe(1);
+    expect(await page.locator('[data-outcome="order-awaiting-payment"]').count()).toBe(1);
     await context.close();
   });
 });

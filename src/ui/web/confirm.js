@@ -2,6 +2,7 @@ import { newKey } from './api.js';
 import { bi, dl, fill, grouped, h, title } from './dom.js';
 import { fieldScreen, stepsOf } from './flow.js';
 import { entryOf } from './keypad.js';
+import { orderScreen } from './order.js';
 import { paymentScreen } from './payment.js';
 
 /**
@@ -52,7 +53,10 @@ export function confirmScreen(flow, quote) {
             onclick: () => {
               ticked = !ticked;
               tick?.setAttribute('aria-checked', String(ticked));
-              if (primary) primary.disabled = !ticked;
+              /** @type {HTMLButtonElement} */ for (const b of view.nav.view.main.ownerDocument.querySelectorAll(
+                '#bar .btn:not(#act-back):not(#act-home)',
+              ))
+                b.disabled = !ticked;
             },
           },
           h('span', { class: 'tick-box', 'aria-hidden': 'true' }),
@@ -73,17 +77,45 @@ export function confirmScreen(flow, quote) {
       ),
     );
     const { names } = stepsOf(service);
-    const { primary } = view.bar({
-      back: {
-        zh: '返回修改',
-        en: 'Back to edit',
-        run: () => view.nav.go(fieldScreen(flow, names.length - 1)),
-      },
+    const back = {
+      zh: '返回修改',
+      en: 'Back to edit',
+      run: () => view.nav.go(fieldScreen(flow, names.length - 1)),
+    };
+    if (flow.mode.operator) {
+      view.bar({
+        back,
+        home: true,
+        primary: {
+          zh: '已收现金，确认办理',
+          en: 'Cash taken, confirm',
+          run: () => view.nav.go(paymentScreen(flow, quote, key, ticked)),
+          disabled: Boolean(tickField),
+        },
+      });
+      return;
+    }
+    // A customer pays first: at the counter, or by QR where the station takes it.
+    const tenders = flow.mode.tenders?.length ? flow.mode.tenders : ['counter'];
+    const label = (/** @type {string} */ t) =>
+      t === 'qr'
+        ? { zh: '确认，扫码支付', en: 'Confirm, pay by QR' }
+        : { zh: '确认，到柜台付款', en: 'Confirm, pay at the counter' };
+    const [first, ...others] = tenders;
+    view.bar({
+      back,
       home: true,
+      extra: others.map((t) => ({
+        ...label(t),
+        id: `act-tender-${t}`,
+        run: () => view.nav.go(orderScreen(flow, quote, key, ticked, /** @type {'counter' | 'qr'} */ (t))),
+        disabled: Boolean(tickField),
+      })),
       primary: {
-        zh: flow.mode.operator ? '已收现金，确认办理' : '确认支付',
-        en: flow.mode.operator ? 'Cash taken, confirm' : 'Confirm and pay',
-        run: () => view.nav.go(paymentScreen(flow, quote, key, ticked)),
+        ...label(String(first)),
+        id: 'act-primary',
+        run: () =>
+          view.nav.go(orderScreen(flow, quote, key, ticked, /** @type {'counter' | 'qr'} */ (first))),
         disabled: Boolean(tickField),
       },
     });

@@ -2,6 +2,7 @@ import { assistScreen } from './console-assist.js';
 import { balanceScreen } from './console-balance.js';
 import { logOut } from './console-entry.js';
 import { journalsScreen } from './console-journals.js';
+import { ordersScreen } from './console-orders.js';
 import { pendingScreen } from './console-pending.js';
 import { reprintScreen } from './console-reprint.js';
 import { reverseScreen } from './console-reverse.js';
@@ -20,6 +21,7 @@ export function consoleHome(shell) {
     const op = /** @type {NonNullable<typeof shell.operator>} */ (shell.operator);
     const items = [
       { id: 'assist', zh: '代办业务', en: 'Assisted payment', go: () => assistScreen(shell) },
+      { id: 'orders', zh: '柜台订单', en: 'Counter orders', go: () => ordersScreen(shell) },
       { id: 'pending', zh: '待处理与告警', en: 'Pending and alerts', go: () => pendingScreen(shell) },
       { id: 'reverse', zh: '撤销', en: 'Reversal', go: () => reverseScreen(shell) },
       { id: 'reprint', zh: '补打收据', en: 'Reprint receipt', go: () => reprintScreen(shell) },

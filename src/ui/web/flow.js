@@ -13,7 +13,8 @@ import { customerReason, isKioskProblem, unavailablePanel } from './problems.js'
  * @typedef {{ id: string, title: { zh: string, en: string }, enabled: boolean, selfService: boolean,
  *   fee: string, fields: FieldView[], inquiry: { fields: string[] } | null,
  *   available?: boolean, availability?: { available: boolean, reason?: { zh: string, en: string } | null } }} ServiceView
- * @typedef {{ operator: boolean }} Mode who is at the screen: a customer, or an operator at the counter
+ * @typedef {{ operator: boolean, tenders?: Array<'counter' | 'qr'> }} Mode who is at the screen: a customer (and how
+ *   customers pay here), or an operator at the counter
  * @typedef {{ service: ServiceView, values: Record<string, string>, labels: Record<string, string>,
  *   answer: Record<string, any> | null, mode: Mode }} Flow
  * @typedef {import('./shell.js').View} View

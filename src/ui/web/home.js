@@ -83,13 +83,13 @@ export function homeScreen() {
     });
     let live = true;
     api('GET', '/api/services').then(
-      (/** @type {{ services: ServiceView[] }} */ r) => {
+      (/** @type {{ services: ServiceView[], tenders?: Array<'counter' | 'qr'> }} */ r) => {
         if (!live) return;
         grid.replaceWith(
           serviceTiles(
             view,
             r.services.filter((s) => s.selfService && s.enabled),
-            { operator: false },
+            { operator: false, tenders: r.tenders ?? ['counter'] },
           ),
         );
       },

@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { fill, messageBox, title } from './dom.js';
 import { entryField } from './keypad.js';
+import { followOrder } from './order.js';
 import { follow } from './payment.js';
 
 /** A serial number (流水号) as the kiosk prints it. */
@@ -41,13 +42,18 @@ export function lookupScreen(serial = '') {
         run: async () => {
           fill(box);
           try {
-            const t = await api('GET', `/api/transactions/${encodeURIComponent(value.padStart(10, '0'))}`);
-            view.nav.go((v) => follow(v, t, { operator: false, lookup: true }));
+            const ref = value.length <= 10 ? value.padStart(10, '0') : value;
+            const r = await api('GET', `/api/lookup/${encodeURIComponent(ref)}`);
+            view.nav.go((v) =>
+              r.transaction && !r.order
+                ? follow(v, r.transaction, { operator: false, lookup: true })
+                : followOrder(v, r.order, { lookup: true }),
+            );
           } catch (e) {
             const err = /** @type {import('./api.js').ApiError} */ (e);
             field.showErrors([
               err.status === 404
-                ? { zh: '没有这个流水号，请核对', en: 'no payment has this serial number; please check it' }
+                ? { zh: '没有这个流水号或订单号，请核对', en: 'nothing has this number; please check it' }
                 : { zh: err.zh, en: err.en },
             ]);
           }

@@ -78,7 +78,7 @@ export function paymentScreen(flow, quote, key, ticked) {
  * @param {import('./api.js').ApiError} err
  * @returns {import('./shell.js').Screen}
  */
-function notDoneScreen(flow, err) {
+export function notDoneScreen(flow, err) {
   return (view) => {
     view.step(null);
     view.idle('hold');
