@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { BalanceService } from '../balance/balance-service.ts';
+import { LowBalanceWatch } from '../balance/low-balance-watch.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import { type Availability, availabilityOf } from '../core/availability.ts';
@@ -86,6 +87,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   balance!: BalanceService;
   operators!: Operators;
   settlements!: SettlementBook;
+  lowBalance: LowBalanceWatch | undefined;
   cardTerminal!: CardTerminal;
   readonly services: ServiceRegistry;
   devices: KioskDevices | undefined;
@@ -188,6 +190,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.startedAt = this.clock.now();
     await this.open();
     const log = this.logger;
+    this.lowBalance = new LowBalanceWatch(this.journal, this.balance, log);
+    await this.lowBalance.start();
     this.devices = await startDevices(() => this.loaded.config, { clock: this.clock, logger: log });
     // A card coming back wakes the transactions waiting for one (write, read-back) at once.
     this.devices.cardReader.on('card-inserted', () =>
@@ -334,6 +338,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.engine?.beginShutdown();
     step('server');
     await this.server?.stop();
+    this.lowBalance?.stop();
     this.receipts?.stop();
     this.orderRunner?.stop();
     this.notices?.stop();

@@ -76,7 +76,6 @@ export class BalanceService {
     const seen = await this.journal.getJson<LedgerEntry>(refKey(ev.ref));
     if (seen) return { entry: seen, duplicate: true };
     const original = ev.kind === 'topup-reversal' ? await this.checkTopupReversal(ev) : undefined;
-    const wasLow = this.summary().low;
     const entry = await this.journal.commit((b) => {
       const e = b.ledger({
         kind: ev.kind,
@@ -95,8 +94,6 @@ export class BalanceService {
       { kind: ev.kind, fen: ev.fen, ref: ev.ref, available: now.available },
       'balance event applied',
     );
-    if (now.low && !wasLow)
-      this.logger.warn({ available: now.available, lowWarning: now.lowWarning }, 'prepaid balance low');
     return { entry, duplicate: false };
   }
 

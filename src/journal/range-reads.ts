@@ -3,7 +3,7 @@ import type { LedgerEntry } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { decodeValue } from './codec.ts';
 import type { Journal } from './journal.ts';
-import { lastSegment, ledgerKey, txnKey } from './keys.ts';
+import { lastSegment, ledgerKey, orderKey, txnKey } from './keys.ts';
 
 /**
  * Reads the reports need over a range of business dates, in one pass each: the date index gives
@@ -24,9 +24,20 @@ export async function transactionsOfDates(journal: Journal, from: string, to: st
   if (first === undefined || last === undefined) return [];
   const out: TxnRecord[] = [];
   for await (const [key, value] of journal.raw.iterator({ gte: txnKey(first), lte: txnKey(last) })) {
-    if (serials.has(key.slice(2))) out.push(decodeValue<TxnRecord>(key, value));
+    if (serials.has(key.slice(2))) out.push(await withTender(journal, decodeValue<TxnRecord>(key, value)));
   }
   return out;
+}
+
+/**
+ * A self-service transaction started by a paid order carries that order's tender (reports tell
+ * cash from QR by it: a counter order was paid in cash at the counter). Others are returned as read.
+ */
+async function withTender(journal: Journal, t: TxnRecord): Promise<TxnRecord> {
+  const id = t.data?.order;
+  if (typeof id !== 'string') return t;
+  const order = await journal.getJson<{ tender?: string }>(orderKey(id));
+  return order?.tender ? { ...t, data: { ...t.data, tender: order.tender } } : t;
 }
 
 /** Ledger entries of a range of business dates, oldest first, and the balance before them (fen). */

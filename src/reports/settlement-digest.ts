@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { tenderOf } from './tender.ts';
 
 /** The facts of one transaction a settlement digest covers, in a fixed order. */
 function digestLine(t: TxnRecord): string {
@@ -13,7 +12,6 @@ function digestLine(t: TxnRecord): string {
     t.result ?? '',
     t.amountFen,
     t.feeFen,
-    tenderOf(t),
   ].join('|');
 }
 
@@ -21,7 +19,7 @@ function digestLine(t: TxnRecord): string {
  * SHA-256 (hex) over every transaction of one business date as the journal held them at the
  * settlement, one line per transaction in serial order. The kiosk computes it from its snapshots;
  * HQ computes the same from the relayed events up to the settlement's event; any difference in a
- * serial, state, amount, fee or tender changes it. Pure.
+ * serial, state, amount or fee changes it. (The tender lives on the order, which is not relayed.) Pure.
  */
 export function settlementDigest(
   txns: Iterable<TxnRecord>,

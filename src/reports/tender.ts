@@ -12,7 +12,10 @@ export const TENDER_LABELS: Readonly<Record<Tender, { zh: string; en: string }>>
   qr: { zh: '扫码', en: 'QR' },
 };
 
-/** The tender of a transaction record: its `tender` (or `data.tender`) when it names a QR payment. */
+/**
+ * The tender of a transaction record: QR when its `tender` (or `data.tender`, which the journal
+ * reads add from the paid order that started it) names a QR payment; a counter order is cash.
+ */
 export function tenderOf(txn: TxnRecord): Tender {
   const raw = (txn as { tender?: unknown }).tender ?? txn.data?.tender;
   const name =

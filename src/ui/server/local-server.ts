@@ -72,7 +72,9 @@ export class LocalServer {
       businessDate: ctx.today(),
       safeMode: kiosk.engine.safeMode,
       problems: kiosk.problems.slice(0, 20),
-      ...(authOf(req, sessions).session ? { balance: kiosk.balance.summary() } : {}),
+      ...(authOf(req, sessions).session
+        ? { balance: kiosk.balance.summary(), lowBalance: kiosk.lowBalance?.current ?? null }
+        : {}),
       openTransactions: kiosk.engine.busy,
       services: { enabled: kiosk.config.services.enabled.length, known: kiosk.services.list().length },
       uptimeMs: kiosk.clock.now() - kiosk.startedAt,

@@ -482,6 +482,11 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       safeMode: nullable(ref('Bilingual')),
       problems: { type: 'array' },
       balance: { type: 'object', description: 'operators only' },
+      lowBalance: {
+        description:
+          'operators only: the last low-balance crossing recorded (low, since, available, lowWarning)',
+        anyOf: [obj({ low: bool, since: int, available: yuan, lowWarning: yuan }), { type: 'null' }],
+      },
       openTransactions: int,
       services: obj({ enabled: int, known: int }),
       uptimeMs: int,
