@@ -65,3 +65,6 @@ for (const f of await benchUi(quick ? 3 : 7, quick ? 20 : 60)) emit(f);
 
 const { benchTimeToResult } = await import('./bench-result.ts');
 emit(await benchTimeToResult(quick ? 3 : 9));
+
+const { benchReports } = await import('./bench-reports.ts');
+for (const f of await benchReports(quick ? 5000 : 50_000)) emit(f);
