@@ -13,6 +13,7 @@ import { queryOf } from './query-params.ts';
 import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
 import { registerOrderRoutes } from './routes-orders.ts';
+import { registerPowerCardRoutes } from './routes-power-card.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
@@ -63,6 +64,7 @@ export class LocalServer {
     registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
     registerCardTerminalRoutes(app, ctx);
+    registerPowerCardRoutes(app, ctx);
     registerUiRoutes(app);
 
     // The station's balance is for operators only; a customer's screen never gets it.

@@ -499,6 +499,22 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     counts: obj({ events: int, transactions: int, ledgerEntries: int, indexEntries: int, outbox: int }),
     problems: { type: 'array', items: obj({ key: str, kind: str, message: str }) },
   }),
+  Card: {
+    type: 'object',
+    required: ['present', 'card'],
+    properties: {
+      present: { type: 'boolean' },
+      card: nullable(
+        obj({
+          cardSerial: str,
+          customerNo: str,
+          purchaseCounter: { type: 'integer' },
+          pendingUnits: { type: 'integer' },
+          totalUnits: { type: 'integer' },
+        }),
+      ),
+    },
+  },
   Display: obj({
     showing: nullable(obj({ id: str, kind: str, text: str, priority: str })),
     brightness: nullable({ type: 'number' }),

@@ -264,6 +264,13 @@ export function buildOpenApi(
     '/api/journal/verify': {
       get: get('Whole-store journal check (supervisor)', 'VerifyReport', OPERATOR),
     },
+    '/api/card': {
+      get: get(
+        'The electricity card in the reader: present, serial, customer number, purchase counter, units (centi-kWh)',
+        'Card',
+        OPTIONAL,
+      ),
+    },
     '/api/display': { get: get('The roof sign: showing, queued notices, health', 'Display', OPTIONAL) },
     '/api/display/preview.png': {
       get: {
