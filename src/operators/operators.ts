@@ -136,6 +136,15 @@ export class Operators {
     );
   }
 
+  /** Lifts a lockout (a supervisor's act): the failed-attempt count starts again from zero. */
+  async unlock(codeInput: string): Promise<OperatorView> {
+    const rec = await this.require(parseOperatorCode(codeInput));
+    const now = this.clock.now();
+    const next = { ...rec, failedAttempts: 0, lockedUntil: 0, updatedAt: now };
+    await this.save(next, 'unlocked');
+    return view(next, now);
+  }
+
   /**
    * Checks a login. Wrong passwords count; the configured number in a row locks the code for the
    * configured minutes (5 and 15 by default). A locked code is refused even with the right password.

@@ -12,6 +12,7 @@ import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
 import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
+import { registerOperatorRoutes } from './routes-operators.ts';
 import { registerOrderRoutes } from './routes-orders.ts';
 import { registerPowerCardRoutes } from './routes-power-card.ts';
 import { registerReportRoutes } from './routes-reports.ts';
@@ -60,6 +61,7 @@ export class LocalServer {
     registerServiceRoutes(app, ctx);
     registerTransactionRoutes(app, ctx);
     registerOrderRoutes(app, ctx);
+    registerOperatorRoutes(app, ctx);
     registerReportRoutes(app, ctx);
     registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);

@@ -216,6 +216,13 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       obj({ serial: str, state: str, stateLabel: ref('Bilingual'), terminal: bool, result: nullable(str) }),
     ),
   }),
+  Operator: {
+    type: 'object',
+    properties: { code: str, name: str, role: { enum: ['teller', 'supervisor'] } },
+    required: ['code', 'name', 'role'],
+  },
+  OperatorList: obj({ items: { type: 'array', items: ref('Operator') } }),
+  PasswordChanged: obj({ code: str, changed: bool }),
   Reprint: obj({
     serial: str,
     outcome: { type: 'string', description: 'printed, or queued for reprint (no paper, no printer)' },

@@ -41,6 +41,13 @@ const ORDER_ID = {
   description: 'order id (business date + order number)',
   schema: { type: 'string', pattern: '^\\d{14}$' },
 };
+const OPERATOR_CODE = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: '操作员代码',
+  schema: { type: 'string' },
+};
 const IDEMPOTENCY = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -280,6 +287,39 @@ export function buildOpenApi(
           '200': { description: 'PNG', content: { 'image/png': { schema: { type: 'string' } } } },
           ...errors,
         },
+      },
+    },
+    '/api/operators': {
+      get: get('Operators and whether they are locked (supervisor)', 'OperatorList'),
+      post: post(
+        'Add an operator (supervisor)',
+        obj({
+          code: { type: 'string' },
+          name: { type: 'string' },
+          role: { enum: ['teller', 'supervisor'] },
+          password: { type: 'string' },
+        }),
+        '201',
+        'Operator',
+        OPERATOR,
+      ),
+    },
+    '/api/operators/{code}/password': {
+      post: {
+        ...post(
+          'Reset a password (supervisor: { newPassword }) or change one’s own ({ currentPassword, newPassword })',
+          obj({ newPassword: { type: 'string' }, currentPassword: { type: 'string' } }),
+          '200',
+          'PasswordChanged',
+          OPERATOR,
+        ),
+        parameters: [OPERATOR_CODE],
+      },
+    },
+    '/api/operators/{code}/unlock': {
+      post: {
+        ...post('Lift a lockout (supervisor)', {}, '200', 'Operator', OPERATOR),
+        parameters: [OPERATOR_CODE],
       },
     },
     '/api/availability': {

@@ -53,11 +53,19 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get('/api/transactions', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const q = queryOf(req);
     const date = optDate(q);
     const service = optService(ctx, q);
-    const operator = q.operator ? normaliseOperator(q.operator) : undefined;
+    // A teller sees their own transactions; a supervisor the whole station.
+    const asked = q.operator ? normaliseOperator(q.operator) : undefined;
+    if (session.role === 'teller' && asked !== undefined && asked !== session.code)
+      throw new KioskError('KIOSK_E_FORBIDDEN', {
+        field: 'operator',
+        zh: '柜员只能查看自己的交易',
+        en: 'a teller sees only their own transactions',
+      });
+    const operator = session.role === 'teller' ? session.code : asked;
     const open = optBool(q, 'open');
     const limit = optLimit(q, 50);
     const matches = (t: TxnRecord): boolean =>
