@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBalance } from './commands/balance.ts';
+import { registerCard } from './commands/card.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerCreditCard } from './commands/credit-card.ts';
 import { registerJournal } from './commands/journal.ts';
@@ -32,6 +33,7 @@ await runProgram(
     registerQuery,
     registerReverse,
     registerPending,
+    registerCard,
     registerJournalViews,
     registerReport,
     registerCreditCard,
