@@ -132,7 +132,12 @@ describe.each(electricityTargets)('card reader + electricity card contract [%s]'
     expect(order).toEqual(['before@0']);
     expect(res.alreadyApplied).toBe(false);
     expect(res.card).toMatchObject({ purchaseCounter: 1, pendingUnits: 10_050, totalUnits: 10_050 });
-    expect(res.card.lastPurchase).toEqual({ amountFen: 20_100, units: 10_050, txnRef: '0000000000000A01' });
+    expect(res.card.lastPurchase).toEqual({
+      amountFen: 20_100,
+      units: 10_050,
+      txnRef: '0000000000000A01',
+      kind: 'purchase',
+    });
     expect(res.card.meter).toMatchObject({ meterRemainingUnits: 4_200, returnDate: '20260101' });
     const again = await app.writePurchase(w, { beforeWrite: noop });
     expect(again.alreadyApplied).toBe(true);
