@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localInstant } from '../../src/core/business-day.ts';
 import { ManualClock } from '../../src/core/clock.ts';
+import type { JournalEvent } from '../../src/journal/records.ts';
+import { settlementDigest, snapshotsBefore } from '../../src/reports/settlement-digest.ts';
 import { startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
 const PHONE = '13800138000';
@@ -176,5 +178,27 @@ describe('settlement and reports over the local API', () => {
     expect(mine.body.settlements.every((x: { operator: string }) => x.operator === 'A001')).toBe(true);
     const all = await k.api('GET', '/api/reports/settlements', { token: tokens.S001 });
     expect(all.body.settlements.map((x: { scope: string }) => x.scope)).toEqual(['teller', 'station']);
+  });
+
+  it('the settlement digest is what HQ computes from the relayed events, and any change shows', async () => {
+    const s = await k.api('POST', '/api/reports/settlement', {
+      body: { scope: 'station', print: false },
+      token: tokens.S001,
+    });
+    const rec = s.body.record;
+    const events: JournalEvent[] = [];
+    for await (const e of k.app.journal.events()) events.push(e);
+    const relayed = snapshotsBefore(events, rec.id);
+    expect(rec.throughSeq).toBe(rec.id - 1);
+    expect(settlementDigest(relayed, rec.businessDate)).toEqual({
+      digest: rec.digest,
+      count: rec.transactions,
+    });
+    const tampered = relayed.map((t, i) =>
+      i === relayed.length - 1 ? { ...t, amountFen: t.amountFen + 1 } : t,
+    );
+    expect(settlementDigest(tampered, rec.businessDate).digest).not.toBe(rec.digest);
+    const missing = relayed.slice(0, -1);
+    expect(settlementDigest(missing, rec.businessDate).digest).not.toBe(rec.digest);
   });
 });
