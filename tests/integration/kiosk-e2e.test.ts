@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimDisplay } from '../../devices/display/sim-display.ts';
 import type { SimGpio } from '../../devices/gpio/sim-gpio.ts';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
-import { KioskApp } from '../../src/app/kiosk-app.ts';
+import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
-import { clockStartingAt } from '../support/chosen-time.ts';
+import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -18,29 +18,19 @@ const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
  * sign with its proof of display relayed back, and the GPIO alarms.
  */
 describe('kiosk on its embedded defaults, end to end', () => {
-  let dir: string;
+  let kiosk: EmbeddedKiosk;
   let app: KioskApp;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
-    const configFile = join(dir, 'kiosk.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        // Closed all day, so an opened door is always outside business hours.
-        business: { dayCut: '21:00', hours: { open: '00:00', close: '00:00' } },
-        hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), billerLatencyMs: 5 } },
-        devices: { display: { sim: { pngPath: join(dir, 'led-preview.png') } } },
-      }),
-    );
-    app = new KioskApp({ configFile, logger: silentLogger(), clock: clockStartingAt() });
-    await app.start();
+    kiosk = await startEmbeddedKiosk({
+      prefix: 'kiosk-e2e-',
+      // Closed all day, so an opened door is always outside business hours.
+      config: { business: { dayCut: '21:00', hours: { open: '00:00', close: '00:00' } } },
+    });
+    app = kiosk.app;
   });
   afterAll(async () => {
-    await app.stop();
-    await rm(dir, { recursive: true, force: true });
+    await kiosk.stop();
   });
 
   it('gets its opening balance from HQ', async () => {

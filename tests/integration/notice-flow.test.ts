@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskApp } from '../../src/app/kiosk-app.ts';
+import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { NoticeCommand } from '../../src/hq/schemas/index.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 
 const POLL = { timeout: 8000, interval: 20 };
 
@@ -14,7 +14,7 @@ const POLL = { timeout: 8000, interval: 20 };
  * its withdrawal, and a notice that expires by itself.
  */
 describe('HQ notices on the roof sign, end to end', () => {
-  let dir: string;
+  let kiosk: EmbeddedKiosk;
   let app: KioskApp;
   const removed: Array<{ id: string; reason: string }> = [];
 
@@ -32,23 +32,12 @@ describe('HQ notices on the roof sign, end to end', () => {
   const onSign = () => sign().notices.map((n) => n.id);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kiosk-notices-'));
-    const configFile = join(dir, 'kiosk.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), billerLatencyMs: 5 } },
-      }),
-    );
-    app = new KioskApp({ configFile, logger: silentLogger() });
-    await app.start();
+    kiosk = await startEmbeddedKiosk({ prefix: 'kiosk-notices-' });
+    app = kiosk.app;
     app.devices!.sign.on('removed', (r) => removed.push({ id: r.id, reason: r.reason }));
   });
   afterAll(async () => {
-    await app.stop();
-    await rm(dir, { recursive: true, force: true });
+    await kiosk.stop();
   });
 
   it('first report, then its follow-up in the same thread: the sign keeps both and never blanks', async () => {
@@ -83,7 +72,7 @@ describe('HQ notices on the roof sign, end to end', () => {
   });
 
   it('a notice ends by itself at its end time, on the sign and in the kiosk', async () => {
-    await send('notice', notice({ id: 'short-1', text: '临时停水通知', endAt: Date.now() + 1500 }));
+    await send('notice', notice({ id: 'short-1', text: '临时停水通知', endAt: app.clock.now() + 1500 }));
     await expect.poll(onSign, POLL).toContain('short-1');
     await expect.poll(onSign, POLL).toEqual(['flood-1', 'flood-1b']);
     expect(removed).toContainEqual({ id: 'short-1', reason: 'ended' });

@@ -43,7 +43,7 @@ export async function testConfig(overrides: Record<string, unknown> = {}): Promi
   return config;
 }
 
-function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const av = out[k];
