@@ -30,6 +30,7 @@ import { receiptDueKey } from '../journal/keys.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { WriteBatch } from '../journal/write-batch.ts';
 import type { Logger } from '../platform/logger.ts';
+import { maskFields } from '../reports/mask-txn.ts';
 import {
   checkAccess,
   inquiryFields,
@@ -308,7 +309,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         return this.afterCommit(rec, ev);
       });
     this.deps.logger.info(
-      { serial: txn.serial, service: txn.service, fields: txn.fields, amountFen: txn.amountFen },
+      // Masked by the service's declared sensitivity (the telecom `number`, not only known key names).
+      {
+        serial: txn.serial,
+        service: txn.service,
+        fields: maskFields(def, txn.fields),
+        amountFen: txn.amountFen,
+      },
       'transaction created',
     );
     if (this.started) this.kick(txn.serial);

@@ -66,3 +66,16 @@ function replaceSecrets(value: unknown, secrets: ReadonlyArray<[string, string]>
     out[k] = replaceSecrets(v, secrets, depth + 1);
   return out;
 }
+
+/**
+ * A record (transaction, order) as it may leave the kiosk's journal: its fields masked by the
+ * service's declared sensitivity, and every other occurrence of those full values (inquiry
+ * answers, biller data, reasons) replaced by the masked form. Pure.
+ */
+export function maskRecord<T extends { fields: Record<string, unknown> }>(
+  def: ServiceDefinition | undefined,
+  record: T,
+): T {
+  const secrets = secretsOf(def, record.fields);
+  return maskKnown({ ...record, fields: maskFields(def, record.fields) }, secrets) as T;
+}

@@ -5,7 +5,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { paymentFlow } from '../../src/core/transaction/flows.ts';
 import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import { type Logger, silentLogger } from '../../src/platform/logger.ts';
 import { atChosenTime, clockStartingAt } from '../support/chosen-time.ts';
 import { FakeHq } from '../support/fake-hq.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
@@ -56,6 +56,8 @@ export async function startTestKiosk(
     overrides?: Record<string, unknown>;
     topUpFen?: number;
     extraServices?: readonly ServiceDefinition[];
+    /** Where the kiosk logs (nothing by default). */
+    logger?: Logger;
   } = {},
 ): Promise<TestKiosk> {
   const dir = await tempDir('kiosk-http-');
@@ -77,7 +79,7 @@ export async function startTestKiosk(
       ...opts.overrides,
     },
     hqPort: hq,
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     services: [...SERVICES, ...(opts.extraServices ?? [])],
     clock: opts.clock ?? clockStartingAt(),
   });

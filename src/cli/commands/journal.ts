@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { isKioskError } from '../../core/errors.ts';
 import { maskDeep } from '../../core/mask.ts';
 import { Money } from '../../core/money.ts';
-import type { TxnRecord } from '../../core/transaction/types.ts';
+import type { ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
 import type { VerifyReport } from '../../journal/verify.ts';
+import { maskRecord } from '../../reports/mask-txn.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type GlobalOptions, withApp } from '../with-app.ts';
@@ -89,7 +90,8 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
           } else {
             for await (const t of app.journal.transactions({ reverse: true, limit })) txns.push(t);
           }
-          const masked = txns.map((t) => maskDeep(t) as TxnRecord);
+          // Each record masked by its service's declared sensitivity, then by the shared key names.
+          const masked = txns.map((t) => maskDeep(maskRecord(lookupService(app, t.service), t)) as TxnRecord);
           if (opts.json) printJson(masked);
           else {
             printTable(
@@ -145,4 +147,13 @@ function printVerify(report: VerifyReport, json: boolean): void {
       `${report.counts.ledgerEntries} ledger entries, ${report.counts.outbox} unsent\n`,
   );
   for (const p of report.problems) process.stdout.write(`  ${p.kind.padEnd(8)} ${p.key}  ${p.message}\n`);
+}
+
+/** The definition of a recorded service, or undefined for one this build no longer has. */
+function lookupService(app: { services: { get(id: string): ServiceDefinition } }, id: string) {
+  try {
+    return app.services.get(id);
+  } catch {
+    return undefined;
+  }
 }
