@@ -1,4 +1,4 @@
-import type { HqStore } from './store.ts';
+import type { HqStore, StoreOp } from './store.ts';
 
 export interface StationAccount {
   balanceFen: number;
@@ -35,10 +35,18 @@ export class Accounts {
   }
 
   /**
-   * Applies a signed change once per `ref`. Returns false when the ref was applied before, throws
-   * RangeError when a debit would take the balance below zero.
+   * Applies a signed change once per `ref`, in one atomic batch with `withOps` (the biller record
+   * that the money moves for), so a crash never leaves one without the other. Returns false, writing
+   * nothing, when the ref was applied before; throws RangeError when a debit would take the balance
+   * below zero.
    */
-  async change(station: string, deltaFen: number, ref: string, note: string): Promise<boolean> {
+  async change(
+    station: string,
+    deltaFen: number,
+    ref: string,
+    note: string,
+    withOps: readonly StoreOp[] = [],
+  ): Promise<boolean> {
     return this.store.withLock(`account:${station}`, async () => {
       if ((await this.store.get(`ar:${ref}`)) !== undefined) return false;
       const acc = await this.get(station);
@@ -47,6 +55,7 @@ export class Accounts {
       await this.store.batch([
         { type: 'put', key: `a:${station}`, value: { balanceFen: next, updatedAt: this.now() } },
         { type: 'put', key: `ar:${ref}`, value: { station, deltaFen, note, at: this.now() } },
+        ...withOps,
       ]);
       return true;
     });

@@ -9,7 +9,8 @@ import { Level } from 'level';
  *   jm:<station>               { contiguous, highest, stored, duplicates, gapSince }
  *   st:<station>               station registry: presence, last telemetry, groups, region, services
  *   a:<station>                prepaid account { balanceFen }
- *   ar:<ref>                   account reference already applied
+ *   ar:<ref>                   account reference already applied (written with the change and the
+ *                              biller record that causes it, in one batch)
  *   i:<station>:<key>          first answer to a state-changing request (idempotency)
  *   cs:<station>               last command sequence number
  *   cp:<station>:<seq16>       command sent and not yet answered by the kiosk (re-sent on birth)
@@ -54,9 +55,7 @@ export class HqStore {
   }
 
   /** One atomic, durable write. */
-  async batch(
-    ops: Array<{ type: 'put'; key: string; value: unknown } | { type: 'del'; key: string }>,
-  ): Promise<void> {
+  async batch(ops: readonly StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
     await this.db.batch(
       ops.map((o) => (o.type === 'put' ? { type: 'put', key: o.key, value: JSON.stringify(o.value) } : o)),
@@ -103,5 +102,8 @@ export class HqStore {
     }
   }
 }
+
+/** One operation of an atomic batch; values are stored as JSON. */
+export type StoreOp = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string };
 
 export const pad16 = (n: number): string => String(n).padStart(16, '0');

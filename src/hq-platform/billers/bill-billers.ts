@@ -1,14 +1,15 @@
 import { type Biller, declined, field, ok, shanghaiTime, yuanOf } from './biller.ts';
 import {
   accountExists,
-  addPaid,
   arrearsFen,
   electricityAreaOf,
   failsPayment,
   mobileCity,
+  paidFen,
+  paidOp,
   telecomContracts,
 } from './customers.ts';
-import { paymentBiller } from './payment-biller.ts';
+import { type PaymentRecord, paymentBiller } from './payment-biller.ts';
 
 const noAccount = () => declined('BILLER_NO_ACCOUNT', '无此用户', 'no such account');
 
@@ -105,17 +106,14 @@ function arrearsBiller(opts: {
         const list = telecomContracts(account);
         contracts = [];
         for (const c of list) {
-          const paid = (await env.store.get<number>(`b:${service}:a:${c.contractNo}`)) ?? 0;
+          const paid = await paidFen(env.store, service, c.contractNo);
           contracts.push({ contractNo: c.contractNo, arrears: yuanOf(Math.max(0, c.baseFen - paid)) });
         }
         const chosen = field(req, 'contractNo');
         if (req.op === 'pay') {
           const c = list.find((x) => x.contractNo === chosen);
           if (!c) return declined('BILLER_CONTRACT', '合同号有误', 'unknown contract number');
-          arrears = Math.max(
-            0,
-            c.baseFen - ((await env.store.get<number>(`b:${service}:a:${c.contractNo}`)) ?? 0),
-          );
+          arrears = Math.max(0, c.baseFen - (await paidFen(env.store, service, c.contractNo)));
         }
       }
       if (req.op === 'query')
@@ -135,19 +133,12 @@ function arrearsBiller(opts: {
         );
       return null;
     },
-    async acceptData(req, env, rec) {
+    async acceptData(req) {
       const contractNo = opts.contracts ? field(req, 'contractNo') : null;
-      await addPaid(env.store, service, contractNo ?? rec.account, rec.amountFen);
       return contractNo ? { contractNo } : {};
     },
-    async onReversed(rec, env) {
-      await addPaid(
-        env.store,
-        service,
-        (rec.data.contractNo as string | undefined) ?? rec.account,
-        -rec.amountFen,
-      );
-    },
+    acceptOps: (rec) => [paidOp(service, paidAccount(rec), rec.ref, rec.amountFen)],
+    reversedOps: (rec) => [paidOp(service, paidAccount(rec), rec.ref, 'undo')],
   });
 }
 
@@ -181,3 +172,8 @@ export const billBillers = (): Biller[] => [
     atLeastArrears: false,
   }),
 ];
+
+/** The account or contract a bill payment counts towards. */
+function paidAccount(rec: PaymentRecord): string {
+  return (rec.data.contractNo as string | undefined) ?? rec.account;
+}

@@ -13,7 +13,7 @@ import {
   yuanOf,
 } from './biller.ts';
 import { failsPayment } from './customers.ts';
-import { findPayment, type PaymentRecord, paymentBiller, savePayment } from './payment-biller.ts';
+import { findPayment, type PaymentRecord, paymentBiller, paymentOp, savePayment } from './payment-biller.ts';
 
 /** Seats of one coach. */
 export const COACH_CAPACITY = 40;
@@ -155,9 +155,10 @@ export function coachTicketBiller(): Biller {
     if (hasTicket(rec))
       return declined('BILLER_TICKET_EXISTS', '客运公司已出票，不能退款', 'the company issued the ticket');
     if (rec.status !== 'ok') return ok({ billerRef: rec.ref, refunded: '0.00' });
-    await env.accounts.change(rec.station, rec.amountFen, `one-sided:${rec.ref}`, 'coach one-sided refund');
+    await env.accounts.change(rec.station, rec.amountFen, `one-sided:${rec.ref}`, 'coach one-sided refund', [
+      paymentOp({ ...rec, status: 'reversed', reversalAt: env.clock.now() }),
+    ]);
     await changeSeats(env, String(rec.data.tripId), -seatsOf(rec));
-    await savePayment(env, { ...rec, status: 'reversed', reversalAt: env.clock.now() });
     return ok({ billerRef: rec.ref, refunded: yuanOf(rec.amountFen) });
   };
 
@@ -167,14 +168,15 @@ export function coachTicketBiller(): Biller {
     if (!rec || !hasTicket(rec)) return declined('BILLER_NO_TICKET', '无此有效车票', 'no such valid ticket');
     if (Number(rec.data.departsAt ?? 0) <= env.clock.now())
       return declined('BILLER_DEPARTED', '已发车，不能废票', 'the coach has left; no void');
-    await env.accounts.change(rec.station, rec.amountFen, `void:${rec.ref}`, 'ticket void');
+    await env.accounts.change(rec.station, rec.amountFen, `void:${rec.ref}`, 'ticket void', [
+      paymentOp({
+        ...rec,
+        status: 'reversed',
+        reversalAt: env.clock.now(),
+        data: { ...rec.data, companyTicket: 'voided' },
+      }),
+    ]);
     await changeSeats(env, String(rec.data.tripId), -seatsOf(rec));
-    await savePayment(env, {
-      ...rec,
-      status: 'reversed',
-      reversalAt: env.clock.now(),
-      data: { ...rec.data, companyTicket: 'voided' },
-    });
     return ok({ billerRef: rec.ref, ticketNo: rec.data.ticketNo });
   };
 

@@ -1,4 +1,4 @@
-import type { HqStore } from '../store.ts';
+import type { HqStore, StoreOp } from '../store.ts';
 import { hashUnit } from './biller.ts';
 
 /**
@@ -26,17 +26,30 @@ export function baseArrearsFen(service: string, account: string): number {
   return 1000 + Math.floor(hashUnit(`arrears:${service}:${account}`) * 29_000);
 }
 
-/** Arrears now: base minus what was paid through HQ (kept per account). */
-export async function arrearsFen(store: HqStore, service: string, account: string): Promise<number> {
-  const paid = (await store.get<number>(`b:${service}:a:${account}`)) ?? 0;
-  return Math.max(0, baseArrearsFen(service, account) - paid);
+/**
+ * What was paid through HQ towards an account (or contract), fen: one key per payment reference,
+ * written in the batch that debits the station and deleted in the batch that credits it back, so
+ * the arrears always agree with the station's account.
+ */
+const paidPrefix = (service: string, account: string) => `b:${service}:a:${account}:`;
+
+export async function paidFen(store: HqStore, service: string, account: string): Promise<number> {
+  let sum = 0;
+  for await (const [, fen] of store.entries<number>(paidPrefix(service, account))) sum += fen;
+  return sum;
 }
 
-export async function addPaid(store: HqStore, service: string, account: string, fen: number): Promise<void> {
-  await store.withLock(`paid:${service}:${account}`, async () => {
-    const key = `b:${service}:a:${account}`;
-    await store.put(key, ((await store.get<number>(key)) ?? 0) + fen);
-  });
+/** Arrears now: base minus what was paid through HQ. */
+export async function arrearsFen(store: HqStore, service: string, account: string): Promise<number> {
+  return Math.max(0, baseArrearsFen(service, account) - (await paidFen(store, service, account)));
+}
+
+/** The write recording payment `ref` towards an account; `undo` removes it (reversal, refund). */
+export function paidOp(service: string, account: string, ref: string, fen: number): StoreOp;
+export function paidOp(service: string, account: string, ref: string, fen: 'undo'): StoreOp;
+export function paidOp(service: string, account: string, ref: string, fen: number | 'undo'): StoreOp {
+  const key = `${paidPrefix(service, account)}${ref}`;
+  return fen === 'undo' ? { type: 'del', key } : { type: 'put', key, value: fen };
 }
 
 export function mobileCity(number: string, regions: readonly string[]): string | null {

@@ -1,6 +1,13 @@
 import { amountFen, type Biller, declined, field, type OpHandler, ok, shanghaiDay } from './biller.ts';
 import { accountExists, failsPayment, GAMES } from './customers.ts';
-import { findPayment, newRef, type PaymentRecord, paymentBiller, paymentKeys } from './payment-biller.ts';
+import {
+  findPayment,
+  newRef,
+  type PaymentRecord,
+  paymentBiller,
+  paymentKeys,
+  paymentOp,
+} from './payment-biller.ts';
 
 /** Game top-up (游戏充值): asynchronous, never reversible by the customer; a failed one is refunded. */
 export function gameTopupBiller(settleMs: number): Biller {
@@ -151,7 +158,12 @@ export function prepaidCardTopupBiller(): Biller {
   });
   const pay: OpHandler = async (req, env) => {
     const prior = await findPayment('prepaid-card-topup', { ...req, payload: {} }, env);
-    if (prior) return ok({ billerRef: prior.ref, ref: `card-topup:${prior.ref}` });
+    if (prior) {
+      // The balance event may not have gone out before a crash; the kiosk applies a ref once.
+      const ref = `card-topup:${prior.ref}`;
+      await env.pushBalance(req.station, { kind: 'topup', fen: prior.amountFen, ref, note: '卡折充值' });
+      return ok({ billerRef: prior.ref, ref });
+    }
     const card = field(req, 'debitCard', 'cardNo');
     const fen = amountFen(req);
     if (!card) return declined('BILLER_BAD_CARD', '缺少绿卡卡号', 'missing debitCard');
@@ -173,11 +185,10 @@ export function prepaidCardTopupBiller(): Biller {
       data: {},
     };
     const ref = `card-topup:${rec.ref}`;
-    await env.store.batch([
-      { type: 'put', key: paymentKeys.rec(rec.service, rec.ref), value: rec },
+    await env.accounts.change(req.station, fen, ref, 'card top-up', [
+      paymentOp(rec),
       { type: 'put', key: paymentKeys.byTxn(rec.service, req.station, req.txnKey), value: rec.ref },
     ]);
-    await env.accounts.change(req.station, fen, ref, 'card top-up');
     await env.pushBalance(req.station, { kind: 'topup', fen, ref, note: '卡折充值' });
     return ok({ billerRef: rec.ref, ref });
   };

@@ -1,4 +1,5 @@
 import type { EffectResult } from '../../core/transaction/types.ts';
+import type { StoreOp } from '../store.ts';
 import {
   amountFen,
   type Biller,
@@ -43,8 +44,10 @@ export interface PaymentBillerSpec {
   settleMs?: number;
   /** Final outcome of an asynchronous payment. */
   settleTo?: (rec: PaymentRecord) => 'ok' | 'declined';
-  /** Facts added to the record when it is accepted. */
+  /** Facts added to the record when it is accepted (reads only: nothing is written before the debit). */
   acceptData?: (req: BillerRequest, env: BillerEnv, rec: PaymentRecord) => Promise<Record<string, unknown>>;
+  /** Further writes of an accepted payment, made in the same atomic batch as the debit. */
+  acceptOps?: (rec: PaymentRecord) => StoreOp[];
   /** `manual`: reversal requests wait for the upstream processing run; `immediate`: done at once. */
   reversal: 'none' | 'immediate' | 'manual';
   /**
@@ -54,8 +57,8 @@ export interface PaymentBillerSpec {
   chargesStation?: boolean;
   /** Refusals of a reversal request (arrears, time windows). */
   reversalCheck?: (rec: PaymentRecord, req: BillerRequest, env: BillerEnv) => Promise<EffectResult | null>;
-  /** Called once a payment is reversed (arrears restored and the like). */
-  onReversed?: (rec: PaymentRecord, env: Omit<BillerEnv, 'station'>) => Promise<void>;
+  /** Further writes of a reversal (arrears restored and the like), in the batch of the credit. */
+  reversedOps?: (rec: PaymentRecord) => StoreOp[];
   /** Decision of a queued manual reversal. */
   decideReversal?: (rec: PaymentRecord, env: Omit<BillerEnv, 'station'>) => Promise<EffectResult | null>;
   extraOps?: Record<string, OpHandler>;
@@ -109,28 +112,52 @@ export async function savePayment(env: Pick<BillerEnv, 'store'>, rec: PaymentRec
   await env.store.put(paymentKeys.rec(rec.service, rec.ref), rec);
 }
 
+/** The write that stores `rec`, for a batch with the account change it goes with. */
+export function paymentOp(rec: PaymentRecord): StoreOp {
+  return { type: 'put', key: paymentKeys.rec(rec.service, rec.ref), value: rec };
+}
+
 /**
  * The standard payment biller: pay, status query, two-phase reversal, with the station's prepaid
- * account debited on acceptance and credited back on failure or reversal. Asynchronous billers
+ * account debited on acceptance and credited back on failure or reversal; each debit or credit is
+ * one atomic batch with the payment record it belongs to. Asynchronous billers
  * answer `pending` and settle later (on a status query or a tick); a status query for a payment
  * that never arrived answers `declined` and bars that transaction from being paid later.
  */
 export function paymentBiller(spec: PaymentBillerSpec): Biller {
   const svc = spec.service;
 
+  /** The station's account change with `ops` in one batch; just `ops` when the station is not charged. */
+  async function moveMoney(
+    env: Pick<BillerEnv, 'store' | 'accounts'>,
+    station: string,
+    deltaFen: number,
+    ref: string,
+    note: string,
+    ops: StoreOp[],
+  ): Promise<void> {
+    if (spec.chargesStation === false) await env.store.batch(ops);
+    else await env.accounts.change(station, deltaFen, ref, note, ops);
+  }
+
   async function settle(rec: PaymentRecord, env: Omit<BillerEnv, 'station'>): Promise<PaymentRecord> {
     if (rec.status !== 'pending' || rec.settleAt === undefined || rec.settleAt > env.clock.now()) return rec;
     const to = rec.settleTo ?? 'ok';
-    const next: PaymentRecord = { ...rec, status: to };
+    const next: PaymentRecord =
+      to === 'declined'
+        ? {
+            ...rec,
+            status: to,
+            reason: { code: 'BILLER_REFUSED', zh: '运营商处理失败', en: 'the biller refused the payment' },
+          }
+        : { ...rec, status: to };
+    const ops: StoreOp[] = [paymentOp(next), { type: 'del', key: paymentKeys.pending(svc, rec.ref) }];
     if (to === 'declined') {
-      if (spec.chargesStation !== false)
-        await env.accounts.change(rec.station, rec.amountFen, `refund:${rec.ref}`, `${svc} declined`);
-      next.reason = { code: 'BILLER_REFUSED', zh: '运营商处理失败', en: 'the biller refused the payment' };
+      ops.push(...(spec.reversedOps?.(rec) ?? []));
+      await moveMoney(env, rec.station, rec.amountFen, `refund:${rec.ref}`, `${svc} declined`, ops);
+    } else {
+      await env.store.batch(ops);
     }
-    await env.store.batch([
-      { type: 'put', key: paymentKeys.rec(svc, rec.ref), value: next },
-      { type: 'del', key: paymentKeys.pending(svc, rec.ref) },
-    ]);
     return next;
   }
 
@@ -163,24 +190,24 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
       status: spec.settleMs === undefined ? 'ok' : 'pending',
       data: {},
     };
-    try {
-      if (spec.chargesStation !== false)
-        await env.accounts.change(req.station, -fen, `pay:${rec.ref}`, `${svc} ${req.serial}`);
-    } catch {
-      return declined('BILLER_INSUFFICIENT', '网点预存款不足', 'station prepaid balance at HQ is too low');
-    }
     rec.data = (await spec.acceptData?.(req, env, rec)) ?? {};
     if (spec.settleMs !== undefined) {
       rec.settleAt = now + spec.settleMs;
       rec.settleTo = spec.settleTo?.(rec) ?? 'ok';
     }
-    await env.store.batch([
-      { type: 'put', key: paymentKeys.rec(svc, rec.ref), value: rec },
-      { type: 'put', key: paymentKeys.byTxn(svc, req.station, req.txnKey), value: rec.ref },
-      ...(rec.status === 'pending'
-        ? [{ type: 'put' as const, key: paymentKeys.pending(svc, rec.ref), value: 1 }]
-        : []),
-    ]);
+    try {
+      await moveMoney(env, req.station, -fen, `pay:${rec.ref}`, `${svc} ${req.serial}`, [
+        paymentOp(rec),
+        { type: 'put', key: paymentKeys.byTxn(svc, req.station, req.txnKey), value: rec.ref },
+        ...(rec.status === 'pending'
+          ? [{ type: 'put' as const, key: paymentKeys.pending(svc, rec.ref), value: 1 }]
+          : []),
+        ...(spec.acceptOps?.(rec) ?? []),
+      ]);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return declined('BILLER_INSUFFICIENT', '网点预存款不足', 'station prepaid balance at HQ is too low');
+    }
     return answerFor(rec);
   };
 
@@ -220,9 +247,10 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     if (refusal) return refusal;
     const now = env.clock.now();
     if (spec.reversal === 'immediate') {
-      await env.accounts.change(rec.station, rec.amountFen, `reverse:${rec.ref}`, `${svc} reversed`);
-      await savePayment(env, { ...rec, status: 'reversed', reversalAt: now });
-      await spec.onReversed?.(rec, env);
+      await moveMoney(env, rec.station, rec.amountFen, `reverse:${rec.ref}`, `${svc} reversed`, [
+        paymentOp({ ...rec, status: 'reversed', reversalAt: now }),
+        ...(spec.reversedOps?.(rec) ?? []),
+      ]);
       return ok({ billerRef: rec.ref });
     }
     await env.store.batch([
@@ -283,14 +311,13 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
         const next: PaymentRecord = refusal
           ? { ...rec, status: 'reversal-refused', ...(refusal.reason ? { reason: refusal.reason } : {}) }
           : { ...rec, status: 'reversed' };
-        if (!refusal) {
-          await env.accounts.change(rec.station, rec.amountFen, `reverse:${rec.ref}`, `${svc} reversed`);
-          await spec.onReversed?.(rec, env);
-        }
-        await env.store.batch([
-          { type: 'put', key: paymentKeys.rec(svc, ref), value: next },
-          { type: 'del', key },
-        ]);
+        const ops: StoreOp[] = [paymentOp(next), { type: 'del', key }];
+        if (refusal) await env.store.batch(ops);
+        else
+          await moveMoney(env, rec.station, rec.amountFen, `reverse:${rec.ref}`, `${svc} reversed`, [
+            ...ops,
+            ...(spec.reversedOps?.(rec) ?? []),
+          ]);
       }
     },
   };

@@ -6,6 +6,7 @@ import {
   signReversalWrite,
 } from '../../../devices/card-reader/electricity-card-format.ts';
 import type { EffectResult } from '../../core/transaction/types.ts';
+import type { StoreOp } from '../store.ts';
 import {
   amountFen,
   type Biller,
@@ -109,6 +110,11 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
     rec: CardPurchase,
     extra: Array<{ type: 'put' | 'del'; key: string; value?: unknown }> = [],
   ) => env.store.batch([{ type: 'put', key: powerCardKeys.rec(rec.ref), value: rec }, ...(extra as never[])]);
+  const recOp = (rec: CardPurchase): StoreOp => ({
+    type: 'put',
+    key: powerCardKeys.rec(rec.ref),
+    value: rec,
+  });
   const closeOpen = (rec: CardPurchase) => ({
     type: 'del' as const,
     key: powerCardKeys.open(rec.customerNo),
@@ -164,11 +170,6 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
         );
       const now = env.clock.now();
       const ref = randomBytes(8).toString('hex').toUpperCase();
-      try {
-        await env.accounts.change(req.station, -fen, `pay:${ref}`, `${SVC} ${req.serial}`);
-      } catch {
-        return declined('BILLER_INSUFFICIENT', '网点预存款不足', 'station prepaid balance at HQ is too low');
-      }
       const rec: CardPurchase = {
         ref,
         station: req.station,
@@ -191,10 +192,17 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
         }),
         confirmations: 0,
       };
-      await save(env, rec, [
-        { type: 'put', key: powerCardKeys.byTxn(req.station, req.txnKey), value: ref },
-        { type: 'put', key: powerCardKeys.open(rec.customerNo), value: ref },
-      ]);
+      try {
+        // The debit and the purchase record in one atomic batch.
+        await env.accounts.change(req.station, -fen, `pay:${ref}`, `${SVC} ${req.serial}`, [
+          recOp(rec),
+          { type: 'put', key: powerCardKeys.byTxn(req.station, req.txnKey), value: ref },
+          { type: 'put', key: powerCardKeys.open(rec.customerNo), value: ref },
+        ]);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        return declined('BILLER_INSUFFICIENT', '网点预存款不足', 'station prepaid balance at HQ is too low');
+      }
       return answer(rec);
     });
   };
@@ -236,8 +244,10 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
           '已写卡确认的购电不能账务撤销',
           'a confirmed purchase needs a purchase reversal',
         );
-      await env.accounts.change(cur.station, cur.amountFen, `acct-reverse:${cur.ref}`, `${SVC} undone`);
-      await save(env, { ...cur, status: 'acct-reversed' }, [closeOpen(cur)]);
+      await env.accounts.change(cur.station, cur.amountFen, `acct-reverse:${cur.ref}`, `${SVC} undone`, [
+        recOp({ ...cur, status: 'acct-reversed' }),
+        closeOpen(cur),
+      ]);
       return ok({ billerRef: cur.ref });
     });
   };
@@ -325,10 +335,11 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
       }
       if (cur.status !== 'reversal-pending' || !cur.reversal)
         return declined('BILLER_NO_REVERSAL', '没有撤销申请', 'no reversal requested');
-      await env.accounts.change(cur.station, cur.amountFen, `reverse:${cur.ref}`, `${SVC} reversed`);
-      await addUnits(env, cur.customerNo, -cur.units);
-      await save(env, { ...cur, status: 'reversed', reversal: { ...cur.reversal, confirmations: 1 } }, [
+      const unitsKey = powerCardKeys.units(cur.customerNo);
+      await env.accounts.change(cur.station, cur.amountFen, `reverse:${cur.ref}`, `${SVC} reversed`, [
+        recOp({ ...cur, status: 'reversed', reversal: { ...cur.reversal, confirmations: 1 } }),
         closeOpen(cur),
+        { type: 'put', key: unitsKey, value: ((await env.store.get<number>(unitsKey)) ?? 0) - cur.units },
       ]);
       return ok({ billerRef: cur.ref, confirmed: true });
     });
