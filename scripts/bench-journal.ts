@@ -13,6 +13,7 @@ import type { EffectResult, ServiceDefinition, TxnRecord } from '../src/core/tra
 import { newTxnRecord } from '../src/engine/create-transaction.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { ServiceRegistry } from '../src/engine/service-registry.ts';
+import { ChainHeadFile, GENESIS } from '../src/journal/chain.ts';
 import { Journal } from '../src/journal/journal.ts';
 import { verifyJournal } from '../src/journal/verify.ts';
 import { silentLogger } from '../src/platform/logger.ts';
@@ -108,6 +109,22 @@ export async function benchJournalCommit(n: number): Promise<number> {
 }
 
 /**
+ * The chain head write that follows every commit (fdatasync of a 128-byte slot beside the store),
+ * microseconds per write: the price of detecting a lost log tail.
+ */
+export async function benchChainHead(n: number): Promise<number> {
+  return withDir(async (dir) => {
+    const file = new ChainHeadFile(dir);
+    await file.reset({ event: 0, chain: GENESIS });
+    const t0 = process.hrtime.bigint();
+    for (let i = 1; i <= n; i++) await file.write({ event: i, chain: GENESIS });
+    const us = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    await file.close();
+    return us;
+  });
+}
+
+/**
  * One committed transaction step through the real engine: n transactions each take three durable
  * commits (created+hold, intent, outcome+capture). Microseconds per step.
  */
@@ -149,7 +166,7 @@ export async function benchEngineStep(n: number): Promise<number> {
 export async function benchRecovery(
   n: number,
   open: number,
-): Promise<{ openMs: number; verifyMs: number; problems: number }> {
+): Promise<{ openMs: number; verifyMs: number; problems: number; events: number }> {
   return withDir(async (dir) => {
     const cfg = await config();
     const fill = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
@@ -220,6 +237,6 @@ export async function benchRecovery(
     const verifyMs = Number(process.hrtime.bigint() - t1) / 1e6;
     await engine.stop(100);
     await journal.close();
-    return { openMs, verifyMs, problems: report.problems.length };
+    return { openMs, verifyMs, problems: report.problems.length, events: report.counts.events };
   });
 }

@@ -68,6 +68,9 @@ export interface AppEvents {
   'shutdown-requested': [string];
 }
 
+/** Safe-mode reason while the start-up check runs. */
+const CHECKING = { zh: '正在检查流水库，请稍候', en: 'checking the journal; please wait' };
+
 const PACKAGE = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as {
   name: string;
   version: string;
@@ -169,6 +172,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
       this.logger,
     );
     if (this.journal.startupProblems.length > 0) this.toSafeMode(this.journal.startupProblems);
+    this.journal.on('integrity', (p) => this.toSafeMode([...this.problems, p]));
   }
 
   private loadWith(hqOverrides: unknown): Promise<LoadedConfig> {
@@ -189,6 +193,11 @@ export class KioskApp extends EventEmitter<AppEvents> {
   async start(): Promise<void> {
     this.startedAt = this.clock.now();
     await this.open();
+    // The full check decides safe mode before anything can be sold: the engine refuses every sale
+    // until it has passed, and nothing below (HQ link, devices, local server) starts before it.
+    if (!this.engine.safeMode) this.engine.enterSafeMode(CHECKING);
+    await this.checkJournal();
+    await this.engine.exitSafeMode(CHECKING);
     const log = this.logger;
     this.lowBalance = new LowBalanceWatch(this.journal, this.balance, log);
     await this.lowBalance.start();
@@ -248,13 +257,17 @@ export class KioskApp extends EventEmitter<AppEvents> {
       },
       'kiosk started',
     );
-    // The full scan reads a consistent snapshot while the kiosk works.
-    void verifyJournal(this.journal).then(
-      (r) => {
-        if (!r.ok) this.toSafeMode(r.problems);
-      },
-      (e: unknown) => this.toSafeMode([{ key: '(scan)', kind: 'io', message: (e as Error).message }]),
+  }
+
+  /** Full scan of the store (measured by `npm run bench`); any problem puts the kiosk in safe mode. */
+  private async checkJournal(): Promise<void> {
+    const found = await verifyJournal(this.journal).then(
+      (r) => r.problems,
+      (e: unknown): JournalProblem[] => [{ key: '(scan)', kind: 'io', message: (e as Error).message }],
     );
+    const seen = new Set(this.problems.map((p) => `${p.key} ${p.message}`));
+    const fresh = found.filter((p) => !seen.has(`${p.key} ${p.message}`));
+    if (fresh.length > 0) this.toSafeMode([...this.problems, ...fresh]);
   }
 
   /** Self-service orders: tender before any payment, followed and resumed by the runner. */

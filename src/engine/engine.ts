@@ -116,11 +116,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { clock: this.deps.clock, config: this.deps.config(), ...(facts ? { facts } : {}) };
   }
 
+  /**
+   * Leaves safe mode if it was entered for `reason` (the same object; another reason stays in
+   * force) and, once started, resumes every open transaction. True when it left.
+   */
+  async exitSafeMode(reason: { zh: string; en: string }): Promise<boolean> {
+    if (this.safe !== reason) return false;
+    this.safe = null;
+    this.deps.logger.info({ reason }, 'engine out of safe mode');
+    if (this.started && !this.stopping) await this.resumeOpen();
+    return true;
+  }
+
   /** Resumes every non-terminal transaction. */
   async start(): Promise<void> {
     this.stopping = false;
     this.started = true;
     if (this.safe) return;
+    await this.resumeOpen();
+  }
+
+  private async resumeOpen(): Promise<void> {
     const serials = await this.deps.journal.openSerials();
     for (const serial of serials) {
       const txn = await this.deps.journal.getTxn(serial);

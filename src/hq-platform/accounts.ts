@@ -25,13 +25,24 @@ export class Accounts {
     return (await this.store.get<StationAccount>(`a:${station}`)) !== undefined;
   }
 
-  /** Opens the account of a station seen for the first time; returns the opening credit (fen) or 0. */
-  async openIfNew(station: string): Promise<number> {
+  /**
+   * Opens the account of a station seen for the first time with the opening credit (fen), in one
+   * batch with `withOps` (the command that tells the kiosk). Returns false when it exists already.
+   */
+  async openIfNew(station: string, withOps: readonly StoreOp[] = []): Promise<boolean> {
     return this.store.withLock(`account:${station}`, async () => {
-      if (await this.exists(station)) return 0;
-      await this.store.put(`a:${station}`, { balanceFen: this.openingFen, updatedAt: this.now() });
-      return this.openingFen;
+      if (await this.exists(station)) return false;
+      await this.store.batch([
+        { type: 'put', key: `a:${station}`, value: { balanceFen: this.openingFen, updatedAt: this.now() } },
+        ...withOps,
+      ]);
+      return true;
     });
+  }
+
+  /** Opening credit of a new station, fen. */
+  get openingCredit(): number {
+    return this.openingFen;
   }
 
   /**

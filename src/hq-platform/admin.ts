@@ -159,9 +159,15 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
         ...(args.original ? { original: args.original } : {}),
       });
       const delta = ev.kind === 'topup-reversal' ? -ev.fen : ev.fen;
-      await hq.accounts.change(args.station, delta, `admin:${ref}`, ev.kind);
-      if (args.original) await hq.opts.store.put(`trv:${args.station}:${args.original}`, { ref, at: now });
-      const p = await hq.commands.send(args.station, 'balance', ev);
+      // The credit, the reversal's mark and the command telling the kiosk: one atomic write.
+      const p = await hq.commands.send(args.station, 'balance', ev, undefined, (ops) =>
+        hq.accounts.change(args.station, delta, `admin:${ref}`, ev.kind, [
+          ...ops,
+          ...(args.original
+            ? [{ type: 'put' as const, key: `trv:${args.station}:${args.original}`, value: { ref, at: now } }]
+            : []),
+        ]),
+      );
       return {
         station: args.station,
         ref,

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CommandResult, SignedCommand } from '../hq/schemas/index.ts';
 import { signPayload } from '../hq/signed.ts';
 import { type CommandName, commandTopic } from '../hq/topics.ts';
-import { type HqStore, pad16 } from './store.ts';
+import { type HqStore, pad16, type StoreOp } from './store.ts';
 
 export interface PendingCommand {
   station: string;
@@ -33,28 +33,38 @@ export class CommandSender {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Stores the command as pending (with its sequence number) and publishes it. `atomically`, when
+   * given, writes the command's ops in one batch with the state change the command reports (a
+   * balance credit and the command telling the kiosk about it): it returns false when that change
+   * was applied before, and the command is then stored on its own (the kiosk applies a ref once).
+   */
   async send(
     station: string,
     cmd: CommandName,
     data: unknown,
     ttlMs = COMMAND_TTL_MS,
+    atomically?: (ops: StoreOp[]) => Promise<boolean>,
   ): Promise<PendingCommand> {
-    const seq = await this.store.withLock(`cs:${station}`, async () => {
-      const next = ((await this.store.get<number>(`cs:${station}`)) ?? 0) + 1;
-      await this.store.put(`cs:${station}`, next);
-      return next;
+    const p = await this.store.withLock(`cs:${station}`, async () => {
+      const seq = ((await this.store.get<number>(`cs:${station}`)) ?? 0) + 1;
+      const iat = this.now();
+      const payload: SignedCommand = { kind: 'cmd', station, iat, exp: iat + ttlMs, seq, cmd, data };
+      const pending: PendingCommand = {
+        station,
+        seq,
+        cmd,
+        envelope: JSON.stringify(signPayload(this.key, payload)),
+        exp: payload.exp,
+        sentAt: iat,
+      };
+      const ops: StoreOp[] = [
+        { type: 'put', key: `cs:${station}`, value: seq },
+        { type: 'put', key: `cp:${station}:${pad16(seq)}`, value: pending },
+      ];
+      if (!atomically || !(await atomically(ops))) await this.store.batch(ops);
+      return pending;
     });
-    const iat = this.now();
-    const payload: SignedCommand = { kind: 'cmd', station, iat, exp: iat + ttlMs, seq, cmd, data };
-    const p: PendingCommand = {
-      station,
-      seq,
-      cmd,
-      envelope: JSON.stringify(signPayload(this.key, payload)),
-      exp: payload.exp,
-      sentAt: iat,
-    };
-    await this.store.put(`cp:${station}:${pad16(seq)}`, p);
     await this.publish(commandTopic(this.prefix, station, cmd), p.envelope).catch(() => undefined);
     return p;
   }

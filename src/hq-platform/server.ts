@@ -282,16 +282,34 @@ export class HqServer {
     }
   }
 
-  /** A station came online: open its account if new, re-send its overdue commands. */
+  /**
+   * A station came online: tell it the highest journal event HQ holds for it (an acknowledgement of
+   * that event; a kiosk whose journal ends below it has lost committed events and stops selling),
+   * open its account if new, re-send its overdue commands.
+   */
   private async welcome(station: string): Promise<void> {
-    const opening = await this.accounts.openIfNew(station);
-    if (opening > 0) {
-      await this.commands.send(station, 'balance', {
-        kind: 'topup',
-        fen: opening,
-        ref: `opening-${station}`,
-        note: '开户预存款',
+    const { highest } = await this.archive.meta(station);
+    if (highest > 0) {
+      const now = this.opts.clock.now();
+      await this.sign(ackTopic(this.prefix, station), {
+        kind: 'ack',
+        station,
+        iat: now,
+        exp: now + ACK_TTL_MS,
+        ranges: [[highest, highest]],
       });
+    }
+    const fen = this.accounts.openingCredit;
+    if (fen > 0 && !(await this.accounts.exists(station))) {
+      await this.commands.send(
+        station,
+        'balance',
+        { kind: 'topup', fen, ref: `opening-${station}`, note: '开户预存款' },
+        undefined,
+        (ops) => this.accounts.openIfNew(station, ops),
+      );
+    } else {
+      await this.accounts.openIfNew(station);
     }
     await this.commands.resendPending(station, this.ackOverdueMs);
   }

@@ -7,6 +7,8 @@ import type { LedgerEntry } from '../core/ledger.ts';
 import { type BalanceState, EMPTY_BALANCE } from '../core/ledger.ts';
 import type { OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
+import { ChainHeadFile } from './chain.ts';
+import { checkChainEnd } from './chain-check.ts';
 import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
 import {
   BALANCE_KEY,
@@ -40,13 +42,15 @@ export interface JournalOptions {
 /** A problem found in the store, named by its key. */
 export interface JournalProblem {
   key: string;
-  kind: 'checksum' | 'decode' | 'gap' | 'index' | 'counter' | 'balance' | 'format' | 'io';
+  kind: 'checksum' | 'decode' | 'gap' | 'index' | 'counter' | 'balance' | 'format' | 'io' | 'chain';
   message: string;
 }
 
 export interface JournalEvents {
   /** Emitted after a commit is durable, once per event in it. */
   event: [JournalEvent];
+  /** The journal found committed events missing after start-up (HQ holds more than it has). */
+  integrity: [JournalProblem];
 }
 
 /**
@@ -54,6 +58,11 @@ export interface JournalEvents {
  * commits are serialised, so counters and the balance are never raced. A failed write throws
  * KIOSK_E_JOURNAL_WRITE and leaves the journal refusing further writes until it is reopened,
  * because LevelDB's own state after an I/O error is unknown.
+ *
+ * Events form a hash chain whose head is written (fdatasync) to a file beside LevelDB after every
+ * commit, so a tail that LevelDB loses while recovering a damaged log is detected at the next
+ * start; HQ's acknowledgements are checked against the log's end too. A journal that lost committed
+ * events is sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;
@@ -65,11 +74,14 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Acknowledged events above the watermark (HQ may acknowledge batches out of order). */
   private readonly ackedAbove = new Set<number>();
   private writeFault: KioskError | null = null;
+  private sealedBy: KioskError | null = null;
+  private readonly head: ChainHeadFile;
   /** Problems found by the start-up check; non-empty means the kiosk must run in safe mode. */
   startupProblems: JournalProblem[] = [];
 
   constructor(private readonly opts: JournalOptions) {
     super();
+    this.head = new ChainHeadFile(opts.path);
   }
 
   get path(): string {
@@ -113,6 +125,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
   }
 
@@ -186,11 +199,13 @@ export class Journal extends EventEmitter<JournalEvents> {
       ['t:', this.counters.serial, (n) => txnKey(String(n).padStart(10, '0'))],
       ['l:', this.counters.ledger, ledgerKey],
     ];
+    let lastEvent = 0;
     for (const [prefix, expected, keyOf] of checks) {
       const it = this.db.keys({ ...prefixRange(prefix), reverse: true, limit: 1 });
       const last = await it.next();
       await it.close();
       const lastNum = last === undefined ? 0 : Number(last.slice(2));
+      if (prefix === 'e:') lastEvent = lastNum;
       if (lastNum !== expected) {
         problems.push({
           key: last ?? keyOf(expected),
@@ -215,7 +230,34 @@ export class Journal extends EventEmitter<JournalEvents> {
         problems.push(problemFrom(e, txnKey(serial)));
       }
     }
+    const chain = await checkChainEnd(this.db, this.head, this.counters, lastEvent);
+    problems.push(...chain.problems);
+    if (chain.problems.length > 0) this.seal(chain.problems[0] as JournalProblem);
+    else if (chain.write && chain.write.event === 0) await this.head.reset(chain.write);
+    else if (chain.write) await this.head.write(chain.write);
     return problems;
+  }
+
+  /**
+   * Refuses every further commit: committed events are missing, so writing on would reuse their
+   * numbers and hide the loss. Only people repair such a store.
+   */
+  private seal(problem: JournalProblem): void {
+    this.sealedBy ??= new KioskError('KIOSK_E_SAFE_MODE', {
+      field: problem.key,
+      zh: `流水库缺失已提交的记录，停止写入：${problem.message}`,
+      en: `journal lost committed events; writes stopped: ${problem.message}`,
+    });
+  }
+
+  /** Non-null when the journal refuses commits because committed events are missing. */
+  get sealed(): KioskError | null {
+    return this.sealedBy;
+  }
+
+  /** The chain head file beside the store (verify compares the log against it). */
+  get chainHead(): ChainHeadFile {
+    return this.head;
   }
 
   /**
@@ -225,6 +267,7 @@ export class Journal extends EventEmitter<JournalEvents> {
    */
   commit<T>(build: (b: WriteBatch) => T): Promise<T> {
     const run = async (): Promise<T> => {
+      if (this.sealedBy) throw this.sealedBy;
       if (this.writeFault) throw this.writeFault;
       const batch = new WriteBatch(
         this.opts.clock.now(),
@@ -245,8 +288,10 @@ export class Journal extends EventEmitter<JournalEvents> {
           });
           throw this.writeFault;
         }
+        const chained = batch.counters.event !== this.counters.event;
         this.counters = batch.counters;
         this.balanceState = batch.balance;
+        if (chained) await this.writeHead();
       }
       for (const ev of batch.events) this.emit('event', ev);
       return result;
@@ -254,6 +299,22 @@ export class Journal extends EventEmitter<JournalEvents> {
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /**
+   * Records the chain head after a durable batch. The batch stands if this fails (the log is only
+   * ever allowed to be ahead of the head), but the disk is failing: further commits are refused.
+   */
+  private async writeHead(): Promise<void> {
+    try {
+      await this.head.write({ event: this.counters.event, chain: this.counters.chain ?? '' });
+    } catch (e) {
+      this.writeFault = new KioskError('KIOSK_E_JOURNAL_WRITE', {
+        en: `journal chain head write failed: ${(e as Error).message}`,
+        zh: `流水链头写入失败：${(e as Error).message}`,
+        cause: e,
+      });
+    }
   }
 
   /** True once a write has failed; the journal refuses writes until reopened. */
@@ -350,7 +411,17 @@ export class Journal extends EventEmitter<JournalEvents> {
    * which HQ recognises by event id.
    */
   async ackOutbox(seqs: readonly number[]): Promise<void> {
-    for (const s of seqs) if (s > this.ackedThrough) this.ackedAbove.add(s);
+    const beyond = seqs.filter((s) => s > this.counters.event);
+    if (beyond.length > 0) {
+      const problem: JournalProblem = {
+        key: eventKey(this.counters.event + 1),
+        kind: 'chain',
+        message: `HQ holds event ${Math.max(...beyond)} but the journal ends at event ${this.counters.event}: committed events are missing`,
+      };
+      this.seal(problem);
+      this.emit('integrity', problem);
+    }
+    for (const s of seqs) if (s > this.ackedThrough && s <= this.counters.event) this.ackedAbove.add(s);
     const before = this.ackedThrough;
     while (this.ackedAbove.delete(this.ackedThrough + 1)) this.ackedThrough++;
     if (this.ackedThrough !== before)

@@ -1,5 +1,7 @@
 import { Level } from 'level';
 import { KioskError } from '../core/errors.ts';
+import { ChainHeadFile } from './chain.ts';
+import { chainExistingEvents } from './chain-check.ts';
 import { encodeValue } from './codec.ts';
 import { FORMAT_KEY } from './keys.ts';
 
@@ -7,11 +9,13 @@ type Db = Level<string, string>;
 
 /**
  * Numbered migrations: MIGRATIONS[n] turns a version-n store into version n+1, in place, and must
- * be idempotent (a crash mid-migration reruns it). Version 1 is the first released format, so
- * the table is empty until the format changes.
+ * be idempotent (a crash mid-migration reruns it). Version 1 is the first released format.
  */
 export type Migration = (db: Db) => Promise<void>;
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  /** 1 → 2: the hash chain over events and its head file. */
+  1: (db) => chainExistingEvents(db, new ChainHeadFile(db.location)),
+};
 
 /**
  * Copies every key to `<path>.backup-v<from>` (a separate LevelDB) before the first step, then

@@ -3,7 +3,7 @@ import type { OrderRecord } from '../core/orders/order.ts';
 import type { Outcome, TxnRecord } from '../core/transaction/types.ts';
 
 /** On-disk format version written by this software; older stores are migrated on open. */
-export const JOURNAL_FORMAT_VERSION = 1;
+export const JOURNAL_FORMAT_VERSION = 2;
 
 export interface Counters {
   /** Last event sequence number used (0 = none). */
@@ -12,6 +12,8 @@ export interface Counters {
   serial: number;
   /** Last ledger entry sequence number used. */
   ledger: number;
+  /** Chain value after the last event (`chain.ts`); absent only before the first event. */
+  chain?: string;
 }
 
 export type JournalEventType =
@@ -47,6 +49,8 @@ export interface JournalEvent {
   ledger?: LedgerEntry;
   /** Free-form facts for operator, config and system events; never money as a float. */
   info?: Record<string, unknown>;
+  /** Chain value of every event before this one (format 2 and later). */
+  prev?: string;
 }
 
 export interface BalanceRecord {

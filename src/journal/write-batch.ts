@@ -1,6 +1,7 @@
 import { applyLedgerOp, type BalanceState, type LedgerEntry, type LedgerOp } from '../core/ledger.ts';
 import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
+import { GENESIS, link } from './chain.ts';
 import { encodeValue } from './codec.ts';
 import {
   BALANCE_KEY,
@@ -48,11 +49,15 @@ export class WriteBatch {
     return formatSerial(this.counters.serial);
   }
 
+  /** Appends an event, linked into the hash chain after the previous one. */
   event(body: NewEvent): JournalEvent {
-    this.counters = { ...this.counters, event: this.counters.event + 1 };
+    const prev = this.counters.chain ?? GENESIS;
+    const seq = this.counters.event + 1;
+    const ev: JournalEvent = { seq, at: this.at, stationId: this.stationId, ...body, prev };
+    const value = encodeValue(ev);
+    this.counters = { ...this.counters, event: seq, chain: link(prev, value) };
     this.countersDirty = true;
-    const ev: JournalEvent = { seq: this.counters.event, at: this.at, stationId: this.stationId, ...body };
-    this.ops.push({ type: 'put', key: eventKey(ev.seq), value: encodeValue(ev) });
+    this.ops.push({ type: 'put', key: eventKey(ev.seq), value });
     this.events.push(ev);
     return ev;
   }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { FakeHq } from '../support/fake-hq.ts';
 import { openKiosk, tempDir } from '../support/kiosk-harness.ts';
@@ -35,13 +37,16 @@ describe('safe mode on a corrupted journal', () => {
     await dir.cleanup();
   });
 
-  async function corrupt(key: string): Promise<void> {
+  async function corrupt(
+    key: string,
+    damage = (v: string) => v.replace('13800138000', '13800138001'),
+  ): Promise<void> {
     const db = new Level<string, string>(join(dir.path, 'data'), {
       keyEncoding: 'utf8',
       valueEncoding: 'utf8',
     });
     const v = (await db.get(key))!;
-    await db.put(key, v.replace('13800138000', '13800138001'));
+    await db.put(key, damage(v));
     await db.close();
   }
 
@@ -75,6 +80,46 @@ describe('safe mode on a corrupted journal', () => {
     });
     expect(await db.get('t:0000000001')).toContain('13800138001');
     await db.close();
+  });
+
+  it('sells nothing before the start-up check has found a corrupt old event', async () => {
+    // A longer journal, so the full check takes a while, with its second event damaged.
+    const j = new Journal({ path: join(dir.path, 'data'), stationId: '33010001', clock: systemClock });
+    await j.open();
+    for (let c = 0; c < 100; c++)
+      await j.commit((b) => {
+        for (let i = 0; i < 50; i++) b.event({ type: 'system', info: { filler: 'x'.repeat(200), i } });
+      });
+    await j.close();
+    await corrupt('e:0000000000000002', (v) => v.replace('"seq":2', '"seq":2 '));
+
+    const hq = new FakeHq();
+    const app = new KioskApp({ configFile, logger: silentLogger(), hqPort: hq, services: [testBillService] });
+    const attempts = { accepted: 0, refused: 0 };
+    const sell = async (): Promise<void> => {
+      try {
+        await app.engine.create('test-bill', { phone: '13800138000', amount: '1' }, TELLER);
+        attempts.accepted++;
+      } catch {
+        attempts.refused++;
+      }
+    };
+    let started = false;
+    const starting = app.start().then(() => {
+      started = true;
+    });
+    while (!started) {
+      if (app.engine) await sell();
+      await new Promise((r) => setImmediate(r));
+    }
+    await starting;
+    for (let i = 0; i < 20; i++) await sell();
+    expect(attempts.accepted).toBe(0);
+    expect(attempts.refused).toBeGreaterThan(0);
+    expect(app.engine.safeMode).not.toBeNull();
+    expect(app.problems).toContainEqual(expect.objectContaining({ key: 'e:0000000000000002' }));
+    expect(hq.requests).toEqual([]);
+    await app.stop();
   });
 
   it('enters safe mode at start-up when an open transaction cannot be read', async () => {

@@ -1,8 +1,9 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
+import { HEAD_FILE } from '../../../src/journal/chain.ts';
 import { encodeValue } from '../../../src/journal/codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { FORMAT_KEY } from '../../../src/journal/keys.ts';
@@ -188,6 +189,28 @@ describe('journal on LevelDB', () => {
     await expect(runMigrations(new Level(`${dir.path}-x`), 0, 2, {})).rejects.toMatchObject({
       code: 'KIOSK_E_JOURNAL_VERSION',
     });
+  });
+
+  it('migrates a format-1 store into the hash chain and writes its head', async () => {
+    await fill(2);
+    const raw = new Level<string, string>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    for await (const [key, value] of raw.iterator({ gte: 'e:', lt: 'e:\xff' })) {
+      const { prev: _prev, ...ev } = JSON.parse(value.slice(8)) as Record<string, unknown>;
+      await raw.put(key, encodeValue(ev));
+    }
+    const { chain: _chain, ...counters } = JSON.parse((await raw.get('m:counters'))!.slice(8));
+    await raw.put('m:counters', encodeValue(counters));
+    await raw.put(FORMAT_KEY, encodeValue({ version: 1 }));
+    await raw.close();
+    await rm(join(dir.path, HEAD_FILE));
+    const j = new Journal({ path: dir.path, stationId: '33010001', clock: systemClock });
+    await j.open();
+    expect(j.startupProblems).toEqual([]);
+    expect((await verifyJournal(j)).problems).toEqual([]);
+    expect((await j.chainHead.read()).head?.event).toBe(j.lastCounters.event);
+    expect((await j.getEvent(1))?.prev).toBe('0'.repeat(32));
+    await j.close();
+    await rm(`${dir.path}.backup-v1`, { recursive: true, force: true });
   });
 
   it('is locked against a second opener', async () => {

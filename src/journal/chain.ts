@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Hash chain over the event log. Every event carries `prev`, the chain value of every event before
+ * it; the chain value after event n is `link(prev_n, stored value of event n)`. A lost, replaced or
+ * rolled-back event breaks the chain, whatever LevelDB recovers from its own log.
+ */
+export const GENESIS = '0'.repeat(32);
+
+/** 128-bit chain value (hex) after a stored event value. */
+export function link(prev: string, storedValue: string): string {
+  return createHash('sha256').update(prev).update(storedValue).digest('hex').slice(0, 32);
+}
+
+/** The last committed event and the chain value after it, kept outside LevelDB. */
+export interface ChainHead {
+  event: number;
+  chain: string;
+}
+
+/** File name of the chain head inside the store's directory (LevelDB ignores names it did not make). */
+export const HEAD_FILE = 'KIOSK-CHAIN-HEAD';
+const SLOT = 128;
+
+function encodeSlot(h: ChainHead): Buffer {
+  const json = JSON.stringify(h);
+  const text = `${crc32(json).toString(16).padStart(8, '0')}${json}`;
+  const buf = Buffer.alloc(SLOT, 0x20);
+  buf.write(text, 'utf8');
+  return buf;
+}
+
+function decodeSlot(buf: Buffer): ChainHead | null {
+  const text = buf.toString('utf8').trimEnd();
+  if (text.length < 9) return null;
+  const json = text.slice(8);
+  if (crc32(json).toString(16).padStart(8, '0') !== text.slice(0, 8)) return null;
+  try {
+    const h = JSON.parse(json) as ChainHead;
+    return Number.isSafeInteger(h.event) && typeof h.chain === 'string' ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The chain head file beside the journal: two fixed 128-byte slots, written in place in turn with
+ * fdatasync, each with its CRC, so a torn write leaves the previous head in the other slot and the
+ * file never grows (it needs no new space on a full disk). Reading takes the valid slot with the
+ * higher event number.
+ */
+export class ChainHeadFile {
+  private fh: FileHandle | undefined;
+  private nextSlot = 0;
+
+  constructor(private readonly dir: string) {}
+
+  get path(): string {
+    return join(this.dir, HEAD_FILE);
+  }
+
+  /** The stored head, or null when the file does not exist or neither slot is valid. */
+  async read(): Promise<{ head: ChainHead | null; exists: boolean }> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, constants.O_RDONLY);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { head: null, exists: false };
+      throw e;
+    }
+    try {
+      const buf = Buffer.alloc(SLOT * 2);
+      const { bytesRead } = await fh.read(buf, 0, SLOT * 2, 0);
+      const a = bytesRead >= SLOT ? decodeSlot(buf.subarray(0, SLOT)) : null;
+      const b = bytesRead >= SLOT * 2 ? decodeSlot(buf.subarray(SLOT)) : null;
+      const bIsNewer = b !== null && (a === null || b.event > a.event);
+      this.nextSlot = bIsNewer ? 0 : 1;
+      return { head: bIsNewer ? b : a, exists: true };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Writes `head` durably into the slot not holding the current head (resolves after fdatasync). */
+  async write(head: ChainHead): Promise<void> {
+    const fh = await this.handle();
+    await fh.write(encodeSlot(head), 0, SLOT, this.nextSlot * SLOT);
+    await fh.datasync();
+    this.nextSlot = 1 - this.nextSlot;
+  }
+
+  /** Writes `head` into both slots and makes the file's name durable (a new or migrated store). */
+  async reset(head: ChainHead): Promise<void> {
+    const fh = await this.handle();
+    const buf = encodeSlot(head);
+    await fh.write(Buffer.concat([buf, buf]), 0, SLOT * 2, 0);
+    await fh.datasync();
+    const dir = await open(this.dir, constants.O_RDONLY);
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    this.nextSlot = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+
+  private async handle(): Promise<FileHandle> {
+    this.fh ??= await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    return this.fh;
+  }
+}
