@@ -28,7 +28,7 @@ const SCAN_BYTES = 1 << 20;
  * `seq` is the first field and `prev` the last, as `WriteBatch.event` writes them. The checksum is
  * still checked over the whole text. Null (parse it fully) for any other shape or a bad checksum.
  */
-function eventHeader(key: string, value: string): Pick<JournalEvent, 'seq' | 'prev'> | null {
+function eventHeader(value: string): Pick<JournalEvent, 'seq' | 'prev'> | null {
   const head = /^[0-9a-f]{8}\{"seq":(\d{1,16}),/.exec(value);
   const tail = /,"prev":"([0-9a-f]{32})"\}$/.exec(value.slice(-50));
   if (!head || !tail) return null;
@@ -104,7 +104,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         const seq = Number(key.slice(2));
         if (seq !== lastEvent + 1) gap(key, `e:${pad16(lastEvent + 1)}`);
         lastEvent = seq;
-        const ev = eventHeader(key, value) ?? decode<JournalEvent>(key, value);
+        const ev = eventHeader(value) ?? decode<JournalEvent>(key, value);
         if (ev && ev.seq !== seq)
           problems.push({ key, kind: 'decode', message: `record says seq ${ev.seq}` });
         if (ev) {
