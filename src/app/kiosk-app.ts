@@ -37,6 +37,7 @@ import { CardTerminal } from './card-terminal.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { GpioBridge } from './gpio-bridge.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
+import { JournalRecovery } from './journal-recovery.ts';
 import { NoticeBridge } from './notice-bridge.ts';
 import { ReceiptBridge } from './receipt-bridge.ts';
 
@@ -105,6 +106,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   private loaded!: LoadedConfig;
   private readonly hqPort = new SwitchableHqPort(new UnavailableHqPort());
   private server: LocalServer | undefined;
+  private recovery: JournalRecovery | undefined;
   problems: JournalProblem[] = [];
   startedAt = 0;
 
@@ -242,6 +244,16 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.gpioBridge.start();
     await this.engine.start();
     await this.startOrders();
+    this.recovery = new JournalRecovery({
+      journal: this.journal,
+      engine: this.engine,
+      logger: log,
+      report: (p) => {
+        this.problems = [...this.problems.filter((x) => x.key !== '(write)'), ...(p ? [p] : [])];
+      },
+      corrupt: (problems) => this.toSafeMode(problems),
+    });
+    this.recovery.start();
     if (this.opts.http !== false) {
       this.server = new LocalServer(this, log);
       await this.server.start();
@@ -328,6 +340,11 @@ export class KioskApp extends EventEmitter<AppEvents> {
     });
   }
 
+  /** True while the journal is faulted and trying to take writes again (the process is fine). */
+  get journalRecovering(): boolean {
+    return this.recovery?.recovering ?? false;
+  }
+
   get url(): string | undefined {
     return this.server?.url;
   }
@@ -352,6 +369,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     step('server');
     await this.server?.stop();
     this.lowBalance?.stop();
+    this.recovery?.stop();
     this.receipts?.stop();
     this.orderRunner?.stop();
     this.notices?.stop();

@@ -31,6 +31,11 @@ import { WriteBatch } from './write-batch.ts';
 
 export type JournalDb = Level<string, string>;
 
+/** Written and deleted by `recover()` to prove the disk takes writes again (kept outside the layout's data). */
+const PROBE_KEY = 'm:probe';
+/** Room the probe needs (bytes): a sale's next commits must fit too. */
+const PROBE_ROOM = 'x'.repeat(16 * 1024);
+
 export interface JournalOptions {
   path: string;
   stationId: string;
@@ -51,6 +56,8 @@ export interface JournalEvents {
   event: [JournalEvent];
   /** The journal found committed events missing after start-up (HQ holds more than it has). */
   integrity: [JournalProblem];
+  /** A write failed (full disk, I/O error): the journal refuses writes until `recover()` succeeds. */
+  fault: [KioskError];
 }
 
 /**
@@ -102,6 +109,12 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   async open(): Promise<void> {
     await mkdir(this.opts.path, { recursive: true });
+    await this.openDb();
+    await this.ensureFormat();
+    this.startupProblems = await this.loadState();
+  }
+
+  private async openDb(): Promise<void> {
     this.db = this.opts.openDb
       ? this.opts.openDb(this.opts.path)
       : new Level<string, string>(this.opts.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
@@ -119,8 +132,27 @@ export class Journal extends EventEmitter<JournalEvents> {
         cause: e,
       });
     }
-    await this.ensureFormat();
+  }
+
+  /**
+   * After a write fault: reopens LevelDB (its state after an I/O error is unknown), proves that a
+   * durable write succeeds again, and reloads and checks counters, balance, holds and the chain
+   * end. Resolves when the journal takes writes again; `startupProblems` then lists what the reload
+   * found (non-empty: safe mode). Throws while writes still fail (try again later).
+   */
+  async recover(): Promise<void> {
+    if (!this.writeFault) return;
+    if (this.sealedBy) throw this.sealedBy;
+    await this.queue.catch(() => undefined);
+    await this.head.close();
+    if (this.db.status === 'open') await this.db.close().catch(() => undefined);
+    await this.openDb();
+    await this.db.put(PROBE_KEY, encodeValue({ at: this.opts.clock.now(), room: PROBE_ROOM }), {
+      sync: true,
+    });
+    await this.db.del(PROBE_KEY, { sync: true });
     this.startupProblems = await this.loadState();
+    this.writeFault = null;
   }
 
   async close(): Promise<void> {
@@ -281,12 +313,13 @@ export class Journal extends EventEmitter<JournalEvents> {
         try {
           await this.db.batch(ops, { sync: true });
         } catch (e) {
-          this.writeFault = new KioskError('KIOSK_E_JOURNAL_WRITE', {
-            en: `journal write failed: ${(e as Error).message}`,
-            zh: `流水写入失败：${(e as Error).message}`,
-            cause: e,
-          });
-          throw this.writeFault;
+          throw this.fail(
+            new KioskError('KIOSK_E_JOURNAL_WRITE', {
+              en: `journal write failed: ${(e as Error).message}`,
+              zh: `流水写入失败：${(e as Error).message}`,
+              cause: e,
+            }),
+          );
         }
         const chained = batch.counters.event !== this.counters.event;
         this.counters = batch.counters;
@@ -309,12 +342,21 @@ export class Journal extends EventEmitter<JournalEvents> {
     try {
       await this.head.write({ event: this.counters.event, chain: this.counters.chain ?? '' });
     } catch (e) {
-      this.writeFault = new KioskError('KIOSK_E_JOURNAL_WRITE', {
-        en: `journal chain head write failed: ${(e as Error).message}`,
-        zh: `流水链头写入失败：${(e as Error).message}`,
-        cause: e,
-      });
+      this.fail(
+        new KioskError('KIOSK_E_JOURNAL_WRITE', {
+          en: `journal chain head write failed: ${(e as Error).message}`,
+          zh: `流水链头写入失败：${(e as Error).message}`,
+          cause: e,
+        }),
+      );
     }
+  }
+
+  private fail(fault: KioskError): KioskError {
+    const first = this.writeFault === null;
+    this.writeFault = fault;
+    if (first) this.emit('fault', fault);
+    return fault;
   }
 
   /** True once a write has failed; the journal refuses writes until reopened. */

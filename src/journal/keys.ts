@@ -5,6 +5,7 @@
  *   m:counters               { event, serial, ledger }       last numbers handed out
  *   m:balance                { balanceFen, heldFen }         derived; checked against l: by verify
  *   m:outbox                 { ackedThrough }                HQ relay: every event up to here is acknowledged
+ *   m:probe                  { at, room }                    written and deleted at once: the disk takes writes again
  *   e:<seq16>                JournalEvent                    append-only log of every transition
  *   t:<serial>               TxnRecord                       latest snapshot per transaction
  *   l:<seq16>                LedgerEntry                     prepaid balance ledger

@@ -25,7 +25,7 @@ export function registerStart(program: Command, run: (fn: () => Promise<number>)
         });
         await app.start();
         sdNotify('--ready');
-        const stopWatchdog = startWatchdog(() => app.journal.faulted === null);
+        const stopWatchdog = startWatchdog(() => app.journal.faulted === null || app.journalRecovering);
         process.stdout.write(`便民服务亭已启动 kiosk running: ${app.url ?? '(no local server)'}\n`);
         return new Promise<number>((resolve) => {
           let stopping = false;

@@ -87,6 +87,7 @@ describe('HQ moves money in one atomic write', () => {
         terminal: { terminalNo: '12345678', status: 'enabled' },
       },
       mobileRegions: ['杭州'],
+      dayCut: '21:00',
       pushBalance: async () => undefined,
     };
     const call = (service: string, op: string, payload: Record<string, unknown>, key: string) => {
