@@ -119,9 +119,10 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
     type: 'del' as const,
     key: powerCardKeys.open(rec.customerNo),
   });
-  const addUnits = async (env: BillerEnv, customerNo: string, delta: number) => {
+  /** The write that moves a customer's credited units by `delta`, for the batch that causes it. */
+  const unitsOp = async (env: BillerEnv, customerNo: string, delta: number): Promise<StoreOp> => {
     const key = powerCardKeys.units(customerNo);
-    await env.store.put(key, ((await env.store.get<number>(key)) ?? 0) + delta);
+    return { type: 'put', key, value: ((await env.store.get<number>(key)) ?? 0) + delta };
   };
 
   const customerCheck = (env: BillerEnv, customerNo: string | null): EffectResult | null => {
@@ -225,8 +226,8 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
         status: first ? 'confirmed' : cur.status,
         confirmations: cur.confirmations + 1,
       };
-      if (first) await addUnits(env, cur.customerNo, cur.units);
-      await save(env, next, first ? [closeOpen(cur)] : []);
+      // The units and the confirmed record in one batch: a repeat never credits them twice.
+      await save(env, next, first ? [closeOpen(cur), await unitsOp(env, cur.customerNo, cur.units)] : []);
       return ok({ billerRef: cur.ref, confirmed: true, units: cur.units, firstConfirmation: first });
     });
   };
@@ -335,11 +336,10 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
       }
       if (cur.status !== 'reversal-pending' || !cur.reversal)
         return declined('BILLER_NO_REVERSAL', '没有撤销申请', 'no reversal requested');
-      const unitsKey = powerCardKeys.units(cur.customerNo);
       await env.accounts.change(cur.station, cur.amountFen, `reverse:${cur.ref}`, `${SVC} reversed`, [
         recOp({ ...cur, status: 'reversed', reversal: { ...cur.reversal, confirmations: 1 } }),
         closeOpen(cur),
-        { type: 'put', key: unitsKey, value: ((await env.store.get<number>(unitsKey)) ?? 0) - cur.units },
+        await unitsOp(env, cur.customerNo, -cur.units),
       ]);
       return ok({ billerRef: cur.ref, confirmed: true });
     });
