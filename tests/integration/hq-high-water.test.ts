@@ -29,12 +29,18 @@ describe('HQ’s acknowledged high-water mark at connect', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const kiosk = () =>
+  const kiosk = async () =>
     makeTestKiosk({
       station: STATION,
       dir: join(dir, 'kiosk'),
       hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
-      connection: { url: hq.url, protocolVersion: 4, publicKeys: [hq.publicKey] },
+      connection: {
+        url: hq.url,
+        protocolVersion: 4,
+        publicKeys: [hq.publicKey],
+        clientId: STATION,
+        login: await hq.kioskLogin(STATION),
+      },
     });
 
   it('a kiosk whose whole store went back in time (head file too) stops selling once HQ says more', async () => {
@@ -50,7 +56,7 @@ describe('HQ’s acknowledged high-water mark at connect', () => {
     await k.link.start();
     await k.link.whenOnline();
     const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
-    const admin = new AdminClient({ url: conn.url, protocolVersion: 4 });
+    const admin = new AdminClient({ url: conn.url, protocolVersion: 4, login: conn.login });
     await admin.connect();
     await admin.request('topup', { station: STATION, amount: '50.00' });
     await admin.close();
