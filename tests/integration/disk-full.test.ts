@@ -62,16 +62,21 @@ describe.runIf(canMount)('a full disk (a real 4 MB tmpfs)', () => {
       hqFile,
       fillFile: join(mnt, 'filler'),
     });
+    let token = '';
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(new URL(path, k.url), {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body ? JSON.stringify(body) : null,
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const health = async () => (await api('GET', '/api/health')).body as unknown as Health;
     const sale = { phone: '13800138000', amount: '10.00' };
+    token = (await api('POST', '/api/session', { code: 'A001', password: '123456' })).body.token as string;
 
     // The first sale's creation fits; HQ's answer arrives after the disk filled up.
     const first = await api('POST', '/api/services/test-bill/transactions', sale);

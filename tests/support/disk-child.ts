@@ -1,9 +1,11 @@
 /**
  * A kiosk process on a small filesystem for the full-disk test:
  * `node --import tsx disk-child.ts <json options>`. It starts the whole kiosk (local server on a
- * free port) with its journal in `dataDir`, credits its balance once, and prints `{ url }`. Its HQ
+ * free port) with its journal in `dataDir`, credits its balance and adds teller A001 (password
+ * 123456) once, and prints `{ url }`. Its HQ
  * double (`FileHq`, kept outside `dataDir`) fills the filesystem with `fillFile` when it receives the
- * first payment, so that sale's outcome cannot be written. SIGTERM stops it cleanly.
+ * first payment and answers it with a large remark, so that sale's outcome cannot be written.
+ * SIGTERM stops it cleanly.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
@@ -51,6 +53,8 @@ const hq: HqPort = {
     if (req.op === 'pay' && !filled) {
       filled = true;
       fill(o.fillFile);
+      // An answer larger than a page: its outcome cannot fit in what is left of the log's last page.
+      return { ...answer, data: { ...answer.data, remark: 'x'.repeat(16 * 1024) } };
     }
     return answer;
   },
@@ -71,8 +75,10 @@ const app = new KioskApp({
   services: [fast],
 });
 await app.start();
-if (app.balance.summary().balance === '0.00')
+if (app.balance.summary().balance === '0.00') {
   await app.balance.applyHqEvent({ kind: 'topup', fen: 100_00, ref: 'slip-1' });
+  await app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
+}
 process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
 process.once('SIGTERM', () => {
   void app.stop(2000).finally(() => process.exit(0));
