@@ -303,4 +303,45 @@ describe('operator console', () => {
     // The session is gone on the kiosk too.
     await done(t);
   });
+
+  it('confirms a customer counter order at the console; the customer screen follows it to the result', async () => {
+    kiosk.hq.script('query', { outcome: 'ok', data: { arrears: '0.00' } });
+    kiosk.hq.script('pay', 'ok');
+    const customer = await touchPage(browser, url(), SIZES[0], 'counter-customer');
+    await customer.tap('.tile[data-service="water-bill"]');
+    await customer.type('W8888999');
+    await customer.tap('#act-primary');
+    await customer.page.locator('#f-amount').waitFor();
+    await customer.type('25');
+    await customer.tap('#act-primary');
+    await customer.page.locator('dd[data-k="total"]').waitFor();
+    await customer.tap('#act-primary');
+    await customer.page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
+    const number = await customer.text('.order-no');
+    await customer.check('01-awaiting-cash');
+
+    const t = await open(SIZES[0], 'counter-console');
+    await login(t, 'T001', '123456');
+    await t.tap('[data-menu="orders"]');
+    await t.page.locator(`[data-cash="${number}"]`).waitFor();
+    await t.check('01-orders');
+    await t.tap(`[data-cash="${number}"]`);
+    await t.page.locator('[data-k="order-done"]').waitFor({ timeout: 15_000 });
+    expect(await t.text('[data-k="order-done"]')).toContain(number);
+
+    await customer.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
+    const serial = await customer.text('.serial');
+    expect((await kiosk.api('GET', `/api/transactions/${serial}`)).body).toMatchObject({ state: 'succeeded', operator: 'T001' });
+    await customer.check('02-succeeded');
+    // A reprint through the print queue, marked and journaled.
+    await t.tap('#act-back');
+    await t.tap('[data-menu="reprint"]');
+    await t.type(serial.replace(/^0+/, ''));
+    await t.tap('#act-primary');
+    await t.tap('#act-print');
+    await t.page.locator('[data-k="printed"], .messages .error').first().waitFor({ timeout: 15_000 });
+    await t.check('02-reprinted');
+    await done(customer);
+    await done(t);
+  });
 });

@@ -113,9 +113,12 @@ export function followOrder(view, first, opts = {}) {
     const cls = good ? 'succeeded' : bad ? 'failed' : o.status === 'pending' ? 'waiting' : 'working';
     view.step(o.final ? 4 : 3);
     const left = h('strong', { class: 'countdown', 'data-k': 'expires' });
+    // Counted from the kiosk's own times (expiry less the last change), so a screen whose clock
+    // differs from the kiosk's still shows the right time left.
+    const until = o.qr?.expiresAt ?? o.expiresAt;
+    const since = performance.now();
     const drawLeft = () => {
-      const until = o.qr?.expiresAt ?? o.expiresAt;
-      if (until) left.textContent = mmss(until - Date.now());
+      if (until) left.textContent = mmss(until - o.updatedAt - (performance.now() - since));
     };
     fill(
       view.main,
