@@ -331,7 +331,10 @@ describe('operator console', () => {
 
     await customer.page.locator('[data-outcome="order-succeeded"]').waitFor({ timeout: 15_000 });
     const serial = await customer.text('.serial');
-    expect((await kiosk.api('GET', `/api/transactions/${serial}`)).body).toMatchObject({ state: 'succeeded', operator: 'T001' });
+    expect((await kiosk.api('GET', `/api/transactions/${serial}`)).body).toMatchObject({
+      state: 'succeeded',
+      operator: 'T001',
+    });
     await customer.check('02-succeeded');
     // A reprint through the print queue, marked and journaled.
     await t.tap('#act-back');
