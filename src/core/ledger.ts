@@ -62,6 +62,14 @@ export function availableFen(s: BalanceState): number {
   return s.balanceFen - s.heldFen;
 }
 
+/**
+ * The refusal for an amount the available balance cannot cover, or null when it can. Checked before
+ * anything is sent (zero credit line) and again by the hold itself.
+ */
+export function refuseAbove(s: BalanceState, needFen: number): KioskError | null {
+  return availableFen(s) < needFen ? insufficient(needFen, s) : null;
+}
+
 function insufficient(needFen: number, s: BalanceState): KioskError {
   return new KioskError('KIOSK_E_INSUFFICIENT_BALANCE', {
     field: 'amount',

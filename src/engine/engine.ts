@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
+import { refuseAbove } from '../core/ledger.ts';
 import { waitingAlerts } from '../core/transaction/flows.ts';
 import {
   type Actor,
@@ -347,11 +348,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     input: unknown,
     actor: Actor,
   ): Promise<{ prepared: PreparedTxn; inquiry: Record<string, unknown> | undefined }> {
-    this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     const ctx = this.ctx();
-    this.refuseWithoutDevices(def);
-    const prepared = prepareTransaction(def, input, actor, ctx);
+    // Every local rule (fields, amount rules, caps, the available balance) before any question to HQ.
+    const prepared = this.checkLocal(serviceId, input, actor);
     const probe = this.claimExclusive(def, prepared.fields);
     if (probe) this.claims.delete(probe);
     let inquiry: Record<string, unknown> | undefined;
@@ -476,6 +476,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     return null;
   }
 
+  /** The zero credit line, checked before anything is sent; the hold checks it again atomically. */
+  private refuseAboveBalance(def: ServiceDefinition, amountFen: number): void {
+    if ((def.funding ?? 'hold') !== 'hold') return;
+    const refusal = refuseAbove(this.deps.journal.balance, amountFen);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Runs every local check of a new transaction without asking HQ or writing anything: safe mode,
+   * devices, access, fields, amount rules, caps and the available balance. `check` runs it before
+   * the inquiry, so a refusal never costs a question to HQ.
+   */
+  checkLocal(serviceId: string, input: unknown, actor: Actor): PreparedTxn {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    this.refuseWithoutDevices(def);
+    const prepared = prepareTransaction(def, input, actor, this.ctx());
+    this.refuseAboveBalance(def, prepared.amount.toFen());
+    return prepared;
+  }
+
   private refuseWithoutDevices(def: ServiceDefinition): void {
     const why = this.unavailable(def);
     if (why) throw new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', { field: 'service', ...why });
@@ -559,10 +580,23 @@ export class Engine extends EventEmitter<EngineEvents> {
         continue;
       }
       const from = txn.state;
-      txn = await this.writeIntent(txn, attempt);
-      const raw = await this.perform(txn, state);
-      const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
-      txn = await this.applyOutcome(txn, state, result, false);
+      const gate = state.beforeSend?.(txn, this.ctx()) ?? null;
+      if (gate && 'waitUntil' in gate) {
+        // A window closed to this request: wait (alerts still due on time), then decide again.
+        txn = await this.maybeAlert(txn, state);
+        const wait = gate.waitUntil - this.deps.clock.now();
+        if (wait > 0) await this.sleep(serial, this.untilAlert(txn, state, wait));
+        if (this.stopping || this.safe) return;
+        continue;
+      }
+      if (gate) {
+        txn = await this.applyOutcome(txn, state, gate.outcome, false);
+      } else {
+        txn = await this.writeIntent(txn, attempt);
+        const raw = await this.perform(txn, state);
+        const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
+        txn = await this.applyOutcome(txn, state, result, false);
+      }
       const max = this.deps.config().engine.maxAttempts;
       if (txn.state === from) tries = state.delayMs ? 0 : tries + 1;
       else {

@@ -126,6 +126,32 @@ describe('kiosk pay / query / reverse against a running kiosk (real bin/kiosk.js
     expect(k.hq.count('pay')).toBe(sent);
   });
 
+  it('checks every local rule before any message leaves the kiosk: amount rules and the balance', async () => {
+    const asked = k.hq.requests.length;
+    const amount = await kiosk(
+      ['pay', 'mobile-topup', `phone=${PHONE}`, 'amount=15', '--operator', 'A001', '--yes'],
+      PW,
+    );
+    expect(amount.code).toBe(5);
+    expect(amount.err).toContain('10元的整数倍');
+    const balance = await kiosk(
+      ['pay', 'mobile-topup', `phone=${PHONE}`, 'amount=990000', '--operator', 'A001', '--yes', '--json'],
+      PW,
+    );
+    expect(balance.code).toBe(6);
+    expect(JSON.parse(balance.out).error).toMatchObject({
+      code: 'KIOSK_E_INSUFFICIENT_BALANCE',
+      field: 'amount',
+    });
+    const api = await fetch(`${url}api/services/mobile-topup/transactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: PHONE, amount: '990000' }),
+    });
+    expect(api.status).toBeGreaterThanOrEqual(400);
+    expect(k.hq.requests.length).toBe(asked);
+  });
+
   it('never pays as self-service without --operator: the customer pays an order first', async () => {
     const sent = k.hq.count('pay');
     const self = await kiosk(['pay', 'test-bill', `phone=${PHONE}`, 'amount=40', '--yes', '--json']);

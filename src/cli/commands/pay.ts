@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { KioskError, KioskValidationError } from '../../core/errors.ts';
 import { SERVICE_CATALOGUE } from '../../core/services/catalogue.ts';
 import { type ApiTxn, followTransaction, parseAssignments } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -50,6 +51,23 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
           process.stderr.write(`${s}\n`);
         };
         const labels = Object.fromEntries(info.fields.map((f) => [f.name, f]));
+        // Every local rule first (fields, amount rules, caps, the balance): a refusal here costs no
+        // question to HQ. Only fields still to be chosen from the inquiry's answer (e.g. a contract
+        // number) may be missing; then the answer is shown before the refusal.
+        let quote: Quote | undefined;
+        let missing: unknown;
+        try {
+          quote = await client.post<Quote>(`/api/services/${info.id}/quote`, input);
+        } catch (e) {
+          if (!onlyMissingFields(e, input)) throw e;
+          missing = e;
+        }
+        if (quote?.balanceSufficient === false)
+          throw new KioskError('KIOSK_E_INSUFFICIENT_BALANCE', {
+            field: 'amount',
+            zh: `信誉度可用余额不足 ${quote.amount} 元，未向总部发送任何请求`,
+            en: `the available prepaid balance is below ${quote.amount} yuan; nothing was sent to HQ`,
+          });
         let inquiry: Record<string, unknown> | undefined;
         if (info.inquiry?.fields.every((f) => f in input)) {
           const only = Object.fromEntries(info.inquiry.fields.map((f) => [f, input[f]]));
@@ -60,17 +78,13 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
           for (const [k, v] of Object.entries(inquiry))
             say(`  ${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
         }
-        const quote = await client.post<Quote>(`/api/services/${info.id}/quote`, input);
+        if (missing || !quote) throw missing;
         say(`${info.title.zh} ${info.title.en}`);
         for (const [k, v] of Object.entries(quote.fields)) {
           if (k === 'amount' || k === 'confirm') continue;
           say(`  ${labels[k] ? `${labels[k].zh} ${labels[k].en}` : k}: ${String(v)}`);
         }
         say(`  金额 amount ￥${quote.amount}  手续费 fee ￥${quote.fee}  合计 total ￥${quote.total}`);
-        if (quote.balanceSufficient === false)
-          say(
-            '  注意：信誉度可用余额不足，交易将被拒绝 / note: the prepaid balance is too low; it will be refused',
-          );
         if (
           !opts.yes &&
           !(await confirm(`确认收取 ￥${quote.total} 并缴费？ Collect ￥${quote.total} and pay?`))
@@ -109,4 +123,10 @@ function payHelp(argv: readonly string[]): string {
   const named = at >= 0 ? argv.slice(at + 1).find((a) => !a.startsWith('-')) : undefined;
   const def = SERVICE_CATALOGUE.find((s) => s.id === named);
   return def ? serviceHelp(def) : servicesHelp(SERVICE_CATALOGUE);
+}
+
+/** The refusal only names fields the input does not give at all (nothing given is wrong). */
+function onlyMissingFields(e: unknown, input: Record<string, unknown>): boolean {
+  if (!(e instanceof KioskValidationError)) return false;
+  return e.issues.every((i) => i.field !== undefined && !(i.field in input));
 }

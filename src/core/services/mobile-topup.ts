@@ -4,7 +4,13 @@ import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { EffectResult, EffectState, ServiceDefinition } from '../transaction/types.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
-import { mobileArrearsPrecheck, mobileReversalWindow, reversalPolling, statusPolling } from './rules.ts';
+import {
+  mobileArrearsPrecheck,
+  mobileReversalSendGate,
+  mobileReversalWindow,
+  reversalPolling,
+  statusPolling,
+} from './rules.ts';
 
 export const MOBILE_MIN = Money.of('10');
 export const MOBILE_STEP = Money.of('10');
@@ -27,6 +33,7 @@ const flow = paymentFlow({
   unknownAlertMs: MOBILE_UNKNOWN_ALERT_MS,
   reversal: {
     guard: mobileReversalWindow,
+    beforeSend: mobileReversalSendGate,
     queryDelayMs: reversalPolling,
     confirmFields: ['phone', 'amount'],
     precheck: { op: 'query', interpret: mobileArrearsPrecheck },

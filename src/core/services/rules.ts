@@ -1,7 +1,14 @@
-import { businessDate, inLocalWindow, localInstant, parseTimeOfDay, toLocal } from '../business-day.ts';
+import {
+  addDays,
+  businessDate,
+  inLocalWindow,
+  localInstant,
+  parseTimeOfDay,
+  toLocal,
+} from '../business-day.ts';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
-import type { EffectResult, RuleContext, TxnRecord } from '../transaction/types.ts';
+import type { EffectResult, RuleContext, SendGate, TxnRecord } from '../transaction/types.ts';
 
 const refuse = (zh: string, en: string): KioskError =>
   new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', { field: 'serial', zh, en });
@@ -45,6 +52,26 @@ export function mobileReversalWindow(txn: TxnRecord, ctx: RuleContext): KioskErr
     }
   }
   return sameDayOnly(txn, ctx);
+}
+
+/**
+ * The same rules when the reversal request (撤销申请) is sent, which may be later than the operator's
+ * action (HQ unreachable, a restart): inside 20:00–22:00 the request waits for 22:00, and then the
+ * rules apply again (after 22:00 a transaction from before the day cut is refused). A refusal
+ * after an earlier attempt that may have reached HQ becomes `unknown`: the reversal query finds out.
+ */
+export function mobileReversalSendGate(txn: TxnRecord, ctx: RuleContext): SendGate | null {
+  const now = ctx.clock.now();
+  const { from, to } = MOBILE_REVERSAL_BLACKOUT;
+  if (inLocalWindow(now, from, to)) {
+    const local = toLocal(now);
+    const end = localInstant(local.date, to);
+    return { waitUntil: end > now ? end : localInstant(addDays(local.date, 1), to) };
+  }
+  const refusal = mobileReversalWindow(txn, ctx);
+  if (!refusal) return null;
+  const reason = { code: refusal.code, zh: refusal.zh, en: refusal.en };
+  return { outcome: { outcome: txn.attempts > 0 ? 'unknown' : 'declined', reason } };
 }
 
 /** Reads the arrears answered by HQ before a mobile reversal and refuses above the limit. */

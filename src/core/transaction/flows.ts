@@ -38,6 +38,8 @@ export interface PaymentFlowOptions {
     guard: NonNullable<ActionDefinition['guard']>;
     queryDelayMs: (attempt: number, ctx: RuleContext) => number;
     role?: 'teller' | 'supervisor';
+    /** The rules checked again when the reversal request is actually sent (retries, restarts). */
+    beforeSend?: EffectState['beforeSend'];
     /** Fields the operator enters again to confirm which transaction is reversed. */
     confirmFields?: readonly string[];
     /** A question to HQ before the reversal request, and how its answer allows or refuses it. */
@@ -174,6 +176,7 @@ export function paymentFlow(opts: PaymentFlowOptions): {
       type: 'effect',
       effect: (txn) => ({ type: 'hq', op: PAY_OPS.reverse, payload: { ...base(txn), ...ref(txn) } }),
       retry: 'safe',
+      ...(rev.beforeSend ? { beforeSend: rev.beforeSend } : {}),
       on: {
         ok: 'reverse-querying',
         pending: 'reverse-querying',

@@ -116,8 +116,17 @@ export interface EffectState {
    * now (mobile top-up: an error instead of the waiting page). Returns the alert's name or null.
    */
   alertOn?: (result: EffectResult) => string | null;
+  /**
+   * Checked just before every send, first attempt, retry or resumption after a restart alike: wait
+   * until an instant (a time window closed to this request), or take an outcome without sending
+   * (a rule that forbids the request now). Null sends. Pure.
+   */
+  beforeSend?: (txn: TxnRecord, ctx: RuleContext) => SendGate | null;
   ledger?: LedgerAction;
 }
+
+/** What `beforeSend` decides instead of sending now. */
+export type SendGate = { waitUntil: number } | { outcome: EffectResult };
 
 /** An alert for people (operator and HQ): raised once, at `due` (epoch ms). */
 export interface AlertRule {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
+import { mobileReversalSendGate } from '../../../src/core/services/rules.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { advance, useFakeClock } from '../../support/fake-time.ts';
@@ -16,13 +17,14 @@ describe('mobile direct top-up (移动直充)', () => {
   let k: Harness;
   let hq: FakeHq;
 
-  async function open(at: string, dayCut = '21:00'): Promise<void> {
+  async function open(at: string, dayCut = '21:00', engine: Record<string, unknown> = {}): Promise<void> {
     useFakeClock(sh(at));
     dir = await tempDir();
     hq = new FakeHq().script('query', QUERY_OK);
     const config = await testConfig({
       services: { enabled: ['mobile-topup'], fees: {} },
       business: { dayCut },
+      engine,
     });
     k = await openKiosk(dir.path, hq, { config, services: SERVICE_CATALOGUE });
     await k.balance.applyHqEvent({ kind: 'topup', fen: 500_00, ref: 'slip-1' });
@@ -71,6 +73,20 @@ describe('mobile direct top-up (移动直充)', () => {
       TELLER,
     );
     expect(t.fields).toEqual({ phone: NUMBER, amount: '100.00' });
+  });
+
+  it('checks the amount rules and the available balance before asking HQ about the number', async () => {
+    await open('2026-11-26T10:00:00');
+    await expect(
+      k.engine.create('mobile-topup', { phone: NUMBER, amount: '15' }, TELLER),
+    ).rejects.toMatchObject({ code: 'KIOSK_E_INVALID_INPUT' });
+    await expect(
+      k.engine.create('mobile-topup', { phone: NUMBER, amount: '510' }, TELLER),
+    ).rejects.toMatchObject({ code: 'KIOSK_E_INSUFFICIENT_BALANCE', field: 'amount' });
+    expect(() => k.engine.checkLocal('mobile-topup', { phone: NUMBER, amount: '510' }, TELLER)).toThrow(
+      /可用余额/,
+    );
+    expect(hq.requests).toEqual([]);
   });
 
   it('refuses a number outside the enabled regions before holding anything', async () => {
@@ -167,6 +183,44 @@ describe('mobile direct top-up (移动直充)', () => {
       /20:00–22:00/,
     );
     expect(hq.count('reverse')).toBe(0);
+  });
+
+  it('a reversal accepted at 19:59 whose request would be sent after 20:00 waits, then the 22:00 rule applies', async () => {
+    await open('2026-11-26T19:50:00', '23:00', { maxAttempts: 100, retryMaxDelayMs: 60_000 });
+    const t = await paid();
+    await advance(k.engine, 9 * 60_000, 60_000);
+    // 19:59: accepted, but HQ does not answer the question before the request until 20:01.
+    hq.script('query', 'throw');
+    await k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' });
+    await advance(k.engine, 2 * 60_000, 1000);
+    hq.script('query', QUERY_OK);
+    await advance(k.engine, 2 * 60_000, 1000);
+    expect((await k.engine.get(t.serial)).state).toBe('reversing');
+    await advance(k.engine, 115 * 60_000, 60_000);
+    expect(hq.count('reverse')).toBe(0);
+    // 22:00: the request is decided again; a transaction from before the day cut is refused unsent.
+    await advance(k.engine, 5 * 60_000, 60_000);
+    const done = await k.engine.get(t.serial);
+    expect(done).toMatchObject({ state: 'reverse-refused', result: 'succeeded' });
+    expect(done.reason?.zh).toContain('22:00');
+    expect(hq.count('reverse')).toBe(0);
+    expect(k.balance.summary().balance).toBe('450.00');
+  });
+
+  it('a reversal request that may have been sent before the window is not declared refused: it is queried', async () => {
+    await open('2026-11-26T10:00:00');
+    const ctx = { clock: { now: () => sh('2026-11-26T22:05:00') }, config: k.config };
+    const base = { createdAt: sh('2026-11-26T19:50:00'), businessDate: '20261126' } as TxnRecord;
+    expect(mobileReversalSendGate({ ...base, attempts: 0 }, ctx)).toMatchObject({
+      outcome: { outcome: 'declined' },
+    });
+    expect(mobileReversalSendGate({ ...base, attempts: 1 }, ctx)).toMatchObject({
+      outcome: { outcome: 'unknown' },
+    });
+    const inWindow = { clock: { now: () => sh('2026-11-26T20:30:00') }, config: k.config };
+    expect(mobileReversalSendGate({ ...base, attempts: 1 }, inWindow)).toEqual({
+      waitUntil: sh('2026-11-26T22:00:00'),
+    });
   });
 
   it('after 22:00 cannot reverse a transaction from before the day cut', async () => {
