@@ -53,6 +53,7 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
       reversalIntervalMin: e.reversalIntervalMin,
       openingBalance: e.openingBalance,
       dayCut: deps.config().business.dayCut,
+      trainedServices: e.trainedServices,
     });
   }
   const link = new HqLink({

@@ -72,6 +72,11 @@ export const hqConfigSchema = z
         .max(24 * 60),
       /** Initial prepaid balance HQ gives a station it has never seen, yuan. */
       openingBalance: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/),
+      /**
+       * The services the demo station's operator is trained on: the reference HQ enables them at a
+       * station it has never seen (a real HQ enables each service by command after training).
+       */
+      trainedServices: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/)).max(100),
     }),
   })
   .superRefine((hq, ctx) => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { KioskError } from '../core/errors.ts';
+import { KioskError, KioskValidationError } from '../core/errors.ts';
 import { projectPath } from '../platform/project-root.ts';
 import { mergeLayers } from './merge.ts';
 import type { KioskConfig } from './schema.ts';
@@ -59,8 +59,30 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
     local = await readJsonFile(path);
     sources.push(path);
   }
+  if (file) refuseHqOnlyKeys(local, sources[sources.length - 1] ?? file);
   if (opts.hqOverrides !== undefined) sources.push('hq');
   const raw = mergeLayers(defaults, local, opts.hqOverrides, opts.overrides);
   const config = validateConfig(raw);
   return { config: { ...config, dataDir: resolve(cwd, config.dataDir) }, raw, sources };
+}
+
+/**
+ * Keys only HQ sets: the services a station may sell (enabled after its operator is trained) and
+ * their fees (customers pay no more than HQ published). A local file that sets them is refused.
+ */
+export const HQ_ONLY_KEYS = ['services.enabled', 'services.fees'] as const;
+
+function refuseHqOnlyKeys(local: unknown, path: string): void {
+  const services = (local as { services?: unknown } | null)?.services;
+  if (services === undefined) return;
+  const set = typeof services === 'object' && services !== null ? Object.keys(services) : ['enabled', 'fees'];
+  const problems = HQ_ONLY_KEYS.filter((k) => set.includes(k.split('.')[1] ?? '')).map(
+    (field) =>
+      new KioskError('KIOSK_E_CONFIG', {
+        field,
+        zh: `${field} 只能由总部下发，本地配置文件（${path}）不能设置`,
+        en: `${field} comes from HQ only; the local file ${path} cannot set it`,
+      }),
+  );
+  if (problems.length > 0) throw new KioskValidationError('KIOSK_E_CONFIG', problems);
 }

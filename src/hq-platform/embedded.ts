@@ -27,6 +27,8 @@ export interface EmbeddedHqOptions {
   openingBalance?: string;
   /** Day cut (日切, HH:MM); the kiosk's own `business.dayCut`. */
   dayCut?: string;
+  /** Services enabled at a station HQ has never seen (its operator's training, for the demo). */
+  trainedServices?: readonly string[];
 }
 
 export interface EmbeddedHq {
@@ -119,6 +121,7 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
     reversalIntervalMin: opts.reversalIntervalMin ?? 30,
     openingBalanceFen: Money.of(opts.openingBalance ?? '0').toFen(),
     ...(opts.dayCut ? { dayCut: opts.dayCut } : {}),
+    trainedServices: opts.trainedServices ?? [],
   });
   await server.start();
   const connectionFile = join(opts.dataDir, 'connection.json');

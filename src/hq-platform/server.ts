@@ -50,6 +50,11 @@ export interface HqServerOptions {
   /** Manual reversal processing period, minutes. */
   reversalIntervalMin: number;
   openingBalanceFen: number;
+  /**
+   * Services enabled at a station HQ has never seen, sent before its opening balance. Empty: a
+   * new station sells nothing until an administrator enables services (`kiosk-hq services`).
+   */
+  trainedServices?: readonly string[];
   /** Ask a kiosk to resend when a gap in its journal lasts this long, ms. */
   gapResendAfterMs?: number;
   /** Re-send a signed command whose result has not come back after this long, ms. */
@@ -299,8 +304,12 @@ export class HqServer {
         ranges: [[highest, highest]],
       });
     }
+    const isNew = !(await this.accounts.exists(station));
+    const trained = this.opts.trainedServices ?? [];
+    // The services this station's operator is trained on, before the money that lets it sell.
+    if (isNew && trained.length > 0) await this.commands.send(station, 'services', { enabled: [...trained] });
     const fen = this.accounts.openingCredit;
-    if (fen > 0 && !(await this.accounts.exists(station))) {
+    if (fen > 0 && isNew) {
       await this.commands.send(
         station,
         'balance',

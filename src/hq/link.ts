@@ -132,6 +132,13 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
       layers: { config: stored.config, services: stored.services, terminal: stored.terminal },
       noticesChanged: () => this.noticesChanged(),
       terminalChanged: () => this.emit('terminal', this.ctx?.layers.terminal),
+      configChanged: () => {
+        const client = this.client;
+        if (client && this.isOnline)
+          this.publishBirth(client).catch((e: unknown) =>
+            this.deps.logger.warn({ err: e }, 'HQ presence not renewed after a config change'),
+          );
+      },
       publishReport: (seq, report, data) =>
         this.publish('report', { v: 1, station: this.station, at: deps.clock.now(), seq, report, data }),
     };
@@ -225,21 +232,17 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
 
-  private async onConnect(client: MqttClient): Promise<void> {
+  /** The retained birth message: what HQ knows of this station (config version, services, region). */
+  private async publishBirth(client: MqttClient): Promise<void> {
     const { deps } = this;
     const cfg = deps.config();
-    this.reconnectDelay = cfg.hq.reconnect.minDelayMs;
-    client.options.reconnectPeriod = this.reconnectDelay;
-    await client.subscribeAsync(kioskSubscription(this.conn.topicPrefix, this.station), { qos: 1 });
     const now = deps.clock.now();
-    const cert = this.cert(now);
-    if (cert.warn) deps.logger.warn({ daysLeft: cert.daysLeft }, 'HQ client certificate expires soon');
     const birth = buildBirth({
       station: this.station,
       config: cfg,
       configVersion: this.ctx?.layers.config.current?.version ?? null,
       devices: deps.devices?.() ?? {},
-      cert,
+      cert: this.cert(now),
       software: deps.software ?? { name: 'newsstand-kiosk', version: '0.0.0' },
       now,
     });
@@ -251,6 +254,18 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
         retain: true,
       },
     );
+  }
+
+  private async onConnect(client: MqttClient): Promise<void> {
+    const { deps } = this;
+    const cfg = deps.config();
+    this.reconnectDelay = cfg.hq.reconnect.minDelayMs;
+    client.options.reconnectPeriod = this.reconnectDelay;
+    await client.subscribeAsync(kioskSubscription(this.conn.topicPrefix, this.station), { qos: 1 });
+    const now = deps.clock.now();
+    const cert = this.cert(now);
+    if (cert.warn) deps.logger.warn({ daysLeft: cert.daysLeft }, 'HQ client certificate expires soon');
+    await this.publishBirth(client);
     this.isOnline = true;
     deps.logger.info({ url: this.conn.url }, 'HQ link online');
     for (const w of this.waiters) w();

@@ -67,6 +67,8 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
       reversalIntervalMin: 0.01,
       openingBalance: '100.00',
       clock,
+      // HQ enables credit-card repayment at this new station (its operator is trained on it).
+      trainedServices: ['credit-card-repayment'],
     });
     const configFile = join(dir, 'kiosk.json');
     await writeFile(

@@ -33,6 +33,13 @@ describe('kiosk on its embedded defaults, end to end', () => {
     await kiosk.stop();
   });
 
+  it("sells only what HQ enabled: the reference HQ enables the demo operator's trained services", async () => {
+    const trained = [...app.config.hq.embedded.trainedServices].sort();
+    await expect.poll(() => [...app.config.services.enabled].sort(), { timeout: 10_000 }).toEqual(trained);
+    expect(trained).toContain('unicom-cash');
+    expect(app.config.services.fees).toEqual({});
+  });
+
   it('gets its opening balance from HQ', async () => {
     await expect.poll(() => app.balance.summary().balance, { timeout: 10_000 }).toBe('1000.00');
   });

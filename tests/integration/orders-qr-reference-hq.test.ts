@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { OrderRecord } from '../../src/core/orders/order.ts';
+import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { expireQrOrder, payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
 import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
@@ -48,6 +49,8 @@ describe('QR tender through the reference HQ', () => {
       settleMs: 300,
       openingBalance: '2000.00',
       clock,
+      // HQ enables the services at this new station (its operator is trained on all of them).
+      trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
     });
     login = await hq.kioskLogin('33010001');
     const configFile = join(dir, 'kiosk.json');

@@ -39,11 +39,12 @@ describe('a receipt due when the kiosk stopped is printed at the next start', ()
         dataDir: data,
         http: { host: '127.0.0.1', port: 0 },
         hq: { mode: 'off' },
-        services: { enabled: ['test-bill'], fees: {} },
         devices: { display: { sim: { pngPath: null } } },
       }),
     );
     const app = new KioskApp({
+      // Services come from HQ only, never from the local file.
+      overrides: { services: { enabled: ['test-bill'], fees: {} } },
       configFile,
       logger: silentLogger(),
       hqPort: new FakeHq(),
@@ -62,6 +63,8 @@ describe('a receipt due when the kiosk stopped is printed at the next start', ()
     }
     // A second restart prints nothing more.
     const again = new KioskApp({
+      // Services come from HQ only, never from the local file.
+      overrides: { services: { enabled: ['test-bill'], fees: {} } },
       configFile,
       logger: silentLogger(),
       hqPort: new FakeHq(),

@@ -24,7 +24,6 @@ describe('safe mode on a corrupted journal', () => {
         dataDir: join(dir.path, 'data'),
         http: { host: '127.0.0.1', port: 0 },
         hq: { mode: 'off' },
-        services: { enabled: ['test-bill'], fees: {} },
       }),
     );
     const k = await openKiosk(join(dir.path, 'data'), new FakeHq());
@@ -53,7 +52,14 @@ describe('safe mode on a corrupted journal', () => {
   it('starts, sells nothing, still reports, and never repairs the store', async () => {
     await corrupt('t:0000000001');
     const hq = new FakeHq();
-    const app = new KioskApp({ configFile, logger: silentLogger(), hqPort: hq, services: [testBillService] });
+    const app = new KioskApp({
+      // Services come from HQ only, never from the local file.
+      overrides: { services: { enabled: ['test-bill'], fees: {} } },
+      configFile,
+      logger: silentLogger(),
+      hqPort: hq,
+      services: [testBillService],
+    });
     const safe = new Promise((r) => app.once('safe-mode', r));
     await app.start();
     await safe;
@@ -131,6 +137,8 @@ describe('safe mode on a corrupted journal', () => {
     await db.close();
     await corrupt('t:0000000001');
     const app = new KioskApp({
+      // Services come from HQ only, never from the local file.
+      overrides: { services: { enabled: ['test-bill'], fees: {} } },
       configFile,
       logger: silentLogger(),
       hqPort: new FakeHq(),

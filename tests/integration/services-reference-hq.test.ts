@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
+import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
@@ -52,6 +53,8 @@ describe('services against the reference HQ billers', () => {
       reversalIntervalMin: 0.01,
       openingBalance: '2000.00',
       clock,
+      // HQ enables the services at this new station (its operator is trained on all of them).
+      trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
     });
     configFile = join(dir, 'kiosk.json');
     login = await hq.kioskLogin('33010001');

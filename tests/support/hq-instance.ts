@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.ts';
 import { systemClock } from '../../src/core/clock.ts';
+import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { FaultController } from '../../src/hq-platform/faults.ts';
 import { HqServer } from '../../src/hq-platform/server.ts';
 import { HqStore } from '../../src/hq-platform/store.ts';
@@ -44,6 +45,8 @@ export async function startHqInstance(opts: {
     settleMs: opts.settleMs ?? 50,
     reversalIntervalMin: 30,
     openingBalanceFen: opts.openingBalanceFen ?? 0,
+    // A station new to this HQ gets every service of the catalogue (its operator is trained).
+    trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
     ...(opts.gapResendAfterMs !== undefined ? { gapResendAfterMs: opts.gapResendAfterMs } : {}),
   });
   await server.start();

@@ -49,5 +49,6 @@ export async function validateAndApply(
   ctx.layers.config = next.config;
   ctx.layers.services = next.services;
   control.apply(config);
+  ctx.configChanged();
   return config;
 }

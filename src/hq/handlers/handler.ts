@@ -29,6 +29,8 @@ export interface CommandContext {
   };
   /** Called after notices change (LED / screen). */
   noticesChanged: () => void;
+  /** Called after an HQ layer was applied: HQ's view of the station (its birth) is renewed. */
+  configChanged: () => void;
   /** Called after the terminal binding changes. */
   terminalChanged: () => void;
   publishReport: (seq: number, report: string, data: Record<string, unknown>) => Promise<void>;

@@ -25,6 +25,24 @@ describe('configuration', () => {
     expect(config.http.host).toBe('127.0.0.1');
   });
 
+  it('enables no service and sets no fee before HQ says so; a local file cannot set either', async () => {
+    const { config } = await loadConfig({ file: undefined });
+    expect(config.services).toEqual({ enabled: [], fees: {} });
+    const file = join(dir.path, 'fees.json');
+    await writeFile(
+      file,
+      JSON.stringify({ services: { enabled: ['water-bill'], fees: { 'water-bill': '9.00' } } }),
+    );
+    const err = await loadConfig({ file }).catch((e) => e);
+    expect(err.code).toBe('KIOSK_E_CONFIG');
+    expect(err.issues.map((i: { field: string }) => i.field)).toEqual(['services.enabled', 'services.fees']);
+    expect(err.message).toContain('只能由总部下发');
+    const fromHq = await loadConfig({
+      hqOverrides: { services: { enabled: ['water-bill'], fees: { 'water-bill': '1.00' } } },
+    });
+    expect(fromHq.config.services).toEqual({ enabled: ['water-bill'], fees: { 'water-bill': '1.00' } });
+  });
+
   it('layers defaults → local file → HQ overrides, arrays replaced and objects merged', async () => {
     const file = join(dir.path, 'kiosk.json');
     await writeFile(
@@ -32,7 +50,6 @@ describe('configuration', () => {
       JSON.stringify({
         stationId: '33010099',
         business: { dayCut: '20:30' },
-        services: { enabled: ['a-b'] },
       }),
     );
     const { config, sources } = await loadConfig({
