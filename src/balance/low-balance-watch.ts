@@ -28,7 +28,7 @@ export class LowBalanceWatch {
   // Every durable event: engine batches change holds and captures with txn events, not ledger ones.
   // The check reads the in-memory balance only, so it is cheap.
   private readonly onEvent = (_ev: JournalEvent): void => {
-    this.enqueue();
+    void this.enqueue();
   };
 
   /** Checks run one at a time, in order, so a crossing is recorded once. */
