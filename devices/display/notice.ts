@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Priority of a notice; `emergency` pre-empts everything (DOMAIN.md §8). */
+/**
+ * Priority of a notice; `emergency` pre-empts everything: emergency information is released fast
+ * and by priority, first report then follow-ups, until it expires or HQ withdraws it.
+ */
 export type Priority = 'emergency' | 'high' | 'normal' | 'low';
 
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { emergency: 3, high: 2, normal: 1, low: 0 };

@@ -19,7 +19,7 @@ export interface CatalogueOptions {
   cardMasterKey?: Uint8Array;
 }
 
-/** A simulated biller for every service of DOMAIN.md §4, by service id. */
+/** A simulated biller for every service the kiosk offers, by service id. */
 export function billerCatalogue(opts: CatalogueOptions): Map<string, Biller> {
   const all: Biller[] = [
     mobileTopupBiller(opts.settleMs),

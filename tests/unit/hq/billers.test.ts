@@ -84,7 +84,7 @@ describe('simulated billers', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('covers every service of DOMAIN.md §4, and the payment-QR acquirer', () => {
+  it('covers every service the kiosk offers, and the payment-QR acquirer', () => {
     expect(hub.services.filter((s) => s !== 'payment-qr').sort()).toEqual(
       [
         'alarm',

@@ -9,7 +9,7 @@ const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
 // 2026-11-26 10:00 in Asia/Shanghai.
 const MORNING = Date.UTC(2026, 10, 26, 2, 0);
 
-describe('smart electricity card purchase (智能电卡充值), DOMAIN.md §4 item 5', () => {
+describe('smart electricity card purchase (智能电卡充值)', () => {
   let rig: Rig;
   beforeEach(async () => {
     useFakeClock(MORNING);
