@@ -23,12 +23,13 @@ interface InFlight {
 }
 
 /**
- * Store and forward of the journal to HQ. The outbox entry of every event is written in the same
- * atomic batch as the event (by the journal), so nothing can be lost between them. The relay reads
- * the outbox in sequence order, publishes batches with QoS 1 (at most `inflightMax` unacknowledged),
- * and deletes entries only when HQ acknowledges them by sequence number after storing them
- * durably. On every (re)connect, and when an ack is overdue, it starts again from the oldest entry
- * still in the outbox: it never relies on the MQTT client's in-memory queue. HQ stores by sequence
+ * Store and forward of the journal to HQ. The outbox is every event after the acknowledged
+ * watermark (kept in the journal's meta record), so an event is in the outbox from the batch that
+ * writes it and nothing can be lost between them. The relay reads events after the watermark in
+ * sequence order, publishes batches with QoS 1 (at most `inflightMax` unacknowledged), and moves the
+ * watermark only when HQ acknowledges them by sequence number after storing them durably. On every
+ * (re)connect, and when an ack is overdue, it starts again from the first event after the
+ * watermark: it never relies on the MQTT client's in-memory queue. HQ stores by sequence
  * number, so a re-sent event is harmless and order per kiosk is kept.
  */
 export class OutboxRelay {
