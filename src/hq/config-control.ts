@@ -44,3 +44,14 @@ export function protectedPathsIn(overrides: Record<string, unknown>): string[] {
   }
   return hits;
 }
+
+/**
+ * Settings read once when the kiosk starts (device drivers and their settings, the log level): an
+ * HQ layer that sets them is stored and validated at once but takes effect at the next start.
+ */
+export const AT_NEXT_START = ['devices', 'log'] as const;
+
+/** The top-level keys of an HQ layer that take effect only at the next start. Pure. */
+export function nextStartPathsIn(overrides: Record<string, unknown>): string[] {
+  return AT_NEXT_START.filter((k) => k in overrides);
+}

@@ -1,4 +1,4 @@
-import { protectedPathsIn } from '../config-control.ts';
+import { nextStartPathsIn, protectedPathsIn } from '../config-control.ts';
 import { configCommandSchema } from '../schemas/index.ts';
 import { validateAndApply } from './config-apply.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
@@ -39,6 +39,20 @@ export const configHandler = defineHandler({
       { command: 'config', version: data.version, previous: current?.version ?? null },
     );
     ctx.logger.info({ version: data.version, previous: current?.version ?? null }, 'HQ config applied');
-    return { version: data.version, previous: current?.version ?? null };
+    const later = nextStartPathsIn(data.overrides);
+    return {
+      version: data.version,
+      previous: current?.version ?? null,
+      // Applied now except these, which the kiosk reads at start-up: the answer says so.
+      ...(later.length > 0
+        ? {
+            appliesAtNextStart: later,
+            note: {
+              zh: `${later.join('、')} 已保存，下次启动时生效`,
+              en: `${later.join(', ')} stored; takes effect at the next start`,
+            },
+          }
+        : {}),
+    };
   },
 });

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { protectedPathsIn } from '../../../src/hq/config-control.ts';
+import { nextStartPathsIn, protectedPathsIn } from '../../../src/hq/config-control.ts';
 import type { StoredNotice } from '../../../src/hq/kiosk-state.ts';
 import { NoticeBoard } from '../../../src/hq/notice-board.ts';
 import { ReplayGuard } from '../../../src/hq/replay-guard.ts';
@@ -162,5 +162,10 @@ describe('topics and protected config', () => {
   it('finds protected keys', () => {
     expect(protectedPathsIn({ hq: { tls: {}, telemetryIntervalMs: 5 }, balance: {} })).toEqual(['hq.tls']);
     expect(protectedPathsIn({ services: { enabled: [] } })).toEqual([]);
+    expect(nextStartPathsIn({ devices: { printer: {} }, log: { level: 'warn' }, balance: {} })).toEqual([
+      'devices',
+      'log',
+    ]);
+    expect(nextStartPathsIn({ balance: { lowWarning: '50' } })).toEqual([]);
   });
 });
