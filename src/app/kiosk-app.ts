@@ -197,7 +197,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     await this.open();
     // The full check decides safe mode before anything can be sold: the engine refuses every sale
     // until it has passed, and nothing below (HQ link, devices, local server) starts before it.
-    if (!this.engine.safeMode) this.engine.enterSafeMode(CHECKING);
+    if (!this.engine.safeMode) this.engine.enterSafeMode(CHECKING, { routine: true });
     await this.checkJournal();
     await this.engine.exitSafeMode(CHECKING);
     const log = this.logger;

@@ -70,6 +70,8 @@ export class LowBalanceWatch {
   private async check(): Promise<void> {
     const s = this.balance.summary();
     if (this.state?.low === s.low || (this.state === undefined && !s.low)) return;
+    // A kiosk HQ has not funded yet (first start, before the opening balance) is not "running low".
+    if (this.state === undefined && s.balance === '0.00' && s.held === '0.00') return;
     const next = await this.journal.commit((b) => {
       const rec: LowBalanceState = {
         low: s.low,

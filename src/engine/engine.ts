@@ -106,10 +106,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.safe;
   }
 
-  /** Enters safe mode: new transactions and actions are refused; open ones are not driven. */
-  enterSafeMode(reason: { zh: string; en: string }): void {
+  /**
+   * Enters safe mode: new transactions and actions are refused; open ones are not driven. A
+   * `routine` pause (the start-up check of the journal) is logged as information, a fault as an error.
+   */
+  enterSafeMode(reason: { zh: string; en: string }, opts: { routine?: boolean } = {}): void {
     this.safe = reason;
-    this.deps.logger.error({ reason }, 'engine in safe mode');
+    if (opts.routine) this.deps.logger.info({ reason }, 'engine paused');
+    else this.deps.logger.error({ reason }, 'engine in safe mode');
   }
 
   private ctx(): RuleContext {

@@ -6,7 +6,7 @@ import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { paymentFlow } from '../../src/core/transaction/flows.ts';
 import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
 import { type Logger, silentLogger } from '../../src/platform/logger.ts';
-import { atChosenTime, clockStartingAt } from '../support/chosen-time.ts';
+import { atChosenTime, suiteClock } from '../support/chosen-time.ts';
 import { FakeHq } from '../support/fake-hq.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 import { testBillService } from '../support/test-service.ts';
@@ -81,11 +81,13 @@ export async function startTestKiosk(
     hqPort: hq,
     logger: opts.logger ?? silentLogger(),
     services: [...SERVICES, ...(opts.extraServices ?? [])],
-    clock: opts.clock ?? clockStartingAt(),
+    clock: opts.clock ?? suiteClock,
   });
   await app.start();
   if (opts.topUpFen !== 0)
     await app.balance.applyHqEvent({ kind: 'topup', fen: opts.topUpFen ?? 1000_00, ref: 'slip-1' });
+  // The low-balance watch reacts to the top-up on its own; let it finish before the test begins.
+  await app.lowBalance?.settled();
   const url = app.url!;
   const api: TestKiosk['api'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };

@@ -34,7 +34,6 @@ describe('committed events lost inside LevelDB’s own log', () => {
         dataDir: data,
         http: { host: '127.0.0.1', port: 0 },
         hq: { mode: 'off' },
-        services: { enabled: ['test-bill'], fees: {} },
       }),
     );
     const k = await openKiosk(data, new FakeHq());
@@ -58,7 +57,14 @@ describe('committed events lost inside LevelDB’s own log', () => {
     await writeFile(log, bytes);
 
     const hq = new FakeHq();
-    const app = new KioskApp({ configFile, logger: silentLogger(), hqPort: hq, services: [testBillService] });
+    const app = new KioskApp({
+      configFile,
+      // Services and fees come only from HQ (never a local file): here from the test's overrides.
+      overrides: { services: { enabled: ['test-bill'], fees: {} } },
+      logger: silentLogger(),
+      hqPort: hq,
+      services: [testBillService],
+    });
     await app.start();
     // Decided before start() returns: nothing can be sold in between.
     expect(app.engine.safeMode).not.toBeNull();

@@ -18,6 +18,13 @@ export function clockStartingAt(at: number = CHOSEN_TIME): Clock {
   return { now: () => at + (Date.now() - origin) };
 }
 
+/**
+ * The suite's clock: started once per test file at the chosen time. In-process kiosks and the child
+ * processes that talk to them (the CLI) read this same running clock, so times the kiosk sends
+ * (next query at …) compare with the CLI's own "now" as they would on one machine.
+ */
+export const suiteClock: Clock = clockStartingAt();
+
 /** libfaketime itself, preloaded directly so that signals reach (and come back from) the process. */
 function libfaketime(): string {
   for (const dir of readdirSync('/usr/lib', { withFileTypes: true })) {
@@ -28,7 +35,8 @@ function libfaketime(): string {
 }
 
 /**
- * `cmd args` with libfaketime preloaded so the process and its children start at `at` (epoch ms)
+ * `cmd args` with libfaketime preloaded so the process and its children start at `at` (epoch ms;
+ * by default the suite clock's now)
  * and run on at normal speed. The process is `cmd` itself (no wrapper), so a SIGKILL or SIGTERM
  * sent to it and its exit signal are the real ones. Any libfaketime settings this process runs
  * under (a suite run with a shifted machine clock) are replaced, so the chosen time wins.
@@ -37,7 +45,7 @@ export function atChosenTime(
   cmd: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-  at: number = CHOSEN_TIME,
+  at: number = suiteClock.now(),
 ): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const { LD_PRELOAD: _preload, FAKETIME: _ft, FAKETIME_FMT: _fmt, ...rest } = env;
   return {

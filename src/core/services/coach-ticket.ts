@@ -123,6 +123,18 @@ const hqOp = (op: string, on: EffectState['on'], oneSided = false): EffectState 
 export const coachTicket: ServiceDefinition = {
   id: 'coach-ticket',
   title: { zh: '长运电子客票', en: 'Coach e-ticket' },
+  example: {
+    from: '杭州',
+    to: '上海',
+    date: '20261205',
+    tripId: 'HZ-SH-0800',
+    seats: '1',
+    price: '98.00',
+    phone: '13800138000',
+  },
+  hints: [
+    { zh: '班次、票价与余座以查询结果为准', en: 'trip, fare and seats as the timetable query gives them' },
+  ],
   fields: z.strictObject({
     from: place('出发地', 'From'),
     to: place('目的地', 'To'),

@@ -96,6 +96,10 @@ export function historyRangeProblems(from: unknown, to: unknown): KioskError[] {
 export const creditCardRepayment: ServiceDefinition = {
   id: CREDIT_CARD_SERVICE,
   title: { zh: '信用卡还款', en: 'Credit card repayment' },
+  example: { debitCard: '6222021234567890128', creditCard: '6258071234567896', amount: '500' },
+  hints: [
+    { zh: '须先签到；借记卡与信用卡不能相同', en: 'sign in first; the debit and credit cards must differ' },
+  ],
   fields: z.strictObject({
     debitCard: bankCard('借记卡号', 'Debit card number'),
     creditCard: bankCard('信用卡号', 'Credit card number'),

@@ -193,6 +193,13 @@ const states: Record<string, StateDefinition> = {
 export const powerCard: ServiceDefinition = {
   id: 'power-card',
   title: { zh: '智能电卡购电', en: 'Smart meter card purchase' },
+  example: { customerNo: '3301000123', cardSerial: '0123456789ABCDEF', amount: '100' },
+  hints: [
+    {
+      zh: '电卡须插在读卡器中，写卡时不要拔卡',
+      en: 'the card stays in the reader; do not remove it while it is written',
+    },
+  ],
   fields: z.strictObject({
     customerNo: digits(
       { min: 6, max: 20 },
