@@ -26,6 +26,7 @@ SUITES=(
   tests/integration/http-settlement.test.ts
   tests/integration/credit-card-reference-hq.test.ts
   tests/integration/cli-report.test.ts
+  tests/integration/card-coach-process.test.ts
 )
 # Shanghai is UTC+8 all year: 20:30, 21:30 and 23:59:50 there, as UTC epoch seconds.
 for at in '2026-12-01T20:30:00+08:00' '2026-12-01T21:30:00+08:00' '2026-12-01T23:59:50+08:00'; do

@@ -54,3 +54,36 @@ export function atChosenTime(
     env: { ...rest, LD_PRELOAD: libfaketime(), FAKETIME: `@${Math.floor(at / 1000)}`, FAKETIME_FMT: '%s' },
   };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Runs `fn` with every child process it spawns (through the inherited environment) started by
+ * libfaketime at `at`. Test certificates are made this way so that they are valid both for
+ * processes on the machine's clock (Mosquitto, in-process HQ) and for those started at the chosen
+ * time, whichever is earlier: openssl stamps `notBefore` with its own "now".
+ */
+export async function withChildrenStartingAt<T>(at: number, fn: () => Promise<T>): Promise<T> {
+  const keys = ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_FMT'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  Object.assign(process.env, atChosenTime('true', [], {}, at).env);
+  try {
+    return await fn();
+  } finally {
+    keys.forEach((k, i) => {
+      if (saved[i] === undefined) delete process.env[k];
+      else process.env[k] = saved[i];
+    });
+  }
+}
+
+/**
+ * A validity window for test certificates: from a day before the earlier of the machine's clock
+ * and the suite clock, for enough days to cover the later of the two plus two days of running.
+ */
+export function certificateWindow(): { from: number; days: number } {
+  const a = Date.now();
+  const b = suiteClock.now();
+  const from = Math.min(a, b) - DAY_MS;
+  return { from, days: Math.ceil((Math.max(a, b) - from) / DAY_MS) + 2 };
+}

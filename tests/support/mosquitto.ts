@@ -4,6 +4,7 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCa, issueCertificate } from '../../src/hq-platform/keys.ts';
+import { certificateWindow, withChildrenStartingAt } from './chosen-time.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../config/mosquitto/', import.meta.url));
 
@@ -18,25 +19,29 @@ export interface Pki {
 
 /**
  * A throwaway PKI made with openssl: CA, broker certificate (localhost), client certificates by CN;
- * the `hq` certificate comes from a CA of its own, as in production.
+ * the `hq` certificate comes from a CA of its own, as in production. Valid for the machine's clock
+ * and the suite's chosen time alike (`certificateWindow`).
  */
 export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
-  await ensureCa(dir, 2, 'kiosk-test-ca');
-  const hqDir = join(dir, 'hq-ca');
-  await mkdir(hqDir, { recursive: true });
-  await ensureCa(hqDir, 2, 'kiosk-test-hq-ca');
-  await issueCertificate(dir, 'server', {
-    cn: 'localhost',
-    kind: 'server',
-    days: 2,
-    hosts: ['localhost', '127.0.0.1'],
-  });
+  const { from, days } = certificateWindow();
   const clients = new Map<string, { cert: string; key: string }>();
-  for (const cn of clientCns)
-    clients.set(
-      cn,
-      await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days: 2 }),
-    );
+  const hqDir = join(dir, 'hq-ca');
+  await withChildrenStartingAt(from, async () => {
+    await ensureCa(dir, days, 'kiosk-test-ca');
+    await mkdir(hqDir, { recursive: true });
+    await ensureCa(hqDir, days, 'kiosk-test-hq-ca');
+    await issueCertificate(dir, 'server', {
+      cn: 'localhost',
+      kind: 'server',
+      days,
+      hosts: ['localhost', '127.0.0.1'],
+    });
+    for (const cn of clientCns)
+      clients.set(
+        cn,
+        await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days }),
+      );
+  });
   return {
     dir,
     ca: join(dir, 'ca.crt'),
