@@ -49,6 +49,28 @@ export function newKey() {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+/** Tries of a create whose answer was lost on the way (the same key each time). */
+const SEND_TRIES = 3;
+
+/**
+ * Sends a request that must take effect at most once and whose key makes a repeat the same
+ * request: an answer lost on the way (the kiosk did not answer) is asked again, up to SEND_TRIES
+ * times; a refusal is thrown at once.
+ * @template T
+ * @param {() => Promise<T>} send
+ * @returns {Promise<T>}
+ */
+export async function sendOnce(send) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 0 && attempt < SEND_TRIES) continue;
+      throw e;
+    }
+  }
+}
+
 /**
  * @param {'GET' | 'POST' | 'DELETE' | 'PUT'} method
  * @param {string} path

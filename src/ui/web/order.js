@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, sendOnce } from './api.js';
 import { bi, biOf, dl, fill, h } from './dom.js';
 import { bodyOf } from './flow.js';
 import { notDoneScreen } from './payment.js';
@@ -16,8 +16,6 @@ import { qrSvg } from './qr.js';
  *   qr: { payload: string, expiresAt: number } | null, reason: { zh: string, en: string } | null,
  *   refund: unknown, updatedAt: number }} Order
  */
-
-const SEND_TRIES = 3;
 
 /**
  * @param {import('./flow.js').Flow} flow
@@ -43,26 +41,15 @@ export function orderScreen(flow, quote, key, ticked, tender) {
     let live = true;
     /** @type {(() => void) | undefined} */
     let stop;
-    void (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const body = {
-            service: flow.service.id,
-            fields: bodyOf(flow, ticked),
-            tender,
-            idempotencyKey: key,
-          };
-          const order = await api('POST', '/api/orders', body, { key });
-          if (live) stop = followOrder(view, order);
-          return;
-        } catch (e) {
-          const err = /** @type {import('./api.js').ApiError} */ (e);
-          if (err.status === 0 && attempt < SEND_TRIES) continue;
-          if (live) view.nav.go(notDoneScreen(flow, err));
-          return;
-        }
-      }
-    })();
+    const body = { service: flow.service.id, fields: bodyOf(flow, ticked), tender, idempotencyKey: key };
+    sendOnce(() => api('POST', '/api/orders', body, { key })).then(
+      (order) => {
+        if (live) stop = followOrder(view, order);
+      },
+      (e) => {
+        if (live) view.nav.go(notDoneScreen(flow, /** @type {import('./api.js').ApiError} */ (e)));
+      },
+    );
     return () => {
       live = false;
       stop?.();

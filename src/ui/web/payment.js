@@ -1,4 +1,4 @@
-import { api, streamQuery } from './api.js';
+import { api, sendOnce, streamQuery } from './api.js';
 import { bi, biOf, dl, fill, h } from './dom.js';
 import { bodyOf, fieldScreen, refused, stepsOf } from './flow.js';
 import { customerReason, isKioskProblem, unavailablePanel } from './problems.js';
@@ -18,9 +18,6 @@ import { qrSvg } from './qr.js';
  *   updatedAt?: number }} TxnView
  * @typedef {import('./shell.js').View} View
  */
-
-/** Tries of a create whose answer was lost on the way (same key each time). */
-const SEND_TRIES = 3;
 
 /**
  * @param {import('./flow.js').Flow} flow
@@ -46,25 +43,15 @@ export function paymentScreen(flow, quote, key, ticked) {
     let live = true;
     /** @type {(() => void) | undefined} */
     let stop;
-    void (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const txn = await api(
-            'POST',
-            `/api/services/${flow.service.id}/transactions`,
-            bodyOf(flow, ticked),
-            { key },
-          );
-          if (live) stop = follow(view, txn, flow.mode);
-          return;
-        } catch (e) {
-          const err = /** @type {import('./api.js').ApiError} */ (e);
-          if (err.status === 0 && attempt < SEND_TRIES) continue;
-          if (live) view.nav.go(notDoneScreen(flow, err));
-          return;
-        }
-      }
-    })();
+    const path = `/api/services/${flow.service.id}/transactions`;
+    sendOnce(() => api('POST', path, bodyOf(flow, ticked), { key })).then(
+      (txn) => {
+        if (live) stop = follow(view, txn, flow.mode);
+      },
+      (e) => {
+        if (live) view.nav.go(notDoneScreen(flow, /** @type {import('./api.js').ApiError} */ (e)));
+      },
+    );
     return () => {
       live = false;
       stop?.();
