@@ -91,7 +91,9 @@ export function paymentQrBiller(): Biller {
     if (!Number.isInteger(ttl) || ttl < 10 || ttl > MAX_TTL_SEC)
       return declined('QR_E_TTL', '有效期有误', `ttlSec must be 10–${MAX_TTL_SEC}`);
     const now = env.clock.now();
-    const paymentId = `P${shanghaiDay(now, env.dayCut)}${randomBytes(5).toString('hex').toUpperCase()}`;
+    // A letter between the date and the random part: neither the id nor the refund reference made
+    // from it (printed on the refund slip) can ever read as a card or phone number.
+    const paymentId = `P${shanghaiDay(now, env.dayCut)}Q${randomBytes(5).toString('hex').toUpperCase()}`;
     const rec: QrOrder = {
       paymentId,
       station: req.station,

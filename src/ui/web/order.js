@@ -71,6 +71,19 @@ const HEAD = {
   refunded: { zh: '未能办理，款项已退回', en: 'Not done; your money was refunded' },
 };
 
+/**
+ * What the total is to the customer now: paid, being paid back, paid back, or still to pay.
+ * @param {string} status
+ */
+const totalLabel = (status) =>
+  status === 'succeeded'
+    ? { zh: '已付', en: 'Paid' }
+    : status === 'refunding'
+      ? { zh: '退款中', en: 'Being refunded' }
+      : status === 'refunded'
+        ? { zh: '已退回', en: 'Refunded' }
+        : { zh: '应付', en: 'To pay' };
+
 /** @param {number} ms */
 const mmss = (ms) => {
   const s = Math.max(0, Math.ceil(ms / 1000));
@@ -131,7 +144,7 @@ export function followOrder(view, first, opts = {}) {
           ...(bad && o.status !== 'refunding' && o.status !== 'refunded'
             ? []
             : /** @type {Array<[{ zh: string, en: string }, string, string]>} */ ([
-                [{ zh: good ? '已付' : '应付', en: good ? 'Paid' : 'To pay' }, `￥${o.total}`, 'total'],
+                [totalLabel(o.status), `￥${o.total}`, 'total'],
               ])),
           ...(waitingPay
             ? /** @type {Array<[{ zh: string, en: string }, Node, string]>} */ ([

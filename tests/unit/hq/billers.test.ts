@@ -10,6 +10,7 @@ import type { BillerEnv, StationInfo } from '../../../src/hq-platform/billers/bi
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import { HqStore } from '../../../src/hq-platform/store.ts';
+import { findUnmaskedNumber } from '../../../src/receipts/guard.ts';
 
 const S = '33010001';
 // 2026-11-26 10:00 in Asia/Shanghai.
@@ -310,5 +311,15 @@ describe('simulated billers', () => {
     expect((await call('gas-bill', 'status', { ref: null }, 'U1')).copies).toBe(2);
     faults.clear();
     expect((await result('gas-bill', 'status', { ref: null }, 'U1'))?.outcome).toBe('ok');
+  });
+
+  it('payment-QR ids and refund references never read as a card or phone number on a slip', async () => {
+    for (let i = 0; i < 40; i++) {
+      const r = await result('payment-qr', 'order', { amount: '10.00', orderId: `O${i}`, ttlSec: 60 });
+      const id = String(r?.data?.paymentId);
+      expect(id).toMatch(/^P\d{8}Q[0-9A-F]{10}$/);
+      expect(findUnmaskedNumber(id)).toBeUndefined();
+      expect(findUnmaskedNumber(`R${id.slice(1)}`)).toBeUndefined();
+    }
   });
 });
