@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the suites whose subject depends on the time of day (the 21:00 day cut, the 20:00–22:00
 # reversal blackout, midnight) with this machine's clock moved by libfaketime to 20:30, 21:30 and
-# 23:59:50 Asia/Shanghai. They choose their own time for the kiosks they start, so they must pass
-# whatever the machine's clock says; this proves it.
+# 23:59:50 Asia/Shanghai (the last one months later, at a month's end). They choose their own time
+# for the kiosks they start, so they must pass whatever the machine's clock says; this proves it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,8 +28,9 @@ SUITES=(
   tests/integration/cli-report.test.ts
   tests/integration/card-coach-process.test.ts
 )
-# Shanghai is UTC+8 all year: 20:30, 21:30 and 23:59:50 there, as UTC epoch seconds.
-for at in '2026-12-01T20:30:00+08:00' '2026-12-01T21:30:00+08:00' '2026-12-01T23:59:50+08:00'; do
+# Shanghai is UTC+8 all year: 20:30, 21:30 and 23:59:50 there, as UTC epoch seconds; the last is
+# also months after the suites' chosen date and the last second of a month.
+for at in '2026-12-01T20:30:00+08:00' '2026-12-01T21:30:00+08:00' '2027-02-28T23:59:50+08:00'; do
   epoch=$(date -d "$at" +%s)
   echo "== machine clock at $at"
   FAKETIME_FMT=%s faketime -f "@$epoch" npx vitest run --reporter=dot "${SUITES[@]}"
