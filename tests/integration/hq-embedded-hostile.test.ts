@@ -1,14 +1,13 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/hq-platform/admin-client.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
-import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';
+import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
+import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
+import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
+import type { TestKiosk } from '../support/hq-kiosk.ts';
 
-const STATION = '33010001';
+const STATION = RIG_STATION;
 /** A second station: its login is what a hostile kiosk (or whoever took its login) holds. */
 const OTHER = '33019999';
 const PHONE = '13800138000';
@@ -47,6 +46,7 @@ async function publishRefused(c: MqttClient, topic: string, payload: string): Pr
 }
 
 describe('embedded broker: a hostile local client', () => {
+  let rig: EmbeddedHqRig;
   let dir: string;
   let hq: EmbeddedHq;
   let kiosk: TestKiosk;
@@ -62,39 +62,18 @@ describe('embedded broker: a hostile local client', () => {
   const balanceFen = async (): Promise<number> => (await hq.server.accounts.get(STATION)).balanceFen;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hq-hostile-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 0,
-      settleMs: 50,
-      openingBalance: '100.00',
-    });
-    kiosk = await makeTestKiosk({
-      station: STATION,
-      hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
-      connection: {
-        url: hq.url,
-        protocolVersion: 4,
-        publicKeys: [hq.publicKey],
-        clientId: STATION,
-        login: await hq.kioskLogin(STATION),
-      },
-    });
+    rig = await startEmbeddedHqRig('hq-hostile-');
+    ({ dir, hq } = rig);
+    kiosk = await rig.kiosk();
     await kiosk.link.start();
     await kiosk.link.whenOnline();
-    const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
-    admin = new AdminClient({ url: conn.url, protocolVersion: 4, login: conn.login });
-    await admin.connect();
+    admin = await rig.admin();
   });
 
   afterAll(async () => {
     for (const c of opened) await c.endAsync(true).catch(() => undefined);
-    await admin?.close();
     await kiosk?.stop();
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('keeps the generated logins in files only the kiosk user can read', async () => {

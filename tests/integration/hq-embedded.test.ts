@@ -1,53 +1,29 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/hq-platform/admin-client.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
-import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';
+import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
+import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
+import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
+import type { TestKiosk } from '../support/hq-kiosk.ts';
 
-const STATION = '33010001';
+const STATION = RIG_STATION;
 
 describe('embedded HQ (aedes, MQTT 3.1.1) end to end', () => {
-  let dir: string;
+  let rig: EmbeddedHqRig;
   let hq: EmbeddedHq;
   let kiosk: TestKiosk;
   let admin: AdminClient;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hq-embedded-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 0,
-      settleMs: 50,
-      openingBalance: '100.00',
-    });
-    kiosk = await makeTestKiosk({
-      station: STATION,
-      hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
-      connection: {
-        url: hq.url,
-        protocolVersion: 4,
-        publicKeys: [hq.publicKey],
-        clientId: STATION,
-        login: await hq.kioskLogin(STATION),
-      },
-    });
+    rig = await startEmbeddedHqRig('hq-embedded-');
+    hq = rig.hq;
+    kiosk = await rig.kiosk();
     await kiosk.link.start();
     await kiosk.link.whenOnline();
-    const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
-    admin = new AdminClient({ url: conn.url, protocolVersion: 4, login: conn.login });
-    await admin.connect();
+    admin = await rig.admin();
   });
 
   afterAll(async () => {
-    await admin?.close();
     await kiosk?.stop();
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('shows the kiosk online with its birth data', async () => {

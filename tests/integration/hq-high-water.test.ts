@@ -1,47 +1,23 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/hq-platform/admin-client.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
-import { makeTestKiosk } from '../support/hq-kiosk.ts';
+import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
 
-const STATION = '33010001';
+const STATION = RIG_STATION;
 
 describe('HQ’s acknowledged high-water mark at connect', () => {
+  let rig: EmbeddedHqRig;
   let dir: string;
-  let hq: EmbeddedHq;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hq-high-water-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 0,
-      settleMs: 50,
-      openingBalance: '100.00',
-    });
+    rig = await startEmbeddedHqRig('hq-high-water-');
+    dir = rig.dir;
   });
   afterAll(async () => {
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
-  const kiosk = async () =>
-    makeTestKiosk({
-      station: STATION,
-      dir: join(dir, 'kiosk'),
-      hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
-      connection: {
-        url: hq.url,
-        protocolVersion: 4,
-        publicKeys: [hq.publicKey],
-        clientId: STATION,
-        login: await hq.kioskLogin(STATION),
-      },
-    });
+  const kiosk = () => rig.kiosk({ dir: join(dir, 'kiosk') });
 
   it('a kiosk whose whole store went back in time (head file too) stops selling once HQ says more', async () => {
     let k = await kiosk();
@@ -55,11 +31,8 @@ describe('HQ’s acknowledged high-water mark at connect', () => {
     k = await kiosk();
     await k.link.start();
     await k.link.whenOnline();
-    const conn = JSON.parse(await readFile(hq.connectionFile, 'utf8'));
-    const admin = new AdminClient({ url: conn.url, protocolVersion: 4, login: conn.login });
-    await admin.connect();
+    const admin = await rig.admin();
     await admin.request('topup', { station: STATION, amount: '50.00' });
-    await admin.close();
     await expect.poll(() => k.balance.summary().balance).toBe('150.00');
     await expect.poll(async () => (await k.journal.outboxSeqs()).length).toBe(0);
     const committed = k.journal.lastCounters.event;
