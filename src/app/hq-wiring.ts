@@ -10,6 +10,7 @@ import type { DeviceHealthLike } from '../hq/telemetry.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ServiceLookup } from '../reports/mask-txn.ts';
 
 export interface HqParts {
   link: HqLink | undefined;
@@ -30,6 +31,8 @@ export interface HqWiringDeps {
   cwd: string;
   /** Connection settings over the configured ones in `broker` mode. */
   connection?: Partial<ConnectionSettings>;
+  /** The kiosk's service definitions: what the journal relay masks. */
+  services?: ServiceLookup;
 }
 
 /**
@@ -66,6 +69,7 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
     configControl: deps.configControl,
     devices: deps.devices,
     software: deps.software,
+    ...(deps.services ? { services: deps.services } : {}),
     ...(embedded
       ? {
           connection: {

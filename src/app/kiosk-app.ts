@@ -220,6 +220,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
         devices: () => this.devices?.health() ?? {},
         software: { name: PACKAGE.name, version: PACKAGE.version },
         cwd: process.cwd(),
+        services: (id) => (this.services.has(id) ? this.services.get(id) : undefined),
         ...(this.opts.hqConnection ? { connection: this.opts.hqConnection } : {}),
       });
       if (this.hq.link) this.hqPort.use(this.hq.link.port);

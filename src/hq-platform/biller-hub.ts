@@ -1,5 +1,7 @@
+import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { EffectResult } from '../core/transaction/types.ts';
 import type { HqRequestMessage } from '../hq/schemas/index.ts';
+import { replaceKnown, secretsOf } from '../reports/mask-txn.ts';
 import type { Biller, BillerEnv, BillerRequest } from './billers/biller.ts';
 import type { FaultController } from './faults.ts';
 import type { HqStore } from './store.ts';
@@ -36,7 +38,23 @@ export class BillerHub {
     return this.billers.get(service);
   }
 
+  /**
+   * The answer to `msg`, with every full customer number it carries (an echoed account, a phone in
+   * an inquiry answer) masked by the service's declared field sensitivity: the kiosk sent the
+   * number and keeps it; nothing HQ sends back over the broker repeats it, unless the biller
+   * declares the op's answer must carry it (`wholeAnswers`). What HQ stores is whole.
+   */
   async handle(msg: HqRequestMessage, env: BillerEnv): Promise<HubAnswer> {
+    const answer = await this.answer(msg, env);
+    const fields = msg.payload.fields;
+    if (!answer.result || typeof fields !== 'object' || fields === null) return answer;
+    if (this.billers.get(msg.service)?.wholeAnswers?.has(msg.op)) return answer;
+    const def = SERVICE_CATALOGUE.find((d) => d.id === msg.service);
+    const secrets = secretsOf(def, fields as Record<string, unknown>);
+    return { ...answer, result: replaceKnown(answer.result, secrets) as EffectResult };
+  }
+
+  private async answer(msg: HqRequestMessage, env: BillerEnv): Promise<HubAnswer> {
     const biller = this.billers.get(msg.service);
     const fault = this.faults.get(msg.service);
     const base = this.latencyMs();

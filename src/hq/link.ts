@@ -5,13 +5,16 @@ import type { Notice } from '../../devices/display/notice.ts';
 import type { BalanceService } from '../balance/balance-service.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
+import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { HqPort } from '../engine/ports.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ServiceLookup } from '../reports/mask-txn.ts';
 import { certStatus, readCertExpiry } from './cert.ts';
 import { CommandRouter } from './command-router.ts';
 import type { ConfigControl } from './config-control.ts';
 import type { CommandContext } from './handlers/handler.ts';
+import { journalForHq } from './journal-for-hq.ts';
 import { readHqState, type TerminalBinding } from './kiosk-state.ts';
 import { type ConnectionSettings, mqttOptions, resolveConnection } from './mqtt-options.ts';
 import { NoticeBoard } from './notice-board.ts';
@@ -37,7 +40,11 @@ export interface HqLinkDeps {
   software?: { name: string; version: string };
   /** Connection overrides; embedded mode passes the in-process broker's url and HQ's key. */
   connection?: Partial<ConnectionSettings>;
+  /** The kiosk's service definitions (declared field sensitivity); the shipped catalogue by default. */
+  services?: ServiceLookup;
 }
+
+const catalogueLookup: ServiceLookup = (id) => SERVICE_CATALOGUE.find((d) => d.id === id);
 
 export interface HqLinkEvents {
   online: [];
@@ -106,13 +113,14 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
     this.certNotAfter = await readCertExpiry(this.conn.tls.cert);
     const stored = await readHqState(deps.journal);
     const link = this;
+    const services = deps.services ?? catalogueLookup;
     this.relay = new OutboxRelay(
       deps.journal,
       {
         get connected() {
           return link.isOnline;
         },
-        publishJournal: (b: JournalBatch) => link.publish('journal', b),
+        publishJournal: (b: JournalBatch) => link.publish('journal', journalForHq(b, services)),
       },
       () => deps.config().hq.relay,
       deps.logger,

@@ -49,7 +49,12 @@ export function secretsOf(
  * keys masked. Pure.
  */
 export function maskKnown(value: unknown, secrets: ReadonlyArray<[string, string]>): unknown {
-  return maskDeep(replaceSecrets(value, secrets, 0));
+  return maskDeep(replaceKnown(value, secrets));
+}
+
+/** Deep copy of `value` with every occurrence of a known full number replaced by its masked form. Pure. */
+export function replaceKnown(value: unknown, secrets: ReadonlyArray<[string, string]>): unknown {
+  return replaceSecrets(value, secrets, 0);
 }
 
 function replaceSecrets(value: unknown, secrets: ReadonlyArray<[string, string]>, depth: number): unknown {

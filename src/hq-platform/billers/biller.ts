@@ -48,6 +48,11 @@ export interface Biller {
   ops: Record<string, OpHandler>;
   /** Ops that change state: a repeat with the same idempotency key gets the first answer. */
   mutating: ReadonlySet<string>;
+  /**
+   * Ops whose answer must carry the customer's own numbers back, because the kiosk writes them
+   * where they belong (card write data for the customer's card). Every other answer has them masked.
+   */
+  wholeAnswers?: ReadonlySet<string>;
   /** Background work: settling pending results, processing reversal queues. */
   tick?: (env: Omit<BillerEnv, 'station'>, kind: 'settle' | 'reversals') => Promise<void>;
 }

@@ -393,6 +393,9 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
       'reverse-cancel',
       'reverse-write-confirm',
     ]),
+    // Purchase and reversal answers carry the write data for the customer's card (its serial and
+    // customer number under the MAC).
+    wholeAnswers: new Set(['pay', 'reverse']),
   };
 }
 
