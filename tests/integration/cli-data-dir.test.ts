@@ -19,7 +19,7 @@ function asKioskUser(args: string[]): { code: number | null; out: string; err: s
   const r = spawnSync(cmd[0] as string, cmd.slice(1), {
     encoding: 'utf8',
     env: { ...process.env, KIOSK_CONFIG: '' },
-    timeout: 20_000,
+    timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -21,7 +21,7 @@ describe('kiosk CLI (real processes, real LevelDB)', () => {
       encoding: 'utf8',
       input: input ?? '',
       env: at.env,
-      timeout: 20_000,
+      timeout: 60_000,
     });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
