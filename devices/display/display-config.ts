@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { timeOfDay } from '../../src/config/types.ts';
 
 const percent = z.int().min(0).max(100);
+/** A digital pin of an Arduino-class Firmata board (Nano: D2–D13, A0–A5 as 14–19). */
+const firmataPin = z.int().min(2).max(69);
 
 /**
  * Config of the roof LED sign (devices.display). `sim` runs the simulator, `real` drives the
@@ -14,8 +16,11 @@ export const displayConfigSchema = z
     /** Panel size in LEDs. Text lines are 16 px high, so the height is at least 16. */
     widthPx: z.int().min(16).max(1024),
     heightPx: z.int().min(16).max(256),
-    /** Which real transport `driver: real` uses. */
-    transport: z.enum(['serial', 'max7219']),
+    /**
+     * Which real transport `driver: real` uses: `serial` a serial LED controller, `max7219` a
+     * MAX7219 chain on the Pi's SPI, `firmata` a MAX7219 chain on a Firmata board (johnny-five).
+     */
+    transport: z.enum(['serial', 'max7219', 'firmata']),
     /** A serial LED controller speaking docs/led-serial-protocol.md. */
     serial: z.strictObject({
       /** Device node, e.g. /dev/ttyUSB0 or a stable /dev/serial/by-id/... link. */
@@ -33,9 +38,34 @@ export const displayConfigSchema = z
       spiBus: z.int().min(0).max(9),
       spiDevice: z.int().min(0).max(9),
       speedHz: z.int().min(10_000).max(10_000_000),
-      /** `msb-left`: bit 7 of a row byte is the module's leftmost LED (most FC-16 boards: `lsb-left`). */
+      /**
+       * `msb-left`: bit 7 of a row byte is the module's leftmost LED (most FC-16 boards: `lsb-left`).
+       * Applies to both MAX7219 transports (`max7219` and `firmata`).
+       */
       columnOrder: z.enum(['msb-left', 'lsb-left']),
     }),
+    /**
+     * A MAX7219 chain wired to a board running StandardFirmata (an Arduino Nano on USB serial is the
+     * common build), driven through johnny-five. Every bit costs Firmata messages: at 57,600 baud a
+     * frame of a 32×16 panel (8 modules) takes about 1.6 s, so use it for static pages, not scrolling.
+     */
+    firmata: z
+      .strictObject({
+        /** Device node, e.g. /dev/ttyUSB0 or a stable /dev/serial/by-id/... link. */
+        path: z.string().min(1),
+        /** StandardFirmata's rate is 57600. */
+        baudRate: z.int().min(1200).max(2_000_000),
+        /** The board pins wired to the chain's DIN, CLK and CS (LOAD). */
+        pins: z.strictObject({ data: firmataPin, clock: firmataPin, cs: firmataPin }),
+        /** How long the board may take to report its firmware after the port opens (a Nano resets on open). */
+        readyTimeoutMs: z.int().min(500).max(60_000),
+        /** How long the board may take to confirm a burst (a version request answered in order). */
+        ackTimeoutMs: z.int().min(10).max(10_000),
+      })
+      .refine((f) => new Set([f.pins.data, f.pins.clock, f.pins.cs]).size === 3, {
+        message: 'firmata.pins.data, clock and cs must be three different pins',
+        path: ['pins'],
+      }),
     /** Re-open backoff after the sign disappears (hot-plug), doubling up to the maximum. */
     reconnect: z.strictObject({
       initialDelayMs: z.int().min(10).max(60_000),
@@ -77,7 +107,7 @@ export const displayConfigSchema = z
     message: 'reconnect.initialDelayMs must not exceed reconnect.maxDelayMs',
     path: ['reconnect', 'initialDelayMs'],
   })
-  .refine((c) => c.transport !== 'max7219' || (c.widthPx % 8 === 0 && c.heightPx % 8 === 0), {
+  .refine((c) => c.transport === 'serial' || (c.widthPx % 8 === 0 && c.heightPx % 8 === 0), {
     message: 'a MAX7219 panel is built from 8×8 modules: widthPx and heightPx must be multiples of 8',
     path: ['widthPx'],
   });

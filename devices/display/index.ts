@@ -23,9 +23,10 @@ export interface DisplayDeps {
 }
 
 /**
- * The sign device chosen by config: the simulator, a serial LED controller, a MAX7219 chain, or an
- * always-offline stand-in when none is fitted. Real drivers are imported only when chosen, so
- * `serialport`'s native binding (and `spi-device`) load only where they are used.
+ * The sign device chosen by config: the simulator, a serial LED controller, a MAX7219 chain on SPI
+ * or on a Firmata board, or an always-offline stand-in when none is fitted. Real drivers are
+ * imported only when chosen, so `serialport`'s native binding, `spi-device` and johnny-five load
+ * only where they are used.
  * Nothing is opened until `start()`.
  */
 export async function createDisplay(config: DisplayConfig, deps: DisplayDeps): Promise<Display> {
@@ -35,12 +36,19 @@ export async function createDisplay(config: DisplayConfig, deps: DisplayDeps): P
     case 'sim':
       return new SimDisplay(config, deps);
     case 'real':
-      if (config.transport === 'serial') {
-        const { createSerialDisplay } = await import('./serial-display.ts');
-        return createSerialDisplay(config, deps);
-      } else {
-        const { createMax7219Display } = await import('./max7219-factory.ts');
-        return createMax7219Display(config, deps);
+      switch (config.transport) {
+        case 'serial': {
+          const { createSerialDisplay } = await import('./serial-display.ts');
+          return createSerialDisplay(config, deps);
+        }
+        case 'max7219': {
+          const { createMax7219Display } = await import('./max7219-factory.ts');
+          return createMax7219Display(config, deps);
+        }
+        case 'firmata': {
+          const { createFirmataDisplay } = await import('./firmata-factory.ts');
+          return createFirmataDisplay(config, deps);
+        }
       }
   }
 }

@@ -16,6 +16,8 @@ import {
 import type { SpiBus } from './spi-bus.ts';
 
 export interface Max7219DisplayOptions {
+  /** The name health reports (`max7219` for direct SPI, `max7219-firmata` through a Firmata board). */
+  driver?: string;
   width: number;
   height: number;
   geometry: MatrixGeometry;
@@ -26,8 +28,8 @@ export interface Max7219DisplayOptions {
 }
 
 /**
- * A MAX7219 module chain driven directly over SPI. SPI has no acknowledgement, so a command counts
- * as shown once its bytes were transferred. A missing `spi-device` module makes the sign offline
+ * A MAX7219 module chain, driven directly over SPI or through any other SpiBus (a Firmata board).
+ * SPI has no acknowledgement, so a command counts as shown once its bytes were transferred. A missing `spi-device` module makes the sign offline
  * with DEVICE_E_UNSUPPORTED (no retry); a missing or failing SPI device is retried with backoff,
  * and the power-on sequence, brightness and last frame are sent again when it comes back.
  */
@@ -48,7 +50,7 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
     this.state = {
       state: 'offline',
       since: opts.clock.now(),
-      driver: 'max7219',
+      driver: opts.driver ?? 'max7219',
       reason: reasonOf(displayError('stopped')),
     };
   }
@@ -148,6 +150,7 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
       return;
     }
     this.bus = bus;
+    bus.onLost?.((e) => void this.serial(async () => this.lose(bus, fromNodeError(e))));
     this.backoffMs = this.opts.reconnect.initialDelayMs;
     this.setHealth('ok');
   }
@@ -156,7 +159,7 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
     if (this.bus !== bus) return;
     this.bus = undefined;
     void bus.close().catch(() => undefined);
-    this.opts.logger.warn({ err: err.message }, 'MAX7219 SPI transfer failed; re-opening');
+    this.opts.logger.warn({ err: err.message }, 'MAX7219 link lost; re-opening');
     this.setHealth('offline', err);
     this.retry();
   }
@@ -172,7 +175,7 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
   private setHealth(state: DeviceState, err?: DeviceError): void {
     const reason = state === 'ok' || !err ? undefined : reasonOf(err);
     if (this.state.state === state && this.state.reason?.code === reason?.code) return;
-    this.state = { state, since: this.opts.clock.now(), driver: 'max7219', ...(reason ? { reason } : {}) };
+    this.state = { state, since: this.opts.clock.now(), driver: this.opts.driver ?? 'max7219', ...(reason ? { reason } : {}) };
     this.emit('health', this.state);
   }
 }

@@ -1,9 +1,14 @@
 import { displayError, fromNodeError } from './display-errors.ts';
 
-/** One SPI device (bus, chip select). `transfer` sends one CS-low…CS-high burst. */
+/**
+ * One SPI device (bus, chip select), or anything that clocks bytes out like one. `transfer` sends
+ * one CS-low…CS-high burst. A bus whose link can vanish by itself (a USB board unplugged) reports
+ * that through `onLost`, so the display re-opens it without waiting for the next write.
+ */
 export interface SpiBus {
   transfer(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
+  onLost?(listener: (err: Error) => void): void;
 }
 
 interface SpiDeviceHandle {

@@ -4,12 +4,16 @@
  * - the serial driver on a real socat tty pair, with the test playing the controller (always;
  *   needs the Debian package `socat`);
  * - the MAX7219 driver on a recording SPI bus (always);
+ * - the MAX7219 driver through johnny-five on a Firmata board, played by the test over a socat tty
+ *   pair: the test decodes the pin levels into the bursts the chain latches (always);
  * - real hardware when an environment variable names it, e.g. on a Raspberry Pi:
  *     KIOSK_TEST_DISPLAY_PORT=/dev/ttyUSB0 [KIOSK_TEST_DISPLAY_BAUD=115200] \
  *     [KIOSK_TEST_DISPLAY_SIZE=128x16] npx vitest run tests/contract/display.test.ts
  *   for a serial LED controller speaking docs/led-serial-protocol.md, or
  *     KIOSK_TEST_DISPLAY_SPI=0.0 [KIOSK_TEST_DISPLAY_SIZE=64x16] npx vitest run tests/contract/display.test.ts
- *   for a MAX7219 chain on /dev/spidev0.0 (needs `npm install spi-device` on the Pi).
+ *   for a MAX7219 chain on /dev/spidev0.0 (needs `npm install spi-device` on the Pi), or
+ *     KIOSK_TEST_DISPLAY_FIRMATA=/dev/ttyUSB1 [KIOSK_TEST_DISPLAY_SIZE=32x16] npx vitest run tests/contract/display.test.ts
+ *   for a MAX7219 chain on an Arduino with StandardFirmata (DIN 12, CLK 11, CS 10).
  *   The sign shows test patterns while it runs; look at it to confirm what "observed" cannot.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +31,7 @@ import { SimDisplay } from '../../devices/display/sim-display.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { RecordingSpiBus, simulateChain } from '../unit/display/support/recording-spi-bus.ts';
+import { FirmataMax7219Board } from '../unit/display/support/firmata-board.ts';
 import { SerialControllerEnd } from '../unit/display/support/serial-controller.ts';
 import { SocatPair } from '../unit/display/support/socat-pair.ts';
 import { displayTestConfig } from '../unit/display/support/test-config.ts';
@@ -57,6 +62,19 @@ function config(over: Parameters<typeof displayTestConfig>[0] = {}): DisplayConf
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
     ...over,
   });
+}
+
+/** The 32×16 panel a chain of 8 lsb-left modules shows after these bursts. */
+function chainFrame(transactions: readonly Uint8Array[]): Frame {
+  const regs = simulateChain(transactions, 8);
+  const f = createFrame(32, 16);
+  regs.forEach((m, k) => {
+    for (let r = 0; r < 8; r++) {
+      const byte = m.get(r + 1) ?? 0;
+      for (let i = 0; i < 8; i++) if (byte & (1 << i)) setPixel(f, (k % 4) * 8 + i, Math.floor(k / 4) * 8 + r, true);
+    }
+  });
+  return f;
 }
 
 function pattern(w: number, h: number): Frame {
@@ -133,21 +151,7 @@ const implementations: Implementation[] = [
         reconnect: config().reconnect,
         ...deps,
       });
-      const observed = () => {
-        const regs = simulateChain(
-          buses.flatMap((b) => b.transactions),
-          8,
-        );
-        const f = createFrame(32, 16);
-        regs.forEach((m, k) => {
-          for (let r = 0; r < 8; r++) {
-            const byte = m.get(r + 1) ?? 0;
-            for (let i = 0; i < 8; i++)
-              if (byte & (1 << i)) setPixel(f, (k % 4) * 8 + i, Math.floor(k / 4) * 8 + r, true);
-          }
-        });
-        return f;
-      };
+      const observed = () => chainFrame(buses.flatMap((b) => b.transactions));
       return { display: d, observed, teardown: () => d.stop() };
     },
     async absent() {
@@ -159,6 +163,44 @@ const implementations: Implementation[] = [
         reconnect: config().reconnect,
         ...deps,
       });
+      return { display: d, teardown: () => d.stop() };
+    },
+  },
+  {
+    name: 'MAX7219 through johnny-five on a Firmata board over a socat tty pair',
+    driver: 'max7219-firmata',
+    async setup() {
+      const dir = await mkdtemp(join(tmpdir(), 'led-firmata-'));
+      const pair = new SocatPair(dir);
+      await pair.start();
+      const pins = { data: 12, clock: 11, cs: 10 };
+      const board = new FirmataMax7219Board(pair.signPath, pins);
+      await board.open();
+      const d = await createDisplay(
+        config({
+          driver: 'real',
+          transport: 'firmata',
+          firmata: { path: pair.hostPath, pins, readyTimeoutMs: 3000, ackTimeoutMs: 3000 },
+        }),
+        deps,
+      );
+      return {
+        display: d,
+        observed: () => chainFrame(board.transactions),
+        async teardown() {
+          await d.stop();
+          await board.close();
+          await pair.stop();
+          await rm(dir, { recursive: true, force: true });
+          expect(board.faults).toEqual([]);
+        },
+      };
+    },
+    async absent() {
+      const d = await createDisplay(
+        config({ driver: 'real', transport: 'firmata', firmata: { path: join(tmpdir(), 'no-such-firmata-tty') } }),
+        deps,
+      );
       return { display: d, teardown: () => d.stop() };
     },
   },
@@ -197,6 +239,24 @@ if (process.env.KIOSK_TEST_DISPLAY_SPI) {
         widthPx: envW || 64,
         heightPx: envH || 16,
         max7219: { spiBus: bus ?? 0, spiDevice: dev ?? 0 },
+      });
+      const d = await createDisplay(c, deps);
+      return { display: d, teardown: () => d.stop() };
+    },
+  });
+}
+
+if (process.env.KIOSK_TEST_DISPLAY_FIRMATA) {
+  implementations.push({
+    name: `real MAX7219 chain on a Firmata board at ${process.env.KIOSK_TEST_DISPLAY_FIRMATA}`,
+    driver: 'max7219-firmata',
+    async setup() {
+      const c = config({
+        driver: 'real',
+        transport: 'firmata',
+        widthPx: envW || 32,
+        heightPx: envH || 16,
+        firmata: { path: process.env.KIOSK_TEST_DISPLAY_FIRMATA },
       });
       const d = await createDisplay(c, deps);
       return { display: d, teardown: () => d.stop() };
