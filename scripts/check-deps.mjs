@@ -1,12 +1,13 @@
 /**
  * Fails when a dependency in package.json is imported nowhere: every runtime, optional and dev
  * dependency must appear in an import, a dynamic import or require in the project's code, or be a
- * tool run by name (listed below with where it is used).
+ * tool run by name (listed below with where it is used). Part of `npm run check`.
+ * Usage: node scripts/check-deps.mjs [project folder, default: this repository]
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = process.argv[2] ?? new URL('..', import.meta.url).pathname;
 const DIRS = ['src', 'devices', 'tests', 'scripts', 'bin'];
 /** Used without an import: command-line tools and type packages. */
 const TOOLS = {

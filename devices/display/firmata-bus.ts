@@ -43,7 +43,7 @@ export interface FirmataBusOptions {
 }
 
 // Both packages are CommonJS; loaded only when a Firmata sign is configured.
-const requireCjs = createRequire(import.meta.url);
+const require = createRequire(import.meta.url);
 
 /**
  * A MAX7219 chain on a board running StandardFirmata, as an SpiBus: johnny-five's Board over a
@@ -59,8 +59,8 @@ const requireCjs = createRequire(import.meta.url);
  * (no such port), BUSY (in use), TIMEOUT (nothing speaks Firmata within `readyTimeoutMs`).
  */
 export async function openFirmataBus(o: FirmataBusOptions): Promise<SpiBus> {
-  const { Firmata } = requireCjs('firmata-io') as FirmataIoModule;
-  const five = requireCjs('johnny-five') as JohnnyFiveModule;
+  const { Firmata } = require('firmata-io') as FirmataIoModule;
+  const five = require('johnny-five') as JohnnyFiveModule;
   const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false, lock: true });
   // The Firmata object listens to the port before it opens, so it sees `open` like on a real start.
   const io = new Firmata(port, { reportVersionTimeout: o.readyTimeoutMs });

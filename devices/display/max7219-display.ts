@@ -175,7 +175,12 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
   private setHealth(state: DeviceState, err?: DeviceError): void {
     const reason = state === 'ok' || !err ? undefined : reasonOf(err);
     if (this.state.state === state && this.state.reason?.code === reason?.code) return;
-    this.state = { state, since: this.opts.clock.now(), driver: this.opts.driver ?? 'max7219', ...(reason ? { reason } : {}) };
+    this.state = {
+      state,
+      since: this.opts.clock.now(),
+      driver: this.opts.driver ?? 'max7219',
+      ...(reason ? { reason } : {}),
+    };
     this.emit('health', this.state);
   }
 }

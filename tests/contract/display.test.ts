@@ -30,8 +30,8 @@ import { Max7219Display } from '../../devices/display/max7219-display.ts';
 import { SimDisplay } from '../../devices/display/sim-display.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
-import { RecordingSpiBus, simulateChain } from '../unit/display/support/recording-spi-bus.ts';
 import { FirmataMax7219Board } from '../unit/display/support/firmata-board.ts';
+import { RecordingSpiBus, simulateChain } from '../unit/display/support/recording-spi-bus.ts';
 import { SerialControllerEnd } from '../unit/display/support/serial-controller.ts';
 import { SocatPair } from '../unit/display/support/socat-pair.ts';
 import { displayTestConfig } from '../unit/display/support/test-config.ts';
@@ -71,7 +71,8 @@ function chainFrame(transactions: readonly Uint8Array[]): Frame {
   regs.forEach((m, k) => {
     for (let r = 0; r < 8; r++) {
       const byte = m.get(r + 1) ?? 0;
-      for (let i = 0; i < 8; i++) if (byte & (1 << i)) setPixel(f, (k % 4) * 8 + i, Math.floor(k / 4) * 8 + r, true);
+      for (let i = 0; i < 8; i++)
+        if (byte & (1 << i)) setPixel(f, (k % 4) * 8 + i, Math.floor(k / 4) * 8 + r, true);
     }
   });
   return f;
@@ -198,7 +199,11 @@ const implementations: Implementation[] = [
     },
     async absent() {
       const d = await createDisplay(
-        config({ driver: 'real', transport: 'firmata', firmata: { path: join(tmpdir(), 'no-such-firmata-tty') } }),
+        config({
+          driver: 'real',
+          transport: 'firmata',
+          firmata: { path: join(tmpdir(), 'no-such-firmata-tty') },
+        }),
         deps,
       );
       return { display: d, teardown: () => d.stop() };

@@ -73,6 +73,7 @@ describe('MAX7219 on a Firmata board (johnny-five) over a socat tty pair', () =>
   it('latches exactly the golden MAX7219 writes of 欢迎光临 on 64×16', async () => {
     await display.start();
     const before = board.transactions.length;
+    const bytesBefore = board.bytesReceived;
     const layout = buildLayout('static', renderText('欢迎光临', bundledFont()), {
       width: W,
       height: H,
@@ -88,6 +89,9 @@ describe('MAX7219 on a Firmata board (johnny-five) over a socat tty pair', () =>
       written.join('\n'),
     );
     expect(board.faults).toEqual([]);
+    // On the wire: 8 bursts × (32 bytes × 8 bits × 3 port messages + CS low and high) × 3 bytes,
+    // plus a 1-byte version request per burst (~3.2 s at StandardFirmata's 57,600 baud).
+    expect(board.bytesReceived - bytesBefore).toBe(8 * (32 * 8 * 3 + 2) * 3 + 8);
   });
 
   it('goes offline when the board is unplugged and restores power-on and the last frame on return', async () => {

@@ -25,6 +25,8 @@ export class FirmataMax7219Board {
   /** Bursts whose bit count was not a whole number of bytes, or that moved pins not set as outputs. */
   readonly faults: string[] = [];
   readonly pinModes = new Map<number, number>();
+  /** Every byte the host has sent. */
+  bytesReceived = 0;
   /** A hung board: takes every byte in and answers nothing. */
   silent = false;
   private port: SerialPort | undefined;
@@ -44,6 +46,7 @@ export class FirmataMax7219Board {
     const port = new SerialPort({ path: this.path, baudRate: 57600, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
     port.on('data', (chunk: Buffer) => {
+      this.bytesReceived += chunk.length;
       for (const b of chunk) this.take(b);
     });
     port.on('error', () => undefined);
