@@ -4,7 +4,7 @@ import { BalanceService } from '../balance/balance-service.ts';
 import { LowBalanceWatch } from '../balance/low-balance-watch.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { KioskConfig } from '../config/schema.ts';
-import { type Availability, availabilityOf } from '../core/availability.ts';
+import { type Availability, availabilityOf, type Bilingual } from '../core/availability.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { isKioskError } from '../core/errors.ts';
 import { availableFen } from '../core/ledger.ts';
@@ -338,7 +338,24 @@ export class KioskApp extends EventEmitter<AppEvents> {
       device: this.engine.unavailable(def),
       availableFen: availableFen(this.journal.balance),
       self,
+      notReady: this.notReady(def),
     });
+  }
+
+  /** The service's own refusal from HQ's facts, in the operator's and the customer's words. */
+  private notReady(def: ServiceDefinition): { operator: Bilingual; customer: Bilingual } | null {
+    const facts = this.cardTerminal?.facts();
+    const err =
+      def.ready && facts ? def.ready(facts, { clock: this.clock, config: this.config, facts }) : null;
+    if (!err) return null;
+    const c = (err.details as { customer?: Bilingual } | undefined)?.customer;
+    return {
+      operator: { zh: err.zh, en: err.en },
+      customer: c ?? {
+        zh: `${def.title.zh}暂停办理，请到柜台咨询`,
+        en: `${def.title.en} is unavailable now; please ask at the counter`,
+      },
+    };
   }
 
   /** True while the journal is faulted and trying to take writes again (the process is fine). */

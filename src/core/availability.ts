@@ -15,6 +15,7 @@ export type UnavailableCode =
   | 'closed'
   | 'hq-offline'
   | 'device'
+  | 'not-ready'
   | 'suspended';
 
 export interface Availability {
@@ -37,6 +38,12 @@ export interface AvailabilityFacts {
   availableFen: number;
   /** Whether the one asking is a customer on their own. */
   self: boolean;
+  /**
+   * Why the station may not sell the service now by facts HQ set (`ServiceDefinition.ready`: a
+   * repayment terminal not bound, disabled or not signed in today): the operator's words and the
+   * customer's. Null when ready.
+   */
+  notReady?: { operator: Bilingual; customer: Bilingual } | null;
 }
 
 /**
@@ -77,6 +84,7 @@ export function availabilityOf(def: ServiceDefinition, f: AvailabilityFacts): Av
       en: `${name.en} is unavailable: the kiosk cannot reach headquarters; try again later`,
     });
   if (f.device) return no('device', f.device);
+  if (f.notReady) return no('not-ready', f.self ? f.notReady.customer : f.notReady.operator);
   if (f.availableFen <= 0 && def.funding !== 'none') return suspended(def);
   return { service: def.id, available: true, code: null, reason: null };
 }

@@ -17,6 +17,7 @@ import {
 } from '../core/transaction/machine.ts';
 import type {
   AlertRule,
+  ChoiceItem,
   DeviceName,
   EffectResult,
   EffectState,
@@ -193,14 +194,36 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     checkAccess(def, actor, this.deps.config());
-    return this.ask(def, inquiryFields(def, input));
+    const inquiry = def.inquiry!;
+    return this.ask(def, inquiry.op, inquiryFields(def, input), inquiry.fields[0] ?? 'service');
+  }
+
+  /**
+   * One of a service's lists for its `choice` fields (`lists` in the definition): asked of HQ when
+   * the list is HQ's (read-only, nothing written), else made from the kiosk's clock and config.
+   */
+  async list(serviceId: string, name: string, actor: Actor): Promise<ChoiceItem[]> {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    checkAccess(def, actor, this.deps.config());
+    const list = Object.hasOwn(def.lists ?? {}, name) ? def.lists![name] : undefined;
+    if (!list)
+      throw new KioskError('KIOSK_E_NOT_FOUND', {
+        field: 'list',
+        zh: `${def.title.zh}没有名为 ${name} 的选项表`,
+        en: `${def.title.en} has no list named ${name}`,
+      });
+    const field = Object.entries(def.fieldMeta).find(([, m]) => m.entry?.list === name)?.[0] ?? 'service';
+    const answer = list.op ? await this.ask(def, list.op, {}, field) : {};
+    return list.items(answer, this.ctx());
   }
 
   private async ask(
     def: ServiceDefinition,
+    op: string,
     fields: Record<string, string>,
+    field: string,
   ): Promise<Record<string, unknown>> {
-    const inquiry = def.inquiry!;
     const ac = new AbortController();
     let abandon = (): void => undefined;
     const closed = new Promise<'closed'>((r) => {
@@ -210,16 +233,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       };
     });
     this.closing.signal.addEventListener('abort', abandon, { once: true });
-    this.deps.logger.debug({ service: def.id, op: inquiry.op }, 'inquiry sent to HQ');
+    this.deps.logger.debug({ service: def.id, op }, 'inquiry sent to HQ');
     const answer = withTimeout(
       (signal) =>
         this.deps.runners.hq.request(
           {
-            op: inquiry.op,
+            op,
             service: def.id,
             serial: '',
             stationId: this.deps.journal.stationId,
-            idempotencyKey: `${randomUUID()}:${inquiry.op}:0`,
+            idempotencyKey: `${randomUUID()}:${op}:0`,
             payload: { fields },
           },
           signal,
@@ -232,7 +255,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     );
     // Shutdown began while HQ was being asked: the answer (if any) is dropped, nothing starts.
     if (result === 'closed' || this.closing.signal.aborted) throw shuttingDown();
-    const field = inquiry.fields[0] ?? 'service';
     if (result.outcome === 'ok') return result.data ?? {};
     if (result.outcome === 'declined') {
       throw new KioskError('KIOSK_E_INVALID_INPUT', {
@@ -360,7 +382,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (probe) this.claims.delete(probe);
     let inquiry: Record<string, unknown> | undefined;
     if (def.inquiry) {
-      inquiry = await this.ask(def, pick(prepared.fields, def.inquiry.fields));
+      const fields = pick(prepared.fields, def.inquiry.fields);
+      inquiry = await this.ask(def, def.inquiry.op, fields, def.inquiry.fields[0] ?? 'service');
       const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
       if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
       this.refuseInSafeMode();

@@ -4,11 +4,18 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
-import type { EffectState, RuleContext, ServiceDefinition, TxnRecord } from '../transaction/types.ts';
+import type {
+  ChoiceItem,
+  EffectState,
+  RuleContext,
+  ServiceDefinition,
+  TxnRecord,
+} from '../transaction/types.ts';
 import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 export const COACH_OPS = {
+  stations: 'stations',
   trips: 'trips',
   ticketStatus: 'ticket-status',
   refund: 'refund',
@@ -64,6 +71,44 @@ export function travelDateProblems(date: string, ctx: RuleContext): KioskError[]
       ),
     ];
   return [];
+}
+
+const WEEKDAYS = [
+  ['日', 'Sun'],
+  ['一', 'Mon'],
+  ['二', 'Tue'],
+  ['三', 'Wed'],
+  ['四', 'Thu'],
+  ['五', 'Fri'],
+  ['六', 'Sat'],
+] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The travel dates on sale: today (the kiosk's clock) to the end of `coach.presaleDays`. Pure. */
+export function travelDates(ctx: RuleContext): ChoiceItem[] {
+  const today = toLocal(ctx.clock.now()).date;
+  return Array.from({ length: ctx.config.coach.presaleDays + 1 }, (_, i) => {
+    const d = addDays(today, i);
+    const [y, m, day] = [Number(d.slice(0, 4)), Number(d.slice(4, 6)), Number(d.slice(6, 8))];
+    const [zhDay, enDay] = WEEKDAYS[new Date(Date.UTC(y, m - 1, day)).getUTCDay()]!;
+    return {
+      value: d,
+      zh: `${m}月${day}日 周${zhDay}${i === 0 ? '（今天）' : ''}`,
+      en: `${enDay} ${day} ${MONTHS[m - 1]}${i === 0 ? ' (today)' : ''}`,
+    };
+  });
+}
+
+/** HQ's places served by coach (`stations`: name and the pinyin initial), as choices. Pure. */
+export function coachPlaces(answer: Record<string, unknown>): ChoiceItem[] {
+  const list = Array.isArray(answer.stations) ? answer.stations : [];
+  return list
+    .filter((p): p is { name: string; initial?: string } => typeof p?.name === 'string')
+    .map((p) => ({
+      value: p.name,
+      zh: p.name,
+      ...(typeof p.initial === 'string' ? { group: p.initial.toUpperCase() } : {}),
+    }));
 }
 
 /** Void (废票) is allowed until `coach.voidBeforeDepartureMin` minutes before the departure. Pure. */
@@ -148,13 +193,13 @@ export const coachTicket: ServiceDefinition = {
     phone: mobileNumber(),
   }),
   fieldMeta: {
-    from: { zh: '出发地', en: 'From', entry: ENTRY.choice },
-    to: { zh: '目的地', en: 'To', entry: ENTRY.choice },
-    date: { zh: '乘车日期', en: 'Travel date', entry: { keypad: 'digits', maxLength: 8 } },
+    from: { zh: '出发地', en: 'From', entry: { keypad: 'choice', list: 'places' } },
+    to: { zh: '目的地', en: 'To', entry: { keypad: 'choice', list: 'places' } },
+    date: { zh: '乘车日期', en: 'Travel date', entry: { keypad: 'choice', list: 'dates' } },
     // Trip and fare are chosen together from the timetable the inquiry answered.
-    tripId: { zh: '班次', en: 'Trip', entry: ENTRY.choice },
+    tripId: { zh: '班次', en: 'Trip', entry: { keypad: 'choice', answer: 'trips', fills: ['price'] } },
     seats: { zh: '座位数', en: 'Seats', entry: { keypad: 'digits', maxLength: 1 } },
-    price: { zh: '票价（元/座）', en: 'Fare per seat (yuan)', entry: ENTRY.choice },
+    price: { zh: '票价（元/座）', en: 'Fare per seat (yuan)', entry: { keypad: 'choice', answer: 'trips' } },
     phone: { zh: '取票手机号', en: 'Passenger mobile', sensitive: 'phone', entry: ENTRY.mobile },
   },
   amount: (f) => {
@@ -184,6 +229,10 @@ export const coachTicket: ServiceDefinition = {
         problems.push(invalid('tripId', '该班次已发车', 'the trip has left'));
       return problems;
     },
+  },
+  lists: {
+    places: { op: COACH_OPS.stations, items: coachPlaces },
+    dates: { items: (_answer, ctx) => travelDates(ctx) },
   },
   initial: 'paying',
   states: {

@@ -12,8 +12,29 @@ export const CREDIT_CARD_SERVICE = 'credit-card-repayment';
 /** Largest single repayment, yuan. */
 export const CREDIT_REPAYMENT_MAX = Money.of('50000');
 
+/** What a customer at the screen is told for each refusal (the operator's words name the terminal). */
+const CUSTOMER: Record<string, { zh: string; en: string }> = {
+  'terminal-unbound': {
+    zh: '本亭暂未开通信用卡还款，请到柜台咨询',
+    en: 'Credit card repayment is not offered at this kiosk yet; please ask at the counter',
+  },
+  'terminal-disabled': {
+    zh: '信用卡还款暂停办理，请到柜台咨询',
+    en: 'Credit card repayment is suspended; please ask at the counter',
+  },
+  'sign-in-required': {
+    zh: '信用卡还款今日尚未开始办理，请稍后再试或到柜台咨询',
+    en: 'Credit card repayment has not opened yet today; try later or ask at the counter',
+  },
+};
+
 const unavailable = (reason: string, zh: string, en: string): KioskError =>
-  new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', { field: 'service', zh, en, details: { reason } });
+  new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', {
+    field: 'service',
+    zh,
+    en,
+    details: { reason, customer: CUSTOMER[reason] },
+  });
 
 /**
  * Whether the terminal may be used at all: HQ bound an 8-digit terminal number to the station and

@@ -170,6 +170,30 @@ export interface FieldEntry {
   maxLength?: number;
   /** Amounts offered as one-tap choices, yuan (only values the service's rules accept). */
   quick?: readonly string[];
+  /** `choice` from one of the service's `lists` (the places a coach serves, travel dates). */
+  list?: string;
+  /** `choice` from the inquiry answer's array of this name (a timetable's trips). */
+  answer?: string;
+  /** Fields filled from the chosen item's keys of the same name (a trip fills its fare). */
+  fills?: readonly string[];
+}
+
+/** One thing to choose on the screen: the value sent, the words shown, an optional filter group. */
+export interface ChoiceItem {
+  value: string;
+  zh: string;
+  en?: string;
+  /** Groups the screen filters by (the initial letter of a place's pinyin). */
+  group?: string;
+}
+
+/**
+ * A list a `choice` field is picked from: answered by HQ (`op`, asked with no fields, read-only)
+ * or made by the kiosk itself from its clock and config. `items` turns the answer into choices.
+ */
+export interface ServiceList {
+  op?: string;
+  items: (answer: Record<string, unknown>, ctx: RuleContext) => ChoiceItem[];
 }
 
 export interface FieldMeta {
@@ -249,6 +273,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
       ctx: RuleContext,
     ) => KioskError[];
   };
+  /** Lists that `choice` fields name in their entry (`entry.list`). */
+  lists?: Record<string, ServiceList>;
   initial: string;
   states: Record<string, StateDefinition>;
   actions?: Record<string, ActionDefinition>;

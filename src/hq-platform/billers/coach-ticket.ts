@@ -27,6 +27,26 @@ export const COACH_CAPACITY = 40;
 export const oneSidedKind = (phone: string): 'kiosk' | 'company' | null =>
   phone.endsWith('5555') ? 'kiosk' : phone.endsWith('6666') ? 'company' : null;
 
+/** The places the simulated coach company serves, with the pinyin initial screens filter by. */
+export const COACH_PLACES: ReadonlyArray<{ name: string; initial: string }> = [
+  { name: '杭州', initial: 'H' },
+  { name: '上海', initial: 'S' },
+  { name: '宁波', initial: 'N' },
+  { name: '温州', initial: 'W' },
+  { name: '绍兴', initial: 'S' },
+  { name: '嘉兴', initial: 'J' },
+  { name: '湖州', initial: 'H' },
+  { name: '金华', initial: 'J' },
+  { name: '义乌', initial: 'Y' },
+  { name: '衢州', initial: 'Q' },
+  { name: '台州', initial: 'T' },
+  { name: '丽水', initial: 'L' },
+  { name: '舟山', initial: 'Z' },
+  { name: '千岛湖', initial: 'Q' },
+  { name: '南京', initial: 'N' },
+  { name: '苏州', initial: 'S' },
+];
+
 interface Trip {
   tripId: string;
   departs: string;
@@ -71,6 +91,9 @@ const hasTicket = (rec: PaymentRecord) => rec.data.companyTicket === 'issued';
  * company has no ticket for, and void (废票, refused once the coach has left).
  */
 export function coachTicketBiller(): Biller {
+  // 站点查询: the places coaches run between (read-only).
+  const stations: OpHandler = async () => ok({ stations: COACH_PLACES.map((p) => ({ ...p })) });
+
   const trips: OpHandler = async (req, env) => {
     const from = field(req, 'from') ?? '杭州';
     const to = field(req, 'to');
@@ -182,7 +205,7 @@ export function coachTicketBiller(): Biller {
 
   return {
     ...base,
-    ops: { ...base.ops, trips, pay, 'ticket-status': ticketStatus, refund, void: voidTicket },
+    ops: { ...base.ops, stations, trips, pay, 'ticket-status': ticketStatus, refund, void: voidTicket },
     mutating: new Set(['pay', 'void', 'refund']),
   };
 }

@@ -107,6 +107,9 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
               keypad: { enum: ['digits', 'amount', 'alnum', 'choice', 'confirm'] },
               maxLength: int,
               quick: { type: 'array', items: str },
+              list: str,
+              answer: str,
+              fills: { type: 'array', items: str },
             },
             ['keypad'],
           ),
@@ -144,6 +147,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
         'closed',
         'hq-offline',
         'device',
+        'not-ready',
         'suspended',
         null,
       ],
@@ -159,6 +163,14 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   AvailabilityList: obj({
     tenders: { type: 'array', items: { enum: ['counter', 'qr'] } },
     services: { type: 'array', items: ref('ServiceAvailability') },
+  }),
+  ChoiceList: obj({
+    service: str,
+    list: str,
+    items: {
+      type: 'array',
+      items: obj({ value: str, zh: str, en: str, group: str }, ['value', 'zh']),
+    },
   }),
   ServiceList: obj({
     tenders: { type: 'array', items: { enum: ['counter', 'qr'] } },

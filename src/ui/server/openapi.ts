@@ -108,6 +108,23 @@ export function buildOpenApi(
         { name: 'id', in: 'path', required: true, description: 'service id', schema: { type: 'string' } },
       ]),
     },
+    '/api/services/{id}/lists/{name}': {
+      get: get(
+        'Choices of a service’s list (places, travel dates), from HQ or the kiosk',
+        'ChoiceList',
+        OPTIONAL,
+        [
+          { name: 'id', in: 'path', required: true, description: 'service id', schema: { type: 'string' } },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            description: 'list name (a field’s entry.list)',
+            schema: { type: 'string' },
+          },
+        ],
+      ),
+    },
     '/api/session': {
       post: post('Operator login (lockout applies)', ref('Login'), '201', 'Session', [{}]),
       get: get('Current session', 'Session'),

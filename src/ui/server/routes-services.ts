@@ -57,6 +57,14 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     return { service: def.id, answer: maskKnown(answer, secretsOfRequest(req)) };
   });
 
+  // The choices of a `choice` field that are not in an inquiry's answer (coach places, dates).
+  app.get<{ Params: { id: string; name: string } }>('/api/services/:id/lists/:name', async (req) => {
+    const def = kiosk.services.get(req.params.id);
+    const { actor } = authOf(req, ctx.sessions);
+    const items = await kiosk.engine.list(def.id, req.params.name, actor);
+    return { service: def.id, list: req.params.name, items };
+  });
+
   app.post<ById>('/api/services/:id/quote', async (req) => {
     const def = kiosk.services.get(req.params.id);
     const body = objectBody(req.body);

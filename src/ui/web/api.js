@@ -18,6 +18,8 @@ export class ApiError extends Error {
     this.field = body.field;
     this.zh = body.zh;
     this.en = body.en;
+    /** @type {{ customer?: { zh: string, en: string } } | undefined} what the kiosk adds (a customer's wording) */
+    this.details = /** @type {any} */ (body).details;
     /** @type {Problem[]} every problem, each naming its field where it has one */
     this.issues = Array.isArray(body.issues) && body.issues.length > 0 ? body.issues : [body];
   }

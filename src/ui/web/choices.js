@@ -1,4 +1,6 @@
-import { bi, fill, h } from './dom.js';
+import { api } from './api.js';
+import { bi, biOf, fill, h } from './dom.js';
+import { customerReason } from './problems.js';
 
 /**
  * Fields chosen from the biller's answer rather than typed: a Telecom number's contracts, a game
@@ -26,9 +28,31 @@ export function choiceView(flow, f, changed) {
     changed();
   };
   const a = flow.answer ?? {};
+  const entry = f.entry ?? { keypad: 'choice' };
   /** @type {HTMLElement} */
   let list;
-  if (f.name === 'game') list = gamesView(Array.isArray(a.games) ? a.games : [], flow, pick);
+  if (entry.list) list = listView(flow, f, entry.list, pick);
+  else if (entry.answer === 'trips')
+    list = options(
+      (Array.isArray(a.trips) ? a.trips : []).map((/** @type {any} */ t) => ({
+        value: String(t.tripId),
+        label: `${t.departs} 发车`,
+        en: `departs ${t.departs} · ￥${t.price} · ${t.seatsLeft} seats left`,
+        sub: `￥${t.price} · 余座 ${t.seatsLeft}`,
+        disabled: !(Number(t.seatsLeft) > 0),
+        item: t,
+      })),
+      flow.values[f.name],
+      (value, label, item) => {
+        // The trip brings its fare (and whatever else it fills) with it.
+        for (const n of entry.fills ?? []) {
+          flow.values[n] = String(item?.[n] ?? '');
+          if (n === 'price') flow.labels[n] = `￥${item?.[n]}`;
+        }
+        pick(value, label);
+      },
+    );
+  else if (f.name === 'game') list = gamesView(Array.isArray(a.games) ? a.games : [], flow, pick);
   else if (f.name === 'package') {
     const game = (Array.isArray(a.games) ? a.games : []).find(
       (/** @type {Game} */ g) => g.id === flow.values.game,
@@ -70,10 +94,70 @@ export function choiceView(flow, f, changed) {
 }
 
 /**
- * Buttons of which one is chosen (aria-pressed).
- * @param {Array<{ value: string, label: string, en: string, sub?: string }>} items
- * @param {string | undefined} current
+ * A list the kiosk gives for the field (`entry.list`: places from HQ, travel dates), loaded when
+ * the screen opens; filtered by group (initial letter) when it is long.
+ * @param {Flow} flow
+ * @param {import('./keypad.js').FieldView} f
+ * @param {string} name
  * @param {(value: string, label: string) => void} pick
+ */
+function listView(flow, f, name, pick) {
+  const box = h('div', { class: 'list-box' }, h('p', { class: 'busy' }, bi('正在加载…', 'Loading…')));
+  api('GET', `/api/services/${flow.service.id}/lists/${encodeURIComponent(name)}`).then(
+    (/** @type {{ items: Array<{ value: string, zh: string, en?: string, group?: string }> }} */ r) => {
+      const all = r.items.map((i) => ({ value: i.value, label: i.zh, en: i.en ?? '', group: i.group }));
+      const groups = [...new Set(all.map((i) => i.group).filter((g) => typeof g === 'string'))].sort();
+      const holder = h('div', { class: 'list-holder' });
+      /** @type {string} */
+      let shown = '';
+      const filters = h('div', { class: 'filters', role: 'group', 'aria-label': '按首字母 By initial' });
+      const draw = () => {
+        fill(
+          filters,
+          ...['', ...groups].map((g) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: `filter${g ? ' letter' : ''}`,
+                'data-filter': `group:${g}`,
+                'aria-pressed': String(shown === g),
+                onclick: () => {
+                  shown = g;
+                  draw();
+                },
+              },
+              g || bi('全部', 'All'),
+            ),
+          ),
+        );
+        fill(
+          holder,
+          options(
+            all.filter((i) => !shown || i.group === shown),
+            flow.values[f.name],
+            pick,
+          ),
+        );
+      };
+      fill(box, groups.length > 1 && all.length > 8 ? filters : null, holder);
+      draw();
+    },
+    (/** @type {import('./api.js').ApiError} */ e) =>
+      fill(
+        box,
+        h('p', { class: 'error' }, bi('此业务现在暂停办理', 'This service is unavailable now')),
+        h('p', {}, biOf(customerReason(e))),
+      ),
+  );
+  return box;
+}
+
+/**
+ * Buttons of which one is chosen (aria-pressed).
+ * @param {Array<{ value: string, label: string, en: string, sub?: string, disabled?: boolean, item?: any }>} items
+ * @param {string | undefined} current
+ * @param {(value: string, label: string, item?: any) => void} pick
  */
 function options(items, current, pick) {
   const list = h('div', { class: 'options' });
@@ -85,9 +169,10 @@ function options(items, current, pick) {
         class: 'option',
         'data-value': it.value,
         'aria-pressed': String(current === it.value),
+        disabled: it.disabled ? true : undefined,
         onclick: () => {
           for (const x of list.children) x.setAttribute('aria-pressed', String(x === b));
-          pick(it.value, it.label);
+          pick(it.value, it.label, it.item);
         },
       },
       it.sub ? h('span', { class: 'opt-main', text: it.label }) : null,

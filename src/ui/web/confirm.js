@@ -95,6 +95,22 @@ export function confirmScreen(flow, quote) {
       });
       return;
     }
+    // Money that does not come from the station (a debit card repaying a credit card) needs no
+    // tender: the confirmed request is sent as it is.
+    if (service.funding === 'none') {
+      view.bar({
+        back,
+        home: true,
+        primary: {
+          zh: '确认办理',
+          en: 'Confirm',
+          id: 'act-primary',
+          run: () => view.nav.go(paymentScreen(flow, quote, key, ticked)),
+          disabled: Boolean(tickField),
+        },
+      });
+      return;
+    }
     // A customer pays first: at the counter, or by QR where the station takes it.
     const tenders = flow.mode.tenders?.length ? flow.mode.tenders : ['counter'];
     const label = (/** @type {string} */ t) =>

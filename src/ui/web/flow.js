@@ -11,7 +11,7 @@ import { customerReason, isKioskProblem, unavailablePanel } from './problems.js'
  *
  * @typedef {import('./keypad.js').FieldView} FieldView
  * @typedef {{ id: string, title: { zh: string, en: string }, enabled: boolean, selfService: boolean,
- *   fee: string, fields: FieldView[], inquiry: { fields: string[] } | null,
+ *   fee: string, fields: FieldView[], inquiry: { fields: string[] } | null, funding?: 'hold' | 'none',
  *   available?: boolean, availability?: { available: boolean, reason?: { zh: string, en: string } | null } }} ServiceView
  * @typedef {{ operator: boolean, tenders?: Array<'counter' | 'qr'> }} Mode who is at the screen: a customer (and how
  *   customers pay here), or an operator at the counter
@@ -24,8 +24,10 @@ import { customerReason, isKioskProblem, unavailablePanel } from './problems.js'
 /** @param {ServiceView} service */
 export function stepsOf(service) {
   const lookup = service.inquiry?.fields ?? [];
+  // A field another one fills (a trip's fare) has no screen of its own.
+  const filled = new Set(service.fields.flatMap((f) => entryOf(f).fills ?? []));
   const rest = service.fields
-    .filter((f) => !lookup.includes(f.name) && entryOf(f).keypad !== 'confirm')
+    .filter((f) => !lookup.includes(f.name) && !filled.has(f.name) && entryOf(f).keypad !== 'confirm')
     .map((f) => f.name);
   return { lookup, names: [...lookup, ...rest] };
 }
@@ -163,7 +165,15 @@ async function lookUp(view, flow, i, box, field) {
     const body = Object.fromEntries(lookup.map((n) => [n, flow.values[n] ?? '']));
     const r = await api('POST', `/api/services/${flow.service.id}/inquiry`, body);
     flow.answer = r.answer ?? {};
-    delete flow.values.amount;
+    // What was chosen from an earlier answer (and what it filled) is chosen again from this one.
+    for (const f of flow.service.fields) {
+      const e = entryOf(f);
+      if (f.name !== 'amount' && !e.answer) continue;
+      for (const n of [f.name, ...(e.fills ?? [])]) {
+        delete flow.values[n];
+        delete flow.labels[n];
+      }
+    }
     view.nav.go(fieldScreen(flow, i + 1));
   } catch (e) {
     fill(box);
@@ -203,7 +213,9 @@ export function refused(view, flow, err, box, field, i) {
   const withField = err.issues.map((p) =>
     !p.field && err.code === 'KIOSK_E_SELF_SERVICE_LIMIT' ? { ...p, field: 'amount' } : p,
   );
-  const first = names.indexOf(p.field);
+  // The earliest screen with a problem: the customer fixes the fields in the order they typed them.
+  const at = withField.map((p) => names.indexOf(p.field ?? '')).filter((n) => n >= 0);
+  const first = at.length > 0 ? Math.min(...at) : -1;
   if (first >= 0 && first !== i)
     return view.nav.go(
       fieldScreen(

@@ -5,7 +5,7 @@ import { bi, fill, grouped, h } from './dom.js';
  * `readonly` and `inputmode="none"`) and a keypad shaped by the field's definition.
  *
  * @typedef {{ keypad: 'digits' | 'amount' | 'alnum' | 'choice' | 'confirm', maxLength?: number,
- *   quick?: string[] }} FieldEntry
+ *   quick?: string[], list?: string, answer?: string, fills?: string[] }} FieldEntry
  * @typedef {{ name: string, zh: string, en: string, required: boolean,
  *   sensitive: 'phone' | 'account' | 'card' | null, entry: FieldEntry | null }} FieldView
  */

@@ -53,6 +53,7 @@ export function isKioskProblem(err) {
  * @param {ApiError} err
  */
 export function customerReason(err) {
+  if (err.details?.customer) return err.details.customer;
   if (err.code === 'KIOSK_E_SERVICE_UNAVAILABLE') return { zh: err.zh, en: err.en };
   if (/^KIOSK_E_JOURNAL/.test(err.code)) return CUSTOMER_REASONS.KIOSK_E_SAFE_MODE;
   if (/^HTTP_5/.test(err.code)) return CUSTOMER_REASONS.KIOSK_E_INTERNAL;
