@@ -4,9 +4,11 @@ import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { HqPort } from '../engine/ports.ts';
 import type { ConfigControl } from '../hq/config-control.ts';
+import type { AssistPort } from '../hq/handlers/handler.ts';
 import { HqLink } from '../hq/link.ts';
 import type { ConnectionSettings } from '../hq/mqtt-options.ts';
 import type { DeviceHealthLike } from '../hq/telemetry.ts';
+import { readDemoGuide } from '../hq-platform/demo-guide.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -33,6 +35,7 @@ export interface HqWiringDeps {
   connection?: Partial<ConnectionSettings>;
   /** The kiosk's service definitions: what the journal relay masks. */
   services?: ServiceLookup;
+  assist?: AssistPort;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
       openingBalance: e.openingBalance,
       dayCut: deps.config().business.dayCut,
       trainedServices: e.trainedServices,
+      guide: await readDemoGuide(),
     });
   }
   const link = new HqLink({
@@ -70,6 +74,7 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
     devices: deps.devices,
     software: deps.software,
     ...(deps.services ? { services: deps.services } : {}),
+    ...(deps.assist ? { assist: deps.assist } : {}),
     ...(embedded
       ? {
           connection: {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { AssistDesk } from '../assist/assist-desk.ts';
+import { AssistWatch } from '../assist/assist-watch.ts';
 import { BalanceService } from '../balance/balance-service.ts';
 import { LowBalanceWatch } from '../balance/low-balance-watch.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
@@ -98,6 +100,9 @@ export class KioskApp extends EventEmitter<AppEvents> {
   hq: HqParts = { link: undefined, embedded: undefined };
   receipts: ReceiptBridge | undefined;
   orders!: OrderDesk;
+  /** Assisted services (代办/帮办): the service guide, requests, appointments. */
+  assist!: AssistDesk;
+  private assistWatch: AssistWatch | undefined;
   orderBook!: OrderBook;
   clientKeys!: ClientKeys;
   private orderRunner: OrderRunner | undefined;
@@ -173,6 +178,17 @@ export class KioskApp extends EventEmitter<AppEvents> {
       (id) => (this.services.has(id) ? this.services.get(id) : undefined),
       this.logger,
     );
+    this.assist = new AssistDesk({
+      journal: this.journal,
+      clock: this.clock,
+      logger: this.logger,
+      station: () => ({ stationId: this.config.stationId, stationName: this.config.stationName }),
+      print: async (r) => {
+        if (!this.devices) throw new Error('no printer while the kiosk is not started');
+        return this.devices.printQueue.print(r);
+      },
+    });
+    await this.assist.load();
     if (this.journal.startupProblems.length > 0) this.toSafeMode(this.journal.startupProblems);
     this.journal.on('integrity', (p) => this.toSafeMode([...this.problems, p]));
   }
@@ -221,6 +237,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
         software: { name: PACKAGE.name, version: PACKAGE.version },
         cwd: process.cwd(),
         services: (id) => (this.services.has(id) ? this.services.get(id) : undefined),
+        assist: this.assist,
         ...(this.opts.hqConnection ? { connection: this.opts.hqConnection } : {}),
       });
       if (this.hq.link) this.hqPort.use(this.hq.link.port);
@@ -243,6 +260,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
       this.emit('shutdown-requested', 'power-fail'),
     );
     this.gpioBridge.start();
+    this.assistWatch = new AssistWatch(this.assist, this.devices.sign, this.clock, log);
+    this.assistWatch.start();
     await this.engine.start();
     await this.startOrders();
     this.recovery = new JournalRecovery({
@@ -392,6 +411,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.orderRunner?.stop();
     this.notices?.stop();
     this.gpioBridge?.stop();
+    this.assistWatch?.stop();
     step('engine');
     await this.engine?.stop(deadlineMs);
     step('hq');

@@ -3,6 +3,7 @@ import { EXIT } from './exit-codes.ts';
 import { registerAdmin } from './hq/admin-commands.ts';
 import { registerKeys } from './hq/keys.ts';
 import { registerQrCommands } from './hq/qr-commands.ts';
+import { registerRequestCommands } from './hq/request-commands.ts';
 import { registerServe } from './hq/serve.ts';
 import { registerStationCommands } from './hq/station-commands.ts';
 import { runProgram } from './program.ts';
@@ -16,7 +17,14 @@ const program = new Command('kiosk-hq')
 
 await runProgram(
   program,
-  [registerServe, registerAdmin, registerStationCommands, registerQrCommands, registerKeys],
+  [
+    registerServe,
+    registerAdmin,
+    registerStationCommands,
+    registerQrCommands,
+    registerRequestCommands,
+    registerKeys,
+  ],
   (e, json) => {
     const err = e as Error & { code?: string };
     if (json) {

@@ -11,6 +11,7 @@ import {
 import { HQ_TOPICS } from '../hq/topics.ts';
 import { shanghaiDay } from './billers/biller.ts';
 import { answerOf, expireQrOrder, listQrOrders, payQrOrder } from './billers/payment-qr.ts';
+import { assistAdmin } from './requests-admin.ts';
 import type { HqServer } from './server.ts';
 import { monthlyStats } from './stats.ts';
 
@@ -45,6 +46,11 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
   const a = req.args;
   const now = hq.opts.clock.now();
   switch (req.action) {
+    case 'guide-push':
+    case 'requests':
+    case 'request-update':
+    case 'request-stats':
+      return assistAdmin(hq, req.action, a, now);
     case 'kiosks': {
       const rows = [];
       for (const r of await hq.stations.list()) {

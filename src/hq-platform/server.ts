@@ -24,6 +24,7 @@ import { billerCatalogue, MOBILE_REGIONS } from './billers/catalogue.ts';
 import { COMMAND_ACK_OVERDUE_MS, CommandSender } from './commands.ts';
 import { FaultController } from './faults.ts';
 import { JournalArchive, toRanges } from './journals.ts';
+import { HqRequests } from './requests.ts';
 import { Stations } from './stations.ts';
 import type { HqStore } from './store.ts';
 
@@ -55,6 +56,8 @@ export interface HqServerOptions {
    * new station sells nothing until an administrator enables services (`kiosk-hq services`).
    */
   trainedServices?: readonly string[];
+  /** The service guide (办事指南) sent to a station HQ has never seen; none when absent. */
+  guide?: unknown;
   /** Ask a kiosk to resend when a gap in its journal lasts this long, ms. */
   gapResendAfterMs?: number;
   /** Re-send a signed command whose result has not come back after this long, ms. */
@@ -74,6 +77,8 @@ export class HqServer {
   readonly stations: Stations;
   readonly archive: JournalArchive;
   readonly hub: BillerHub;
+  /** The stations' assisted requests and monthly statistics, from their relayed journals. */
+  readonly requests: HqRequests;
   commands!: CommandSender;
   private client: MqttClient | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -87,6 +92,7 @@ export class HqServer {
     this.accounts = new Accounts(opts.store, now, opts.openingBalanceFen);
     this.stations = new Stations(opts.store, now);
     this.archive = new JournalArchive(opts.store, now);
+    this.requests = new HqRequests(opts.store);
     this.hub = new BillerHub(
       billerCatalogue({ settleMs: opts.settleMs }),
       opts.store,
@@ -209,6 +215,7 @@ export class HqServer {
         if (!r.success || r.data.station !== t.station)
           return void log.warn({ topic }, 'HQ: bad journal batch');
         const { acked, meta } = await this.archive.storeBatch(t.station, r.data.events);
+        await this.requests.absorb(t.station, r.data.events);
         this.counters.journalEvents += r.data.events.length;
         await this.sign(ackTopic(this.prefix, t.station), {
           kind: 'ack',
@@ -308,6 +315,7 @@ export class HqServer {
     const trained = this.opts.trainedServices ?? [];
     // The services this station's operator is trained on, before the money that lets it sell.
     if (isNew && trained.length > 0) await this.commands.send(station, 'services', { enabled: [...trained] });
+    if (isNew && this.opts.guide !== undefined) await this.commands.send(station, 'guide', this.opts.guide);
     const fen = this.accounts.openingCredit;
     if (fen > 0 && isNew) {
       await this.commands.send(

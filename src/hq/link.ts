@@ -13,7 +13,7 @@ import type { ServiceLookup } from '../reports/mask-txn.ts';
 import { certStatus, readCertExpiry } from './cert.ts';
 import { CommandRouter } from './command-router.ts';
 import type { ConfigControl } from './config-control.ts';
-import type { CommandContext } from './handlers/handler.ts';
+import type { AssistPort, CommandContext } from './handlers/handler.ts';
 import { journalForHq } from './journal-for-hq.ts';
 import { readHqState, type TerminalBinding } from './kiosk-state.ts';
 import { type ConnectionSettings, mqttOptions, resolveConnection } from './mqtt-options.ts';
@@ -42,6 +42,8 @@ export interface HqLinkDeps {
   connection?: Partial<ConnectionSettings>;
   /** The kiosk's service definitions (declared field sensitivity); the shipped catalogue by default. */
   services?: ServiceLookup;
+  /** The assisted services HQ's `guide` and `request` commands act on. */
+  assist?: AssistPort;
 }
 
 const catalogueLookup: ServiceLookup = (id) => SERVICE_CATALOGUE.find((d) => d.id === id);
@@ -149,6 +151,7 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
       },
       publishReport: (seq, report, data) =>
         this.publish('report', { v: 1, station: this.station, at: deps.clock.now(), seq, report, data }),
+      assist: deps.assist,
     };
     this.router = new CommandRouter({
       ctx: this.ctx,

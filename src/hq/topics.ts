@@ -39,6 +39,8 @@ export const COMMANDS = [
   'terminal',
   'report',
   'journal-resend',
+  'guide',
+  'request',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 

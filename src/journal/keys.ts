@@ -21,6 +21,7 @@
  *   o:<orderId>              OrderRecord                     self-service orders (tender before any payment)
  *   w:<orderId>              ''                              orders not final yet (resumed at start)
  *   k:<idempotency key>      { order } | { serial }          what a client's idempotency key created
+ *   a:…                      assisted services' records      requests, appointments, counters (src/assist/assist-store.ts)
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';

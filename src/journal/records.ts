@@ -26,7 +26,9 @@ export type JournalEventType =
   | 'ledger'
   | 'operator'
   | 'config'
-  | 'system';
+  | 'system'
+  /** Assisted services (代办/帮办): guide, requests, appointments, monthly statistics; masked. */
+  | 'assist';
 
 /**
  * One entry of the append-only log. Transaction events carry the snapshot after the change, so the

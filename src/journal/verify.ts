@@ -152,7 +152,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         if (order) orders.set(order.id, order);
       } else if (p === 'w:') {
         openOrderKeys.push(key);
-      } else if (p === 'k:') {
+      } else if (p === 'k:' || p === 'a:') {
         decode<unknown>(key, value);
       } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);

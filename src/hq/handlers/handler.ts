@@ -10,6 +10,15 @@ import type { NoticeBoard } from '../notice-board.ts';
 import type { OutboxRelay } from '../relay.ts';
 import type { CommandName } from '../topics.ts';
 
+/** The assisted services as HQ's commands reach them (the composition root's AssistDesk). */
+export interface AssistPort {
+  applyGuide(data: unknown): Promise<{ version: number; previous: number | null; unchanged?: true }>;
+  update(
+    data: unknown,
+    actor: { channel: 'hq' },
+  ): Promise<{ request: { id: string; state: string }; unchanged: boolean }>;
+}
+
 /** What every command handler may use. */
 export interface CommandContext {
   station: string;
@@ -34,6 +43,8 @@ export interface CommandContext {
   /** Called after the terminal binding changes. */
   terminalChanged: () => void;
   publishReport: (seq: number, report: string, data: Record<string, unknown>) => Promise<void>;
+  /** Absent where the kiosk runs without its assisted services (CLI tools). */
+  assist: AssistPort | undefined;
 }
 
 /** A command that is well-formed and authentic but refused on its merits (e.g. invalid config). */

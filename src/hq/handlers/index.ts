@@ -1,4 +1,5 @@
 import type { CommandName } from '../topics.ts';
+import { guideHandler, requestHandler } from './assist.ts';
 import { balanceHandler } from './balance.ts';
 import { configHandler } from './config.ts';
 import { configRollbackHandler } from './config-rollback.ts';
@@ -21,4 +22,6 @@ export const HANDLERS: Record<CommandName, CommandHandler> = {
   terminal: terminalHandler,
   report: reportHandler,
   'journal-resend': journalResendHandler,
+  guide: guideHandler,
+  request: requestHandler,
 };

@@ -22,6 +22,10 @@ export const adminRequestSchema = z.strictObject({
     'qr-list',
     'qr-pay',
     'qr-expire',
+    'guide-push',
+    'requests',
+    'request-update',
+    'request-stats',
   ]),
   args: z.record(z.string(), z.unknown()),
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { guideSchema } from '../../core/assist/guide.ts';
+import { requestUpdateSchema } from '../../core/assist/request.ts';
 import type { CommandName } from '../topics.ts';
 import { epochMs, serviceIdSchema } from './common.ts';
 
@@ -101,6 +103,10 @@ export const commandDataSchemas = {
   terminal: terminalCommandSchema,
   report: reportCommandSchema,
   'journal-resend': journalResendCommandSchema,
+  /** The published service guide (办事指南), versioned like a config layer. */
+  guide: guideSchema,
+  /** Moves an assisted request (HQ stands in for the sub-district service centre). */
+  request: requestUpdateSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export type CommandData = { [K in CommandName]: z.output<(typeof commandDataSchemas)[K]> };

@@ -79,6 +79,7 @@ export const journalEventSchema = z.looseObject({
     'operator',
     'config',
     'system',
+    'assist',
   ]),
   serial: z.string().optional(),
 });

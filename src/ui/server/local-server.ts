@@ -10,6 +10,7 @@ import { installErrorHandlers } from './http-errors.ts';
 import { installMasking } from './masking.ts';
 import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
+import { registerAssistRoutes } from './routes-assist.ts';
 import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
 import { registerOperatorRoutes } from './routes-operators.ts';
@@ -67,6 +68,7 @@ export class LocalServer {
     registerDisplayRoutes(app, ctx);
     registerCardTerminalRoutes(app, ctx);
     registerPowerCardRoutes(app, ctx);
+    registerAssistRoutes(app, ctx);
     registerUiRoutes(app);
 
     // The station's balance is for operators only; a customer's screen never gets it.
