@@ -84,6 +84,19 @@ describe('coach-ticket biller (reference HQ)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('lists the places coaches serve, each with its pinyin initial (stations, read-only)', async () => {
+    const r = await call('stations', {});
+    expect(r?.outcome).toBe('ok');
+    const places = (r?.data?.stations ?? []) as Array<{ name: string; initial: string }>;
+    expect(places.map((p) => p.name)).toEqual(expect.arrayContaining(['杭州', '宁波', '上海']));
+    for (const p of places) expect(p.initial).toMatch(/^[A-Z]$/);
+    // Every listed pair has a timetable.
+    const t = await call('trips', {
+      fields: { from: places[0]!.name, to: places[1]!.name, date: '20261127' },
+    });
+    expect((t?.data?.trips as unknown[]).length).toBeGreaterThan(0);
+  });
+
   it('sells seats of a trip with a ticket number; the seats left go down; void gives them back', async () => {
     const trip = await firstTrip();
     expect(trip.seatsLeft).toBe(40);
