@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { bi, biOf, fill, h, messageBox, title } from './dom.js';
 import { startFlow } from './flow.js';
+import { guideListScreen } from './guide-list.js';
 import { lookupScreen } from './lookup.js';
 import { customerReason } from './problems.js';
 
@@ -79,6 +80,7 @@ export function homeScreen() {
           id: 'act-lookup',
           run: () => view.nav.go(lookupScreen()),
         },
+        { zh: '办事指南', en: 'Service guide', id: 'act-guide', run: () => view.nav.go(guideListScreen()) },
       ],
     });
     let live = true;

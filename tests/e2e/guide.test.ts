@@ -1,0 +1,110 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
+import { readDemoGuide } from '../../src/hq-platform/demo-guide.ts';
+import { startTestKiosk, type TestKiosk } from '../integration/http-kiosk.ts';
+import { launch, SIZES, type Touch, touchPage } from './touch-kit.ts';
+
+/**
+ * The published service guide and its appointments on the customer's touchscreen, in Debian's
+ * headless chromium against a real kiosk, by taps only: browse a matter, print its guide sheet,
+ * book an appointment slot, register a simple matter alone.
+ */
+describe('service guide on the touchscreen', () => {
+  let kiosk: TestKiosk;
+  let browser: Browser;
+  const printed = () => {
+    const p = kiosk.app.devices!.printer as SimPrinter;
+    return p.jobs().map((j) => p.preview(j.jobId));
+  };
+
+  beforeAll(async () => {
+    kiosk = await startTestKiosk();
+    await kiosk.app.assist.applyGuide(await readDemoGuide());
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+  });
+
+  const open = async (prefix: string, size: (typeof SIZES)[number] = SIZES[0]) => {
+    const t = await touchPage(browser, new URL('ui/', kiosk.url).href, size, prefix);
+    await t.page.locator('#act-guide').waitFor();
+    return t;
+  };
+  const done = async (t: Touch) => {
+    expect(t.errors).toEqual([]);
+    await t.close();
+  };
+
+  for (const size of [SIZES[0], SIZES[2]]) {
+    it(`browses the guide and prints a matter's sheet at ${size.width}×${size.height}`, async () => {
+      const t = await open('guide', size);
+      await t.tap('#act-guide');
+      await t.page.locator('.tile[data-matter="id-card"]').waitFor();
+      expect(await t.text('[data-k="hours"]')).toContain('09:00-11:00');
+      await t.check('01-list');
+      await t.tap('.tile[data-matter="id-card"]');
+      await t.page.locator('[data-k="materials"]').waitFor();
+      expect(await t.text('dd[data-k="mode"]')).toContain('代为办理');
+      expect(await t.text('dd[data-k="limit"]')).toContain('15 天内办结');
+      expect(await t.text('dd[data-k="fee"]')).toContain('免费');
+      expect(await t.text('[data-k="materials"]')).toContain('户口簿原件');
+      expect(await t.text('[data-k="procedure"]')).toContain('报送街道便民服务中心');
+      await t.check('02-matter');
+      const before = printed().length;
+      await t.tap('#act-print');
+      await t.page.locator('[data-k="printed"]').waitFor();
+      await expect.poll(() => printed().length).toBe(before + 1);
+      expect(printed().at(-1)).toContain('办事指南');
+      await t.tap('#act-back');
+      await t.tap('.tile[data-matter="marriage-registration"]');
+      expect(await t.text('dd[data-k="in-person"]')).toContain('须本人到场');
+      await done(t);
+    });
+  }
+
+  it('books an appointment slot and prints the slip; the slot counts down', async () => {
+    const t = await open('appointment');
+    await t.tap('#act-guide');
+    await t.tap('.tile[data-matter="marriage-registration"]');
+    await t.tap('#act-book');
+    await t.page.locator('[data-slot="20261201 14:00"]').waitFor();
+    expect(await t.text('[data-slot="20261201 14:00"]')).toContain('余4');
+    await t.check('01-slots');
+    await t.tap('[data-slot="20261201 14:00"]');
+    await t.type('13912345678');
+    await t.check('02-phone');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="number"]').waitFor();
+    const id = await t.text('dd[data-k="number"]');
+    expect(id).toMatch(/^A20261201\d{4}$/);
+    expect(await t.text('dd[data-k="phone"]')).toBe('139****5678');
+    await t.check('03-booked');
+    await expect.poll(() => printed().some((p) => p.includes('预约凭条') && p.includes(id))).toBe(true);
+    const list = await kiosk.api('GET', '/api/guide/marriage-registration/slots');
+    expect(list.body.days[0].slots[0]).toMatchObject({ from: '14:00', left: 3 });
+    await t.tap('#act-done');
+    await t.page.locator('#act-guide').waitFor();
+    await done(t);
+  });
+
+  it('registers a simple matter alone and shows the request number and promised date', async () => {
+    const t = await open('self-register');
+    await t.tap('#act-guide');
+    await t.tap('.tile[data-matter="utility-repair"]');
+    await t.tap('#act-register');
+    await t.type('13800138000');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="number"]').waitFor();
+    const id = await t.text('dd[data-k="number"]');
+    expect(await t.text('dd[data-k="deadline"]')).toBe('2026-12-04');
+    await t.check('01-registered');
+    const r = await kiosk.app.assist.get(id);
+    expect(r).toMatchObject({ matter: 'utility-repair', channel: 'self', state: 'registered' });
+    expect(r.citizen.phone).toBe('13800138000');
+    await done(t);
+  });
+});
