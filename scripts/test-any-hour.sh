@@ -27,6 +27,7 @@ SUITES=(
   tests/integration/credit-card-reference-hq.test.ts
   tests/integration/cli-report.test.ts
   tests/integration/card-coach-process.test.ts
+  tests/integration/hq-mosquitto-acl.test.ts
 )
 # Shanghai is UTC+8 all year: 20:30, 21:30 and 23:59:50 there, as UTC epoch seconds; the last is
 # also months after the suites' chosen date and the last second of a month.

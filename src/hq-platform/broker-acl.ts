@@ -3,7 +3,8 @@ import { ADMIN_USER, HQ_USER } from './broker-credentials.ts';
 
 /**
  * Who a client of the embedded broker is, once logged in, and what each identity may do: the same
- * rules as the shipped Mosquitto ACL (config/mosquitto/acl), plus the client-id binding Mosquitto
+ * rules as the shipped Mosquitto configuration (config/mosquitto/: the kiosk rules of
+ * `mosquitto-dynsec.ts` and `acl-hq`), plus the client-id binding Mosquitto
  * gets from `use_identity_as_username` and `clientid` checks. Pure.
  */
 export type BrokerIdentity =

@@ -42,12 +42,21 @@ export async function ensureSigningKey(path: string): Promise<SigningKeyFiles> {
   return k;
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  await run('openssl', args, { cwd });
+/** Runs openssl in `cwd`; `env` is its environment (this process's by default). */
+async function openssl(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await run('openssl', args, { cwd, env });
 }
 
-/** Creates a local CA (ca.key, ca.crt) in `dir` unless one exists. */
-export async function ensureCa(dir: string, days = 3650, cn = 'newsstand-kiosk-hq-ca'): Promise<void> {
+/**
+ * Creates a local CA (ca.key, ca.crt) in `dir` unless one exists; `env` is openssl's environment
+ * (this process's by default).
+ */
+export async function ensureCa(
+  dir: string,
+  days = 3650,
+  cn = 'newsstand-kiosk-hq-ca',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   try {
     await readFile(join(dir, 'ca.crt'));
@@ -70,6 +79,7 @@ export async function ensureCa(dir: string, days = 3650, cn = 'newsstand-kiosk-h
         'ca.crt',
       ],
       dir,
+      env,
     );
     await chmod(join(dir, 'ca.key'), 0o600);
   }
@@ -83,7 +93,14 @@ export async function ensureCa(dir: string, days = 3650, cn = 'newsstand-kiosk-h
 export async function issueCertificate(
   dir: string,
   name: string,
-  opts: { cn: string; kind: 'client' | 'server'; days?: number; hosts?: string[] },
+  opts: {
+    cn: string;
+    kind: 'client' | 'server';
+    days?: number;
+    hosts?: string[];
+    /** openssl's environment (this process's by default). */
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<{ cert: string; key: string }> {
   const ext = join(dir, `${name}.ext`);
   const lines =
@@ -108,6 +125,7 @@ export async function issueCertificate(
       `${name}.csr`,
     ],
     dir,
+    opts.env,
   );
   await openssl(
     [
@@ -128,6 +146,7 @@ export async function issueCertificate(
       `${name}.crt`,
     ],
     dir,
+    opts.env,
   );
   await chmod(join(dir, `${name}.key`), 0o600);
   return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskValue } from '../../src/core/mask.ts';
 import type { HqServer } from '../../src/hq-platform/server.ts';
 import type { HqStore } from '../../src/hq-platform/store.ts';
 import { openStore, startHqInstance, testSigningKey } from '../support/hq-instance.ts';
@@ -86,7 +87,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
       },
       new AbortController().signal,
     );
-    expect(r).toMatchObject({ outcome: 'ok', data: { account: '55501234' } });
+    // HQ's answer masks the customer number the kiosk sent (declared sensitivity).
+    expect(r).toMatchObject({ outcome: 'ok', data: { account: maskValue('account', '55501234') } });
   });
 
   it('kiosk C cannot publish as kiosk B', async () => {
@@ -123,6 +125,44 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     await hq.commands.send(B, 'notice-withdraw', { id: 'x' });
     await expect.poll(() => gotB).toContain(`kiosk/v1/${B}/down/cmd/notice-withdraw`);
     expect(gotA.filter((t) => t.includes(B))).toEqual([]);
+  });
+
+  it('a kiosk certificate cannot join HQ’s shared subscription nor receive anything meant for HQ', async () => {
+    const c = await client(broker, pki, C);
+    clients.push(c);
+    const got: string[] = [];
+    c.on('message', (t) => got.push(t));
+    for (const filter of [
+      '$share/hq/kiosk/v1/+/up/req',
+      '$share/hq/kiosk/v1/+/up/#',
+      `$share/hq/kiosk/v1/${A}/up/req`,
+      'kiosk/v1/+/up/req',
+      `kiosk/v1/${A}/down/#`,
+      'hq/#',
+      '#',
+    ]) {
+      await expect(c.subscribeAsync(filter, { qos: 1 }), filter).rejects.toThrow(
+        /Subscribe error|not authori/i,
+      );
+    }
+    // Its own tree is granted, and the connection stays up: it is still there while HQ works.
+    expect((await c.subscribeAsync(`kiosk/v1/${C}/down/#`, { qos: 1 }))[0]?.qos).toBe(1);
+    expect(c.connected).toBe(true);
+    for (let i = 1; i <= 6; i++) {
+      const r = await kiosk.link.port.request(
+        {
+          op: 'query',
+          service: 'water-bill',
+          serial: '',
+          stationId: A,
+          idempotencyKey: `share-${i}:query:0`,
+          payload: { fields: { account: '55501234' } },
+        },
+        new AbortController().signal,
+      );
+      expect(r.outcome, `request ${i}`).toBe('ok');
+    }
+    expect(got).toEqual([]);
   });
 
   it('a kiosk certificate cannot take over another station’s or HQ’s session by client id', async () => {
@@ -168,7 +208,8 @@ describe('real Mosquitto with the shipped TLS + ACL configuration', () => {
     const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish(`kiosk/v1/${C}/up/journal`, Buffer.alloc(2 * 1024 * 1024, 0x20), { qos: 1 });
     await closed;
-    expect(broker.log).toMatch(/oversize packet/);
+    // The broker's log reaches us through a pipe: it may arrive after the connection closed.
+    await expect.poll(() => broker.log, { timeout: 10_000 }).toMatch(/oversize packet/);
   });
 
   it('a client without a certificate is refused', async () => {

@@ -58,23 +58,13 @@ export function atChosenTime(
 const DAY_MS = 86_400_000;
 
 /**
- * Runs `fn` with every child process it spawns (through the inherited environment) started by
- * libfaketime at `at`. Test certificates are made this way so that they are valid both for
- * processes on the machine's clock (Mosquitto, in-process HQ) and for those started at the chosen
- * time, whichever is earlier: openssl stamps `notBefore` with its own "now".
+ * The environment for a child process that starts by libfaketime at `at`: for tools such as
+ * openssl, which stamp `notBefore` with their own "now". This process's environment is left as it
+ * is: the libfaketime a shifted-clock run preloads into it re-reads FAKETIME now and then, and a
+ * changed value would move this process's own clock (Node aborts when its monotonic clock goes back).
  */
-export async function withChildrenStartingAt<T>(at: number, fn: () => Promise<T>): Promise<T> {
-  const keys = ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_FMT'] as const;
-  const saved = keys.map((k) => process.env[k]);
-  Object.assign(process.env, atChosenTime('true', [], {}, at).env);
-  try {
-    return await fn();
-  } finally {
-    keys.forEach((k, i) => {
-      if (saved[i] === undefined) delete process.env[k];
-      else process.env[k] = saved[i];
-    });
-  }
+export function envStartingAt(at: number): NodeJS.ProcessEnv {
+  return atChosenTime('true', [], process.env, at).env;
 }
 
 /**

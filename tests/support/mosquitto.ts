@@ -4,7 +4,8 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCa, issueCertificate } from '../../src/hq-platform/keys.ts';
-import { certificateWindow, withChildrenStartingAt } from './chosen-time.ts';
+import { kioskDynsecConfig } from '../../src/hq-platform/mosquitto-dynsec.ts';
+import { certificateWindow, envStartingAt } from './chosen-time.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../config/mosquitto/', import.meta.url));
 
@@ -14,6 +15,8 @@ export interface Pki {
   ca: string;
   /** The CA of HQ's client certificates (CN `hq`), accepted only on the HQ listener. */
   hqCa: string;
+  /** The stations that have a kiosk certificate. */
+  stations: string[];
   client(name: string): { cert: string; key: string };
 }
 
@@ -26,26 +29,27 @@ export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
   const { from, days } = certificateWindow();
   const clients = new Map<string, { cert: string; key: string }>();
   const hqDir = join(dir, 'hq-ca');
-  await withChildrenStartingAt(from, async () => {
-    await ensureCa(dir, days, 'kiosk-test-ca');
-    await mkdir(hqDir, { recursive: true });
-    await ensureCa(hqDir, days, 'kiosk-test-hq-ca');
-    await issueCertificate(dir, 'server', {
-      cn: 'localhost',
-      kind: 'server',
-      days,
-      hosts: ['localhost', '127.0.0.1'],
-    });
-    for (const cn of clientCns)
-      clients.set(
-        cn,
-        await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days }),
-      );
+  const env = envStartingAt(from);
+  await ensureCa(dir, days, 'kiosk-test-ca', env);
+  await mkdir(hqDir, { recursive: true });
+  await ensureCa(hqDir, days, 'kiosk-test-hq-ca', env);
+  await issueCertificate(dir, 'server', {
+    cn: 'localhost',
+    kind: 'server',
+    days,
+    hosts: ['localhost', '127.0.0.1'],
+    env,
   });
+  for (const cn of clientCns)
+    clients.set(
+      cn,
+      await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days, env }),
+    );
   return {
     dir,
     ca: join(dir, 'ca.crt'),
     hqCa: join(hqDir, 'ca.crt'),
+    stations: clientCns.filter((cn) => cn !== 'hq'),
     client(name) {
       const c = clients.get(name);
       if (!c) throw new Error(`no client certificate for ${name}`);
@@ -66,9 +70,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A real Mosquitto on free loopback ports, configured with the shipped config/mosquitto files:
- * only the listener addresses, the file locations and `user root` (so it can read the throwaway
- * key without dropping privileges) differ. `url` is the kiosks' listener, `hqUrl` HQ's.
+ * A real Mosquitto on free loopback ports, configured with the shipped config/mosquitto files and
+ * the kiosk rules for the PKI's stations: only the listener addresses, the file locations and
+ * `user root` (so it can read the throwaway key without dropping privileges) differ. `url` is the kiosks' listener, `hqUrl` HQ's.
  */
 export class Mosquitto {
   private proc: ChildProcess | null = null;
@@ -90,8 +94,9 @@ export class Mosquitto {
     if (this.port === 0) this.port = await freePort();
     if (this.hqPort === 0) this.hqPort = await freePort();
     const dir = this.pki.dir;
-    for (const f of ['acl', 'acl-hq'])
-      await writeFile(join(dir, f), await readFile(join(SHIPPED, f), 'utf8'));
+    await writeFile(join(dir, 'acl-hq'), await readFile(join(SHIPPED, 'acl-hq'), 'utf8'));
+    // What `kiosk-hq keys station` writes for each station it issues a certificate to.
+    await writeFile(join(dir, 'dynamic-security.json'), JSON.stringify(kioskDynsecConfig(this.pki.stations)));
     await copyFile(this.pki.hqCa, join(dir, 'hq-ca.crt'));
     const conf = (await readFile(join(SHIPPED, 'mosquitto.conf'), 'utf8'))
       .replaceAll('/etc/mosquitto/kiosk/', `${dir}/`)

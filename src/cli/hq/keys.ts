@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ensureCa, generateSigningKey, issueCertificate } from '../../hq-platform/keys.ts';
+import { addStationToFile } from '../../hq-platform/mosquitto-dynsec.ts';
 import { out } from './print.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -37,7 +38,9 @@ export function registerKeys(program: Command, run: Run): void {
       .option('--days <n>', 'validity in days', '825')
       .option('--json', 'JSON output');
   certOpts(keys.command('station <stationId>'))
-    .description('issue a kiosk’s client certificate (CN = station id) from the local CA')
+    .description(
+      'issue a kiosk’s client certificate (CN = station id) from the local CA and add the station to the broker’s rules (<dir>/dynamic-security.json)',
+    )
     .action((station: string, o: { dir: string; days: string; json?: boolean }) =>
       run(async () => {
         if (!/^\d{8}$/.test(station)) throw new Error('station id must be 8 digits');
@@ -48,8 +51,15 @@ export function registerKeys(program: Command, run: Run): void {
           kind: 'client',
           days: Number(o.days),
         });
-        const data = { ca: join(dir, 'ca.crt'), ...r };
-        out(o.json, data, () => `certificate ${r.cert}\nkey ${r.key}\nCA ${data.ca}`);
+        const dynsec = join(dir, 'dynamic-security.json');
+        await addStationToFile(dynsec, station);
+        const data = { ca: join(dir, 'ca.crt'), ...r, dynsec };
+        out(
+          o.json,
+          data,
+          () =>
+            `certificate ${r.cert}\nkey ${r.key}\nCA ${data.ca}\nbroker rules ${dynsec} (copy next to mosquitto.conf, restart the broker)`,
+        );
         return 0;
       }),
     );
