@@ -218,11 +218,36 @@ export class Engine extends EventEmitter<EngineEvents> {
     return list.items(answer, this.ctx());
   }
 
+  /**
+   * Asks HQ one of the read-only questions a service lets operators ask outside any transaction
+   * (`operatorQueries`, e.g. the power card's unconfirmed list). Nothing is written; refusals and
+   * an unanswered question are reported like an inquiry's.
+   */
+  async askHq(
+    serviceId: string,
+    op: string,
+    fields: Record<string, string>,
+    extra: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<Record<string, unknown>> {
+    const def = this.deps.services.get(serviceId);
+    checkAccess(def, actor, this.deps.config());
+    if (actor.channel !== 'operator' || !def.operatorQueries?.includes(op))
+      throw new KioskError('KIOSK_E_FORBIDDEN', {
+        field: 'op',
+        zh: `${def.title.zh}不提供此查询`,
+        en: `${def.title.en} has no operator query ${op}`,
+      });
+    return this.ask(def, op, fields, 'service', extra);
+  }
+
   private async ask(
     def: ServiceDefinition,
     op: string,
     fields: Record<string, string>,
     field: string,
+    /** More of the question besides the fields (e.g. a business date). */
+    extra: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
     const ac = new AbortController();
     let abandon = (): void => undefined;
@@ -243,7 +268,7 @@ export class Engine extends EventEmitter<EngineEvents> {
             serial: '',
             stationId: this.deps.journal.stationId,
             idempotencyKey: `${randomUUID()}:${op}:0`,
-            payload: { fields },
+            payload: { ...extra, fields },
           },
           signal,
         ),

@@ -46,6 +46,8 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
       sensitive: 'phone',
       // Entered on a digit keypad on the touchscreen, at most 11 digits.
       entry: { keypad: 'digits', maxLength: 11 },
+      // Typed, not taken from a card in the reader.
+      fromCard: false,
     });
     expect(mobile.actions).toEqual([
       expect.objectContaining({ name: 'reverse', confirmFields: ['phone', 'amount'] }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { KioskError, KioskValidationError } from '../../core/errors.ts';
 import { SERVICE_CATALOGUE } from '../../core/services/catalogue.ts';
-import { type ApiTxn, followTransaction, parseAssignments } from '../api-client.ts';
+import { type ApiTxn, followTransaction, type KioskApiClient, parseAssignments } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { serviceHelp, servicesHelp } from '../service-help.ts';
@@ -15,7 +15,7 @@ interface PayOptions extends ApiOptions {
 interface ServiceInfo {
   id: string;
   title: { zh: string; en: string };
-  fields: Array<{ name: string; zh: string; en: string }>;
+  fields: Array<{ name: string; zh: string; en: string; fromCard?: boolean }>;
   inquiry: { fields: string[] } | null;
 }
 
@@ -51,6 +51,9 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
           process.stderr.write(`${s}\n`);
         };
         const labels = Object.fromEntries(info.fields.map((f) => [f.name, f]));
+        const fromCard = new Set(info.fields.filter((f) => f.fromCard).map((f) => f.name));
+        await nameTheCard(client, fromCard, input);
+        const given = (f: string) => f in input || (fromCard.has(f) && 'cardToken' in input);
         // Every local rule first (fields, amount rules, caps, the balance): a refusal here costs no
         // question to HQ. Only fields still to be chosen from the inquiry's answer (e.g. a contract
         // number) may be missing; then the answer is shown before the refusal.
@@ -69,8 +72,10 @@ export function registerPay(program: Command, run: (fn: () => Promise<number>) =
             en: `the available prepaid balance is below ${quote.amount} yuan; nothing was sent to HQ`,
           });
         let inquiry: Record<string, unknown> | undefined;
-        if (info.inquiry?.fields.every((f) => f in input)) {
-          const only = Object.fromEntries(info.inquiry.fields.map((f) => [f, input[f]]));
+        if (info.inquiry?.fields.every(given)) {
+          const only = Object.fromEntries(
+            [...info.inquiry.fields, 'cardToken'].filter((f) => f in input).map((f) => [f, input[f]]),
+          );
           inquiry = (
             await client.post<{ answer: Record<string, unknown> }>(`/api/services/${info.id}/inquiry`, only)
           ).answer;
@@ -123,6 +128,22 @@ function payHelp(argv: readonly string[]): string {
   const named = at >= 0 ? argv.slice(at + 1).find((a) => !a.startsWith('-')) : undefined;
   const def = SERVICE_CATALOGUE.find((s) => s.id === named);
   return def ? serviceHelp(def) : servicesHelp(SERVICE_CATALOGUE);
+}
+
+/**
+ * Fields the kiosk takes from the card in its reader (the power card's serial and customer number)
+ * that were not typed: the card is read through the kiosk (`GET /api/card`), which shows it masked
+ * and answers a token the request names it by. Without a card the fields stay missing and the
+ * refusal names them.
+ */
+async function nameTheCard(
+  client: KioskApiClient,
+  fromCard: ReadonlySet<string>,
+  input: Record<string, unknown>,
+): Promise<void> {
+  if (fromCard.size === 0 || 'cardToken' in input || [...fromCard].every((f) => f in input)) return;
+  const read = await client.get<{ present: boolean; cardToken?: string }>('/api/card');
+  if (read.cardToken) input.cardToken = read.cardToken;
 }
 
 /** The refusal only names fields the input does not give at all (nothing given is wrong). */

@@ -209,6 +209,11 @@ export interface FieldMeta {
    * restart it is gone. Requires `sensitive`.
    */
   transient?: boolean;
+  /**
+   * Filled by the kiosk from the card in its reader: a client that read the card (`GET /api/card`)
+   * sends the read's `cardToken` instead of the value, which it only ever sees masked.
+   */
+  fromCard?: 'cardSerial' | 'customerNo';
 }
 
 /** Facts about the station that HQ sets by signed command, for services that depend on them. */
@@ -245,6 +250,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
    * serial): a new one is refused, naming the open one, until that one is resolved.
    */
   exclusiveField?: string;
+  /** Read-only HQ operations an operator may ask outside any transaction (engine.askHq). */
+  operatorQueries?: readonly string[];
   /**
    * `hold` (default): the amount is paid from the prepaid balance, so it is held at creation.
    * `none`: the transaction brings money in (self top-up from the bound debit card) and holds

@@ -1,3 +1,4 @@
+import { CardReads } from '../../app/card-reads.ts';
 import type { KioskApp } from '../../app/kiosk-app.ts';
 import { businessDate } from '../../core/business-day.ts';
 import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
@@ -10,6 +11,8 @@ import type { SessionStore } from './sessions.ts';
 export class ServerContext {
   readonly lookup: ServiceLookup;
   readonly hub: EventHub;
+  /** Card reads a screen names by token instead of the card's full numbers. */
+  readonly cardReads: CardReads;
 
   constructor(
     readonly kiosk: KioskApp,
@@ -18,6 +21,7 @@ export class ServerContext {
     this.lookup = (id: string): ServiceDefinition | undefined =>
       kiosk.services.has(id) ? kiosk.services.get(id) : undefined;
     this.hub = new EventHub(kiosk, this.lookup);
+    this.cardReads = new CardReads(() => kiosk.devices?.cardReader, kiosk.clock);
   }
 
   now(): number {

@@ -101,6 +101,10 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
         en: str,
         required: bool,
         sensitive: { enum: ['phone', 'account', 'card', null] },
+        fromCard: {
+          ...bool,
+          description: 'filled from the card in the reader when the body sends `cardToken`',
+        },
         entry: nullable(
           obj(
             {
@@ -523,10 +527,15 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     required: ['present', 'card'],
     properties: {
       present: { type: 'boolean' },
+      cardToken: {
+        ...str,
+        description:
+          'names this read in a power-card inquiry, quote, order, transaction or action (`cardToken` instead of `cardSerial`/`customerNo`); the kiosk reads the numbers from the card again; valid 10 minutes, for the client that read it',
+      },
       card: nullable(
         obj({
-          cardSerial: str,
-          customerNo: str,
+          cardSerial: { ...str, description: 'masked (first 6, last 4)' },
+          customerNo: { ...str, description: 'masked (last 4)' },
           purchaseCounter: { type: 'integer' },
           pendingUnits: { type: 'integer' },
           totalUnits: { type: 'integer' },

@@ -5,6 +5,7 @@ import { FINAL_ORDER_STATUSES } from '../../core/orders/order.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
 import { type OrderView, orderView } from '../../reports/order-view.ts';
 import { requireOperator } from './auth.ts';
+import { fillFromCard } from './card-fields.ts';
 import type { ServerContext } from './context.ts';
 import { noteSecrets } from './masking.ts';
 import { optDate, queryOf } from './query-params.ts';
@@ -42,10 +43,14 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
   };
 
   app.post('/api/orders', async (req, reply) => {
-    const body = (req.body ?? {}) as { service?: unknown; fields?: unknown };
-    if (typeof body.service === 'string' && kiosk.services.has(body.service))
-      noteSecrets(req, kiosk.services.get(body.service), body.fields);
-    const { order, repeated } = await kiosk.orders.create(req.body, headerKey(req));
+    let body = (req.body ?? {}) as { service?: unknown; fields?: unknown };
+    if (typeof body.service === 'string' && kiosk.services.has(body.service)) {
+      const def = kiosk.services.get(body.service);
+      const fields = await fillFromCard(ctx, req, def, body.fields);
+      if (fields !== body.fields) body = { ...body, fields };
+      noteSecrets(req, def, body.fields);
+    }
+    const { order, repeated } = await kiosk.orders.create(body, headerKey(req));
     reply.status(repeated ? 200 : 201).header('location', `/api/orders/${order.id}`);
     return viewOf(order);
   });

@@ -7,6 +7,7 @@ import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { prepareTransaction } from '../../engine/create-transaction.ts';
 import { maskFields, maskKnown } from '../../reports/mask-txn.ts';
 import { authOf } from './auth.ts';
+import { fillFromCard } from './card-fields.ts';
 import type { ServerContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { noteSecrets, secretsOfRequest } from './masking.ts';
@@ -50,7 +51,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post<ById>('/api/services/:id/inquiry', async (req) => {
     const def = kiosk.services.get(req.params.id);
-    const body = objectBody(req.body);
+    const body = await fillFromCard(ctx, req, def, objectBody(req.body));
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
     const answer = await kiosk.engine.inquire(def.id, body, actor);
@@ -67,7 +68,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post<ById>('/api/services/:id/quote', async (req) => {
     const def = kiosk.services.get(req.params.id);
-    const body = objectBody(req.body);
+    const body = await fillFromCard(ctx, req, def, objectBody(req.body));
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
     refuseWhenNotSelling(ctx);
@@ -90,7 +91,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post<ById>('/api/services/:id/transactions', async (req, reply) => {
     const def = kiosk.services.get(req.params.id);
-    const body = objectBody(req.body);
+    const body = await fillFromCard(ctx, req, def, objectBody(req.body));
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
     // A repeat with the same Idempotency-Key answers the transaction the first one created.

@@ -4,6 +4,7 @@ import type { TxnRecord } from '../../core/transaction/types.ts';
 import { SELF_OPERATOR } from '../../journal/keys.ts';
 import { receiptFor } from '../../reports/receipt-data.ts';
 import { authOf, requireOperator } from './auth.ts';
+import { fillFromCard } from './card-fields.ts';
 import type { ServerContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { noteSecrets } from './masking.ts';
@@ -23,9 +24,11 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
 
   app.post<Action>('/api/transactions/:serial/actions/:action', async (req) => {
     const { actor } = authOf(req, ctx.sessions);
-    const body = objectBody(req.body);
     const current = await kiosk.engine.get(req.params.serial);
-    noteSecrets(req, ctx.lookup(current.service), body);
+    const def = ctx.lookup(current.service);
+    const confirmFields = def?.actions?.[req.params.action]?.confirmFields ?? [];
+    const body = await fillFromCard(ctx, req, def, objectBody(req.body), confirmFields);
+    noteSecrets(req, def, body);
     return ctx.view(await kiosk.engine.act(current.serial, req.params.action, actor, body));
   });
 

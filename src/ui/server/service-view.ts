@@ -13,6 +13,8 @@ export interface FieldView extends Bilingual {
   sensitive: 'phone' | 'account' | 'card' | null;
   /** How it is entered on the touchscreen (keypad kind, longest value, quick amounts). */
   entry: FieldEntry | null;
+  /** Taken from the card in the reader when the request sends `cardToken` (GET /api/card). */
+  fromCard: boolean;
 }
 
 export interface ServiceView {
@@ -108,6 +110,7 @@ export function serviceView(def: ServiceDefinition, config: KioskConfig): Servic
       required: !shape[name]!.safeParse(undefined).success,
       sensitive: def.fieldMeta[name]?.sensitive ?? null,
       entry: def.fieldMeta[name]?.entry ?? null,
+      fromCard: def.fieldMeta[name]?.fromCard !== undefined,
     })),
     schema: inputSchema(def),
     inquiry: def.inquiry ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)! } : null,
