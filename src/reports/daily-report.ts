@@ -1,15 +1,21 @@
-import { addDays } from '../core/business-day.ts';
+import { addDays, businessDate } from '../core/business-day.ts';
 import type { LedgerEntry } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { addTo, type FenTally, type MoneyTally, toMoney, zeroTally } from './fen-tally.ts';
+import { addTo, type MoneyTally, toMoney, zeroTally } from './fen-tally.ts';
 import {
-  balanceBeforeFen,
-  entriesByBusinessDate,
-  type LedgerMovement,
-  ledgerMovement,
-} from './ledger-movement.ts';
+  emptyLedgerDay,
+  type LedgerDay,
+  ledgerDays,
+  mergeRows,
+  rowInScope,
+  sumOf,
+  type TallyRow,
+  tallyRows,
+} from './day-tally.ts';
+import { type LedgerMovement, movementOf, sumLedgerDays } from './ledger-movement.ts';
 import type { ServiceLookup } from './mask-txn.ts';
-import { inScope, isSale, type ReportScope, type Settlement, settle } from './settlement.ts';
+import { inScope, isSale, type ReportScope, type Settlement, settleRows } from './settlement.ts';
+import { type Tender, tenderOf } from './tender.ts';
 
 export interface DailyReportQuery {
   /** First and last business date, yyyymmdd, both included. */
@@ -52,6 +58,12 @@ export function datesBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** What a report needs of one business date: its tally rows and (station) its prepaid ledger. */
+export interface DayInput {
+  rows: readonly TallyRow[];
+  ledger: LedgerDay | null;
+}
+
 /**
  * Teller or station daily report (营业日报) of one business date, or the historical report over a
  * range: a settlement per day and for the whole range, failed transactions, and for the station
@@ -65,46 +77,75 @@ export function dailyReport(
   q: DailyReportQuery,
   services: ServiceLookup,
 ): DailyReport {
-  const byDate = new Map<string, TxnRecord[]>();
-  const all: TxnRecord[] = [];
+  return reportOfDays(dayInputs(txns, ledger, q), openingFen, q, services);
+}
+
+/** The day inputs of snapshots and ledger entries of a range, by business date. Pure. */
+export function dayInputs(
+  txns: Iterable<TxnRecord>,
+  ledger: readonly LedgerEntry[],
+  q: Pick<DailyReportQuery, 'from' | 'to' | 'scope' | 'dayCut'>,
+): Map<string, DayInput> {
+  const byDate = new Map<string, Array<{ txn: TxnRecord; tender: Tender }>>();
   for (const t of txns) {
-    if (t.businessDate < q.from || t.businessDate > q.to) continue;
-    if (!inScope(t, q.scope) || !isSale(t, services)) continue;
-    all.push(t);
+    if (t.businessDate < q.from || t.businessDate > q.to || !inScope(t, q.scope)) continue;
     let list = byDate.get(t.businessDate);
     if (!list) {
       list = [];
       byDate.set(t.businessDate, list);
     }
-    list.push(t);
+    list.push({ txn: t, tender: tenderOf(t) });
   }
   const station = q.scope.kind === 'station';
-  const ledgerByDate = station ? entriesByBusinessDate(ledger, q.dayCut) : new Map<string, LedgerEntry[]>();
+  const ledgerByDate = station
+    ? ledgerDays(ledger, (e) => businessDate(e.at, q.dayCut))
+    : new Map<string, LedgerDay>();
+  const out = new Map<string, DayInput>();
+  for (const date of datesBetween(q.from, q.to)) {
+    out.set(date, {
+      rows: tallyRows(byDate.get(date) ?? []),
+      ledger: station ? (ledgerByDate.get(date) ?? emptyLedgerDay()) : null,
+    });
+  }
+  return out;
+}
+
+/**
+ * The report from its day inputs (every date of the range; a missing one counts as empty) and,
+ * for the station, the balance before the range (fen). Pure.
+ */
+export function reportOfDays(
+  inputs: ReadonlyMap<string, DayInput>,
+  openingFen: number,
+  q: DailyReportQuery,
+  services: ServiceLookup,
+): DailyReport {
+  const station = q.scope.kind === 'station';
   let balanceFen = openingFen;
   const totalFailed = zeroTally();
+  const allRows: Array<readonly TallyRow[]> = [];
+  const ledgers: LedgerDay[] = [];
   const days = datesBetween(q.from, q.to).map((date): ReportDay => {
-    const list = byDate.get(date) ?? [];
-    const failed = failedOf(list);
+    const input = inputs.get(date);
+    const rows = (input?.rows ?? []).filter((r) => rowInScope(r, q.scope) && isSale(r, services));
+    allRows.push(rows);
+    const failed = sumOf(rows, 'failed');
     addTo(totalFailed, failed.amountFen, failed.feeFen, failed.count);
     let movement: LedgerMovement | null = null;
     if (station) {
-      const entries = ledgerByDate.get(date) ?? [];
-      const opening = entries[0] ? balanceBeforeFen(entries[0]) : balanceFen;
-      movement = ledgerMovement(entries, opening);
-      const last = entries[entries.length - 1];
-      if (last) balanceFen = last.balanceAfterFen;
+      const day = input?.ledger ?? emptyLedgerDay();
+      ledgers.push(day);
+      movement = movementOf(day, balanceFen);
+      balanceFen = (day.entries > 0 ? day.openingFen : balanceFen) + day.deltaFen;
     }
     return {
       businessDate: date,
-      transactions: list.length,
+      transactions: rows.reduce((n, r) => n + r.recorded, 0),
       failed: toMoney(failed),
-      settlement: settle(list, { businessDate: date, scope: q.scope, at: q.at }, services),
+      settlement: settleRows(rows, { businessDate: date, scope: q.scope, at: q.at }, services),
       ledger: movement,
     };
   });
-  const inRange = station
-    ? [...ledgerByDate].filter(([d]) => d >= q.from && d <= q.to).flatMap(([, l]) => l)
-    : [];
   return {
     kind: q.scope.kind,
     operator: q.scope.kind === 'teller' ? q.scope.operator : null,
@@ -112,14 +153,12 @@ export function dailyReport(
     to: q.to,
     at: q.at,
     days,
-    summary: settle(all, { businessDate: q.from, lastDate: q.to, scope: q.scope, at: q.at }, services),
+    summary: settleRows(
+      mergeRows(allRows),
+      { businessDate: q.from, lastDate: q.to, scope: q.scope, at: q.at },
+      services,
+    ),
     failed: toMoney(totalFailed),
-    ledger: station ? ledgerMovement(inRange, inRange[0] ? balanceBeforeFen(inRange[0]) : openingFen) : null,
+    ledger: station ? movementOf(sumLedgerDays(ledgers), openingFen) : null,
   };
-}
-
-function failedOf(list: readonly TxnRecord[]): FenTally {
-  const t = zeroTally();
-  for (const x of list) if (x.terminal && x.result === 'failed') addTo(t, x.amountFen, x.feeFen);
-  return t;
 }

@@ -1,5 +1,6 @@
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { addTo, type FenTally, type MoneyTally, minus, plus, toMoney, zeroTally } from './fen-tally.ts';
+import { rowInScope, type TallyRow, tallyRows } from './day-tally.ts';
+import { type FenTally, type MoneyTally, minus, plus, toMoney, zeroTally } from './fen-tally.ts';
 import type { ServiceLookup } from './mask-txn.ts';
 import { type Tender, tenderOf } from './tender.ts';
 import { yuan } from './txn-view.ts';
@@ -78,7 +79,7 @@ export function inScope(t: TxnRecord, scope: ReportScope): boolean {
  * Transactions paid from the prepaid balance (the customers' money). A service that brings money
  * in to the balance (funding `none`: the station's own top-up from its bound card) is not a sale.
  */
-export function isSale(t: TxnRecord, services: ServiceLookup): boolean {
+export function isSale(t: Pick<TxnRecord, 'service'>, services: ServiceLookup): boolean {
   return (services(t.service)?.funding ?? 'hold') === 'hold';
 }
 
@@ -88,16 +89,24 @@ export function isSale(t: TxnRecord, services: ServiceLookup): boolean {
  * Sums are in integer fen; the by-type rows add up to the totals exactly.
  */
 export function settle(txns: Iterable<TxnRecord>, q: SettlementQuery, services: ServiceLookup): Settlement {
+  const last = q.lastDate ?? q.businessDate;
+  const picked: Array<{ txn: TxnRecord; tender: Tender }> = [];
+  for (const t of txns) {
+    if (t.businessDate < q.businessDate || t.businessDate > last || !inScope(t, q.scope)) continue;
+    picked.push({ txn: t, tender: tenderOf(t) });
+  }
+  return settleRows(tallyRows(picked), q, services);
+}
+
+/**
+ * The same settlement from tally rows of the dates it covers (counted from snapshots or kept per
+ * date); rows outside the scope and services that are not sales are left out.
+ */
+export function settleRows(tally: readonly TallyRow[], q: SettlementQuery, services: ServiceLookup): Settlement {
   const rows = new Map<string, FenRow>();
   const last = q.lastDate ?? q.businessDate;
-  for (const t of txns) {
-    if (
-      t.businessDate < q.businessDate ||
-      t.businessDate > last ||
-      !inScope(t, q.scope) ||
-      !isSale(t, services)
-    )
-      continue;
+  for (const t of tally) {
+    if (!rowInScope(t, q.scope) || !isSale(t, services)) continue;
     let r = rows.get(t.service);
     if (!r) {
       r = {
@@ -109,7 +118,11 @@ export function settle(txns: Iterable<TxnRecord>, q: SettlementQuery, services: 
       };
       rows.set(t.service, r);
     }
-    addFen(r, t, tenderOf(t));
+    r.payments = plus(r.payments, t.payments);
+    r.reversals = plus(r.reversals, t.reversals);
+    r.open = plus(r.open, t.open);
+    // A reversed transaction's money went back to the customer: it leaves the drawer's net.
+    r[t.tender] = plus(r[t.tender], minus(t.payments, t.reversals));
   }
   const ids = [...rows.keys()].sort();
   const total: FenRow = {
@@ -139,18 +152,6 @@ export function settle(txns: Iterable<TxnRecord>, q: SettlementQuery, services: 
     qrNet: totals.qr.total,
     prepaidNet: yuan(total.payments.amountFen - total.reversals.amountFen),
   };
-}
-
-function addFen(r: FenRow, t: TxnRecord, tender: Tender): void {
-  if (!isCharged(t)) {
-    if (!t.terminal) addTo(r.open, t.amountFen, t.feeFen);
-    return;
-  }
-  addTo(r.payments, t.amountFen, t.feeFen);
-  const reversed = t.result === 'reversed';
-  if (reversed) addTo(r.reversals, t.amountFen, t.feeFen);
-  // A reversed transaction's money went back to the customer: it leaves the drawer's net.
-  if (!reversed) addTo(r[tender], t.amountFen, t.feeFen);
 }
 
 function moneyRow(r: FenRow): Omit<SettlementRow, 'service' | 'serviceName'> {
