@@ -136,6 +136,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
       path: base.config.dataDir,
       stationId: base.config.stationId,
       clock: this.clock,
+      dayCut: () => this.loaded.config.business.dayCut,
     });
     await ensureWritableDir(base.config.dataDir, 'dataDir');
     await this.journal.open();
@@ -150,6 +151,16 @@ export class KioskApp extends EventEmitter<AppEvents> {
         );
       }
     }
+    if (
+      this.journal.startupProblems.length === 0 &&
+      this.loaded.config.business.dayCut !== base.config.business.dayCut
+    )
+      await this.journal.checkDayTotals();
+    if (this.journal.dayTotalsRebuilt)
+      this.logger.warn(
+        { why: this.journal.dayTotalsRebuilt },
+        'per-date report totals counted again from the journal',
+      );
     const config = (): KioskConfig => this.loaded.config;
     const hqPort = this.opts.hqPort ?? this.hqPort;
     this.cardTerminal = new CardTerminal(this.journal, hqPort, this.clock, config, this.logger);

@@ -10,9 +10,11 @@ import type { TxnRecord } from '../core/transaction/types.ts';
 import { ChainHeadFile } from './chain.ts';
 import { checkChainEnd } from './chain-check.ts';
 import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
+import { DayTotals, type RebuildReason, type Staged } from './day-totals.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
+  DAY_TOTALS_META_KEY,
   eventKey,
   FORMAT_KEY,
   holdKey,
@@ -42,7 +44,11 @@ export interface JournalOptions {
   clock: Clock;
   /** Opens the database; tests inject faults through it. */
   openDb?: (path: string) => JournalDb;
+  /** The configured day cut "HH:MM" the per-date ledger totals are dated by (default 21:00). */
+  dayCut?: () => string;
 }
+
+const DEFAULT_DAY_CUT = '21:00';
 
 /** A problem found in the store, named by its key. */
 export interface JournalProblem {
@@ -83,12 +89,41 @@ export class Journal extends EventEmitter<JournalEvents> {
   private writeFault: KioskError | null = null;
   private sealedBy: KioskError | null = null;
   private readonly head: ChainHeadFile;
+  private readonly totals: DayTotals;
+  /** Why the per-date totals were counted again at the last open or check; null when they were sound. */
+  dayTotalsRebuilt: RebuildReason = null;
   /** Problems found by the start-up check; non-empty means the kiosk must run in safe mode. */
   startupProblems: JournalProblem[] = [];
 
   constructor(private readonly opts: JournalOptions) {
     super();
     this.head = new ChainHeadFile(opts.path);
+    this.totals = new DayTotals(opts.dayCut ?? (() => DEFAULT_DAY_CUT));
+  }
+
+  /** Per-business-date totals kept with every commit; `ready` false means read the journal instead. */
+  get dayTotals(): DayTotals {
+    return this.totals;
+  }
+
+  /**
+   * Checks the per-date totals against the journal's end and the configured day cut, and counts
+   * them again from the journal when they are missing, behind, unreadable or dated by another cut.
+   * Runs between commits. Resolves with why they were counted again (null: they were sound).
+   */
+  checkDayTotals(): Promise<RebuildReason> {
+    const run = async (): Promise<RebuildReason> => {
+      const why = await this.totals.load(this.db, this.counters);
+      this.dayTotalsRebuilt = why;
+      if (why === null || this.sealedBy || this.writeFault) return why;
+      const staged = await this.totals.recount(this.db, this.counters.event);
+      await this.db.batch(staged.ops, { sync: true });
+      this.totals.adopt(staged);
+      return why;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
   }
 
   get path(): string {
@@ -112,6 +147,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.openDb();
     await this.ensureFormat();
     this.startupProblems = await this.loadState();
+    if (this.startupProblems.length === 0) await this.checkDayTotals();
   }
 
   private async openDb(): Promise<void> {
@@ -309,7 +345,11 @@ export class Journal extends EventEmitter<JournalEvents> {
       );
       const result = build(batch);
       const ops = batch.finish();
+      let staged: Staged | null = null;
       if (ops.length > 0) {
+        staged = await this.stageTotals(batch);
+        if (staged) ops.push(...staged.ops);
+        else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
         try {
           await this.db.batch(ops, { sync: true });
         } catch (e) {
@@ -324,6 +364,7 @@ export class Journal extends EventEmitter<JournalEvents> {
         const chained = batch.counters.event !== this.counters.event;
         this.counters = batch.counters;
         this.balanceState = batch.balance;
+        if (staged) this.totals.adopt(staged);
         if (chained) await this.writeHead();
       }
       for (const ev of batch.events) this.emit('event', ev);
@@ -332,6 +373,21 @@ export class Journal extends EventEmitter<JournalEvents> {
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /**
+   * The batch's changes to the per-date totals; null when they cannot be kept (not loaded, or a
+   * record before this batch is unreadable): the totals are then dropped until the next check,
+   * and reports read the journal.
+   */
+  private async stageTotals(batch: WriteBatch): Promise<Staged | null> {
+    if (!this.totals.ready) return null;
+    try {
+      return await this.totals.stage(this.db, batch);
+    } catch {
+      this.totals.ready = false;
+      return null;
+    }
   }
 
   /**

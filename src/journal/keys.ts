@@ -22,11 +22,14 @@
  *   w:<orderId>              ''                              orders not final yet (resumed at start)
  *   k:<idempotency key>      { order } | { serial }          what a client's idempotency key created
  *   a:…                      assisted services' records      requests, appointments, counters (src/assist/assist-store.ts)
+ *   g:<yyyymmdd>             DayTotalsRecord                 totals of a business date, written with each change
+ *   m:day-totals             { event }                       the g: records are maintained through this event
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
 export const BALANCE_KEY = 'm:balance';
 export const OUTBOX_KEY = 'm:outbox';
+export const DAY_TOTALS_META_KEY = 'm:day-totals';
 export const SELF_OPERATOR = '~self';
 export const SERIAL_DIGITS = 10;
 
@@ -48,6 +51,7 @@ export const refKey = (ref: string): string => `r:${ref}`;
 export const receiptDueKey = (serial: string): string => `q:${serial}`;
 export const orderKey = (id: string): string => `o:${id}`;
 export const openOrderKey = (id: string): string => `w:${id}`;
+export const dayTotalsKey = (date: string): string => `g:${date}`;
 export const clientKeyKey = (key: string): string => `k:${key}`;
 
 /** gte/lt bounds for every key starting with `prefix`. */

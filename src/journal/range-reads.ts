@@ -82,3 +82,10 @@ async function firstLedgerAtOrAfter(journal: Journal, at: number): Promise<numbe
   }
   return lo;
 }
+
+/** The balance (fen) before the first ledger entry made at or after `at`. */
+export async function balanceBefore(journal: Journal, at: number): Promise<number> {
+  const firstSeq = await firstLedgerAtOrAfter(journal, at);
+  if (firstSeq <= 1) return 0;
+  return (await journal.getJson<LedgerEntry>(ledgerKey(firstSeq - 1)))?.balanceAfterFen ?? 0;
+}

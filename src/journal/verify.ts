@@ -154,7 +154,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         openOrderKeys.push(key);
       } else if (p === 'k:' || p === 'a:') {
         decode<unknown>(key, value);
-      } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
+      } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:' || p === 'g:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
       } else {

@@ -32,6 +32,10 @@ export class WriteBatch {
   readonly ops: BatchOp[] = [];
   readonly events: JournalEvent[] = [];
   readonly ledgerEntries: LedgerEntry[] = [];
+  /** Every snapshot written, in order (the per-date totals follow them). */
+  readonly txnsWritten: TxnRecord[] = [];
+  /** Orders written, by id. */
+  readonly ordersWritten = new Map<string, OrderRecord>();
   private countersDirty = false;
   private balanceDirty = false;
 
@@ -69,6 +73,7 @@ export class WriteBatch {
    */
   putTxn(txn: TxnRecord, previous?: Pick<TxnRecord, 'terminal'>): void {
     this.ops.push({ type: 'put', key: txnKey(txn.serial), value: encodeValue(txn) });
+    this.txnsWritten.push(txn);
     if (!previous) {
       this.ops.push({ type: 'put', key: dayIndexKey(txn.businessDate, txn.serial), value: '' });
       this.ops.push({ type: 'put', key: serviceIndexKey(txn.service, txn.serial), value: '' });
@@ -85,6 +90,7 @@ export class WriteBatch {
    */
   putOrder(order: OrderRecord, info?: Record<string, unknown>): JournalEvent {
     this.ops.push({ type: 'put', key: orderKey(order.id), value: encodeValue(order) });
+    this.ordersWritten.set(order.id, order);
     if (isFinalOrder(order)) this.ops.push({ type: 'del', key: openOrderKey(order.id) });
     else this.ops.push({ type: 'put', key: openOrderKey(order.id), value: '' });
     return this.event({ type: 'order', order, ...(info ? { info } : {}) });

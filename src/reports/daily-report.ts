@@ -1,7 +1,6 @@
 import { addDays, businessDate } from '../core/business-day.ts';
 import type { LedgerEntry } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { addTo, type MoneyTally, toMoney, zeroTally } from './fen-tally.ts';
 import {
   emptyLedgerDay,
   type LedgerDay,
@@ -12,6 +11,7 @@ import {
   type TallyRow,
   tallyRows,
 } from './day-tally.ts';
+import { addTo, type MoneyTally, toMoney, zeroTally } from './fen-tally.ts';
 import { type LedgerMovement, movementOf, sumLedgerDays } from './ledger-movement.ts';
 import type { ServiceLookup } from './mask-txn.ts';
 import { inScope, isSale, type ReportScope, type Settlement, settleRows } from './settlement.ts';

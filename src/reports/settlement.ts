@@ -102,7 +102,11 @@ export function settle(txns: Iterable<TxnRecord>, q: SettlementQuery, services: 
  * The same settlement from tally rows of the dates it covers (counted from snapshots or kept per
  * date); rows outside the scope and services that are not sales are left out.
  */
-export function settleRows(tally: readonly TallyRow[], q: SettlementQuery, services: ServiceLookup): Settlement {
+export function settleRows(
+  tally: readonly TallyRow[],
+  q: SettlementQuery,
+  services: ServiceLookup,
+): Settlement {
   const rows = new Map<string, FenRow>();
   const last = q.lastDate ?? q.businessDate;
   for (const t of tally) {

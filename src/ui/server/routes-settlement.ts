@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import { parseMoney } from '../../core/money.ts';
-import { ledgerOfDates, transactionsOfDates } from '../../journal/range-reads.ts';
+import { reportDays } from '../../journal/report-days.ts';
 import type { Receipt } from '../../receipts/receipt.ts';
-import { type DailyReport, dailyReport } from '../../reports/daily-report.ts';
+import { type DailyReport, reportOfDays } from '../../reports/daily-report.ts';
 import { dailyCsv, settlementCsv } from '../../reports/report-csv.ts';
 import { dailySlip, settlementSlip } from '../../reports/report-receipt.ts';
 import { requireOperator } from './auth.ts';
@@ -78,19 +78,8 @@ export function registerSettlementRoutes(app: FastifyInstance, ctx: ServerContex
     }
     const scope = reportScope(session, q);
     const dayCut = kiosk.config.business.dayCut;
-    const [txns, ledger] = await Promise.all([
-      transactionsOfDates(kiosk.journal, from, to),
-      scope.kind === 'station'
-        ? ledgerOfDates(kiosk.journal, from, to, dayCut)
-        : Promise.resolve({ entries: [], openingFen: 0 }),
-    ]);
-    return dailyReport(
-      txns,
-      ledger.entries,
-      ledger.openingFen,
-      { from, to, scope, at: ctx.now(), dayCut },
-      ctx.lookup,
-    );
+    const { inputs, openingFen } = await reportDays(kiosk.journal, { from, to, scope, dayCut, today });
+    return reportOfDays(inputs, openingFen, { from, to, scope, at: ctx.now(), dayCut }, ctx.lookup);
   };
 
   app.get('/api/reports/daily', async (req, reply) => {

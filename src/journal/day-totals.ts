@@ -1,0 +1,258 @@
+import { businessDate } from '../core/business-day.ts';
+import type { LedgerEntry } from '../core/ledger.ts';
+import type { TxnRecord } from '../core/transaction/types.ts';
+import {
+  addLedgerEntry,
+  addRow,
+  contributionOf,
+  emptyLedgerDay,
+  emptyRow,
+  isEmptyRow,
+  type LedgerDay,
+  type TallyRow,
+  tallyKey,
+} from '../reports/day-tally.ts';
+import { type Tender, tenderOf } from '../reports/tender.ts';
+import { decodeValue, encodeValue } from './codec.ts';
+import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey, prefixRange, txnKey } from './keys.ts';
+import type { Counters } from './records.ts';
+import type { BatchOp, WriteBatch } from './write-batch.ts';
+
+/**
+ * Totals of one business date (`g:<yyyymmdd>`), kept in the same atomic batch as every transition
+ * and ledger entry that changes them, so a report over past dates reads one small record per date.
+ * `rows`: the transactions of that business date by service, teller and tender. `ledger`: the
+ * ledger entries made during that business date under the day cut `cut`; an entry written while
+ * another cut was configured leaves `cut` empty (the ledger part is then read from the journal).
+ */
+export interface DayTotalsRecord {
+  date: string;
+  rows: TallyRow[];
+  cut: string;
+  ledger: LedgerDay;
+}
+
+/** Written with every batch: the totals are maintained through this event. */
+interface DayTotalsMeta {
+  event: number;
+}
+
+type DbLike = {
+  get(key: string): Promise<string | undefined>;
+  iterator(o: { gte: string; lt: string }): AsyncIterable<[string, string]>;
+};
+
+/** Why the totals were rebuilt at start-up, or null when they were found consistent. */
+export type RebuildReason = 'missing' | 'behind' | 'damaged' | 'cut' | null;
+
+/**
+ * The per-date totals, all held in memory (a few hundred small records a year). `stage` computes
+ * a batch's changes before it is written; `adopt` takes them once the batch is durable.
+ */
+export class DayTotals {
+  private days = new Map<string, DayTotalsRecord>();
+  /** False until loaded and found consistent (or rebuilt): reports then read the journal. */
+  ready = false;
+
+  constructor(private readonly dayCut: () => string) {}
+
+  /** The totals of a date, if any transaction or ledger entry fell on it. */
+  get(date: string): DayTotalsRecord | undefined {
+    return this.days.get(date);
+  }
+
+  /** The day cut new ledger entries are dated by. */
+  get cut(): string {
+    return this.dayCut();
+  }
+
+  /**
+   * Loads every record and checks it is usable: maintained through the journal's last event,
+   * every record readable and dated by the current cut. Returns why a rebuild is needed, or null.
+   */
+  async load(db: DbLike, counters: Counters): Promise<RebuildReason> {
+    const lastEvent = counters.event;
+    this.ready = false;
+    this.days.clear();
+    const rawMeta = await db.get(DAY_TOTALS_META_KEY);
+    if (rawMeta === undefined) {
+      const empty = counters.event === 0 && counters.serial === 0 && counters.ledger === 0;
+      return empty ? this.readyEmpty() : 'missing';
+    }
+    try {
+      if (decodeValue<DayTotalsMeta>(DAY_TOTALS_META_KEY, rawMeta).event !== lastEvent) return 'behind';
+      for await (const [key, value] of db.iterator(prefixRange('g:'))) {
+        const rec = decodeValue<DayTotalsRecord>(key, value);
+        this.days.set(rec.date, rec);
+      }
+    } catch {
+      return 'damaged';
+    }
+    const cut = this.dayCut();
+    for (const rec of this.days.values()) if (rec.ledger.entries > 0 && rec.cut !== cut) return 'cut';
+    this.ready = true;
+    return null;
+  }
+
+  private readyEmpty(): null {
+    this.ready = true;
+    return null;
+  }
+
+  /**
+   * Counts every date again from the snapshots and the ledger (one pass over each) and returns
+   * the ops that replace every stored record; `adopt` the result once written.
+   */
+  async recount(db: DbLike, lastEvent: number): Promise<Staged> {
+    const cut = this.dayCut();
+    const days = new Map<string, DayTotalsRecord>();
+    const ops: BatchOp[] = [];
+    for await (const [key] of db.iterator(prefixRange('g:'))) ops.push({ type: 'del', key });
+    const tenders = new Map<string, Tender>();
+    for await (const [key, value] of db.iterator(prefixRange('t:'))) {
+      const t = decodeValue<TxnRecord>(key, value);
+      addTo(days, t.businessDate, cut, contributionOf(t, await tenderFor(t, db, new Map(), tenders)), 1);
+    }
+    for await (const [key, value] of db.iterator(prefixRange('l:'))) {
+      const e = decodeValue<LedgerEntry>(key, value);
+      addLedgerEntry(dayOf(days, businessDate(e.at, cut), cut).ledger, e);
+    }
+    for (const rec of days.values())
+      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value: encodeValue(rec) });
+    ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: encodeValue({ event: lastEvent }) });
+    return { ops, days, replaceAll: true };
+  }
+
+  /**
+   * The changes a batch makes to the totals: each snapshot it writes replaces the contribution of
+   * the snapshot before it (read from the store, or written earlier in the same batch), each
+   * ledger entry adds to its date. Reads the store but writes nothing.
+   */
+  async stage(db: DbLike, batch: WriteBatch): Promise<Staged> {
+    const cut = this.dayCut();
+    const changed = new Map<string, DayTotalsRecord>();
+    const working = (date: string): DayTotalsRecord => {
+      let rec = changed.get(date);
+      if (!rec) {
+        const have = this.days.get(date);
+        rec = have ? cloneRecord(have) : newRecord(date, cut);
+        changed.set(date, rec);
+      }
+      return rec;
+    };
+    const latest = new Map<string, TxnRecord>();
+    for (const t of batch.txnsWritten) {
+      const before = latest.get(t.serial) ?? (await readTxn(db, t.serial));
+      if (before) {
+        const c = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
+        addRowTo(working(before.businessDate), c, -1);
+      }
+      addRowTo(working(t.businessDate), contributionOf(t, await tenderFor(t, db, batch.ordersWritten)), 1);
+      latest.set(t.serial, t);
+    }
+    for (const e of batch.ledgerEntries) {
+      const rec = working(businessDate(e.at, cut));
+      if (rec.ledger.entries > 0 && rec.cut !== cut) rec.cut = '';
+      else if (rec.ledger.entries === 0) rec.cut = cut;
+      addLedgerEntry(rec.ledger, e);
+    }
+    const ops: BatchOp[] = [];
+    for (const rec of changed.values()) {
+      rec.rows = rec.rows.filter((r) => !isEmptyRow(r));
+      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value: encodeValue(rec) });
+    }
+    if (batch.ops.length > 0 || ops.length > 0)
+      ops.push({
+        type: 'put',
+        key: DAY_TOTALS_META_KEY,
+        value: encodeValue({ event: batch.counters.event }),
+      });
+    return { ops, days: changed, replaceAll: false };
+  }
+
+  /** Takes staged changes once their batch is durable. */
+  adopt(staged: Staged): void {
+    if (staged.replaceAll) {
+      this.days = staged.days;
+      this.ready = true;
+      return;
+    }
+    for (const [date, rec] of staged.days) this.days.set(date, rec);
+  }
+}
+
+export interface Staged {
+  ops: BatchOp[];
+  days: Map<string, DayTotalsRecord>;
+  replaceAll: boolean;
+}
+
+const newRecord = (date: string, cut: string): DayTotalsRecord => ({
+  date,
+  rows: [],
+  cut,
+  ledger: emptyLedgerDay(),
+});
+
+function cloneRecord(r: DayTotalsRecord): DayTotalsRecord {
+  return structuredClone(r);
+}
+
+function dayOf(days: Map<string, DayTotalsRecord>, date: string, cut: string): DayTotalsRecord {
+  let rec = days.get(date);
+  if (!rec) {
+    rec = newRecord(date, cut);
+    days.set(date, rec);
+  }
+  return rec;
+}
+
+function addTo(
+  days: Map<string, DayTotalsRecord>,
+  date: string,
+  cut: string,
+  c: TallyRow,
+  sign: 1 | -1,
+): void {
+  addRowTo(dayOf(days, date, cut), c, sign);
+}
+
+function addRowTo(rec: DayTotalsRecord, c: TallyRow, sign: 1 | -1): void {
+  const key = tallyKey(c);
+  let row = rec.rows.find((r) => tallyKey(r) === key);
+  if (!row) {
+    row = emptyRow(c.service, c.who, c.tender);
+    rec.rows.push(row);
+    rec.rows.sort((a, b) => (tallyKey(a) < tallyKey(b) ? -1 : 1));
+  }
+  addRow(row, c, sign);
+}
+
+async function readTxn(db: DbLike, serial: string): Promise<TxnRecord | undefined> {
+  const v = await db.get(txnKey(serial));
+  return v === undefined ? undefined : decodeValue<TxnRecord>(txnKey(serial), v);
+}
+
+/**
+ * The tender a report counts the transaction under: its own, or that of the paid order that
+ * started it (an order written in the same batch is taken from the batch).
+ */
+async function tenderFor(
+  t: TxnRecord,
+  db: DbLike,
+  batchOrders: ReadonlyMap<string, { tender?: unknown }>,
+  cache?: Map<string, Tender>,
+): Promise<Tender> {
+  const id = t.data?.order;
+  if (typeof id !== 'string') return tenderOf(t);
+  const cached = cache?.get(id);
+  if (cached) return cached;
+  let order: { tender?: unknown } | undefined = batchOrders.get(id);
+  if (!order) {
+    const v = await db.get(orderKey(id));
+    order = v === undefined ? undefined : decodeValue<{ tender?: unknown }>(orderKey(id), v);
+  }
+  const tender = order?.tender ? tenderOf({ ...t, data: { ...t.data, tender: order.tender } }) : tenderOf(t);
+  cache?.set(id, tender);
+  return tender;
+}
