@@ -40,6 +40,19 @@ export class Money {
   }
 
   /**
+   * The canonical yuan string of integer fen ("12.50", "-0.05"), the same as
+   * `Money.fromFen(fen).toString()`, in integer arithmetic only: reports format tens of thousands
+   * of sums at a time.
+   */
+  static fenString(fen: number): string {
+    if (!Number.isSafeInteger(fen)) return Money.fromFen(fen).toString();
+    const abs = Math.abs(fen);
+    const cents = abs % 100;
+    const whole = (abs - cents) / 100;
+    return `${fen < 0 ? '-' : ''}${whole}.${cents < 10 ? '0' : ''}${cents}`;
+  }
+
+  /**
    * From a canonical yuan string written by the program itself ("12.50", "-3.00"); used for config
    * and messages. Person-typed input goes through parseMoney.
    */

@@ -35,7 +35,7 @@ export interface TxnView {
 }
 
 export function yuan(fen: number): string {
-  return Money.fromFen(fen).toString();
+  return Money.fenString(fen);
 }
 
 /** Builds the masked view of one transaction. Pure. */

@@ -64,6 +64,16 @@ describe('Money parsing', () => {
     );
   });
 
+  it('formats integer fen in integer arithmetic exactly as the decimal type does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (fen) => {
+        expect(Money.fenString(fen)).toBe(Money.fromFen(fen).toString());
+      }),
+    );
+    for (const fen of [0, 1, -1, 5, -5, 99, 100, -100, 101, 123456, -123456])
+      expect(Money.fenString(fen)).toBe(Money.fromFen(fen).toString());
+  });
+
   it('adds without binary floating point error', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10_000_00 }), { maxLength: 50 }), (fens) => {
