@@ -21,6 +21,7 @@ describe('service guide on the touchscreen', () => {
   beforeAll(async () => {
     kiosk = await startTestKiosk();
     await kiosk.app.assist.applyGuide(await readDemoGuide());
+    await kiosk.app.operators.add({ code: 'T001', name: '代办员', role: 'teller', password: '123456' });
     browser = await launch();
   });
 
@@ -105,6 +106,87 @@ describe('service guide on the touchscreen', () => {
     const r = await kiosk.app.assist.get(id);
     expect(r).toMatchObject({ matter: 'utility-repair', channel: 'self', state: 'registered' });
     expect(r.citizen.phone).toBe('13800138000');
+    await done(t);
+  });
+
+  /** Holds the station's name (a touch held down while the page's clock moves on), then logs in. */
+  const login = async (t: Touch) => {
+    const box = (await t.page.locator('#station').boundingBox())!;
+    const cdp = await t.context.newCDPSession(t.page);
+    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+    await t.page.clock.runFor(1_600);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await cdp.detach();
+    await t.page.locator('#f-code').waitFor();
+    await t.type('T001');
+    await t.tap('#act-primary');
+    await t.type('123456');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-menu="requests"]').waitFor();
+  };
+
+  it('registers a request at the console and follows it to its close, HQ bringing the result', async () => {
+    const t = await touchPage(browser, 'about:blank', SIZES[0], 'console-request');
+    await t.page.clock.install();
+    await t.page.goto(new URL('ui/', kiosk.url).href);
+    await t.page.locator('#act-guide').waitFor();
+    await login(t);
+    await t.tap('[data-menu="requests"]');
+    await t.tap('#act-new');
+    await t.tap('.tile[data-matter="id-card"]');
+    await t.type('13912345678');
+    await t.tap('#act-primary');
+    await t.type('33010219900101123X');
+    await t.tap('#act-primary');
+    await t.tap('[data-material="0"]');
+    await t.tap('[data-material="1"]');
+    await t.check('01-materials');
+    await t.tap('#act-primary');
+    await t.page.locator('dd[data-k="phone"]').waitFor();
+    // The operator's own view: the full numbers, to call the citizen back.
+    expect(await t.text('dd[data-k="phone"]')).toBe('13912345678');
+    expect(await t.text('dd[data-k="idNumber"]')).toBe('33010219900101123X');
+    expect(await t.text('dd[data-k="materials"]')).toBe('户口簿原件、近期一寸彩色照片两张');
+    const id = (await t.text('h1')).match(/R\d{12}/)![0];
+    await expect.poll(() => printed().some((p) => p.includes('受理回执') && p.includes(id))).toBe(true);
+    await t.check('02-registered');
+    await t.tap('[data-to="verified"]');
+    await t.page.locator('[data-to="submitted"]').waitFor();
+    await t.tap('[data-to="submitted"]');
+    await expect.poll(() => t.text('dd[data-k="state"]')).toContain('已报送');
+    // The service centre's answer arrives as HQ's command.
+    await kiosk.app.assist.update(
+      { id, to: 'result-received', result: { zh: '证件已制好', en: 'card ready' } },
+      { channel: 'hq' },
+    );
+    await t.tap('#act-back');
+    await t.tap(`[data-request="${id}"]`);
+    await t.page.locator('[data-to="phone"]').waitFor();
+    expect(await t.text('dd[data-k="result"]')).toContain('证件已制好');
+    await t.tap('[data-to="phone"]');
+    await t.page.locator('[data-to="closed"]').waitFor();
+    await t.tap('[data-to="closed"]');
+    await t.page.locator('li[data-state="closed"]').waitFor();
+    await t.check('03-closed');
+    expect((await kiosk.app.assist.get(id)).history.map((s) => s.state)).toEqual([
+      'registered',
+      'verified',
+      'submitted',
+      'result-received',
+      'notified',
+      'closed',
+    ]);
+    await t.tap('#act-back');
+    await t.page.locator('#act-new').waitFor();
+    expect(await t.page.locator(`[data-request="${id}"]`).count()).toBe(0);
+    await t.tap('#act-stats');
+    await t.page.locator('dd[data-k="closed"]').waitFor();
+    expect(Number(await t.text('dd[data-k="closed"]'))).toBeGreaterThanOrEqual(1);
+    await t.check('04-stats');
+    await t.tap('#act-send');
+    await t.page.locator('[data-k="sent"]').waitFor();
+    await expect.poll(() => printed().some((p) => p.includes('便民服务月报'))).toBe(true);
     await done(t);
   });
 });

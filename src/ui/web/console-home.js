@@ -5,6 +5,7 @@ import { journalsScreen } from './console-journals.js';
 import { ordersScreen } from './console-orders.js';
 import { pendingScreen } from './console-pending.js';
 import { reprintScreen } from './console-reprint.js';
+import { requestsScreen } from './console-requests.js';
 import { reverseScreen } from './console-reverse.js';
 import { statusScreen } from './console-status.js';
 import { supervisorScreen } from './console-supervisor.js';
@@ -21,6 +22,7 @@ export function consoleHome(shell) {
     const op = /** @type {NonNullable<typeof shell.operator>} */ (shell.operator);
     const items = [
       { id: 'assist', zh: '代办业务', en: 'Assisted payment', go: () => assistScreen(shell) },
+      { id: 'requests', zh: '便民代办', en: 'Assisted requests', go: () => requestsScreen(shell) },
       { id: 'orders', zh: '柜台订单', en: 'Counter orders', go: () => ordersScreen(shell) },
       { id: 'pending', zh: '待处理与告警', en: 'Pending and alerts', go: () => pendingScreen(shell) },
       { id: 'reverse', zh: '撤销', en: 'Reversal', go: () => reverseScreen(shell) },
