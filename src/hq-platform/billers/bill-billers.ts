@@ -5,6 +5,7 @@ import {
   electricityAreaOf,
   failsPayment,
   mobileCity,
+  ownElectricityArea,
   paidFen,
   paidOp,
   telecomContracts,
@@ -91,13 +92,12 @@ function arrearsBiller(opts: {
         return declined('BILLER_REFUSED', '缴费被收费单位拒绝', 'the biller refused the payment');
       if (opts.ownArea) {
         // Neither the city nor any county collects for another area (county → other county too).
-        const { area, name } = electricityAreaOf(account);
-        const own = env.station.region;
-        if (!own || area !== own.areaType || name !== own.city)
+        const where = ownElectricityArea(account, env.station.region);
+        if (!where.own)
           return declined(
             'BILLER_OTHER_AREA',
             '只能缴纳本地区用户电费',
-            `an account of ${name} (${area}) cannot be paid at a kiosk of ${own?.city ?? 'an unknown area'}`,
+            `an account of ${where.name} (${where.area}) cannot be paid at a kiosk of ${env.station.region?.city ?? 'an unknown area'}`,
           );
       }
       let arrears = await arrearsFen(env.store, service, account);

@@ -57,10 +57,6 @@ export function mobileCity(number: string, regions: readonly string[]): string |
   return regions[Math.floor(hashUnit(`city:${number}`) * regions.length)] ?? null;
 }
 
-export function electricityArea(account: string): 'city' | 'county' {
-  return account.startsWith('9') ? 'county' : 'city';
-}
-
 /** The counties of the simulated electricity customers: an account `9d…` belongs to county d. */
 export const SIM_COUNTIES = ['桐庐', '淳安', '建德', '富阳', '临安', '萧山', '余杭', '临平', '钱塘', '富春'];
 /** The city of the simulated electricity customers that are not county accounts. */
@@ -68,8 +64,23 @@ export const SIM_CITY = '杭州';
 
 /** The collection area of an electricity account: city or county, and which one by name. */
 export function electricityAreaOf(account: string): { area: 'city' | 'county'; name: string } {
-  if (electricityArea(account) === 'city') return { area: 'city', name: SIM_CITY };
+  if (!account.startsWith('9')) return { area: 'city', name: SIM_CITY };
   return { area: 'county', name: SIM_COUNTIES[Number(account[1] ?? '0') % SIM_COUNTIES.length] ?? '' };
+}
+
+/**
+ * Whether an electricity account may be collected at a station: only in the station's own area —
+ * the city cannot collect for its counties, nor a county for the city or another county. A station
+ * without a region collects for none. `other` names the account's area when it is not the station's.
+ */
+export function ownElectricityArea(
+  account: string,
+  station: { city: string; areaType: 'city' | 'county' } | undefined,
+): { own: true } | { own: false; area: 'city' | 'county'; name: string } {
+  const { area, name } = electricityAreaOf(account);
+  return station && area === station.areaType && name === station.city
+    ? { own: true }
+    : { own: false, area, name };
 }
 
 /** Telecom contract numbers (合同号) of a number, each with its own arrears. */

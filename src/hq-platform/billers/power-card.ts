@@ -17,7 +17,7 @@ import {
   ok,
   shanghaiDay,
 } from './biller.ts';
-import { accountExists, electricityArea } from './customers.ts';
+import { accountExists, electricityAreaOf, ownElectricityArea } from './customers.ts';
 
 export const POWER_CARD_SERVICE = 'power-card';
 const SVC = POWER_CARD_SERVICE;
@@ -129,8 +129,13 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
     if (!customerNo || !/^\d{1,20}$/.test(customerNo))
       return declined('BILLER_BAD_ACCOUNT', '用户号有误', 'bad customer number');
     if (!accountExists(customerNo)) return declined('BILLER_NO_ACCOUNT', '无此用户', 'no such customer');
-    if (electricityArea(customerNo) !== (env.station.region?.areaType ?? 'city'))
-      return declined('BILLER_OTHER_AREA', '只能为本地区用户购电', 'customer of another area');
+    const where = ownElectricityArea(customerNo, env.station.region);
+    if (!where.own)
+      return declined(
+        'BILLER_OTHER_AREA',
+        '只能为本地区用户购电',
+        `a customer of ${where.name} (${where.area}) cannot buy at a kiosk of ${env.station.region?.city ?? 'an unknown area'}`,
+      );
     return null;
   };
 
@@ -141,7 +146,8 @@ export function powerCardBiller(opts: PowerCardOptions): Biller {
     const open = await env.store.get<string>(powerCardKeys.open(customerNo!));
     return ok({
       customerNo,
-      area: electricityArea(customerNo!),
+      area: electricityAreaOf(customerNo!).area,
+      areaName: electricityAreaOf(customerNo!).name,
       meter: `M${customerNo!.slice(-8).padStart(8, '0')}`,
       tariffLiPerKwh: TARIFF_LI_PER_KWH,
       unresolvedRef: open ?? null,
