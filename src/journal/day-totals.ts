@@ -128,7 +128,7 @@ export class DayTotals {
    * the snapshot before it (read from the store, or written earlier in the same batch), each
    * ledger entry adds to its date. Reads the store but writes nothing.
    */
-  async stage(db: DbLike, batch: WriteBatch): Promise<Staged> {
+  async stage(db: DbLike, batch: StagedBatch): Promise<Staged> {
     const cut = this.dayCut();
     const changed = new Map<string, DayTotalsRecord>();
     const working = (date: string): DayTotalsRecord => {
@@ -180,6 +180,12 @@ export class DayTotals {
     for (const [date, rec] of staged.days) this.days.set(date, rec);
   }
 }
+
+/** What staging reads of a batch (or of a group of batches written together). */
+export type StagedBatch = Pick<
+  WriteBatch,
+  'txnsWritten' | 'ordersWritten' | 'ledgerEntries' | 'ops' | 'counters'
+>;
 
 export interface Staged {
   ops: BatchOp[];

@@ -10,7 +10,7 @@ import type { TxnRecord } from '../core/transaction/types.ts';
 import { ChainHeadFile } from './chain.ts';
 import { checkChainEnd } from './chain-check.ts';
 import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
-import { DayTotals, type RebuildReason, type Staged } from './day-totals.ts';
+import { DayTotals, type RebuildReason, type Staged, type StagedBatch } from './day-totals.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
@@ -29,9 +29,39 @@ import {
 } from './keys.ts';
 import { runMigrations } from './migrations.ts';
 import { type BalanceRecord, type Counters, JOURNAL_FORMAT_VERSION, type JournalEvent } from './records.ts';
-import { WriteBatch } from './write-batch.ts';
+import { type BatchOp, WriteBatch } from './write-batch.ts';
 
 export type JournalDb = Level<string, string>;
+
+interface PendingCommit {
+  build: (b: WriteBatch) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Commits written together at most (bounds one batch's size and the wait of the last one). */
+const MAX_GROUP = 64;
+
+/** The commits of a group as one batch, for the per-date totals (later writes of a record win). */
+function groupView(batches: WriteBatch[]): StagedBatch {
+  const last = batches.at(-1);
+  return {
+    txnsWritten: batches.flatMap((b) => b.txnsWritten),
+    ordersWritten: new Map(batches.flatMap((b) => [...b.ordersWritten])),
+    ledgerEntries: batches.flatMap((b) => b.ledgerEntries),
+    ops: batches.flatMap((b) => b.ops),
+    counters: last ? last.counters : { event: 0, serial: 0, ledger: 0 },
+  };
+}
+
+/** Only the last write of the counters and balance records in a group is kept (the same result, fewer bytes). */
+function withoutOverwrittenState(ops: BatchOp[]): BatchOp[] {
+  const last = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (op.key === COUNTERS_KEY || op.key === BALANCE_KEY) last.set(op.key, i);
+  });
+  return ops.filter((op, i) => (op.key !== COUNTERS_KEY && op.key !== BALANCE_KEY) || last.get(op.key) === i);
+}
 
 /** Written and deleted by `recover()` to prove the disk takes writes again (kept outside the layout's data). */
 const PROBE_KEY = 'm:probe';
@@ -81,7 +111,10 @@ export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;
   private counters: Counters = { event: 0, serial: 0, ledger: 0 };
   private balanceState: BalanceState = EMPTY_BALANCE;
+  /** The group writer while it runs; recover() and close() wait for it. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: PendingCommit[] = [];
+  private flushing = false;
   /** Every event up to here is acknowledged by HQ. */
   private ackedThrough = 0;
   /** Acknowledged events above the watermark (HQ may acknowledge batches out of order). */
@@ -330,49 +363,90 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /**
    * Runs `build` against a fresh batch and writes the batch atomically with `sync: true`. `build`
-   * may throw to abort (nothing is written). Resolves only once the batch is durable; the events
-   * are then emitted. Commits run one at a time, in call order.
+   * may throw to abort (nothing of it is written). Resolves only once the batch is durable; the
+   * events are then emitted. Commits run one at a time, in call order.
+   *
+   * Group commit: commits called while a write is in flight wait, and are then written together as
+   * one LevelDB batch with one sync and one chain head write. Each `build` still sees the counters
+   * and balance left by the commits before it (in the same group too), so holds and serials are
+   * checked and handed out exactly as one by one; the group is atomic, so after a crash either every
+   * commit of it is on disk or none, and none of them had resolved before it was durable.
    */
   commit<T>(build: (b: WriteBatch) => T): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (this.sealedBy) throw this.sealedBy;
-      if (this.writeFault) throw this.writeFault;
-      const batch = new WriteBatch(
-        this.opts.clock.now(),
-        this.opts.stationId,
-        this.counters,
-        this.balanceState,
-      );
-      const result = build(batch);
-      const ops = batch.finish();
-      let staged: Staged | null = null;
-      if (ops.length > 0) {
-        staged = await this.stageTotals(batch);
-        if (staged) ops.push(...staged.ops);
-        else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
-        try {
-          await this.db.batch(ops, { sync: true });
-        } catch (e) {
-          throw this.fail(
-            new KioskError('KIOSK_E_JOURNAL_WRITE', {
-              en: `journal write failed: ${(e as Error).message}`,
-              zh: `流水写入失败：${(e as Error).message}`,
-              cause: e,
-            }),
-          );
-        }
-        const chained = batch.counters.event !== this.counters.event;
-        this.counters = batch.counters;
-        this.balanceState = batch.balance;
-        if (staged) this.totals.adopt(staged);
-        if (chained) await this.writeHead();
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ build, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        this.queue = this.flush();
       }
-      for (const ev of batch.events) this.emit('event', ev);
-      return result;
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+    });
+  }
+
+  /** Writes waiting commits, a group at a time, until none are left. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, MAX_GROUP);
+        await this.writeGroup(group);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeGroup(group: PendingCommit[]): Promise<void> {
+    const refusal = this.sealedBy ?? this.writeFault;
+    if (refusal) {
+      for (const c of group) c.reject(refusal);
+      return;
+    }
+    const at = this.opts.clock.now();
+    let counters = this.counters;
+    let balance = this.balanceState;
+    const built: Array<{ commit: PendingCommit; batch: WriteBatch; result: unknown }> = [];
+    const ops: BatchOp[] = [];
+    for (const commit of group) {
+      const batch = new WriteBatch(at, this.opts.stationId, counters, balance);
+      let result: unknown;
+      try {
+        result = commit.build(batch);
+      } catch (e) {
+        commit.reject(e);
+        continue;
+      }
+      ops.push(...batch.finish());
+      counters = batch.counters;
+      balance = batch.balance;
+      built.push({ commit, batch, result });
+    }
+    let staged: Staged | null = null;
+    if (ops.length > 0) {
+      staged = await this.stageTotals(groupView(built.map((b) => b.batch)));
+      if (staged) ops.push(...staged.ops);
+      else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
+      try {
+        await this.db.batch(withoutOverwrittenState(ops), { sync: true });
+      } catch (e) {
+        const fault = this.fail(
+          new KioskError('KIOSK_E_JOURNAL_WRITE', {
+            en: `journal write failed: ${(e as Error).message}`,
+            zh: `流水写入失败：${(e as Error).message}`,
+            cause: e,
+          }),
+        );
+        for (const b of built) b.commit.reject(fault);
+        return;
+      }
+      const chained = counters.event !== this.counters.event;
+      this.counters = counters;
+      this.balanceState = balance;
+      if (staged) this.totals.adopt(staged);
+      if (chained) await this.writeHead();
+    }
+    for (const b of built) {
+      for (const ev of b.batch.events) this.emit('event', ev);
+      b.commit.resolve(b.result);
+    }
   }
 
   /**
@@ -380,7 +454,7 @@ export class Journal extends EventEmitter<JournalEvents> {
    * record before this batch is unreadable): the totals are then dropped until the next check,
    * and reports read the journal.
    */
-  private async stageTotals(batch: WriteBatch): Promise<Staged | null> {
+  private async stageTotals(batch: StagedBatch): Promise<Staged | null> {
     if (!this.totals.ready) return null;
     try {
       return await this.totals.stage(this.db, batch);
