@@ -46,6 +46,19 @@ emit({
   target: '<= 1.3',
 });
 
+const stepConcurrent = await benchEngineStep(steps, 8);
+emit({
+  figure: 'journal.step_vs_bare_sync_put_concurrent8',
+  unit: 'us/op',
+  value: Number(stepConcurrent.toFixed(1)),
+  baseline: Number(bare.toFixed(1)),
+  ratio: Number((stepConcurrent / bare).toFixed(3)),
+  note: '8 transactions in flight: their steps share synced batches (group commit)',
+});
+
+const { benchWriteCost } = await import('./bench-write-cost.ts');
+for (const f of benchWriteCost(quick ? 100 : 500)) emit(f);
+
 const n = quick ? 10_000 : 100_000;
 const rec = await benchRecovery(n, 100);
 emit({
