@@ -2,6 +2,7 @@ import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
 import { Journal, type JournalDb } from '../../../src/journal/journal.ts';
+import { DAY_TOTALS_META_KEY } from '../../../src/journal/keys.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
 import type { WriteBatch } from '../../../src/journal/write-batch.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
@@ -65,6 +66,13 @@ describe('journal group commit', () => {
       const report = await verifyJournal(k.journal);
       expect(report.problems).toEqual([]);
       expect(k.journal.balance.heldFen).toBe(0);
+      // The per-date totals staged for whole groups equal a full recount of the journal.
+      const date = txns[0]?.businessDate ?? '';
+      const grouped = structuredClone(k.journal.dayTotals.get(date));
+      expect(grouped?.rows.length).toBeGreaterThan(0);
+      await k.journal.raw.del(DAY_TOTALS_META_KEY);
+      expect(await k.journal.checkDayTotals()).toBe('missing');
+      expect(k.journal.dayTotals.get(date)).toEqual(grouped);
     } finally {
       await k.close();
       await d.cleanup();
