@@ -198,6 +198,18 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
         counts.push({ station: r.station, byMonth: await hq.archive.monthlyCounts(r.station) });
       return monthlyStats(counts, month);
     }
+    case 'settlements': {
+      const args = z
+        .strictObject({
+          station: z
+            .string()
+            .regex(/^\d{8}$/)
+            .optional(),
+          mismatch: z.boolean().optional(),
+        })
+        .parse(a);
+      return hq.settlements.list(args.station, args.mismatch ?? false);
+    }
     case 'report': {
       const args = stationArg
         .extend({ report: z.enum(['daily', 'monthly', 'open']), period: z.string().nullable().default(null) })

@@ -25,6 +25,7 @@ import { COMMAND_ACK_OVERDUE_MS, CommandSender } from './commands.ts';
 import { FaultController } from './faults.ts';
 import { JournalArchive, toRanges } from './journals.ts';
 import { HqRequests } from './requests.ts';
+import { SettlementChecks } from './settlement-checks.ts';
 import { Stations } from './stations.ts';
 import type { HqStore } from './store.ts';
 
@@ -76,6 +77,7 @@ export class HqServer {
   readonly accounts: Accounts;
   readonly stations: Stations;
   readonly archive: JournalArchive;
+  readonly settlements: SettlementChecks;
   readonly hub: BillerHub;
   /** The stations' assisted requests and monthly statistics, from their relayed journals. */
   readonly requests: HqRequests;
@@ -92,6 +94,7 @@ export class HqServer {
     this.accounts = new Accounts(opts.store, now, opts.openingBalanceFen);
     this.stations = new Stations(opts.store, now);
     this.archive = new JournalArchive(opts.store, now);
+    this.settlements = new SettlementChecks(opts.store, this.archive, () => this.commands, opts.logger, now);
     this.requests = new HqRequests(opts.store);
     this.hub = new BillerHub(
       billerCatalogue({ settleMs: opts.settleMs }),
@@ -225,6 +228,9 @@ export class HqServer {
           ranges: toRanges(acked),
         });
         await this.checkGap(t.station, meta.contiguous, meta.gapSince);
+        await this.settlements
+          .afterBatch(t.station, r.data.events, meta.contiguous)
+          .catch((e: unknown) => log.error({ err: e, station: t.station }, 'HQ: settlement check failed'));
         return;
       }
       case 'presence': {

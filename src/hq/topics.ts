@@ -39,6 +39,7 @@ export const COMMANDS = [
   'terminal',
   'report',
   'journal-resend',
+  'settlement-check',
   'guide',
   'request',
 ] as const;

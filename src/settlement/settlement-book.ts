@@ -149,22 +149,8 @@ export class SettlementBook {
   }
 
   /** Stores HQ's comparison of a settlement's digest; a mismatch is logged as an error. */
-  async hqVerdict(date: string, id: number, hqDigest: string): Promise<SettlementRecord | undefined> {
-    const rec = await this.journal.getJson<SettlementRecord>(settlementKey(date, id));
-    if (!rec) return undefined;
-    const match = rec.digest === hqDigest;
-    const next: SettlementRecord = { ...rec, hq: { match, digest: hqDigest, at: this.clock.now() } };
-    await this.journal.commit((b) => {
-      b.put(settlementKey(date, id), next);
-      if (!match)
-        b.event({
-          type: 'system',
-          info: { kind: 'settlement-mismatch', id, businessDate: date, digest: rec.digest, hqDigest },
-        });
-    });
-    if (!match)
-      this.logger.error({ id, date, digest: rec.digest, hqDigest }, 'settlement digest differs from HQ');
-    return next;
+  hqVerdict(date: string, id: number, hqDigest: string): Promise<SettlementRecord | undefined> {
+    return recordHqVerdict(this.journal, this.logger, date, id, hqDigest);
   }
 
   /** Records the cash handed in for a business date against its station cash due (网点隔日扎账). */
@@ -215,4 +201,34 @@ export class SettlementBook {
     }
     return out;
   }
+}
+
+/**
+ * Stores HQ's digest beside a recorded settlement (`hq.match` says whether they agree); a mismatch
+ * is also a `system` event `settlement-mismatch` (relayed to HQ) and an error in the log. Resolves
+ * undefined when no such settlement was recorded. Applying the same digest again changes nothing.
+ */
+export async function recordHqVerdict(
+  journal: Journal,
+  logger: Logger,
+  date: string,
+  id: number,
+  hqDigest: string,
+): Promise<SettlementRecord | undefined> {
+  const rec = await journal.getJson<SettlementRecord>(settlementKey(date, id));
+  if (!rec) return undefined;
+  if (rec.hq?.digest === hqDigest) return rec;
+  const match = rec.digest === hqDigest;
+  const next = await journal.commit((b) => {
+    const n: SettlementRecord = { ...rec, hq: { match, digest: hqDigest, at: b.at } };
+    b.put(settlementKey(date, id), n);
+    if (!match)
+      b.event({
+        type: 'system',
+        info: { kind: 'settlement-mismatch', id, businessDate: date, digest: rec.digest, hqDigest },
+      });
+    return n;
+  });
+  if (!match) logger.error({ id, date, digest: rec.digest, hqDigest }, 'settlement digest differs from HQ');
+  return next;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/core/clock.ts';
 import { AdminClient } from '../../src/hq-platform/admin-client.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
@@ -17,7 +18,7 @@ export interface EmbeddedHqRig {
    * A kiosk (real journal + HQ link, not started) logged in to the rig's broker as `station`;
    * `dir` keeps its data in a chosen folder that outlives the kiosk.
    */
-  kiosk(opts?: { station?: string; dir?: string }): Promise<TestKiosk>;
+  kiosk(opts?: { station?: string; dir?: string; clock?: Clock }): Promise<TestKiosk>;
   /** The `kiosk-hq` admin tool's client, connected with the login HQ wrote into its connection file. */
   admin(): Promise<AdminClient>;
   stop(): Promise<void>;
@@ -41,9 +42,10 @@ export async function startEmbeddedHqRig(prefix: string): Promise<EmbeddedHqRig>
   return {
     dir,
     hq,
-    kiosk: async ({ station = RIG_STATION, dir: kioskDir } = {}) =>
+    kiosk: async ({ station = RIG_STATION, dir: kioskDir, clock } = {}) =>
       makeTestKiosk({
         station,
+        ...(clock ? { clock } : {}),
         ...(kioskDir ? { dir: kioskDir } : {}),
         hq: { mode: 'embedded', requestTimeoutMs: 3000, telemetryIntervalMs: 60_000 },
         connection: {

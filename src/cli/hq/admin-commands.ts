@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { SettlementCheck } from '../../hq-platform/settlement-checks.ts';
 import type { StationRecord } from '../../hq-platform/stations.ts';
 import type { MonthlyRow } from '../../hq-platform/stats.ts';
 import { addConnectOptions, addTargetOptions, type ConnectOptions, targetOf, withAdmin } from './connect.ts';
@@ -156,6 +157,41 @@ export function registerAdmin(program: Command, run: Run): void {
           () => `${o.kind} ${o.amount} for ${o.station} (ref ${r.ref}); HQ account now ${yuan(r.accountFen)}`,
         );
         return 0;
+      }),
+    );
+
+  addConnectOptions(program.command('settlements'))
+    .description(
+      "settlement digests HQ compared with its own copy of each station's journal; a mismatch is an alert",
+    )
+    .option('--station <id>', 'one station (8 digits)')
+    .option('--mismatch', 'only the settlements whose digest differs')
+    .option('--json', 'JSON output')
+    .action((o: Opts & { mismatch?: boolean }) =>
+      run(async () => {
+        const rows = await withAdmin(o, (c) =>
+          c.request<SettlementCheck[]>('settlements', {
+            ...(o.station ? { station: o.station } : {}),
+            ...(o.mismatch ? { mismatch: true } : {}),
+          }),
+        );
+        out(o.json, rows, () =>
+          rows.length === 0
+            ? 'no settlements compared'
+            : table(
+                ['station', 'date', 'id', 'scope', 'kiosk txns', 'HQ txns', 'result'],
+                rows.map((r) => [
+                  r.station,
+                  r.businessDate,
+                  r.id,
+                  r.scope === 'teller' ? `teller ${r.operator}` : 'station',
+                  r.kioskTransactions,
+                  r.hqTransactions,
+                  r.match ? 'match' : 'MISMATCH 不符',
+                ]),
+              ),
+        );
+        return rows.some((r) => !r.match) ? 1 : 0;
       }),
     );
 

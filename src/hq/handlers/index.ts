@@ -9,6 +9,7 @@ import { noticeHandler } from './notice.ts';
 import { noticeWithdrawHandler } from './notice-withdraw.ts';
 import { reportHandler } from './report.ts';
 import { servicesHandler } from './services.ts';
+import { settlementCheckHandler } from './settlement-check.ts';
 import { terminalHandler } from './terminal.ts';
 
 /** One handler per HQ command. */
@@ -22,6 +23,7 @@ export const HANDLERS: Record<CommandName, CommandHandler> = {
   terminal: terminalHandler,
   report: reportHandler,
   'journal-resend': journalResendHandler,
+  'settlement-check': settlementCheckHandler,
   guide: guideHandler,
   request: requestHandler,
 };

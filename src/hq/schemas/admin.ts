@@ -26,6 +26,7 @@ export const adminRequestSchema = z.strictObject({
     'requests',
     'request-update',
     'request-stats',
+    'settlements',
   ]),
   args: z.record(z.string(), z.unknown()),
 });

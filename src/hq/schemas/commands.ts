@@ -93,6 +93,16 @@ export const journalResendCommandSchema = z
   .strictObject({ fromSeq: z.int().min(1), toSeq: z.int().min(1).nullable() })
   .refine((r) => r.toSeq === null || r.toSeq >= r.fromSeq, { message: 'toSeq < fromSeq', path: ['toSeq'] });
 
+/**
+ * HQ's comparison of a settlement's digest (网点扎账核对): the digest HQ computed for settlement `id`
+ * of `businessDate` from the journal events it received. The kiosk records it beside its own.
+ */
+export const settlementCheckCommandSchema = z.strictObject({
+  businessDate: z.string().regex(/^\d{8}$/),
+  id: z.int().min(1),
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 export const commandDataSchemas = {
   notice: noticeCommandSchema,
   'notice-withdraw': noticeWithdrawCommandSchema,
@@ -103,6 +113,7 @@ export const commandDataSchemas = {
   terminal: terminalCommandSchema,
   report: reportCommandSchema,
   'journal-resend': journalResendCommandSchema,
+  'settlement-check': settlementCheckCommandSchema,
   /** The published service guide (办事指南), versioned like a config layer. */
   guide: guideSchema,
   /** Moves an assisted request (HQ stands in for the sub-district service centre). */
