@@ -8,7 +8,6 @@ import type { AssistPort } from '../hq/handlers/handler.ts';
 import { HqLink } from '../hq/link.ts';
 import type { ConnectionSettings } from '../hq/mqtt-options.ts';
 import type { DeviceHealthLike } from '../hq/telemetry.ts';
-import { readDemoGuide } from '../hq-platform/demo-guide.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -60,7 +59,6 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
       openingBalance: e.openingBalance,
       dayCut: deps.config().business.dayCut,
       trainedServices: e.trainedServices,
-      guide: await readDemoGuide(),
     });
   }
   const link = new HqLink({

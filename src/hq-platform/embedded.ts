@@ -29,8 +29,6 @@ export interface EmbeddedHqOptions {
   dayCut?: string;
   /** Services enabled at a station HQ has never seen (its operator's training, for the demo). */
   trainedServices?: readonly string[];
-  /** The service guide sent to a station HQ has never seen (the demo's published guide). */
-  guide?: unknown;
 }
 
 export interface EmbeddedHq {
@@ -124,7 +122,6 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
     openingBalanceFen: Money.of(opts.openingBalance ?? '0').toFen(),
     ...(opts.dayCut ? { dayCut: opts.dayCut } : {}),
     trainedServices: opts.trainedServices ?? [],
-    ...(opts.guide !== undefined ? { guide: opts.guide } : {}),
   });
   await server.start();
   const connectionFile = join(opts.dataDir, 'connection.json');

@@ -57,8 +57,6 @@ export interface HqServerOptions {
    * new station sells nothing until an administrator enables services (`kiosk-hq services`).
    */
   trainedServices?: readonly string[];
-  /** The service guide (办事指南) sent to a station HQ has never seen; none when absent. */
-  guide?: unknown;
   /** Ask a kiosk to resend when a gap in its journal lasts this long, ms. */
   gapResendAfterMs?: number;
   /** Re-send a signed command whose result has not come back after this long, ms. */
@@ -321,7 +319,6 @@ export class HqServer {
     const trained = this.opts.trainedServices ?? [];
     // The services this station's operator is trained on, before the money that lets it sell.
     if (isNew && trained.length > 0) await this.commands.send(station, 'services', { enabled: [...trained] });
-    if (isNew && this.opts.guide !== undefined) await this.commands.send(station, 'guide', this.opts.guide);
     const fen = this.accounts.openingCredit;
     if (fen > 0 && isNew) {
       await this.commands.send(

@@ -59,6 +59,12 @@ describe('assisted services over HTTP', () => {
       { from: '14:00', to: '16:00' },
       { from: '16:30', to: '18:00' },
     ]);
+    // The roof sign shows the day's appointment hours.
+    const onSign = () => {
+      const snap = k.app.devices!.sign.snapshot();
+      return [snap.showing?.text, ...snap.notices.map((n) => n.text)].join('|');
+    };
+    await expect.poll(onSign).toContain('今日预约办理时段 09:00-11:00 12:15-13:30 14:00-16:00 16:30-18:00');
     const p = await k.api('POST', '/api/guide/id-card/print');
     expect(p.status).toBe(200);
     await expect
