@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { KioskApp } from '../../app/kiosk-app.ts';
 import { maskDeep } from '../../core/mask.ts';
+import { SELF_OPERATOR } from '../../journal/keys.ts';
 import type { JournalEvent } from '../../journal/records.ts';
 import { ledgerRow } from '../../reports/balance-views.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
@@ -19,6 +20,8 @@ interface Frame {
   serial: string | null;
   /** The order a frame is about (its own, or the one its transaction settles). */
   order: string | null;
+  /** The operator of a transaction frame (`~self` for self-service), null for the other frames. */
+  by: string | null;
   data: unknown;
 }
 
@@ -27,6 +30,8 @@ interface Client {
   serial: string | null;
   order: string | null;
   operator: boolean;
+  /** A teller's code: their stream carries only their own transactions. Null for the others. */
+  teller: string | null;
   /** Frames that arrived while past events were being replayed; sent right after them. */
   pending: Frame[] | null;
   lastSeq: number;
@@ -74,7 +79,13 @@ export class EventHub {
    */
   async attach(
     reply: FastifyReply,
-    opts: { serial: string | null; order?: string | null; operator: boolean; since: number | null },
+    opts: {
+      serial: string | null;
+      order?: string | null;
+      operator: boolean;
+      teller?: string | null;
+      since: number | null;
+    },
   ): Promise<void> {
     reply.hijack();
     const res = reply.raw;
@@ -90,6 +101,7 @@ export class EventHub {
       serial: opts.serial,
       order: opts.order ?? null,
       operator: opts.operator,
+      teller: opts.teller ?? null,
       pending: opts.since === null ? null : [],
       lastSeq: opts.since ?? 0,
     };
@@ -126,6 +138,7 @@ export class EventHub {
         event: alert ? 'alert' : 'txn',
         serial: ev.txn.serial,
         order: typeof ev.txn.data.order === 'string' ? ev.txn.data.order : null,
+        by: ev.txn.operator ?? SELF_OPERATOR,
         data: {
           seq: ev.seq,
           type: ev.type,
@@ -142,6 +155,7 @@ export class EventHub {
         event: 'order',
         serial: ev.order.serial,
         order: ev.order.id,
+        by: null,
         data: { seq: ev.seq, order: orderView(ev.order, null, this.lookup) },
       };
     }
@@ -151,6 +165,7 @@ export class EventHub {
         event: 'balance',
         serial: null,
         order: null,
+        by: null,
         data: { seq: ev.seq, entry: ledgerRow(ev.ledger) },
       };
     }
@@ -160,6 +175,7 @@ export class EventHub {
   private send(c: Client, f: Frame): void {
     if (f.seq <= c.lastSeq) return;
     if (f.event === 'balance' && !c.operator) return;
+    if (c.teller !== null && f.by !== null && f.by !== c.teller) return;
     if (c.serial !== null && f.serial !== c.serial) return;
     if (c.order !== null && f.order !== c.order) return;
     c.lastSeq = f.seq;

@@ -108,6 +108,7 @@ export class LocalServer {
         serial: q.serial || null,
         order: q.order || null,
         operator: session !== null,
+        teller: session?.role === 'teller' ? session.code : null,
         since: last === undefined ? null : Number(last),
       });
     });

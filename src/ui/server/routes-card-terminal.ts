@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authOf, requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { queryOf } from './query-params.ts';
+import { seesTxn } from './txn-scope.ts';
 
 /**
  * The credit-card repayment terminal (信用卡还款终端): its binding and today's sign-in, the daily
@@ -21,9 +22,15 @@ export function registerCardTerminalRoutes(app: FastifyInstance, ctx: ServerCont
   });
 
   app.get('/api/credit-card/history', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const q = queryOf(req);
-    const items = await terminal().history(authOf(req, ctx.sessions).actor, q.from, q.to);
+    const all = await terminal().history(authOf(req, ctx.sessions).actor, q.from, q.to);
+    // HQ answers for the station; a teller keeps only the repayments of their own transactions.
+    const items = [];
+    for (const item of all) {
+      const local = session.role === 'supervisor' ? null : await ctx.kiosk.journal.getTxn(item.serial);
+      if (session.role === 'supervisor' || (local && seesTxn(session, local))) items.push(item);
+    }
     return { from: q.from, to: q.to, items };
   });
 }

@@ -14,24 +14,25 @@ import { requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { optDate, optLimit, optService, queryOf } from './query-params.ts';
 import { asCsv } from './routes-settlement.ts';
+import { inScope } from './txn-scope.ts';
 
 /** Journal views (本省当日流水, 历史流水, 特殊流水, 充值差错查询) and the prepaid balance. Operators only. */
 export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { kiosk } = ctx;
 
   app.get('/api/journal/today', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const q = queryOf(req);
     const date = ctx.today();
     return dayJournal(
-      await ctx.transactionsOn(date),
+      inScope(session, await ctx.transactionsOn(date)),
       { date, service: optService(ctx, q), window: timeWindow(q.from || undefined, q.to || undefined) },
       ctx.lookup,
     );
   });
 
   app.get('/api/journal/history', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const q = queryOf(req);
     const date = optDate(q);
     if (!date) {
@@ -42,22 +43,26 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
       });
     }
     return dayJournal(
-      await ctx.transactionsOn(date),
+      inScope(session, await ctx.transactionsOn(date)),
       { date, service: optService(ctx, q), window: timeWindow(q.from || undefined, q.to || undefined) },
       ctx.lookup,
     );
   });
 
   app.get('/api/journal/special', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const date = optDate(queryOf(req)) ?? ctx.today();
-    return specialJournal(await ctx.transactionsOn(date), { date, today: ctx.today() }, ctx.lookup);
+    return specialJournal(
+      inScope(session, await ctx.transactionsOn(date)),
+      { date, today: ctx.today() },
+      ctx.lookup,
+    );
   });
 
   app.get('/api/journal/game-errors', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const date = optDate(queryOf(req)) ?? ctx.today();
-    return gameErrors(await ctx.transactionsOn(date), { date }, ctx.lookup);
+    return gameErrors(inScope(session, await ctx.transactionsOn(date)), { date }, ctx.lookup);
   });
 
   /** The full store check of `kiosk journal verify`, on the running kiosk (a consistent snapshot). */

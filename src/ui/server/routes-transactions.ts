@@ -9,6 +9,7 @@ import type { ServerContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { noteSecrets } from './masking.ts';
 import { optBool, optDate, optLimit, optService, queryOf } from './query-params.ts';
+import { inScope, requireSees, seesTxn } from './txn-scope.ts';
 
 type BySerial = { Params: { serial: string } };
 type Action = { Params: { serial: string; action: string }; Body: unknown };
@@ -18,13 +19,16 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
   const { kiosk } = ctx;
 
   app.get<BySerial>('/api/transactions/:serial', async (req) => {
-    authOf(req, ctx.sessions);
-    return ctx.view(await kiosk.engine.get(req.params.serial));
+    const { session } = authOf(req, ctx.sessions);
+    const txn = await kiosk.engine.get(req.params.serial);
+    if (session) requireSees(session, txn);
+    return ctx.view(txn);
   });
 
   app.post<Action>('/api/transactions/:serial/actions/:action', async (req) => {
-    const { actor } = authOf(req, ctx.sessions);
+    const { actor, session } = authOf(req, ctx.sessions);
     const current = await kiosk.engine.get(req.params.serial);
+    if (session) requireSees(session, current);
     const def = ctx.lookup(current.service);
     const confirmFields = def?.actions?.[req.params.action]?.confirmFields ?? [];
     const body = await fillFromCard(ctx, req, def, objectBody(req.body), confirmFields);
@@ -33,8 +37,9 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get<BySerial>('/api/transactions/:serial/receipt', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const txn = await kiosk.engine.get(req.params.serial);
+    requireSees(session, txn);
     return receiptFor(txn, kiosk.services.get(txn.service), {
       stationId: kiosk.config.stationId,
       stationName: kiosk.config.stationName,
@@ -45,6 +50,7 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
 
   app.post<BySerial>('/api/transactions/:serial/reprint', async (req) => {
     const s = requireOperator(req, ctx.sessions);
+    requireSees(s, await kiosk.engine.get(req.params.serial));
     const bridge = kiosk.receipts;
     if (!bridge)
       throw new KioskError('KIOSK_E_SERVICE_UNAVAILABLE', {
@@ -100,11 +106,16 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get('/api/pending', async (req) => {
-    requireOperator(req, ctx.sessions);
+    const session = requireOperator(req, ctx.sessions);
     const open: TxnRecord[] = [];
-    for (const serial of await kiosk.journal.openSerials()) open.push(await kiosk.engine.get(serial));
+    for (const serial of await kiosk.journal.openSerials()) {
+      const t = await kiosk.engine.get(serial);
+      if (seesTxn(session, t)) open.push(t);
+    }
     // Final transactions of today that raised an alert on the way: resolved, but people were told.
-    const alerted = (await ctx.transactionsOn(ctx.today())).filter((t) => t.terminal && t.alerts.length > 0);
+    const alerted = inScope(session, await ctx.transactionsOn(ctx.today())).filter(
+      (t) => t.terminal && t.alerts.length > 0,
+    );
     return {
       businessDate: ctx.today(),
       items: open.map((t) => ctx.view(t)),

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { askScreen, inScope, loadInto, TXN_HEADS, table, txnRow } from './console-kit.js';
+import { askScreen, loadInto, TXN_HEADS, table, txnRow } from './console-kit.js';
 import { txnScreen } from './console-txn.js';
 import { bi, fill, h, title } from './dom.js';
 
@@ -133,7 +133,7 @@ export function journalView(shell, q) {
     }
     void loadInto(body, async () => {
       const r = await api('GET', `/api/journal/${q.kind}?${params}`);
-      const rows = inScope(shell, r.rows ?? []);
+      const rows = r.rows ?? [];
       return [
         h('p', { 'data-k': 'count' }, bi(`共 ${rows.length} 笔`, `${rows.length} transactions`)),
         rows.length

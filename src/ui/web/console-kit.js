@@ -108,17 +108,6 @@ export function fetchTxn(serial) {
   return api('GET', `/api/transactions/${encodeURIComponent(serial.padStart(10, '0'))}`);
 }
 
-/**
- * A teller sees their own transactions; a supervisor the whole station.
- * @param {import('./shell.js').Shell} shell
- * @param {Txn[]} items
- */
-export function inScope(shell, items) {
-  const op = shell.operator;
-  if (!op || op.role === 'supervisor') return items;
-  return items.filter((t) => t.operator === op.code);
-}
-
 /** yyyymmdd of a moment in Asia/Shanghai (UTC+8, no daylight saving). */
 export function shanghaiDate(/** @type {number} */ ms) {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');

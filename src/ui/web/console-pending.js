@@ -1,5 +1,5 @@
 import { api, streamQuery } from './api.js';
-import { inScope, TXN_HEADS, table, txnRow } from './console-kit.js';
+import { TXN_HEADS, table, txnRow } from './console-kit.js';
 import { txnScreen } from './console-txn.js';
 import { bi, biOf, fill, h, messageBox, title } from './dom.js';
 
@@ -19,8 +19,8 @@ export function pendingScreen(shell) {
     const draw = async () => {
       try {
         const r = await api('GET', '/api/pending');
-        const open = inScope(shell, r.items);
-        const alerted = inScope(shell, r.alerted);
+        const open = r.items;
+        const alerted = r.alerted;
         const rows = (/** @type {any[]} */ items) =>
           items.map((t) => {
             const row = txnRow(t);
