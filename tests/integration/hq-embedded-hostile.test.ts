@@ -5,34 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
 import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
+import { forgedControl, forgedJournal, forgedPay, forgedTopup } from '../support/forged-messages.ts';
 import type { TestKiosk } from '../support/hq-kiosk.ts';
 
 const STATION = RIG_STATION;
 /** A second station: its login is what a hostile kiosk (or whoever took its login) holds. */
 const OTHER = '33019999';
 const PHONE = '13800138000';
-
-/** A forged admin top-up for the kiosk (the attack that raised a balance by 123,456.78). */
-const TOPUP = JSON.stringify({
-  v: 1,
-  id: 'forged-topup-1',
-  replyTo: 'hq/v1/admin/res/kiosk-hq-cli-evil0001',
-  action: 'topup',
-  args: { station: STATION, amount: '123456.78' },
-});
-const CONTROL = JSON.stringify({ v: 1, service: '*', mode: 'failing' });
-const PAY = JSON.stringify({
-  v: 1,
-  id: 'forged-pay-0001',
-  replyTo: `kiosk/v1/${STATION}/down/res`,
-  station: STATION,
-  at: Date.now(),
-  op: 'pay',
-  service: 'water-bill',
-  serial: '9999999999',
-  idempotencyKey: 'forged:pay:0',
-  payload: { fields: { account: '12345678' }, amount: '10.00' },
-});
 
 async function connect(url: string, opts: IClientOptions): Promise<MqttClient> {
   return mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
@@ -110,29 +89,25 @@ describe('embedded broker: a hostile local client', () => {
 
   it('refuses a forged top-up on the admin topic from anyone but the admin tool and HQ', async () => {
     const before = await balanceFen();
-    await publishRefused(await asOther(), 'hq/v1/admin/req', TOPUP);
+    await publishRefused(await asOther(), 'hq/v1/admin/req', forgedTopup(STATION));
     expect(await balanceFen()).toBe(before);
     expect(kiosk.balance.summary().balance).toBe('100.00');
   });
 
   it('refuses a notice or a biller fault on the control topic', async () => {
-    await publishRefused(await asOther(), 'hq/v1/control', CONTROL);
+    await publishRefused(await asOther(), 'hq/v1/control', forgedControl());
     expect(hq.server.faults.list()).toEqual({});
   });
 
   it('refuses a payment request or journal events published as the kiosk', async () => {
     const before = await balanceFen();
     const journalBefore = await hq.server.archive.meta(STATION);
-    await publishRefused(await asOther(), `kiosk/v1/${STATION}/up/req`, PAY);
-    const fake = JSON.stringify({
-      v: 1,
-      station: STATION,
-      events: [{ seq: journalBefore.contiguous + 1, type: 'txn.created', at: Date.now(), txn: {} }],
-    });
+    await publishRefused(await asOther(), `kiosk/v1/${STATION}/up/req`, forgedPay(STATION));
+    const fake = forgedJournal(STATION, journalBefore.contiguous + 1);
     await publishRefused(await asOther(), `kiosk/v1/${STATION}/up/journal`, fake);
     // The admin tool may not publish as a kiosk either.
     const tool = await open({ clientId: 'kiosk-hq-cli-evil0001', ...hq.adminLogin });
-    await publishRefused(tool, `kiosk/v1/${STATION}/up/req`, PAY);
+    await publishRefused(tool, `kiosk/v1/${STATION}/up/req`, forgedPay(STATION));
     expect(await balanceFen()).toBe(before);
     expect(await hq.server.archive.meta(STATION)).toEqual(journalBefore);
   });

@@ -1,0 +1,57 @@
+/**
+ * A reference HQ instance in its own process, for suites that SIGKILL HQ:
+ * `node --import tsx hq-child.ts <json options>`. It connects to a test Mosquitto's HQ listener with
+ * the PKI's `hq` certificate, keeps its LevelDB in `dataDir`, signs with the Ed25519 key in
+ * `signingKeyFile`, gives a new station `openingBalanceFen` and every catalogue service, and prints
+ * `ready` once subscribed. SIGTERM stops it cleanly.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock } from '../../src/core/clock.ts';
+import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
+import { FaultController } from '../../src/hq-platform/faults.ts';
+import { HqServer } from '../../src/hq-platform/server.ts';
+import { HqStore } from '../../src/hq-platform/store.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+
+export interface HqChildOptions {
+  url: string;
+  ca: string;
+  cert: string;
+  key: string;
+  dataDir: string;
+  signingKeyFile: string;
+  openingBalanceFen: number;
+  name: string;
+}
+
+const o = JSON.parse(process.argv[2] ?? '{}') as HqChildOptions;
+const store = new HqStore(join(o.dataDir, 'db'));
+await store.open();
+const server = new HqServer({
+  url: o.url,
+  protocolVersion: 5,
+  tls: { ca: await readFile(o.ca), cert: await readFile(o.cert), key: await readFile(o.key) },
+  clientId: `hq-${o.name}`,
+  topicPrefix: 'kiosk',
+  shareGroup: 'hq',
+  signingKey: createPrivateKey(await readFile(o.signingKeyFile)),
+  store,
+  clock: systemClock,
+  logger: silentLogger(),
+  faults: new FaultController(),
+  billerLatencyMs: 20,
+  settleMs: 300,
+  reversalIntervalMin: 30,
+  openingBalanceFen: o.openingBalanceFen,
+  trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
+});
+await server.start();
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void server
+    .stop()
+    .then(() => store.close())
+    .then(() => process.exit(0));
+});
