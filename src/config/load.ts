@@ -67,15 +67,19 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
 }
 
 /**
- * Keys only HQ sets: the services a station may sell (enabled after its operator is trained) and
- * their fees (customers pay no more than HQ published). A local file that sets them is refused.
+ * Keys only HQ sets: the services a station may sell (enabled after its operator is trained), their
+ * fees (customers pay no more than HQ published) and the cities whose mobile numbers it may top up
+ * (opened by HQ per province). A local file that sets them is refused.
  */
-export const HQ_ONLY_KEYS = ['services.enabled', 'services.fees'] as const;
+export const HQ_ONLY_KEYS = ['services.enabled', 'services.fees', 'services.mobileRegions'] as const;
 
 function refuseHqOnlyKeys(local: unknown, path: string): void {
   const services = (local as { services?: unknown } | null)?.services;
   if (services === undefined) return;
-  const set = typeof services === 'object' && services !== null ? Object.keys(services) : ['enabled', 'fees'];
+  const set =
+    typeof services === 'object' && services !== null
+      ? Object.keys(services)
+      : HQ_ONLY_KEYS.map((k) => k.split('.')[1] ?? '');
   const problems = HQ_ONLY_KEYS.filter((k) => set.includes(k.split('.')[1] ?? '')).map(
     (field) =>
       new KioskError('KIOSK_E_CONFIG', {

@@ -13,6 +13,8 @@ export const configSchema = z.strictObject({
   stationName: z.string().min(1).max(60),
   /** The area the kiosk belongs to; electricity accounts of other areas are refused. */
   region: z.strictObject({
+    /** The province (省): HQ enables mobile top-up for the cities of a province. */
+    province: z.string().min(1),
     /** The city, or for a county kiosk its county: the area whose electricity accounts it collects. */
     city: z.string().min(1),
     /** A city kiosk collects for its city's accounts only, a county kiosk for its own county's only. */
@@ -65,6 +67,11 @@ export const configSchema = z.strictObject({
     enabled: z.array(serviceId),
     /** Fee per transaction, from HQ configuration only; missing means no fee. */
     fees: z.record(serviceId, moneyString),
+    /**
+     * Cities whose mobile numbers mobile top-up accepts here, from HQ configuration only: the
+     * cities HQ has opened in this station's province. Empty: no number is accepted.
+     */
+    mobileRegions: z.array(z.string().min(1).max(20)).max(100),
   }),
   engine: z.strictObject({
     /** How long one request to HQ may take before its outcome counts as unknown. */

@@ -19,7 +19,7 @@ import type { Logger } from '../platform/logger.ts';
 import { Accounts } from './accounts.ts';
 import { handleAdmin } from './admin.ts';
 import { BillerHub } from './biller-hub.ts';
-import type { BillerEnv } from './billers/biller.ts';
+import { type BillerEnv, type MobileRegions, stationMobileRegions } from './billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from './billers/catalogue.ts';
 import { COMMAND_ACK_OVERDUE_MS, CommandSender } from './commands.ts';
 import { FaultController } from './faults.ts';
@@ -57,6 +57,11 @@ export interface HqServerOptions {
    * new station sells nothing until an administrator enables services (`kiosk-hq services`).
    */
   trainedServices?: readonly string[];
+  /**
+   * The cities whose mobile numbers mobile top-up accepts, per province; sent to a new station
+   * with its trained services and checked on every mobile request. Default: the platform's list.
+   */
+  mobileRegions?: MobileRegions;
   /** Ask a kiosk to resend when a gap in its journal lasts this long, ms. */
   gapResendAfterMs?: number;
   /** Re-send a signed command whose result has not come back after this long, ms. */
@@ -176,7 +181,7 @@ export class HqServer {
       dayCut: this.opts.dayCut ?? '21:00',
       accounts: this.accounts,
       station,
-      mobileRegions: MOBILE_REGIONS,
+      mobileRegions: this.opts.mobileRegions ?? MOBILE_REGIONS,
       pushBalance: async (s, ev) => {
         await this.commands.send(s, 'balance', ev);
       },
@@ -318,7 +323,11 @@ export class HqServer {
     const isNew = !(await this.accounts.exists(station));
     const trained = this.opts.trainedServices ?? [];
     // The services this station's operator is trained on, before the money that lets it sell.
-    if (isNew && trained.length > 0) await this.commands.send(station, 'services', { enabled: [...trained] });
+    // With them, the cities HQ opened for mobile top-up in the station's province.
+    if (isNew && trained.length > 0) {
+      const regions = stationMobileRegions(this.env().mobileRegions, await this.stations.info(station));
+      await this.commands.send(station, 'services', { enabled: [...trained], mobileRegions: [...regions] });
+    }
     const fen = this.accounts.openingCredit;
     if (fen > 0 && isNew) {
       await this.commands.send(

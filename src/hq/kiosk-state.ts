@@ -33,6 +33,8 @@ export interface StoredConfig {
 
 export interface ServicesLayer {
   enabled: string[];
+  /** The cities whose mobile numbers HQ opened for this station's province, when HQ sent them. */
+  mobileRegions?: string[];
   at: number;
 }
 
@@ -75,7 +77,14 @@ export async function readHqState(journal: Journal): Promise<{
 /** The HQ configuration layer as stored: the pushed config with the service enablement on top. */
 export function composeHqOverrides(config: StoredConfig, services: ServicesLayer | undefined): unknown {
   const base = config.current?.overrides;
-  const svc = services ? { services: { enabled: services.enabled } } : undefined;
+  const svc = services
+    ? {
+        services: {
+          enabled: services.enabled,
+          ...(services.mobileRegions ? { mobileRegions: services.mobileRegions } : {}),
+        },
+      }
+    : undefined;
   if (base === undefined && svc === undefined) return undefined;
   return mergeLayers(base ?? {}, svc);
 }

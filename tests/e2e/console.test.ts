@@ -15,7 +15,11 @@ describe('operator console', () => {
   beforeAll(async () => {
     kiosk = await startTestKiosk({
       overrides: {
-        services: { enabled: SERVICES.map((s) => s.id), fees: { 'water-bill': '1.00' } },
+        services: {
+          enabled: SERVICES.map((s) => s.id),
+          fees: { 'water-bill': '1.00' },
+          mobileRegions: ['安庆'],
+        },
         selfService: {
           enabled: true,
           services: ['water-bill', 'mobile-topup'],

@@ -28,6 +28,7 @@ describe('customer touchscreen', () => {
         services: {
           enabled: SERVICES.map((s) => s.id),
           fees: { 'water-bill': '1.00', 'mobile-topup': '0.50' },
+          mobileRegions: ['安庆'],
         },
         selfService: { enabled: true, services: SELF, maxAmount: '200.00', perService: {} },
       },
@@ -63,7 +64,7 @@ describe('customer touchscreen', () => {
 
   for (const size of SIZES) {
     it(`tops up a mobile by taps at ${size.width}×${size.height}: keypad, quick amount, full number on the confirmation`, async () => {
-      kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+      kiosk.hq.script('query', { outcome: 'ok', data: { city: '安庆' } });
       kiosk.hq.script('pay', 'ok');
       const t = await open(size, 'mobile');
       await t.page.locator('.tile[data-service]').first().waitFor();
@@ -213,7 +214,7 @@ describe('customer touchscreen', () => {
   };
 
   it('places one order for a double tap on confirm; no way back while it waits; a pending result with its QR and look-up', async () => {
-    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '安庆' } });
     kiosk.hq.script('pay', 'pending');
     const t = await open(SIZES[0], 'double');
     await toMobileConfirm(t);
@@ -264,7 +265,7 @@ describe('customer touchscreen', () => {
   });
 
   it('keeps the emergency banner above every screen and the primary action in view mid-flow', async () => {
-    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '安庆' } });
     const t = await open(SIZES[0], 'banner');
     await t.tap('.tile[data-service="mobile-topup"]');
     await t.type('13800138000');
@@ -283,7 +284,7 @@ describe('customer touchscreen', () => {
   });
 
   it('counts down visibly before an idle reset; a touch cancels it; never while an order waits for payment', async () => {
-    kiosk.hq.script('query', { outcome: 'ok', data: { city: '杭州' } });
+    kiosk.hq.script('query', { outcome: 'ok', data: { city: '安庆' } });
     kiosk.hq.script('pay', 'pending');
     const context = await browser.newContext({ viewport: SIZES[0], hasTouch: true });
     const page = await context.newPage();

@@ -15,7 +15,7 @@ describe('kiosk pay / query / reverse against a running kiosk (real bin/kiosk.js
     k = await startTestKiosk();
     url = k.url;
     await k.app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
-    k.hq.script('query', { outcome: 'ok', data: { phone: PHONE, city: '杭州', arrears: '0.00' } });
+    k.hq.script('query', { outcome: 'ok', data: { phone: PHONE, city: '安庆', arrears: '0.00' } });
   });
   afterAll(async () => {
     await k.stop();
@@ -34,7 +34,7 @@ describe('kiosk pay / query / reverse against a running kiosk (real bin/kiosk.js
       total: '50.50',
       fields: { phone: MASKED },
     });
-    expect(j.inquiry).toMatchObject({ phone: MASKED, city: '杭州' });
+    expect(j.inquiry).toMatchObject({ phone: MASKED, city: '安庆' });
     expect(j.transaction).toMatchObject({
       state: 'succeeded',
       terminal: true,

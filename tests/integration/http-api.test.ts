@@ -111,7 +111,7 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
   it('asks the biller (inquiry) and masks the number wherever the answer echoes it', async () => {
     k.hq.script('query', {
       outcome: 'ok',
-      data: { phone: PHONE, city: '杭州', arrears: '0.00', echo: `No.${PHONE}` },
+      data: { phone: PHONE, city: '安庆', arrears: '0.00', echo: `No.${PHONE}` },
     });
     const r = await k.api('POST', '/api/services/mobile-topup/inquiry', {
       body: { phone: PHONE },
@@ -120,7 +120,7 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       service: 'mobile-topup',
-      answer: { phone: MASKED_PHONE, city: '杭州', arrears: '0.00', echo: `No.${MASKED_PHONE}` },
+      answer: { phone: MASKED_PHONE, city: '安庆', arrears: '0.00', echo: `No.${MASKED_PHONE}` },
     });
     expect(r.text).not.toContain(PHONE);
     k.hq.script('query', {
@@ -135,7 +135,7 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
   });
 
   it('creates a transaction, answers 201 with its location, and drives it to its result', async () => {
-    k.hq.script('query', { outcome: 'ok', data: { city: '杭州', arrears: '0.00' } });
+    k.hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '0.00' } });
     const r = await k.api('POST', '/api/services/mobile-topup/transactions', {
       body: { phone: PHONE, amount: '50' },
       token: teller,
@@ -159,7 +159,7 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
       result: 'succeeded',
       status: { phase: 'final' },
     });
-    expect(got.body.data.inquiry.city).toBe('杭州');
+    expect(got.body.data.inquiry.city).toBe('安庆');
     const missing = await k.api('GET', '/api/transactions/0000009999');
     expect(missing).toMatchObject({ status: 404, body: { code: 'KIOSK_E_NOT_FOUND', field: 'serial' } });
   });

@@ -66,7 +66,11 @@ export async function startTestKiosk(
     overrides: {
       dataDir: join(dir.path, 'data'),
       http: { host: '127.0.0.1', port: 0 },
-      services: { enabled: [...SERVICES, ...(opts.extraServices ?? [])].map((s) => s.id), fees: FEES },
+      services: {
+        enabled: [...SERVICES, ...(opts.extraServices ?? [])].map((s) => s.id),
+        fees: FEES,
+        mobileRegions: ['安庆'],
+      },
       selfService: {
         enabled: true,
         services: ['mobile-topup', 'test-bill'],

@@ -136,7 +136,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
   });
 
   it('documents what the API really answers (answers validate against their schemas)', async () => {
-    k.hq.script('query', { outcome: 'ok', data: { city: '杭州', arrears: '0.00' } });
+    k.hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '0.00' } });
     const body = { phone: '13800138000', amount: '50' };
     expect(ajv.validate({ $ref: 'kiosk-openapi#/components/schemas/mobile-topup.input' }, body)).toBe(true);
     const created = await k.api('POST', '/api/services/mobile-topup/transactions', { body, token: teller });

@@ -14,7 +14,11 @@ describe('local HTTP API: operator sessions, lockout and self-service limits', (
     k = await startTestKiosk({
       clock,
       overrides: {
-        services: { enabled: SERVICES.map((s) => s.id).filter((id) => id !== 'water-bill'), fees: FEES },
+        services: {
+          enabled: SERVICES.map((s) => s.id).filter((id) => id !== 'water-bill'),
+          fees: FEES,
+          mobileRegions: ['安庆'],
+        },
       },
     });
     await k.app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });

@@ -44,6 +44,20 @@ describe('kiosk on its embedded defaults, end to end', () => {
     await expect.poll(() => app.balance.summary().balance, { timeout: 10_000 }).toBe('1000.00');
   });
 
+  it('tops up only mobile numbers of the cities HQ opened in its province: 安徽, so 安庆 only', async () => {
+    expect(app.config.region).toMatchObject({ province: '安徽', city: '安庆' });
+    await expect.poll(() => app.config.services.mobileRegions, { timeout: 10_000 }).toEqual(['安庆']);
+    expect(await app.engine.inquire('mobile-topup', { phone: '13812345678' }, TELLER)).toMatchObject({
+      city: '安庆',
+    });
+    const before = app.balance.summary();
+    const err = await app.engine
+      .create('mobile-topup', { phone: '19912345678', amount: '50' }, TELLER)
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^phone: .*开通地区/);
+    expect(app.balance.summary()).toEqual(before);
+  });
+
   it('pays a Unicom bill through the reference HQ and prints a masked receipt', async () => {
     const t = await app.engine.create('unicom-cash', { phone: '13812345678', amount: '50' }, TELLER);
     const done = await app.engine.waitFor(t.serial, (x) => x.terminal);

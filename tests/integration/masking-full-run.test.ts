@@ -67,6 +67,7 @@ describe('masking by declared sensitivity across a full run', () => {
       amount: '10',
     });
     expect(telecom.status, telecom.text).toBe(201);
+    k.hq.script('query', { outcome: 'ok', data: { phone: PHONE, city: '安庆', arrears: '0.00' } });
     k.hq.script('pay', { outcome: 'ok', data: { billerRef: 'B1' } });
     const mobile = await call('POST', '/api/services/mobile-topup/transactions', {
       phone: PHONE,

@@ -147,7 +147,7 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
     store: hqStore,
     clock: systemClock,
     accounts,
-    station: { region: { city: '杭州', areaType: 'city', areaCode: '0571' } },
+    station: { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } },
     mobileRegions: MOBILE_REGIONS,
     dayCut: '21:00',
     pushBalance: async () => {},

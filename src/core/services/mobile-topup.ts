@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
-import type { EffectResult, EffectState, ServiceDefinition } from '../transaction/types.ts';
+import type { EffectResult, EffectState, RuleContext, ServiceDefinition } from '../transaction/types.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
 import {
   mobileArrearsPrecheck,
@@ -26,6 +26,25 @@ export function mobileSubmitError(result: EffectResult): string | null {
   if (result.outcome === 'declined') return 'submit-error';
   if (result.outcome === 'unknown' && result.reason?.code !== 'KIOSK_E_TIMEOUT') return 'submit-error';
   return null;
+}
+
+/**
+ * Only numbers of the cities HQ opened for this station's province (`services.mobileRegions`) are
+ * topped up; a number of any other city, or one whose city HQ did not name, is refused.
+ */
+export function mobileRegionCheck(answer: Record<string, unknown>, ctx: RuleContext): KioskError[] {
+  const regions = ctx.config.services.mobileRegions;
+  const city = typeof answer.city === 'string' ? answer.city : '';
+  if (city !== '' && regions.includes(city)) return [];
+  const open = regions.length > 0 ? regions.join('、') : '无';
+  const openEn = regions.length > 0 ? regions.join(', ') : 'none';
+  return [
+    new KioskError('KIOSK_E_INVALID_INPUT', {
+      field: 'phone',
+      zh: `该号码归属${city || '未知地区'}，本亭只能为已开通地区（${open}）的移动号码充值`,
+      en: `this number belongs to ${city || 'an unknown region'}; the kiosk tops up only numbers of the enabled regions (${openEn})`,
+    }),
+  ];
 }
 
 const flow = paymentFlow({
@@ -78,7 +97,7 @@ export const mobileTopup: ServiceDefinition = {
       : [];
   },
   // The region of a number is known upstream: asking first refuses other regions before any hold.
-  inquiry: { op: 'query', fields: ['phone'] },
+  inquiry: { op: 'query', fields: ['phone'], check: (_f, answer, ctx) => mobileRegionCheck(answer, ctx) },
   ...flow,
   states: {
     ...flow.states,

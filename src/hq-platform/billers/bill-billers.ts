@@ -1,4 +1,4 @@
-import { type Biller, declined, field, ok, shanghaiTime, yuanOf } from './biller.ts';
+import { type Biller, declined, field, ok, shanghaiTime, stationMobileRegions, yuanOf } from './biller.ts';
 import {
   accountExists,
   arrearsFen,
@@ -27,7 +27,8 @@ export function mobileTopupBiller(settleMs: number): Biller {
       if (!/^1\d{10}$/.test(account))
         return declined('BILLER_BAD_NUMBER', '手机号码有误', 'bad mobile number');
       if (!accountExists(account)) return noAccount();
-      const city = mobileCity(account, env.mobileRegions);
+      // Only the cities HQ opened in the station's own province.
+      const city = mobileCity(account, stationMobileRegions(env.mobileRegions, env.station));
       if (!city)
         return declined('BILLER_REGION', '该号码不属于开通地区', 'number outside the enabled regions');
       if (req.op === 'pay' && (fen < 1000 || fen % 1000 !== 0))
@@ -45,7 +46,7 @@ export function mobileTopupBiller(settleMs: number): Biller {
       return null;
     },
     async acceptData(_req, env, rec) {
-      return { city: mobileCity(rec.account, env.mobileRegions) };
+      return { city: mobileCity(rec.account, stationMobileRegions(env.mobileRegions, env.station)) };
     },
     async reversalCheck(rec, _req, env) {
       const { hour } = shanghaiTime(env.clock.now());

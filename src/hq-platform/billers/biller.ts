@@ -2,6 +2,7 @@ import { businessDate, toLocal } from '../../core/business-day.ts';
 import type { Clock } from '../../core/clock.ts';
 import { Money } from '../../core/money.ts';
 import type { EffectResult } from '../../core/transaction/types.ts';
+import type { Presence } from '../../hq/schemas/up.ts';
 import type { Accounts } from '../accounts.ts';
 import type { HqStore } from '../store.ts';
 
@@ -19,9 +20,18 @@ export interface BillerRequest {
 
 /** What HQ knows about the requesting station (from its birth message). */
 export interface StationInfo {
-  region?: { city: string; areaType: 'city' | 'county'; areaCode: string };
+  region?: Presence['region'];
   services?: string[];
   terminal?: { terminalNo: string | null; status: 'enabled' | 'disabled' };
+}
+
+/** Cities whose mobile numbers may be topped up, by province name. */
+export type MobileRegions = Readonly<Record<string, readonly string[]>>;
+
+/** The cities HQ has opened for mobile top-up in a station's province (none when it is unknown). */
+export function stationMobileRegions(regions: MobileRegions, station: StationInfo): readonly string[] {
+  const province = station.region?.province;
+  return province !== undefined ? (regions[province] ?? []) : [];
 }
 
 export interface BillerEnv {
@@ -31,8 +41,8 @@ export interface BillerEnv {
   dayCut: string;
   accounts: Accounts;
   station: StationInfo;
-  /** Cities whose mobile numbers may be topped up (the seed lists seven). */
-  mobileRegions: readonly string[];
+  /** Cities whose mobile numbers may be topped up, per province (HQ configuration). */
+  mobileRegions: MobileRegions;
   /** Sends a signed balance event to a station (card top-up credits). */
   pushBalance: (
     station: string,

@@ -1,6 +1,6 @@
 import { DEMO_ISSUER_MASTER_KEY } from '../../../devices/card-reader/virtual-electricity-card.ts';
 import { billBillers, mobileTopupBiller } from './bill-billers.ts';
-import type { Biller } from './biller.ts';
+import type { Biller, MobileRegions } from './biller.ts';
 import { coachTicketBiller } from './coach-ticket.ts';
 import {
   alarmBiller,
@@ -36,5 +36,12 @@ export function billerCatalogue(opts: CatalogueOptions): Map<string, Biller> {
   return new Map(all.map((b) => [b.service, b]));
 }
 
-/** The seven cities whose mobile numbers the top-up accepts (the seed lists seven). */
-export const MOBILE_REGIONS = ['杭州', '宁波', '温州', '绍兴', '湖州', '嘉兴', '金华'] as const;
+/**
+ * The cities whose mobile numbers the top-up platform accepts, per province: in Sichuan the mobile
+ * numbers of seven cities and prefectures, other regions to open later; in Anhui only the local
+ * city's numbers, Anqing.
+ */
+export const MOBILE_REGIONS: MobileRegions = {
+  四川: ['成都', '南充', '绵阳', '德阳', '巴中', '资阳', '攀枝花'],
+  安徽: ['安庆'],
+};

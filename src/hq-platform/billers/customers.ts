@@ -6,8 +6,8 @@ import { hashUnit } from './biller.ts';
  * every HQ instance agree. Documented test accounts (docs/protocol.md):
  *   …0000  no such account            mobile …9999  25.00 yuan in arrears (reversal refused)
  *   …4444  the biller fails the payment (asynchronous billers settle `declined`)
- *   mobile 19…  a number outside the enabled regions
- *   electricity account 9d…  an account of county d of SIM_COUNTIES (others are 杭州 city accounts)
+ *   mobile 19…  a number outside the enabled regions (others: a city HQ opened in the station's province)
+ *   electricity account 9d…  an account of county d of SIM_COUNTIES (others are 安庆 city accounts)
  */
 export function accountExists(account: string): boolean {
   return !account.endsWith('0000');
@@ -58,9 +58,9 @@ export function mobileCity(number: string, regions: readonly string[]): string |
 }
 
 /** The counties of the simulated electricity customers: an account `9d…` belongs to county d. */
-export const SIM_COUNTIES = ['桐庐', '淳安', '建德', '富阳', '临安', '萧山', '余杭', '临平', '钱塘', '富春'];
-/** The city of the simulated electricity customers that are not county accounts. */
-export const SIM_CITY = '杭州';
+export const SIM_COUNTIES = ['怀宁', '太湖', '宿松', '望江', '岳西', '潜山', '桐城'];
+/** The city of the simulated electricity customers that are not county accounts (the demo station's). */
+export const SIM_CITY = '安庆';
 
 /** The collection area of an electricity account: city or county, and which one by name. */
 export function electricityAreaOf(account: string): { area: 'city' | 'county'; name: string } {

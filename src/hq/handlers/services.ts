@@ -8,12 +8,17 @@ export const servicesHandler = defineHandler({
   schema: servicesCommandSchema,
   async apply(data, ctx) {
     const enabled = [...new Set(data.enabled)].sort();
+    // Regions left out keep what HQ sent before.
+    const mobileRegions = data.mobileRegions
+      ? [...new Set(data.mobileRegions)]
+      : ctx.layers.services?.mobileRegions;
+    const layer = { enabled, ...(mobileRegions ? { mobileRegions } : {}), at: ctx.clock.now() };
     await validateAndApply(
       ctx,
-      { config: ctx.layers.config, services: { enabled, at: ctx.clock.now() } },
-      { command: 'services', enabled },
+      { config: ctx.layers.config, services: layer },
+      { command: 'services', enabled, ...(mobileRegions ? { mobileRegions } : {}) },
     );
-    ctx.logger.info({ enabled }, 'HQ service enablement applied');
-    return { enabled };
+    ctx.logger.info({ enabled, mobileRegions }, 'HQ service enablement applied');
+    return { enabled, ...(mobileRegions ? { mobileRegions } : {}) };
   },
 });

@@ -64,8 +64,14 @@ export const balanceCommandSchema = z
     path: ['original'],
   });
 
-/** Services enabled at this station (a service goes live only after its operator is trained). */
-export const servicesCommandSchema = z.strictObject({ enabled: z.array(serviceIdSchema).max(100) });
+/**
+ * Services enabled at this station (a service goes live only after its operator is trained), and
+ * the cities of its province whose mobile numbers it may top up (omitted: unchanged).
+ */
+export const servicesCommandSchema = z.strictObject({
+  enabled: z.array(serviceIdSchema).max(100),
+  mobileRegions: z.array(z.string().min(1).max(20)).max(100).optional(),
+});
 
 /** Credit-card repayment terminal (8 digits) bound to the station, and its status. */
 export const terminalCommandSchema = z.strictObject({

@@ -33,7 +33,12 @@ export const presenceSchema = z.strictObject({
   software: z.strictObject({ name: z.string(), version: z.string() }).optional(),
   stationName: z.string().max(60).optional(),
   region: z
-    .strictObject({ city: z.string(), areaType: z.enum(['city', 'county']), areaCode: z.string() })
+    .strictObject({
+      province: z.string(),
+      city: z.string(),
+      areaType: z.enum(['city', 'county']),
+      areaCode: z.string(),
+    })
     .optional(),
   groups: z.array(z.string()).optional(),
   config: z.strictObject({ version: z.int().nullable() }).optional(),

@@ -25,22 +25,34 @@ describe('configuration', () => {
     expect(config.http.host).toBe('127.0.0.1');
   });
 
-  it('enables no service and sets no fee before HQ says so; a local file cannot set either', async () => {
+  it('enables no service, sets no fee and opens no mobile region before HQ says so; a local file cannot set them', async () => {
     const { config } = await loadConfig({ file: undefined });
-    expect(config.services).toEqual({ enabled: [], fees: {} });
+    expect(config.services).toEqual({ enabled: [], fees: {}, mobileRegions: [] });
     const file = join(dir.path, 'fees.json');
     await writeFile(
       file,
-      JSON.stringify({ services: { enabled: ['water-bill'], fees: { 'water-bill': '9.00' } } }),
+      JSON.stringify({
+        services: { enabled: ['water-bill'], fees: { 'water-bill': '9.00' }, mobileRegions: ['安庆'] },
+      }),
     );
     const err = await loadConfig({ file }).catch((e) => e);
     expect(err.code).toBe('KIOSK_E_CONFIG');
-    expect(err.issues.map((i: { field: string }) => i.field)).toEqual(['services.enabled', 'services.fees']);
+    expect(err.issues.map((i: { field: string }) => i.field)).toEqual([
+      'services.enabled',
+      'services.fees',
+      'services.mobileRegions',
+    ]);
     expect(err.message).toContain('只能由总部下发');
     const fromHq = await loadConfig({
-      hqOverrides: { services: { enabled: ['water-bill'], fees: { 'water-bill': '1.00' } } },
+      hqOverrides: {
+        services: { enabled: ['water-bill'], fees: { 'water-bill': '1.00' }, mobileRegions: ['安庆'] },
+      },
     });
-    expect(fromHq.config.services).toEqual({ enabled: ['water-bill'], fees: { 'water-bill': '1.00' } });
+    expect(fromHq.config.services).toEqual({
+      enabled: ['water-bill'],
+      fees: { 'water-bill': '1.00' },
+      mobileRegions: ['安庆'],
+    });
   });
 
   it('layers defaults → local file → HQ overrides, arrays replaced and objects merged', async () => {

@@ -36,7 +36,7 @@ describe('open transactions: alerts and bounds', () => {
     dir = await tempDir();
     hq = new FakeHq().script('games', GAMES);
     const config = await testConfig({
-      services: { enabled: ['game-topup', 'water-bill', 'mobile-topup'], fees: {} },
+      services: { enabled: ['game-topup', 'water-bill', 'mobile-topup'], fees: {}, mobileRegions: ['安庆'] },
       engine: { statusQueryIntervalMs: 30_000, ...engine },
     });
     k = await openKiosk(dir.path, hq, { config, services: SERVICE_CATALOGUE });
@@ -124,7 +124,7 @@ describe('open transactions: alerts and bounds', () => {
 
   it('mobile top-up: an error answer to the submit alerts the administrator at once', async () => {
     await open();
-    hq.script('query', { outcome: 'ok', data: { city: '成都', arrears: '0.00' } }).script('pay', {
+    hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '0.00' } }).script('pay', {
       outcome: 'declined',
       reason: { code: 'BILLER_DOWN', zh: '移动系统故障', en: 'mobile system failure' },
     });
@@ -138,7 +138,7 @@ describe('open transactions: alerts and bounds', () => {
 
   it('mobile top-up: a submit that only times out is queried, not alerted at once', async () => {
     await open();
-    hq.script('query', { outcome: 'ok', data: { city: '成都', arrears: '0.00' } }).script('pay', 'hang');
+    hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '0.00' } }).script('pay', 'hang');
     const t = await k.engine.create('mobile-topup', { phone: '13800138000', amount: '50' }, TELLER);
     await advance(k.engine, 5000);
     expect((await k.engine.get(t.serial)).state).toBe('querying');
@@ -147,7 +147,7 @@ describe('open transactions: alerts and bounds', () => {
 
   it('engine.maxAttempts bounds a step retried with back-off; the transaction stays open, alerted', async () => {
     await open({ maxAttempts: 3 });
-    hq.script('query', { outcome: 'ok', data: { city: '成都', arrears: '0.00' } });
+    hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '0.00' } });
     const t = await k.engine.create('mobile-topup', { phone: '13800138000', amount: '50' }, TELLER);
     await advance(k.engine, 10);
     expect((await k.engine.get(t.serial)).state).toBe('succeeded');

@@ -76,7 +76,7 @@ describe('simulated billers', () => {
       async () => undefined,
     );
     pushed = [];
-    station = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
+    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
     await accounts.change(S, 100_000, 'seed', 'test');
   });
 
@@ -135,6 +135,35 @@ describe('simulated billers', () => {
     await hub.tick({ ...env() }, 'reversals');
     expect((await result('mobile-topup', 'reverse-status', { ref: null }, 'M1'))?.outcome).toBe('ok');
     expect((await accounts.get(S)).balanceFen).toBe(100_000);
+  });
+
+  it("mobile top-up regions: only the cities HQ opened in the station's own province", async () => {
+    const query = async (phone: string) => result('mobile-topup', 'query', { fields: { phone } });
+    // 安徽: only the local city's numbers, 安庆.
+    expect((await query('13812345678'))?.data).toMatchObject({ city: '安庆' });
+    // 四川: the seven cities and prefectures the platform opened.
+    station = { region: { province: '四川', city: '成都', areaType: 'city', areaCode: '028' } };
+    const cities = new Set<unknown>();
+    for (let i = 1; i <= 40; i++)
+      cities.add((await query(`1381234${String(i).padStart(4, '0')}`))?.data?.city);
+    expect([...cities].every((c) => MOBILE_REGIONS['四川']?.includes(c as string))).toBe(true);
+    expect(cities.size).toBeGreaterThan(1);
+    // A province HQ opened nothing in, and a station whose province HQ does not know: refused.
+    station = { region: { province: '浙江', city: '杭州', areaType: 'city', areaCode: '0571' } };
+    expect((await query('13812345678'))?.reason?.code).toBe('BILLER_REGION');
+    expect(
+      (await result('mobile-topup', 'pay', { fields: { phone: '13812345678' }, amount: '50.00' }, 'z'))
+        ?.reason?.code,
+    ).toBe('BILLER_REGION');
+    station = {};
+    expect((await query('13812345678'))?.reason?.code).toBe('BILLER_REGION');
+  });
+
+  it('the platform opens the cities the sources name: seven in 四川, 安庆 in 安徽', () => {
+    expect(MOBILE_REGIONS).toEqual({
+      四川: ['成都', '南充', '绵阳', '德阳', '巴中', '资阳', '攀枝花'],
+      安徽: ['安庆'],
+    });
   });
 
   it('mobile top-up rules: amount, region, arrears, blackout, same day, failing number', async () => {
@@ -221,15 +250,15 @@ describe('simulated billers', () => {
       (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.reason?.code,
     ).toBe('BILLER_OTHER_AREA');
     // A county kiosk: its own county's accounts only, never the city's nor another county's.
-    station = { region: { city: '淳安', areaType: 'county', areaCode: '0571' } };
+    station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
     expect(
       (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.data,
-    ).toMatchObject({ area: 'county', areaName: '淳安' });
+    ).toMatchObject({ area: 'county', areaName: '太湖' });
     for (const account of ['90234567', '12345678'])
       expect(
         (await result('electricity-bill', 'pay', { fields: { account }, amount: '500.00' }))?.reason?.code,
       ).toBe('BILLER_OTHER_AREA');
-    station = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
+    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
     expect(
       (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '5000.00' }))?.reason
         ?.code,

@@ -83,10 +83,10 @@ describe('HQ moves money in one atomic write', () => {
       clock,
       accounts,
       station: {
-        region: { city: '杭州', areaType: 'city', areaCode: '0571' },
+        region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' },
         terminal: { terminalNo: '12345678', status: 'enabled' },
       },
-      mobileRegions: ['杭州'],
+      mobileRegions: { 安徽: ['安庆'] },
       dayCut: '21:00',
       pushBalance: async () => undefined,
     };

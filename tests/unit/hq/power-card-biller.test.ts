@@ -28,7 +28,9 @@ describe('reference HQ: smart electricity card purchases', () => {
   let hub: BillerHub;
   let accounts: Accounts;
   let n = 0;
-  let station: BillerEnv['station'] = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
+  let station: BillerEnv['station'] = {
+    region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' },
+  };
   const env = (): BillerEnv => ({
     store,
     clock,
@@ -104,15 +106,15 @@ describe('reference HQ: smart electricity card purchases', () => {
 
   it('sells only to customers of the station’s own area: the one definition of an electricity area', async () => {
     const query = async (customerNo: string) => call('query', { fields: { customerNo } }, `q${customerNo}`);
-    expect((await query(CUSTOMER))?.data).toMatchObject({ area: 'city', areaName: '杭州' });
+    expect((await query(CUSTOMER))?.data).toMatchObject({ area: 'city', areaName: '安庆' });
     expect((await query('91234567'))?.reason?.code).toBe('BILLER_OTHER_AREA');
     expect((await pay('county', 0, '100.00', '91234567'))?.reason?.code).toBe('BILLER_OTHER_AREA');
     // A county kiosk: its own county's customers only, never the city's nor another county's.
-    station = { region: { city: '淳安', areaType: 'county', areaCode: '0571' } };
-    expect((await query('91234567'))?.data).toMatchObject({ area: 'county', areaName: '淳安' });
+    station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
+    expect((await query('91234567'))?.data).toMatchObject({ area: 'county', areaName: '太湖' });
     for (const other of ['90234567', CUSTOMER])
       expect((await query(other))?.reason?.code).toBe('BILLER_OTHER_AREA');
-    station = { region: { city: '杭州', areaType: 'city', areaCode: '0571' } };
+    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
     expect(await balance()).toBe(100_000);
   });
 

@@ -132,7 +132,7 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
       account: '3300112233',
       arrears: '80.00',
       area: 'county',
-      areaName: '桐庐',
+      areaName: '怀宁',
     });
     const other = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '100' }, TELLER)
@@ -141,7 +141,7 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
     expect(other.message).toContain('本地区');
     hq.script('query', {
       outcome: 'ok',
-      data: { account: '3300112233', arrears: '80.00', area: 'city', areaName: '杭州' },
+      data: { account: '3300112233', arrears: '80.00', area: 'city', areaName: '安庆' },
     });
     const low = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '79.99' }, TELLER)
@@ -155,8 +155,8 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
   it('electricity at a county kiosk refuses city accounts', async () => {
     await open(
       'electricity-bill',
-      { account: '3300112233', arrears: '0.00', area: 'city', areaName: '杭州' },
-      { region: { city: '桐庐', areaType: 'county', areaCode: '0571' } },
+      { account: '3300112233', arrears: '0.00', area: 'city', areaName: '安庆' },
+      { region: { city: '怀宁', areaType: 'county', areaCode: '0556' } },
     );
     const err = await k.engine
       .create('electricity-bill', { account: '3300112233', amount: '10' }, TELLER)
@@ -167,18 +167,18 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
   it('electricity: one county kiosk does not collect for another county, nor the city for any county', async () => {
     await open(
       'electricity-bill',
-      { account: '9100112233', arrears: '0.00', area: 'county', areaName: '淳安' },
-      { region: { city: '桐庐', areaType: 'county', areaCode: '0571' } },
+      { account: '9100112233', arrears: '0.00', area: 'county', areaName: '太湖' },
+      { region: { city: '怀宁', areaType: 'county', areaCode: '0556' } },
     );
     const other = await k.engine
       .create('electricity-bill', { account: '9100112233', amount: '10' }, TELLER)
       .catch((e) => e);
     expect(other.issues[0]).toMatchObject({ field: 'account' });
-    expect(other.message).toContain('淳安');
+    expect(other.message).toContain('太湖');
     expect(hq.count('pay')).toBe(0);
     hq.script('query', {
       outcome: 'ok',
-      data: { account: '9000112233', arrears: '0.00', area: 'county', areaName: '桐庐' },
+      data: { account: '9000112233', arrears: '0.00', area: 'county', areaName: '怀宁' },
     });
     const own = await pay('electricity-bill', { account: '9000112233', amount: '10' });
     expect(own.state).toBe('succeeded');

@@ -10,7 +10,7 @@ const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
 const sh = (iso: string): number => Date.parse(`${iso}+08:00`);
 const final = (t: TxnRecord) => t.terminal;
 const NUMBER = '13800138000';
-const QUERY_OK = { outcome: 'ok' as const, data: { city: '杭州', arrears: '0.00' } };
+const QUERY_OK = { outcome: 'ok' as const, data: { city: '安庆', arrears: '0.00' } };
 
 describe('mobile direct top-up (移动直充)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -22,7 +22,7 @@ describe('mobile direct top-up (移动直充)', () => {
     dir = await tempDir();
     hq = new FakeHq().script('query', QUERY_OK);
     const config = await testConfig({
-      services: { enabled: ['mobile-topup'], fees: {} },
+      services: { enabled: ['mobile-topup'], fees: {}, mobileRegions: ['安庆'] },
       business: { dayCut },
       engine,
     });
@@ -44,8 +44,38 @@ describe('mobile direct top-up (移动直充)', () => {
   it('tops up a number of an enabled region and captures the amount', async () => {
     await open('2026-11-26T10:00:00');
     const t = await paid();
-    expect(t).toMatchObject({ state: 'succeeded', amountFen: 5000, data: { inquiry: { city: '杭州' } } });
+    expect(t).toMatchObject({ state: 'succeeded', amountFen: 5000, data: { inquiry: { city: '安庆' } } });
     expect(k.balance.summary().balance).toBe('450.00');
+  });
+
+  it('refuses a number of a city HQ did not open for this station, before any hold or payment', async () => {
+    await open('2026-11-26T10:00:00');
+    for (const data of [{ city: '杭州', arrears: '0.00' }, { arrears: '0.00' }]) {
+      hq.script('query', { outcome: 'ok', data });
+      const err = await k.engine
+        .create('mobile-topup', { phone: NUMBER, amount: '50' }, TELLER)
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'KIOSK_E_INVALID_INPUT', issues: [{ field: 'phone' }] });
+      expect((err as Error).message).toContain('已开通地区（安庆）');
+    }
+    expect(hq.count('pay')).toBe(0);
+    expect(k.balance.summary().available).toBe('500.00');
+    expect(k.journal.lastCounters.serial).toBe(0);
+  });
+
+  it('tops up nothing where HQ opened no region for the station', async () => {
+    useFakeClock(sh('2026-11-26T10:00:00'));
+    dir = await tempDir();
+    hq = new FakeHq().script('query', QUERY_OK);
+    const config = await testConfig({ services: { enabled: ['mobile-topup'], fees: {} } });
+    expect(config.services.mobileRegions).toEqual([]);
+    k = await openKiosk(dir.path, hq, { config, services: SERVICE_CATALOGUE });
+    await k.balance.applyHqEvent({ kind: 'topup', fen: 500_00, ref: 'slip-1' });
+    const err = await k.engine
+      .create('mobile-topup', { phone: NUMBER, amount: '50' }, TELLER)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ issues: [{ field: 'phone' }] });
+    expect(hq.count('pay')).toBe(0);
   });
 
   it.each([
@@ -248,7 +278,7 @@ describe('mobile direct top-up (移动直充)', () => {
   it('refuses to reverse a number more than 20 yuan in arrears, without sending the reversal', async () => {
     await open('2026-11-26T10:00:00');
     const t = await paid();
-    hq.script('query', { outcome: 'ok', data: { city: '杭州', arrears: '20.01' } });
+    hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '20.01' } });
     await k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' });
     await advance(k.engine, 10);
     const done = await k.engine.waitFor(t.serial, final);
@@ -261,7 +291,7 @@ describe('mobile direct top-up (移动直充)', () => {
   it('reverses a number exactly 20 yuan in arrears', async () => {
     await open('2026-11-26T10:00:00');
     const t = await paid();
-    hq.script('query', { outcome: 'ok', data: { city: '杭州', arrears: '20.00' } });
+    hq.script('query', { outcome: 'ok', data: { city: '安庆', arrears: '20.00' } });
     await k.engine.act(t.serial, 'reverse', TELLER, { phone: NUMBER, amount: '50' });
     await advance(k.engine, 10);
     expect(hq.count('reverse')).toBe(1);
