@@ -1,13 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskApp } from '../../src/app/kiosk-app.ts';
+import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { businessDate } from '../../src/core/business-day.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
+import { type ReferenceHqRig, startReferenceHqRig } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
 import { runKiosk } from './http-kiosk.ts';
 
@@ -23,7 +20,7 @@ const final = (t: TxnRecord) => t.terminal;
  * The CLI runs as the real `bin/kiosk.js` against the kiosk's local API.
  */
 describe('credit-card repayment against the reference HQ', { timeout: 240_000 }, () => {
-  let dir: string;
+  let rig: ReferenceHqRig;
   let hq: EmbeddedHq;
   let app: KioskApp;
   const station = '33010001';
@@ -56,47 +53,25 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kiosk-card-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      port: 0,
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 5,
-      settleMs: 300,
-      reversalIntervalMin: 0.01,
-      openingBalance: '100.00',
+    rig = await startReferenceHqRig({
+      prefix: 'kiosk-card-',
       clock,
-      // HQ enables credit-card repayment at this new station (its operator is trained on it).
-      trainedServices: ['credit-card-repayment'],
+      station,
+      hq: {
+        openingBalance: '100.00',
+        // HQ enables credit-card repayment at this new station (its operator is trained on it).
+        trainedServices: ['credit-card-repayment'],
+      },
+      kiosk: { hq: { requestTimeoutMs: 6000 }, engine: { requestTimeoutMs: 5000 } },
     });
-    const configFile = join(dir, 'kiosk.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        hq: {
-          mode: 'broker',
-          brokerUrl: hq.url,
-          protocolVersion: 4,
-          publicKey: hq.publicKey,
-          requestTimeoutMs: 6000,
-        },
-        engine: { requestTimeoutMs: 5000, statusQueryIntervalMs: 150 },
-        devices: { display: { sim: { pngPath: null } } },
-      }),
-    );
-    const login = await hq.kioskLogin(station);
-    app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
-    await app.start();
+    hq = rig.hq;
+    app = await rig.startKiosk();
     await app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
     await until(() => app.balance.summary().balance === '100.00', 10_000, 'the opening balance');
   });
   afterAll(async () => {
     await app?.stop();
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('refuses at once while HQ has bound no terminal', async () => {

@@ -1,15 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskApp } from '../../src/app/kiosk-app.ts';
+import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { OrderRecord } from '../../src/core/orders/order.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { expireQrOrder, payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
-import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
+import { type ReferenceHqRig, startReferenceHqRig } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
 
 /**
@@ -19,10 +15,9 @@ import { until } from '../support/wait.ts';
  * refunded, and a double submit is one order.
  */
 describe('QR tender through the reference HQ', () => {
-  let dir: string;
+  let rig: ReferenceHqRig;
   let hq: EmbeddedHq;
   let app: KioskApp;
-  let login: BrokerLogin;
   const clock = clockStartingAt();
 
   const place = async (fields: Record<string, string>, key?: string): Promise<OrderRecord> => {
@@ -39,46 +34,26 @@ describe('QR tender through the reference HQ', () => {
   const atHq = async (paymentId: string) => store().get<QrOrder>(`qr:${paymentId}`);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kiosk-qr-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      port: 0,
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 5,
-      settleMs: 300,
-      openingBalance: '2000.00',
+    rig = await startReferenceHqRig({
+      prefix: 'kiosk-qr-',
       clock,
-      // HQ enables the services at this new station (its operator is trained on all of them).
-      trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
-    });
-    login = await hq.kioskLogin('33010001');
-    const configFile = join(dir, 'kiosk.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        hq: {
-          mode: 'broker',
-          brokerUrl: hq.url,
-          protocolVersion: 4,
-          publicKey: hq.publicKey,
-          requestTimeoutMs: 1500,
-        },
+      hq: {
+        openingBalance: '2000.00',
+        // HQ enables the services at this new station (its operator is trained on all of them).
+        trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
+      },
+      kiosk: {
         selfService: { tender: ['counter', 'qr'], qrPollMs: 100 },
-        engine: { requestTimeoutMs: 1000, statusQueryIntervalMs: 150, firstStatusQueryMs: 100 },
-        devices: { display: { sim: { pngPath: null } } },
-      }),
-    );
-    app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
-    await app.start();
+        engine: { firstStatusQueryMs: 100 },
+      },
+    });
+    hq = rig.hq;
+    app = await rig.startKiosk();
     await until(() => app.balance.summary().balance === '2000.00', 10_000, 'the opening balance');
   });
   afterAll(async () => {
     await app?.stop();
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('pays the biller only after HQ confirms the QR payment, and journals the payment first', async () => {

@@ -1,14 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskApp } from '../../src/app/kiosk-app.ts';
+import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
-import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
+import { type ReferenceHqRig, startReferenceHqRig } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
 
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -21,20 +17,15 @@ const final = (t: TxnRecord) => t.terminal;
  * top-up. Polling intervals are shortened through the configuration.
  */
 describe('services against the reference HQ billers', () => {
-  let dir: string;
+  let rig: ReferenceHqRig;
   let hq: EmbeddedHq;
   let app: KioskApp;
-  let configFile: string;
   // Kiosk and HQ share one clock starting at 10:00: the mobile reversals below are outside the
   // 20:00–22:00 blackout and no day cut passes, whatever the machine's clock says.
   const clock = clockStartingAt();
 
-  let login: BrokerLogin;
-
   async function startKiosk(): Promise<void> {
-    // The embedded broker takes logins only; this kiosk's is given with the connection.
-    app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
-    await app.start();
+    app = await rig.startKiosk();
   }
   const pay = async (service: string, input: Record<string, unknown>): Promise<TxnRecord> => {
     const t = await app.engine.create(service, input, TELLER);
@@ -42,45 +33,23 @@ describe('services against the reference HQ billers', () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kiosk-ref-hq-'));
-    hq = await startEmbeddedHq({
-      dataDir: join(dir, 'hq'),
-      port: 0,
-      topicPrefix: 'kiosk',
-      logger: silentLogger(),
-      billerLatencyMs: 5,
-      settleMs: 300,
-      reversalIntervalMin: 0.01,
-      openingBalance: '2000.00',
+    rig = await startReferenceHqRig({
+      prefix: 'kiosk-ref-hq-',
       clock,
-      // HQ enables the services at this new station (its operator is trained on all of them).
-      trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
+      hq: {
+        openingBalance: '2000.00',
+        // HQ enables the services at this new station (its operator is trained on all of them).
+        trainedServices: SERVICE_CATALOGUE.map((d) => d.id),
+      },
+      kiosk: { engine: { reversalQueryIntervalMs: 200 } },
     });
-    configFile = join(dir, 'kiosk.json');
-    login = await hq.kioskLogin('33010001');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        hq: {
-          mode: 'broker',
-          brokerUrl: hq.url,
-          protocolVersion: 4,
-          publicKey: hq.publicKey,
-          requestTimeoutMs: 1500,
-        },
-        engine: { requestTimeoutMs: 1000, statusQueryIntervalMs: 150, reversalQueryIntervalMs: 200 },
-        devices: { display: { sim: { pngPath: null } } },
-      }),
-    );
+    hq = rig.hq;
     await startKiosk();
     await until(() => app.balance.summary().balance === '2000.00', 10_000, 'the opening balance');
   });
   afterAll(async () => {
     await app?.stop();
-    await hq?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it.each([
