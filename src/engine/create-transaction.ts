@@ -35,9 +35,9 @@ export function prepareTransaction(
   const notReady = def.ready?.(ctx.facts ?? NO_FACTS, ctx);
   if (notReady) throw notReady;
   const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
-  const problems = def.check?.(fields as never, ctx) ?? [];
+  const problems = def.check?.(fields, ctx) ?? [];
   if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
-  const amount = def.amount(fields as never);
+  const amount = def.amount(fields);
   const feeText = config.services.fees[def.id];
   const fee = feeText ? Money.of(feeText) : Money.ZERO;
   if (actor.channel === 'self') selfServiceCap(def, amount.add(fee), config);

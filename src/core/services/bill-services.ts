@@ -3,6 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { FieldMeta, RuleContext, ServiceDefinition } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { accountNumber, amount, ENTRY, mobileNumber, phoneOrLandline } from './fields.ts';
 import { sameDayOnly, statusPolling } from './rules.ts';
 
@@ -26,15 +27,15 @@ interface BillOptions {
  * serial + amount. One builder for Unicom, Telecom, electricity, water, gas and cable TV.
  */
 export function billService(o: BillOptions): ServiceDefinition {
+  // The account field's name varies by service; the amount (last) is every bill's.
   const shape: Record<string, z.ZodType<string>> = { [o.account.key]: o.account.schema };
   const fieldMeta: Record<string, FieldMeta> = { [o.account.key]: o.account.meta };
   if (o.contracts) {
     shape.contractNo = accountNumber('合同号', 'Contract number');
     fieldMeta.contractNo = { zh: '合同号', en: 'Contract number', entry: ENTRY.choice };
   }
-  shape.amount = amount();
   fieldMeta.amount = AMOUNT_META;
-  return {
+  return defineService({
     id: o.id,
     title: o.title,
     example: {
@@ -48,9 +49,9 @@ export function billService(o: BillOptions): ServiceDefinition {
         ? [{ zh: '只收本地区户号的费用', en: 'only accounts of this kiosk’s own area are accepted' }]
         : []),
     ],
-    fields: z.strictObject(shape),
+    fields: z.strictObject({ ...shape, amount: amount() }),
     fieldMeta,
-    amount: (f) => Money.of((f as { amount: string }).amount),
+    amount: (f) => Money.of(f.amount),
     inquiry: {
       op: 'query',
       fields: [o.account.key],
@@ -71,7 +72,7 @@ export function billService(o: BillOptions): ServiceDefinition {
           ]
         : []),
     ],
-  };
+  });
 }
 
 function billChecks(

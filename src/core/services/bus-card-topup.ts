@@ -3,7 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { digits } from '../transaction/fields.ts';
 import { paymentFlow } from '../transaction/flows.ts';
-import type { ServiceDefinition } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { amount, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -14,7 +14,7 @@ export const BUS_CARD_MAX = Money.of('500');
  * Bus IC card top-up (公交卡充值): only at kiosks where HQ enabled it (`services.enabled`, since it
  * needs the equipment). Card number and amount; no reversal.
  */
-export const busCardTopup: ServiceDefinition = {
+export const busCardTopup = defineService({
   id: 'bus-card-topup',
   title: { zh: '公交卡充值', en: 'Bus card top-up' },
   example: { cardNo: '31040012345678', amount: '50' },
@@ -34,9 +34,9 @@ export const busCardTopup: ServiceDefinition = {
     },
     amount: { zh: '充值金额', en: 'Amount', entry: ENTRY.amount },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   check: (f) =>
-    Money.of((f as { amount: string }).amount).gt(BUS_CARD_MAX)
+    Money.of(f.amount).gt(BUS_CARD_MAX)
       ? [
           new KioskError('KIOSK_E_INVALID_AMOUNT', {
             field: 'amount',
@@ -46,4 +46,4 @@ export const busCardTopup: ServiceDefinition = {
         ]
       : [],
   ...paymentFlow({ queryDelayMs: statusPolling, unknownAlertMs: 30 * 60_000 }),
-};
+});

@@ -4,13 +4,8 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
-import type {
-  ChoiceItem,
-  EffectState,
-  RuleContext,
-  ServiceDefinition,
-  TxnRecord,
-} from '../transaction/types.ts';
+import type { ChoiceItem, EffectState, RuleContext, TxnRecord } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -165,7 +160,7 @@ const hqOp = (op: string, on: EffectState['on'], oneSided = false): EffectState 
  *   sold ─void (废票, until N minutes before departure)─▶ voiding ─ok─▶ voided (credit back, receipt)
  *                                                          └ declined ─▶ void-refused
  */
-export const coachTicket: ServiceDefinition = {
+export const coachTicket = defineService({
   id: 'coach-ticket',
   title: { zh: '长运电子客票', en: 'Coach e-ticket' },
   example: {
@@ -203,12 +198,12 @@ export const coachTicket: ServiceDefinition = {
     phone: { zh: '取票手机号', en: 'Passenger mobile', sensitive: 'phone', entry: ENTRY.mobile },
   },
   amount: (f) => {
-    const { price, seats } = f as { price: string; seats: string };
+    const { price, seats } = f;
     return Money.of(price).times(Number(seats));
   },
   check: (f, ctx) => {
-    const { from, to, date } = f as Record<string, string>;
-    const problems = travelDateProblems(date ?? '', ctx);
+    const { from, to, date } = f;
+    const problems = travelDateProblems(date, ctx);
     if (from === to) problems.push(invalid('to', '目的地不能与出发地相同', 'to: must differ from the start'));
     return problems;
   },
@@ -265,4 +260,4 @@ export const coachTicket: ServiceDefinition = {
       { zh: '取票', en: 'Collect', value: '凭取票号到车站售票窗口或自助机取票' },
     ];
   },
-};
+});

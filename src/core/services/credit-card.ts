@@ -3,7 +3,8 @@ import { businessDate } from '../business-day.ts';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { payBase, payingState, queryingState } from '../transaction/flows.ts';
-import type { RuleContext, ServiceDefinition, StationFacts } from '../transaction/types.ts';
+import type { RuleContext, StationFacts } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { amount, bankCard, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -114,7 +115,7 @@ export function historyRangeProblems(from: unknown, to: unknown): KioskError[] {
  * `paying` is never repeated after a restart (the full numbers are gone): the status query
  * settles it, and a repayment HQ never received stays failed for good (HQ bars it).
  */
-export const creditCardRepayment: ServiceDefinition = {
+export const creditCardRepayment = defineService({
   id: CREDIT_CARD_SERVICE,
   title: { zh: '信用卡还款', en: 'Credit card repayment' },
   example: { debitCard: '6222021234567890128', creditCard: '6258071234567896', amount: '500' },
@@ -143,7 +144,7 @@ export const creditCardRepayment: ServiceDefinition = {
     },
     amount: { zh: '还款金额', en: 'Repayment amount', entry: ENTRY.amount },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   funding: 'none',
   ready: repaymentRefusal,
   check: (f) => {
@@ -184,4 +185,4 @@ export const creditCardRepayment: ServiceDefinition = {
     { zh: '还入信用卡', en: 'To credit card', value: txn.fields.creditCard ?? '' },
     { zh: '银联参考号', en: 'Reference', value: String(txn.data.billerRef ?? '') },
   ],
-};
+});

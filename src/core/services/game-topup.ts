@@ -3,7 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money, normaliseWidth } from '../money.ts';
 import { confirmed, pattern } from '../transaction/fields.ts';
 import { PAY_OPS, payBase, payingState, queryingState } from '../transaction/flows.ts';
-import type { ServiceDefinition } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { accountNumber, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -39,7 +39,7 @@ export function searchGames(games: readonly GameEntry[], text: string): GameEntr
  * "No such top-up" after a declined status is final: the payment never reached the biller, so
  * there is nothing to correct and the hold is returned.
  */
-export const gameTopup: ServiceDefinition = {
+export const gameTopup = defineService({
   id: 'game-topup',
   title: { zh: '游戏充值', en: 'Game top-up' },
   example: { game: 'wzry', account: 'player2024', package: '30', confirm: 'yes' },
@@ -59,7 +59,7 @@ export const gameTopup: ServiceDefinition = {
     package: { zh: '充值套餐（元）', en: 'Package (yuan)', entry: ENTRY.choice },
     confirm: { zh: '确认', en: 'Confirmation', entry: ENTRY.confirm },
   },
-  amount: (f) => Money.of((f as { package: string }).package),
+  amount: (f) => Money.of(f.package),
   // The catalogue (games and their packages) is HQ's: the inquiry lists it (the screen searches it
   // with searchGames), and asking it again before paying refuses unknown games and packages.
   inquiry: {
@@ -112,4 +112,4 @@ export const gameTopup: ServiceDefinition = {
     { zh: '游戏', en: 'Game', value: txn.fields.game ?? '' },
     { zh: '套餐', en: 'Package', value: `${txn.fields.package ?? ''} 元` },
   ],
-};
+});

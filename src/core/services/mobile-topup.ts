@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
-import type { EffectResult, EffectState, RuleContext, ServiceDefinition } from '../transaction/types.ts';
+import type { EffectResult, EffectState, RuleContext } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
 import {
   mobileArrearsPrecheck,
@@ -66,7 +67,7 @@ const flow = paymentFlow({
  * a pending top-up cannot be reversed until a query confirms it (the action starts only from
  * `succeeded`).
  */
-export const mobileTopup: ServiceDefinition = {
+export const mobileTopup = defineService({
   id: 'mobile-topup',
   title: { zh: '移动直充', en: 'Mobile top-up' },
   example: { phone: '13800138000', amount: '50' },
@@ -83,9 +84,9 @@ export const mobileTopup: ServiceDefinition = {
       entry: { keypad: 'digits', maxLength: 4, quick: ['10', '20', '30', '50', '100', '200'] },
     },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   check: (f) => {
-    const a = Money.of((f as { amount: string }).amount);
+    const a = Money.of(f.amount);
     return a.lt(MOBILE_MIN) || !a.isMultipleOf(MOBILE_STEP)
       ? [
           new KioskError('KIOSK_E_INVALID_AMOUNT', {
@@ -107,4 +108,4 @@ export const mobileTopup: ServiceDefinition = {
     typeof (txn.data.inquiry as { city?: unknown } | undefined)?.city === 'string'
       ? [{ zh: '号码归属', en: 'Region', value: String((txn.data.inquiry as { city: string }).city) }]
       : [],
-};
+});

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { CardWrite } from '../card-write.ts';
 import { Money } from '../money.ts';
 import { digits, pattern } from '../transaction/fields.ts';
-import type { EffectState, ServiceDefinition, StateDefinition, TxnRecord } from '../transaction/types.ts';
+import type { EffectState, StateDefinition, TxnRecord } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { amount } from './fields.ts';
 import {
   afterDayCut,
@@ -190,7 +191,7 @@ const states: Record<string, StateDefinition> = {
  * Only a purchase HQ acknowledged (`succeeded`) can be reversed, and only while the card still holds
  * its units. One open transaction per card: a new purchase waits for the last to be resolved.
  */
-export const powerCard: ServiceDefinition = {
+export const powerCard = defineService({
   id: 'power-card',
   title: { zh: '智能电卡购电', en: 'Smart meter card purchase' },
   example: { customerNo: '3301000123', cardSerial: '0123456789ABCDEF', amount: '100' },
@@ -217,7 +218,7 @@ export const powerCard: ServiceDefinition = {
     cardSerial: { zh: '电卡卡号', en: 'Card serial', sensitive: 'card', fromCard: 'cardSerial' },
     amount: { zh: '购电金额', en: 'Amount' },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   requires: ['cardReader'],
   exclusiveField: 'cardSerial',
   operatorQueries: [POWER_CARD_OPS.unconfirmed],
@@ -251,4 +252,4 @@ export const powerCard: ServiceDefinition = {
         : []),
     ];
   },
-};
+});

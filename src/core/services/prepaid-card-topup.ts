@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Money } from '../money.ts';
 import { payingState, queryingState } from '../transaction/flows.ts';
-import type { ServiceDefinition } from '../transaction/types.ts';
+import { defineService } from './define-service.ts';
 import { amount, cardNumber, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -11,7 +11,7 @@ import { statusPolling } from './rules.ts';
  * balance event; the balance rises when that event is applied (once, by its reference), so the
  * kiosk never credits itself.
  */
-export const prepaidCardTopup: ServiceDefinition = {
+export const prepaidCardTopup = defineService({
   id: 'prepaid-card-topup',
   title: { zh: '卡折充值', en: 'Balance top-up from debit card' },
   example: { debitCard: '6221881234567890123', amount: '500' },
@@ -20,7 +20,7 @@ export const prepaidCardTopup: ServiceDefinition = {
     debitCard: { zh: '绑定绿卡卡号', en: 'Bound debit card', sensitive: 'card', entry: ENTRY.card },
     amount: { zh: '充值金额', en: 'Amount', entry: ENTRY.amount },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   funding: 'none',
   initial: 'paying',
   states: {
@@ -29,4 +29,4 @@ export const prepaidCardTopup: ServiceDefinition = {
     succeeded: { type: 'terminal', result: 'succeeded', receipt: true },
     failed: { type: 'terminal', result: 'failed' },
   },
-};
+});

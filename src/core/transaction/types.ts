@@ -237,8 +237,11 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   hints?: ReadonlyArray<{ zh: string; en: string }>;
   fields: S;
   fieldMeta: Record<string, FieldMeta>;
-  /** The amount the prepaid balance pays the biller; held before any request is sent. */
-  amount: (fields: z.output<S>) => Money;
+  /**
+   * The amount the prepaid balance pays the biller; held before any request is sent. (Rules that
+   * take the fields are methods so a service of one schema is also a `ServiceDefinition`.)
+   */
+  amount(fields: z.output<S>): Money;
   /**
    * Devices the service cannot run without (an IC-card purchase needs the card reader). While one
    * is offline the service is unavailable and refused before anything is written; every other
@@ -264,7 +267,7 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
    */
   ready?: (facts: StationFacts, ctx: RuleContext) => KioskError | null;
   /** Extra cross-field checks with the clock and config (regions, own area). Pure. */
-  check?: (fields: z.output<S>, ctx: RuleContext) => KioskError[];
+  check?(fields: z.output<S>, ctx: RuleContext): KioskError[];
   /**
    * A read-only question to HQ before the transaction exists (arrears, contract numbers). `create`
    * asks it first and refuses, naming the field, when `check` finds a problem; nothing is held or
