@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { toLocal } from '../../core/business-day.ts';
-import { KioskError } from '../../core/errors.ts';
+import { isKioskError, KioskError } from '../../core/errors.ts';
 import { type ApiTxn, KioskApiClient, KioskUnreachableError, kioskUrl } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readSecret } from '../prompt.ts';
@@ -134,4 +134,17 @@ export function waitMs(seconds: string): number {
     });
   }
   return Number(seconds) * 1000;
+}
+
+/**
+ * Runs `local` on the journal when no kiosk holds it; null when the running kiosk holds it
+ * (KIOSK_E_JOURNAL_LOCKED), so that the caller asks the kiosk's API for the same answer.
+ */
+export async function unlessRunning<T>(local: () => Promise<T>): Promise<T | null> {
+  try {
+    return await local();
+  } catch (e) {
+    if (isKioskError(e) && e.code === 'KIOSK_E_JOURNAL_LOCKED') return null;
+    throw e;
+  }
 }

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import { isKioskError } from '../../core/errors.ts';
 import { maskDeep } from '../../core/mask.ts';
-import { Money } from '../../core/money.ts';
-import type { ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
+import type { ServiceDefinition } from '../../core/transaction/types.ts';
+import { listTransactions, normaliseOperator, type TxnListFilter } from '../../journal/transaction-list.ts';
 import type { VerifyReport } from '../../journal/verify.ts';
-import { maskRecord } from '../../reports/mask-txn.ts';
+import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type GlobalOptions, withApp } from '../with-app.ts';
-import { type ApiOptions, withApi } from './api-command.ts';
+import { type ApiOptions, unlessRunning, withApi } from './api-command.ts';
 
 interface ListOptions extends GlobalOptions {
   date?: string;
@@ -35,15 +34,14 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
     )
     .action((opts: GlobalOptions & ApiOptions) =>
       run(async () => {
-        const local = await withApp({ ...program.opts(), ...opts }, async (app) => {
-          const { verifyJournal } = await import('../../journal/verify.ts');
-          const r = await verifyJournal(app.journal);
-          const extra = app.journal.startupProblems.filter((p) => !r.problems.some((q) => q.key === p.key));
-          return { ...r, problems: [...extra, ...r.problems] };
-        }).catch((e: unknown) => {
-          if (isKioskError(e) && e.code === 'KIOSK_E_JOURNAL_LOCKED') return null;
-          throw e;
-        });
+        const local = await unlessRunning(() =>
+          withApp({ ...program.opts(), ...opts }, async (app) => {
+            const { verifyJournal } = await import('../../journal/verify.ts');
+            const r = await verifyJournal(app.journal);
+            const extra = app.journal.startupProblems.filter((p) => !r.problems.some((q) => q.key === p.key));
+            return { ...r, problems: [...extra, ...r.problems] };
+          }),
+        );
         let report: VerifyReport | undefined = local ?? undefined;
         if (!report) {
           // The running kiosk holds the journal: ask it to run the same check.
@@ -60,77 +58,90 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
 
   journal
     .command('list')
-    .description('列出流水 / list transactions, newest first')
+    .description(
+      '列出流水 / list transactions, newest first; while the kiosk runs, through its local API as the operator of --as',
+    )
     .option('--date <yyyymmdd>', 'business date (账务日期)')
     .option('--service <id>', 'service id')
     .option('--operator <code>', 'operator code (~self for self-service)')
     .option('--open', 'only transactions not yet final')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
-    .action((opts: ListOptions) =>
-      run(() =>
-        withApp({ ...program.opts(), ...opts }, async (app) => {
-          const limit = Number(opts.limit);
-          const prefix = opts.open
-            ? 'i:n:'
-            : opts.date
-              ? `i:d:${opts.date}:`
-              : opts.service
-                ? `i:s:${opts.service}:`
-                : opts.operator
-                  ? `i:o:${opts.operator.toUpperCase() === '~SELF' ? '~self' : opts.operator.toUpperCase()}:`
-                  : undefined;
-          const txns: TxnRecord[] = [];
-          if (prefix) {
-            for (const serial of await app.journal.indexSerials(prefix, { reverse: true })) {
-              const t = await app.journal.getTxn(serial);
-              if (t && matches(t, opts)) txns.push(t);
-              if (txns.length >= limit) break;
-            }
-          } else {
-            for await (const t of app.journal.transactions({ reverse: true, limit })) txns.push(t);
-          }
-          // Each record masked by its service's declared sensitivity, then by the shared key names.
-          const masked = txns.map((t) => maskDeep(maskRecord(lookupService(app, t.service), t)) as TxnRecord);
-          if (opts.json) printJson(masked);
-          else {
-            printTable(
-              [
-                '流水号 serial',
-                '日期 date',
-                '业务 service',
-                '状态 state',
-                '金额 amount',
-                '手续费 fee',
-                '柜员 operator',
-                '内容 fields',
-              ],
-              masked.map((t) => [
-                t.serial,
-                t.businessDate,
-                t.service,
-                t.state,
-                Money.fromFen(t.amountFen).toString(),
-                Money.fromFen(t.feeFen).toString(),
-                t.operator ?? '自助',
-                Object.entries(t.fields)
-                  .filter(([k]) => k !== 'amount')
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(' '),
-              ]),
+    .option('--url <url>', 'the running kiosk, when the journal is in use')
+    .option(
+      '--as <code>',
+      'while the kiosk runs: log in as this operator (password from the terminal or stdin)',
+    )
+    .option('--token <token>', 'while the kiosk runs: an operator session token (or KIOSK_TOKEN)')
+    .action((opts: ListOptions & { url?: string; as?: string; token?: string }) =>
+      run(async () => {
+        const filter: TxnListFilter = {
+          date: opts.date,
+          service: opts.service,
+          operator: opts.operator ? normaliseOperator(opts.operator) : undefined,
+          open: Boolean(opts.open),
+          limit: Number(opts.limit),
+        };
+        const local = await unlessRunning(() =>
+          withApp({ ...program.opts(), ...opts }, async (app) => {
+            const lookup = (id: string) => lookupService(app, id);
+            const rules = { clock: app.clock, config: app.config, facts: app.cardTerminal.facts() };
+            return (await listTransactions(app.journal, filter)).map(
+              (t) => maskDeep(txnView(t, lookup, rules)) as TxnView,
             );
-          }
-          return EXIT.OK;
-        }),
-      ),
+          }),
+        );
+        let views: TxnView[] | undefined = local ?? undefined;
+        if (!views) {
+          // The running kiosk holds the journal: the same listing through its API (a teller gets their own).
+          const q = new URLSearchParams({ limit: String(filter.limit) });
+          if (filter.date) q.set('date', filter.date);
+          if (filter.service) q.set('service', filter.service);
+          if (filter.operator) q.set('operator', filter.operator);
+          if (filter.open) q.set('open', 'true');
+          const api = { url: opts.url, operator: opts.as, token: opts.token };
+          const code = await withApi(program, api, 'operator', async (client) => {
+            views = (await client.get<{ items: TxnView[] }>(`/api/transactions?${q}`)).items;
+            return EXIT.OK;
+          });
+          if (!views) return code;
+        }
+        printList(views, Boolean(opts.json));
+        return EXIT.OK;
+      }),
     );
 }
 
-function matches(t: TxnRecord, o: ListOptions): boolean {
-  return (
-    (!o.date || t.businessDate === o.date) &&
-    (!o.service || t.service === o.service) &&
-    (!o.operator || (t.operator ?? '~self') === (o.operator === '~self' ? '~self' : o.operator.toUpperCase()))
+/** One listing, whether read from the journal or from the running kiosk: masked transaction views. */
+function printList(views: readonly TxnView[], json: boolean): void {
+  if (json) {
+    printJson(views);
+    return;
+  }
+  printTable(
+    [
+      '流水号 serial',
+      '日期 date',
+      '业务 service',
+      '状态 state',
+      '金额 amount',
+      '手续费 fee',
+      '柜员 operator',
+      '内容 fields',
+    ],
+    views.map((t) => [
+      t.serial,
+      t.businessDate,
+      t.service,
+      t.state,
+      t.amount,
+      t.fee,
+      t.operator ?? '自助',
+      Object.entries(t.fields)
+        .filter(([k]) => k !== 'amount')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    ]),
   );
 }
 

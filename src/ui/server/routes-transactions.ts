@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
-import { SELF_OPERATOR } from '../../journal/keys.ts';
+import { listTransactions, normaliseOperator } from '../../journal/transaction-list.ts';
 import { receiptFor } from '../../reports/receipt-data.ts';
 import { authOf, requireOperator } from './auth.ts';
 import { fillFromCard } from './card-fields.ts';
@@ -75,33 +75,13 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
         en: 'a teller sees only their own transactions',
       });
     const operator = session.role === 'teller' ? session.code : asked;
-    const open = optBool(q, 'open');
-    const limit = optLimit(q, 50);
-    const matches = (t: TxnRecord): boolean =>
-      (!date || t.businessDate === date) &&
-      (!service || t.service === service) &&
-      (!operator || (t.operator ?? SELF_OPERATOR) === operator) &&
-      (!open || !t.terminal);
-    // The narrowest index first; the other filters are checked on each record. Newest first.
-    const prefix = open
-      ? 'i:n:'
-      : date
-        ? `i:d:${date}:`
-        : service
-          ? `i:s:${service}:`
-          : operator
-            ? `i:o:${operator}:`
-            : undefined;
-    const found: TxnRecord[] = [];
-    if (prefix) {
-      for (const serial of await kiosk.journal.indexSerials(prefix, { reverse: true })) {
-        const t = await kiosk.journal.getTxn(serial);
-        if (t && matches(t)) found.push(t);
-        if (found.length >= limit) break;
-      }
-    } else {
-      for await (const t of kiosk.journal.transactions({ reverse: true, limit })) found.push(t);
-    }
+    const found = await listTransactions(kiosk.journal, {
+      date,
+      service,
+      operator,
+      open: optBool(q, 'open'),
+      limit: optLimit(q, 50),
+    });
     return { items: found.map((t) => ctx.view(t)) };
   });
 
@@ -127,9 +107,4 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
       },
     };
   });
-}
-
-/** `~self` (any case) for self-service, otherwise an operator code in upper case. */
-function normaliseOperator(v: string): string {
-  return v.trim().toLowerCase() === SELF_OPERATOR ? SELF_OPERATOR : v.trim().toUpperCase();
 }
