@@ -3,6 +3,7 @@ import { EXIT } from './exit-codes.ts';
 import { registerAdmin } from './hq/admin-commands.ts';
 import { registerKeys } from './hq/keys.ts';
 import { registerQrCommands } from './hq/qr-commands.ts';
+import { registerReconcileCommands } from './hq/reconcile-commands.ts';
 import { registerRequestCommands } from './hq/request-commands.ts';
 import { registerServe } from './hq/serve.ts';
 import { registerStationCommands } from './hq/station-commands.ts';
@@ -22,6 +23,7 @@ await runProgram(
     registerAdmin,
     registerStationCommands,
     registerQrCommands,
+    registerReconcileCommands,
     registerRequestCommands,
     registerKeys,
   ],

@@ -10,6 +10,7 @@ import {
 } from '../hq/schemas/index.ts';
 import { HQ_TOPICS } from '../hq/topics.ts';
 import { shanghaiDay } from './billers/biller.ts';
+import type { PaymentRecord } from './billers/payment-biller.ts';
 import { answerOf, expireQrOrder, listQrOrders, payQrOrder } from './billers/payment-qr.ts';
 import { assistAdmin } from './requests-admin.ts';
 import type { HqServer } from './server.ts';
@@ -209,6 +210,25 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
         })
         .parse(a);
       return hq.settlements.list(args.station, args.mismatch ?? false);
+    }
+    case 'repayments': {
+      const day = z.string().regex(/^\d{8}$/);
+      const args = z.strictObject({ from: day, to: day }).parse(a);
+      const terminals = new Map(
+        (await hq.stations.list()).map((r) => [r.station, r.terminal?.terminalNo ?? null]),
+      );
+      return (await hq.opts.store.list<PaymentRecord>('b:credit-card-repayment:r:'))
+        .map(([, r]) => r)
+        .filter((r) => r.day >= args.from && r.day <= args.to)
+        .map((r) => ({
+          station: r.station,
+          terminal: terminals.get(r.station) ?? null,
+          serial: r.serial,
+          day: r.day,
+          amountFen: r.amountFen,
+          status: r.status,
+          ref: r.ref,
+        }));
     }
     case 'report': {
       const args = stationArg

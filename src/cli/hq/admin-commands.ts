@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { SettlementCheck } from '../../hq-platform/settlement-checks.ts';
 import type { StationRecord } from '../../hq-platform/stations.ts';
 import type { MonthlyRow } from '../../hq-platform/stats.ts';
+import { EXIT } from '../exit-codes.ts';
 import { addConnectOptions, addTargetOptions, type ConnectOptions, targetOf, withAdmin } from './connect.ts';
 import { ago, out, table, yuan } from './print.ts';
 
@@ -191,7 +192,7 @@ export function registerAdmin(program: Command, run: Run): void {
                 ]),
               ),
         );
-        return rows.some((r) => !r.match) ? 1 : 0;
+        return rows.some((r) => !r.match) ? EXIT.PROBLEMS : EXIT.OK;
       }),
     );
 

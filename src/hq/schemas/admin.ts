@@ -27,6 +27,7 @@ export const adminRequestSchema = z.strictObject({
     'request-update',
     'request-stats',
     'settlements',
+    'repayments',
   ]),
   args: z.record(z.string(), z.unknown()),
 });
