@@ -1,5 +1,5 @@
 import type { Notice } from '../../devices/display/notice.ts';
-import { localInstant, toLocal } from '../core/business-day.ts';
+import { toLocal } from '../core/business-day.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AssistDesk } from './assist-desk.ts';
@@ -13,16 +13,23 @@ export interface HoursSign {
   withdraw(id: string): unknown;
 }
 
+/** The day's appointment hours are announced on the sign every this many minutes, ... */
+export const HOURS_EVERY_MIN = 10;
+/** ... for this long each time, ms, so the service slogans keep their turn in between. */
+export const HOURS_SHOW_MS = 30_000;
+
 /**
  * Keeps the assisted services moving on their own: every minute (and at start) requests nearing or
  * past their promised time limit are flagged — journaled, so the operator's list and HQ both see
  * it before the limit passes — and personal data past its retention period is erased. It also
- * keeps the day's appointment hours on the roof sign as a low-priority local notice.
+ * announces the day's appointment hours on the roof sign: a short low-priority local notice every
+ * ten minutes, and at once when the guide changes them.
  */
 export class AssistWatch {
   private timer: NodeJS.Timeout | undefined;
+  private lastText = '';
+  private lastSlot = '';
   private shownId: string | null = null;
-  private shownText = '';
   private readonly onChange = (): void => this.showHours();
 
   constructor(
@@ -53,26 +60,24 @@ export class AssistWatch {
     this.showHours();
   }
 
-  /** The day's hours on the sign (`今日预约 09:00-11:00 14:00-16:00`) until the day ends. */
+  /** Announces `今日预约办理时段 09:00-11:00 14:00-16:00` when it changed or its ten minutes came. */
   showHours(): void {
     if (!this.sign) return;
-    const today = toLocal(this.clock.now()).date;
+    const now = this.clock.now();
+    const local = toLocal(now);
     const hours = this.desk.appointments.hoursToday();
     const text = hours.length ? `今日预约办理时段 ${hours.map((h) => `${h.from}-${h.to}`).join(' ')}` : '';
-    const id = `assist-hours-${today}`;
-    if (id === this.shownId && text === this.shownText) return;
+    const slot = `${local.date}-${Math.floor(local.minute / HOURS_EVERY_MIN)}`;
+    const changed = text !== this.lastText;
+    const due = local.minute % HOURS_EVERY_MIN === 0 && slot !== this.lastSlot;
+    this.lastText = text;
+    if (!changed && !due) return;
     if (this.shownId) this.sign.withdraw(this.shownId);
     this.shownId = null;
-    this.shownText = '';
     if (!text) return;
-    this.sign.publish({
-      id,
-      text,
-      priority: 'low',
-      source: 'local',
-      endsAt: localInstant(today, '23:59') + 59_000,
-    });
+    this.lastSlot = slot;
+    const id = `assist-hours-${local.date}-${local.hhmmss.slice(0, 4)}`;
+    this.sign.publish({ id, text, priority: 'low', source: 'local', endsAt: now + HOURS_SHOW_MS });
     this.shownId = id;
-    this.shownText = text;
   }
 }
