@@ -39,12 +39,12 @@ describe('orders survive a SIGKILL at each step', () => {
   let configFile: string;
   const running = new Set<ChildProcess>();
 
-  const start = async (killAt?: OrderStep): Promise<Kiosk> => {
+  const start = async (killAt?: OrderStep, account?: string): Promise<Kiosk> => {
     const c = atChosenTime(process.execPath, [
       '--import',
       'tsx',
       CHILD,
-      JSON.stringify({ configFile, login, ...(killAt ? { killAt } : {}) }),
+      JSON.stringify({ configFile, login, ...(killAt ? { killAt, account } : {}) }),
     ]);
     const child = spawn(c.cmd, c.args, { env: c.env, stdio: ['ignore', 'pipe', 'inherit'] });
     running.add(child);
@@ -179,7 +179,7 @@ describe('orders survive a SIGKILL at each step', () => {
       const key = `crash-order-${tender}-${step}`;
       const body = { service: 'water-bill', fields: { account, amount }, tender, idempotencyKey: key };
       await killLeftovers();
-      let k = await start(step);
+      let k = await start(step, account);
       const before = (await call(k, 'GET', '/api/balance', undefined, await login6(k))).body;
       // Placing the order; a kill while placing loses the answer, and the screen asks again with its key.
       const placed = await mayDie(call(k, 'POST', '/api/orders', body));

@@ -3,7 +3,7 @@
  * It runs the whole KioskApp on the given configuration file (its journal on disk, the local
  * server, the link to an HQ over MQTT with the given broker login), prints `{"url": …}` once it
  * serves, and with `killAt` SIGKILLs itself right after the first journal event of that order step
- * became durable. SIGTERM stops it as systemd would.
+ * (of the order for `account`) became durable. SIGTERM stops it as systemd would.
  */
 
 import { KioskApp } from '../../src/app/kiosk-app.ts';
@@ -18,6 +18,8 @@ interface Options {
   configFile: string;
   login: BrokerLogin;
   killAt?: OrderStep;
+  /** Only the steps of the order for this account count (an earlier order may still be open). */
+  account?: string;
 }
 
 /** Whether `ev` is the durable record of `step`. */
@@ -52,7 +54,8 @@ await app.start();
 const step = o.killAt;
 if (step)
   app.journal.on('event', (ev: JournalEvent) => {
-    if (isStep(step, ev)) process.kill(process.pid, 'SIGKILL');
+    const account = ev.order?.fields.account ?? ev.txn?.fields.account;
+    if (isStep(step, ev) && (!o.account || account === o.account)) process.kill(process.pid, 'SIGKILL');
   });
 try {
   await app.operators.add({ code: 'A001', name: '收款员', role: 'teller', password: '123456' });

@@ -1,8 +1,5 @@
 import { api } from './api.js';
 import { bi, biOf, fill, h, messageBox, title } from './dom.js';
-import { startFlow } from './flow.js';
-import { guideListScreen } from './guide-list.js';
-import { lookupScreen } from './lookup.js';
 import { customerReason } from './problems.js';
 
 /**
@@ -43,7 +40,7 @@ export function serviceTiles(view, services, mode) {
           'data-service': s.id,
           'aria-disabled': why ? 'true' : undefined,
           onclick: () => {
-            if (!why) view.nav.go(startFlow(s, mode));
+            if (!why) void import('./flow.js').then((m) => view.nav.go(m.startFlow(s, mode)));
           },
         },
         bi(s.title.zh, s.title.en, 'tile-name'),
@@ -58,6 +55,19 @@ export function serviceTiles(view, services, mode) {
       );
     }),
   );
+}
+
+/**
+ * The screens after home are loaded once home is drawn (the first screen needs none of them), so
+ * the first tap finds them ready.
+ */
+function warmUp() {
+  const load = () => {
+    void import('./flow.js');
+    void import('./lookup.js');
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(load, { timeout: 2000 });
+  else setTimeout(load, 200);
 }
 
 /**
@@ -78,9 +88,14 @@ export function homeScreen() {
           zh: '查询我的缴费',
           en: 'Look up my payment',
           id: 'act-lookup',
-          run: () => view.nav.go(lookupScreen()),
+          run: () => import('./lookup.js').then((m) => view.nav.go(m.lookupScreen())),
         },
-        { zh: '办事指南', en: 'Service guide', id: 'act-guide', run: () => view.nav.go(guideListScreen()) },
+        {
+          zh: '办事指南',
+          en: 'Service guide',
+          id: 'act-guide',
+          run: () => import('./guide-list.js').then((m) => view.nav.go(m.guideListScreen())),
+        },
       ],
     });
     let live = true;
@@ -94,6 +109,7 @@ export function homeScreen() {
             { operator: false, tenders: r.tenders ?? ['counter'] },
           ),
         );
+        warmUp();
       },
       (/** @type {import('./api.js').ApiError} */ e) => {
         if (!live) return;
