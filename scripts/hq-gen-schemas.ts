@@ -23,7 +23,7 @@ import {
   signedEnvelopeSchema,
   signedResponseSchema,
   telemetrySchema,
-} from '../src/hq/schemas/index.ts';
+} from '../src/protocol/schemas/index.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../docs/schemas/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { type AdminRequest, type AdminResponse, adminResponseSchema } from '../hq/schemas/index.ts';
-import { HQ_TOPICS } from '../hq/topics.ts';
+import { type AdminRequest, type AdminResponse, adminResponseSchema } from '../protocol/schemas/index.ts';
+import { HQ_TOPICS } from '../protocol/topics.ts';
 
 export interface AdminConnection {
   url: string;

@@ -7,8 +7,8 @@ import {
   noticeCommandSchema,
   noticeFieldsSchema,
   reportCommandSchema,
-} from '../hq/schemas/index.ts';
-import { HQ_TOPICS } from '../hq/topics.ts';
+} from '../protocol/schemas/index.ts';
+import { HQ_TOPICS } from '../protocol/topics.ts';
 import { shanghaiDay } from './billers/biller.ts';
 import type { PaymentRecord } from './billers/payment-biller.ts';
 import { answerOf, expireQrOrder, listQrOrders, payQrOrder } from './billers/payment-qr.ts';

@@ -1,6 +1,6 @@
 import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { EffectResult } from '../core/transaction/types.ts';
-import type { HqRequestMessage } from '../hq/schemas/index.ts';
+import type { HqRequestMessage } from '../protocol/schemas/index.ts';
 import { replaceKnown, secretsOf } from '../reports/mask-txn.ts';
 import type { Biller, BillerEnv, BillerRequest } from './billers/biller.ts';
 import type { FaultController } from './faults.ts';

@@ -1,4 +1,4 @@
-import { HQ_TOPICS, PROTOCOL_VERSION, STATION_RE } from '../hq/topics.ts';
+import { HQ_TOPICS, PROTOCOL_VERSION, STATION_RE } from '../protocol/topics.ts';
 import { ADMIN_USER, HQ_USER } from './broker-credentials.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { STATION_RE } from '../hq/topics.ts';
+import { STATION_RE } from '../protocol/topics.ts';
 
 /** User name of the reference HQ instance on the embedded broker. */
 export const HQ_USER = 'hq';

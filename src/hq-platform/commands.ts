@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { CommandResult, SignedCommand } from '../hq/schemas/index.ts';
-import { signPayload } from '../hq/signed.ts';
-import { type CommandName, commandTopic } from '../hq/topics.ts';
+import type { CommandResult, SignedCommand } from '../protocol/schemas/index.ts';
+import { signPayload } from '../protocol/signed.ts';
+import { type CommandName, commandTopic } from '../protocol/topics.ts';
 import { type HqStore, pad16, type StoreOp } from './store.ts';
 
 export interface PendingCommand {

@@ -1,4 +1,4 @@
-import type { FaultControl } from '../hq/schemas/index.ts';
+import type { FaultControl } from '../protocol/schemas/index.ts';
 
 export type FaultMode = FaultControl['mode'];
 

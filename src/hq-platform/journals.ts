@@ -1,4 +1,4 @@
-import type { JournalBatch } from '../hq/schemas/index.ts';
+import type { JournalBatch } from '../protocol/schemas/index.ts';
 import { type HqStore, pad16 } from './store.ts';
 
 export interface JournalMeta {

@@ -3,7 +3,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadPrivateKey, publicKeyBase64 } from '../hq/signed.ts';
+import { loadPrivateKey, publicKeyBase64 } from '../protocol/signed.ts';
 
 const run = promisify(execFile);
 

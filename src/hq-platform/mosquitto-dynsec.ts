@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { PROTOCOL_VERSION, STATION_RE } from '../hq/topics.ts';
+import { PROTOCOL_VERSION, STATION_RE } from '../protocol/topics.ts';
 
 /**
  * The kiosk listener's access rules for Mosquitto's dynamic-security plugin

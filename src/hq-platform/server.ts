@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import {
   adminRequestSchema,
   commandResultSchema,
@@ -12,10 +13,9 @@ import {
   reportSchema,
   requestSchema,
   telemetrySchema,
-} from '../hq/schemas/index.ts';
-import { signPayload } from '../hq/signed.ts';
-import { ackTopic, HQ_TOPICS, hqFilter, parseTopic, responseTopic } from '../hq/topics.ts';
-import type { Logger } from '../platform/logger.ts';
+} from '../protocol/schemas/index.ts';
+import { signPayload } from '../protocol/signed.ts';
+import { ackTopic, HQ_TOPICS, hqFilter, parseTopic, responseTopic } from '../protocol/topics.ts';
 import { Accounts } from './accounts.ts';
 import { handleAdmin } from './admin.ts';
 import { BillerHub } from './biller-hub.ts';

@@ -1,5 +1,5 @@
-import type { JournalBatch } from '../hq/schemas/index.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { JournalBatch } from '../protocol/schemas/index.ts';
 import { inScope, type ReportScope } from '../reports/settlement.ts';
 import { settlementDigest, snapshotsBefore } from '../reports/settlement-digest.ts';
 import type { CommandSender } from './commands.ts';

@@ -1,4 +1,4 @@
-import type { Presence, Telemetry } from '../hq/schemas/index.ts';
+import type { Presence, Telemetry } from '../protocol/schemas/index.ts';
 import type { StationInfo } from './billers/biller.ts';
 import type { HqStore } from './store.ts';
 

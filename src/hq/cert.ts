@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { CertStatus } from './schemas/index.ts';
+import type { CertStatus } from '../protocol/schemas/index.ts';
 
 const DAY_MS = 86_400_000;
 

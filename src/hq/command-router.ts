@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
+import type { CommandResult, SignedPayload } from '../protocol/schemas/index.ts';
+import { openSigned, REJECT_TEXT, type RejectCode } from '../protocol/signed.ts';
+import { COMMANDS, type CommandName } from '../protocol/topics.ts';
 import { type CommandContext, CommandRefused } from './handlers/handler.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { HQ_KEYS, type StoredResults } from './kiosk-state.ts';
 import type { ReplayGuard } from './replay-guard.ts';
-import type { CommandResult, SignedPayload } from './schemas/index.ts';
-import { openSigned, REJECT_TEXT, type RejectCode } from './signed.ts';
-import { COMMANDS, type CommandName } from './topics.ts';
 
 const KEEP_RESULTS = 256;
 /** At most this many rejection reports per minute, so a flood cannot flood HQ in turn. */

@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '../core/transaction/types.ts';
+import type { JournalBatch } from '../protocol/schemas/index.ts';
 import { maskFields, replaceKnown, type ServiceLookup, secretsOf } from '../reports/mask-txn.ts';
-import type { JournalBatch } from './schemas/index.ts';
 
 type WireEvent = JournalBatch['events'][number];
 

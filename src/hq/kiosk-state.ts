@@ -1,8 +1,8 @@
 import { mergeLayers } from '../config/merge.ts';
 import type { Journal } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
+import type { CommandResult, NoticeCommand } from '../protocol/schemas/index.ts';
 import type { ReplayState } from './replay-guard.ts';
-import type { CommandResult, NoticeCommand } from './schemas/index.ts';
 
 /**
  * What the HQ link keeps in the kiosk's journal database, under `c:hq:*` (each a checksummed

@@ -9,6 +9,16 @@ import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { HqPort } from '../engine/ports.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { HqRequestMessage, JournalBatch } from '../protocol/schemas/index.ts';
+import { loadPublicKey, type RejectCode } from '../protocol/signed.ts';
+import {
+  DOWN,
+  kioskSubscription,
+  parseTopic,
+  responseTopic,
+  type UpKind,
+  upTopic,
+} from '../protocol/topics.ts';
 import type { ServiceLookup } from '../reports/mask-txn.ts';
 import { certStatus, readCertExpiry } from './cert.ts';
 import { CommandRouter } from './command-router.ts';
@@ -21,10 +31,7 @@ import { NoticeBoard } from './notice-board.ts';
 import { OutboxRelay } from './relay.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { MqttHqPort, RpcClient } from './rpc.ts';
-import type { HqRequestMessage, JournalBatch } from './schemas/index.ts';
-import { loadPublicKey, type RejectCode } from './signed.ts';
 import { buildBirth, buildOffline, buildTelemetry, type DeviceHealthLike } from './telemetry.ts';
-import { DOWN, kioskSubscription, parseTopic, responseTopic, type UpKind, upTopic } from './topics.ts';
 
 export interface HqLinkDeps {
   /** Read at every use; HQ config changes arrive through `configControl`. */

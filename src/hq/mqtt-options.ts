@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { HqConfig } from '../config/hq-config.ts';
 import type { KioskConfig } from '../config/schema.ts';
-import type { Presence } from './schemas/index.ts';
-import { upTopic } from './topics.ts';
+import type { Presence } from '../protocol/schemas/index.ts';
+import { upTopic } from '../protocol/topics.ts';
 
 export interface ConnectionSettings {
   url: string;

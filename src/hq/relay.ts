@@ -1,7 +1,7 @@
 import type { Journal } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { JournalBatch } from './schemas/index.ts';
+import type { JournalBatch } from '../protocol/schemas/index.ts';
 
 export interface RelayTransport {
   readonly connected: boolean;

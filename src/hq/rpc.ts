@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EffectResult } from '../core/transaction/types.ts';
 import type { HqPort, HqRequest } from '../engine/ports.ts';
-import type { HqRequestMessage, SignedResponse } from './schemas/index.ts';
+import type { HqRequestMessage, SignedResponse } from '../protocol/schemas/index.ts';
 
 /** What the RPC client needs from the link: publish when connected, and the reply topic. */
 export interface RpcTransport {

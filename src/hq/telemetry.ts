@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import type { BalanceService } from '../balance/balance-service.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Journal } from '../journal/journal.ts';
-import type { CertStatus, Presence, Telemetry } from './schemas/index.ts';
+import type { CertStatus, Presence, Telemetry } from '../protocol/schemas/index.ts';
 
 export interface DeviceHealthLike {
   state: 'ok' | 'degraded' | 'offline';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignedPayload } from '../../src/hq/schemas/index.ts';
-import { signPayload } from '../../src/hq/signed.ts';
-import { ackTopic, COMMANDS, commandTopic, responseTopic, stationRoot } from '../../src/hq/topics.ts';
+import type { SignedPayload } from '../../src/protocol/schemas/index.ts';
+import { signPayload } from '../../src/protocol/signed.ts';
+import { ackTopic, COMMANDS, commandTopic, responseTopic, stationRoot } from '../../src/protocol/topics.ts';
 import { startAedes } from '../support/aedes-broker.ts';
 import { testSigningKey } from '../support/hq-instance.ts';
 import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';

@@ -1,8 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandResult, SignedPayload } from '../../src/hq/schemas/index.ts';
-import { type RejectCode, signPayload } from '../../src/hq/signed.ts';
-import { type CommandName, commandTopic, upTopic } from '../../src/hq/topics.ts';
+import type { CommandResult, SignedPayload } from '../../src/protocol/schemas/index.ts';
+import { type RejectCode, signPayload } from '../../src/protocol/signed.ts';
+import { type CommandName, commandTopic, upTopic } from '../../src/protocol/topics.ts';
 import { startAedes } from '../support/aedes-broker.ts';
 import { testSigningKey } from '../support/hq-instance.ts';
 import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
-import type { NoticeCommand } from '../../src/hq/schemas/index.ts';
+import type { NoticeCommand } from '../../src/protocol/schemas/index.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 
 const POLL = { timeout: 8000, interval: 20 };

@@ -2,7 +2,7 @@ import { businessDate, toLocal } from '../../core/business-day.ts';
 import type { Clock } from '../../core/clock.ts';
 import { Money } from '../../core/money.ts';
 import type { EffectResult } from '../../core/transaction/types.ts';
-import type { Presence } from '../../hq/schemas/up.ts';
+import type { Presence } from '../../protocol/schemas/up.ts';
 import type { Accounts } from '../accounts.ts';
 import type { HqStore } from '../store.ts';
 

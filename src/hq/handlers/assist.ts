@@ -1,5 +1,5 @@
 import { isKioskError, KioskValidationError } from '../../core/errors.ts';
-import { commandDataSchemas } from '../schemas/index.ts';
+import { commandDataSchemas } from '../../protocol/schemas/index.ts';
 import { type CommandContext, CommandRefused, defineHandler } from './handler.ts';
 
 function port(ctx: CommandContext) {

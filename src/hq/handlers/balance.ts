@@ -1,5 +1,5 @@
 import { KioskError } from '../../core/errors.ts';
-import { balanceCommandSchema } from '../schemas/index.ts';
+import { balanceCommandSchema } from '../../protocol/schemas/index.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 
 /** Counter top-up, same-day top-up reversal, adjustment or refund notice; applied once per ref. */

@@ -1,4 +1,4 @@
-import { configRollbackCommandSchema } from '../schemas/index.ts';
+import { configRollbackCommandSchema } from '../../protocol/schemas/index.ts';
 import { validateAndApply } from './config-apply.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 

@@ -1,5 +1,5 @@
+import { configCommandSchema } from '../../protocol/schemas/index.ts';
 import { nextStartPathsIn, protectedPathsIn } from '../config-control.ts';
-import { configCommandSchema } from '../schemas/index.ts';
 import { validateAndApply } from './config-apply.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 

@@ -4,11 +4,11 @@ import type { KioskConfig } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Journal } from '../../journal/journal.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { CommandName } from '../../protocol/topics.ts';
 import type { ConfigControl } from '../config-control.ts';
 import type { ServicesLayer, StoredConfig, TerminalBinding } from '../kiosk-state.ts';
 import type { NoticeBoard } from '../notice-board.ts';
 import type { OutboxRelay } from '../relay.ts';
-import type { CommandName } from '../topics.ts';
 
 /** The assisted services as HQ's commands reach them (the composition root's AssistDesk). */
 export interface AssistPort {

@@ -1,4 +1,4 @@
-import type { CommandName } from '../topics.ts';
+import type { CommandName } from '../../protocol/topics.ts';
 import { guideHandler, requestHandler } from './assist.ts';
 import { balanceHandler } from './balance.ts';
 import { configHandler } from './config.ts';

@@ -1,4 +1,4 @@
-import { journalResendCommandSchema } from '../schemas/index.ts';
+import { journalResendCommandSchema } from '../../protocol/schemas/index.ts';
 import { defineHandler } from './handler.ts';
 
 /** Sends journal events again from a sequence number (HQ found a gap or lost data). */

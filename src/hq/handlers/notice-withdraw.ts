@@ -1,5 +1,5 @@
+import { noticeWithdrawCommandSchema } from '../../protocol/schemas/index.ts';
 import { HQ_KEYS } from '../kiosk-state.ts';
-import { noticeWithdrawCommandSchema } from '../schemas/index.ts';
 import { defineHandler } from './handler.ts';
 
 /** Withdraws a notice (and its follow-ups) at once. Withdrawing an unknown id changes nothing. */

@@ -1,5 +1,5 @@
+import { noticeCommandSchema } from '../../protocol/schemas/index.ts';
 import { HQ_KEYS, type StoredNotice } from '../kiosk-state.ts';
-import { noticeCommandSchema } from '../schemas/index.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 
 /** Publishes an LED / screen notice (first report or follow-up); stored so it survives restarts. */

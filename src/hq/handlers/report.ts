@@ -1,5 +1,5 @@
 import type { Journal } from '../../journal/journal.ts';
-import { reportCommandSchema } from '../schemas/index.ts';
+import { reportCommandSchema } from '../../protocol/schemas/index.ts';
 import { defineHandler } from './handler.ts';
 
 interface Totals {

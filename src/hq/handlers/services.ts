@@ -1,4 +1,4 @@
-import { servicesCommandSchema } from '../schemas/index.ts';
+import { servicesCommandSchema } from '../../protocol/schemas/index.ts';
 import { validateAndApply } from './config-apply.ts';
 import { defineHandler } from './handler.ts';
 

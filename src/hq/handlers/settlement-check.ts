@@ -1,5 +1,5 @@
+import { settlementCheckCommandSchema } from '../../protocol/schemas/index.ts';
 import { recordHqVerdict } from '../../settlement/settlement-book.ts';
-import { settlementCheckCommandSchema } from '../schemas/index.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 
 /**

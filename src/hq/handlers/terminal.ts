@@ -1,5 +1,5 @@
+import { terminalCommandSchema } from '../../protocol/schemas/index.ts';
 import { HQ_KEYS, type TerminalBinding } from '../kiosk-state.ts';
-import { terminalCommandSchema } from '../schemas/index.ts';
 import { CommandRefused, defineHandler } from './handler.ts';
 
 /** Binds the credit-card repayment terminal number (8 digits) to the station and sets its status. */

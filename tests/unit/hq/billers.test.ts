@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
 import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import type { BillerEnv, StationInfo } from '../../../src/hq-platform/billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 import { findUnmaskedNumber } from '../../../src/receipts/guard.ts';
 
 const S = '33010001';

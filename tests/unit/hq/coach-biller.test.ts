@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
 import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
 // 2026-11-26 10:00 in Asia/Shanghai.

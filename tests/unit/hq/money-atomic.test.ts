@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
 import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
@@ -12,6 +11,7 @@ import { arrearsFen, baseArrearsFen } from '../../../src/hq-platform/billers/cus
 import type { PaymentRecord } from '../../../src/hq-platform/billers/payment-biller.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import { HqStore, type StoreOp } from '../../../src/hq-platform/store.ts';
+import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
 const SEED = 100_000;

@@ -7,7 +7,6 @@ import { cardWriteSchema } from '../../../devices/card-reader/electricity-card-f
 import { SimCardReader } from '../../../devices/card-reader/sim-card-reader.ts';
 import { demoElectricityCard } from '../../../devices/card-reader/virtual-electricity-card.ts';
 import { ManualClock } from '../../../src/core/clock.ts';
-import type { HqRequestMessage } from '../../../src/hq/schemas/index.ts';
 import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
@@ -15,6 +14,7 @@ import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/biller
 import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/hq-platform/billers/power-card.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
 const CUSTOMER = '3301000123';

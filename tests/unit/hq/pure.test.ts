@@ -5,10 +5,10 @@ import { nextStartPathsIn, protectedPathsIn } from '../../../src/hq/config-contr
 import type { StoredNotice } from '../../../src/hq/kiosk-state.ts';
 import { NoticeBoard } from '../../../src/hq/notice-board.ts';
 import { ReplayGuard } from '../../../src/hq/replay-guard.ts';
-import { loadPublicKey, openSigned, publicKeyBase64, signPayload } from '../../../src/hq/signed.ts';
-import { parseTopic, upTopic } from '../../../src/hq/topics.ts';
 import { toRanges } from '../../../src/hq-platform/journals.ts';
 import { monthBefore, monthlyStats } from '../../../src/hq-platform/stats.ts';
+import { loadPublicKey, openSigned, publicKeyBase64, signPayload } from '../../../src/protocol/signed.ts';
+import { parseTopic, upTopic } from '../../../src/protocol/topics.ts';
 
 describe('ReplayGuard', () => {
   it('accepts each sequence number once, out of order within the window', () => {
