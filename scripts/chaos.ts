@@ -3,8 +3,8 @@
  * the reference HQ as real processes over a real Mosquitto, a mixed operator load, SIGKILLs of
  * either at random moments, a hostile kiosk certificate on the broker during the load; then, with
  * everything settled, the write-ahead log and a table of copies of the journal damaged, and a hostile
- * local client on the embedded broker. Prints ONE JSON line:
- * `{kills, corruptions, forged, violations, diffFen}`; exits 1 unless violations and diffFen are 0.
+ * local client on the embedded broker, and a full then freed disk (root only). Prints ONE JSON line:
+ * `{kills, corruptions, fullDisks, forged, violations, diffFen}`; exits 1 unless violations and diffFen are 0.
  * What each violation was goes to stderr.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,12 +18,13 @@ import {
   attackMosquitto,
   corruptCopy,
   type FaultTally,
+  fillAndFreeDisk,
 } from '../tests/support/chaos-faults.ts';
 import { ChaosStack, STACK_STATION } from '../tests/support/chaos-stack.ts';
 import { until } from '../tests/support/wait.ts';
 
 const short = process.argv.includes('--short');
-const ROUNDS = short ? 4 : 40;
+const ROUNDS = short ? 3 : 40;
 const SALES: Array<{ service: string; fields: Record<string, string> }> = [
   { service: 'water-bill', fields: { account: '55501234' } },
   { service: 'gas-bill', fields: { account: '66601234' } },
@@ -34,7 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 const log = (s: string) => process.stderr.write(`chaos: ${s}\n`);
 
-const tally = { kills: 0, corruptions: 0, forged: 0, violations: [] as string[], diffFen: 0 };
+const tally = { kills: 0, corruptions: 0, fullDisks: 0, forged: 0, violations: [] as string[], diffFen: 0 };
 const add = (t: FaultTally) => {
   tally.corruptions += t.corruptions;
   tally.forged += t.forged;
@@ -114,6 +115,9 @@ try {
   log(`journal verified: ${report.counts.events} events`);
   add(await corruptCopy(stack, '.ldb', 2));
   add(await attackEmbeddedBroker());
+  const disk = await fillAndFreeDisk(dir);
+  add(disk);
+  tally.fullDisks = disk.fullDisks;
 } catch (e) {
   tally.violations.push(`the run itself failed: ${(e as Error).message}`);
 } finally {
@@ -126,6 +130,7 @@ for (const v of tally.violations) log(`VIOLATION ${v}`);
 const line = {
   kills: tally.kills,
   corruptions: tally.corruptions,
+  fullDisks: tally.fullDisks,
   forged: tally.forged,
   violations: tally.violations.length,
   diffFen: tally.diffFen,

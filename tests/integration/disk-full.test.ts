@@ -1,15 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canMount, startDiskKiosk } from '../support/disk-kiosk.ts';
 import { FileHq } from '../support/file-hq.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
-
-const CHILD = new URL('../support/disk-child.ts', import.meta.url).pathname;
-const ROOT = new URL('../..', import.meta.url).pathname;
-/** A private mount namespace needs root; the test is skipped elsewhere. */
-const canMount = process.getuid?.() === 0;
 
 interface Health {
   safeMode: { zh: string; en: string } | null;
@@ -28,40 +23,15 @@ describe.runIf(canMount)('a full disk (a real 4 MB tmpfs)', () => {
     await dir.cleanup();
   });
 
-  /** The kiosk in its own mount namespace with `mnt` a 4 MB tmpfs holding its journal. */
-  async function startKiosk(mnt: string, opts: object): Promise<{ url: string; pid: number }> {
-    await mkdir(mnt, { recursive: true });
-    child = spawn(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o size=4m tmpfs "$0" && exec node --import tsx "$1" "$2"',
-        mnt,
-        CHILD,
-        JSON.stringify(opts),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const line = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: child!.stdout! });
-      rl.once('line', resolve);
-      child!.once('exit', (code) => reject(new Error(`kiosk exited with ${code}`)));
-    });
-    return { url: (JSON.parse(line) as { url: string }).url, pid: child.pid as number };
-  }
-
   it('refuses safely, names the fault in health, settles the cut-off sale and resumes by itself', async () => {
     const mnt = join(dir.path, 'mnt');
     const hqFile = join(dir.path, 'hq.json');
-    const k = await startKiosk(mnt, {
+    const k = await startDiskKiosk(mnt, {
       dataDir: join(mnt, 'data'),
       hqFile,
       fillFile: join(mnt, 'filler'),
     });
+    child = k.child;
     let token = '';
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(new URL(path, k.url), {

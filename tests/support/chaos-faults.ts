@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { cp, open, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ChaosStack } from './chaos-stack.ts';
 import { HOSTILE_STATION, STACK_STATION } from './chaos-stack.ts';
+import { canMount, startDiskKiosk } from './disk-kiosk.ts';
 import { startEmbeddedHqRig } from './embedded-hq-rig.ts';
+import { FileHq } from './file-hq.ts';
 import { forgedControl, forgedJournal, forgedPay, forgedTopup } from './forged-messages.ts';
 import { KioskProcess } from './kiosk-process.ts';
 import { until } from './wait.ts';
@@ -202,6 +204,77 @@ export async function attackMosquitto(stack: ChaosStack): Promise<FaultTally> {
     if (got.length > 0) tally.violations.push(`the hostile station received ${got.length} messages`);
   } finally {
     await c.endAsync(true).catch(() => undefined);
+  }
+  return tally;
+}
+
+/**
+ * A full then freed disk (a real 4 MB tmpfs; root only): the sale cut off by the full disk settles
+ * once space returns, sales meanwhile are refused, the kiosk resumes by itself, HQ charges once.
+ */
+export async function fillAndFreeDisk(dir: string): Promise<FaultTally & { fullDisks: number }> {
+  const tally = { corruptions: 0, forged: 0, violations: [] as string[], fullDisks: 0 };
+  if (!canMount) {
+    process.stderr.write('chaos: full disk skipped (a private mount namespace needs root)\n');
+    return tally;
+  }
+  const mnt = join(dir, 'disk-mnt');
+  const hqFile = join(dir, 'disk-hq.json');
+  const k = await startDiskKiosk(mnt, { dataDir: join(mnt, 'data'), hqFile, fillFile: join(mnt, 'filler') });
+  let token = '';
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(new URL(path, k.url), {
+      method,
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body ? JSON.stringify(body) : null,
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const sale = { phone: '13800138000', amount: '10.00' };
+  try {
+    token = (await api('POST', '/api/session', { code: 'A001', password: '123456' })).body.token;
+    const first = await api('POST', '/api/services/test-bill/transactions', sale);
+    tally.fullDisks = 1;
+    await until(
+      async () => /disk full/.test((await api('GET', '/api/health')).body.safeMode?.en ?? ''),
+      30_000,
+      'safe mode naming the full disk',
+    );
+    if ((await api('POST', '/api/services/test-bill/transactions', sale)).status === 201)
+      tally.violations.push('a sale was accepted on a full disk');
+    await rm(`/proc/${k.pid}/root${join(mnt, 'filler')}`);
+    await until(
+      async () => (await api('GET', '/api/health')).body.safeMode === null,
+      30_000,
+      'the kiosk to resume',
+    );
+    await until(
+      async () => (await api('GET', `/api/transactions/${first.body.serial}`)).body.state === 'succeeded',
+      30_000,
+      'the cut-off sale to settle',
+    );
+    const next = await api('POST', '/api/services/test-bill/transactions', sale);
+    if (next.status !== 201) tally.violations.push(`no sale after space returned (${next.status})`);
+    else
+      await until(
+        async () => (await api('GET', `/api/transactions/${next.body.serial}`)).body.terminal === true,
+        30_000,
+        'the next sale',
+      );
+    const charges = Object.values(FileHq.read(hqFile).charges);
+    if (charges.some((n) => n !== 1)) tally.violations.push(`HQ charged a sale more than once: ${charges}`);
+    if ((await api('GET', '/api/health')).body.balance?.held !== '0.00')
+      tally.violations.push('money held after the full disk');
+  } catch (e) {
+    tally.violations.push(`full disk: ${(e as Error).message}`);
+  } finally {
+    const gone = new Promise((r) => k.child.once('exit', r));
+    k.child.kill('SIGKILL');
+    await gone;
   }
   return tally;
 }
