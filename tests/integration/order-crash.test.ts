@@ -217,7 +217,7 @@ describe('orders survive a SIGKILL at each step', () => {
             const o = (await call(k, 'GET', `/api/orders/${id}`)).body;
             return `${o.status} final=${o.final}`;
           },
-          { timeout: 30_000 },
+          { timeout: 60_000 },
         )
         .toBe('succeeded final=true');
       const order = (await call(k, 'GET', `/api/orders/${id}`)).body;
@@ -234,6 +234,6 @@ describe('orders survive a SIGKILL at each step', () => {
       expect(Money.of(before.balance).sub(Money.of(after.balance)).toString()).toBe(amount);
       expect(after.held).toBe('0.00');
       await stop(k);
-    }, 90_000);
+    }, 180_000);
   });
 });
