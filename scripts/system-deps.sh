@@ -2,7 +2,8 @@
 # The Debian / Raspberry Pi OS packages the tests use, in one list for `npm test` and `.ci/run`:
 # real pcscd with the vpcd virtual reader, socat ptys, Mosquitto, Unifont and rsvg for the LED and
 # receipt previews, Chromium with a CJK font for the touchscreen, libfaketime for suites that start
-# processes at a chosen time, systemd-analyze for the units' security checks, and the headers the optional native modules build against.
+# processes at a chosen time, systemd-analyze for the units' security checks, strace for the
+# benchmark's fsync count, and the headers the optional native modules build against.
 #
 #   system-deps.sh --check     exit 0 when everything is installed; else name what is missing, exit 1
 #   system-deps.sh --install   install what is missing (as root, or through sudo without a password)
@@ -23,6 +24,7 @@ PACKAGES=(
   faketime
   iproute2 util-linux procps
   systemd
+  strace
 )
 NATIVE_MODULES=(node-libgpiod @pokusew/pcsclite)
 
