@@ -32,6 +32,7 @@ import { ensureWritableDir } from '../platform/data-dir.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { projectPath } from '../platform/project-root.ts';
 import { orderSlip, refundSlip } from '../reports/order-slip.ts';
+import { MonthlyPush } from '../settlement/monthly-push.ts';
 import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { CardEffects } from './card-effects.ts';
@@ -94,6 +95,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
   operators!: Operators;
   settlements!: SettlementBook;
   lowBalance: LowBalanceWatch | undefined;
+  monthly: MonthlyPush | undefined;
   cardTerminal!: CardTerminal;
   readonly services: ServiceRegistry;
   devices: KioskDevices | undefined;
@@ -230,6 +232,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
     const log = this.logger;
     this.lowBalance = new LowBalanceWatch(this.journal, this.balance, log);
     await this.lowBalance.start();
+    this.monthly = new MonthlyPush(this.journal, this.clock, () => this.loaded.config.business.dayCut, log);
+    await this.monthly.start();
     this.devices = await startDevices(() => this.loaded.config, { clock: this.clock, logger: log });
     // A card coming back wakes the transactions waiting for one (write, read-back) at once.
     this.devices.cardReader.on('card-inserted', () =>
@@ -417,6 +421,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     step('server');
     await this.server?.stop();
     this.lowBalance?.stop();
+    this.monthly?.stop();
     this.recovery?.stop();
     this.receipts?.stop();
     this.orderRunner?.stop();

@@ -211,6 +211,21 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
         .parse(a);
       return hq.settlements.list(args.station, args.mismatch ?? false);
     }
+    case 'monthly-reports': {
+      const args = z
+        .strictObject({
+          month: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional(),
+          station: z
+            .string()
+            .regex(/^\d{8}$/)
+            .optional(),
+        })
+        .parse(a);
+      return hq.archive.monthlyReports(args.month, args.station);
+    }
     case 'repayments': {
       const day = z.string().regex(/^\d{8}$/);
       const args = z.strictObject({ from: day, to: day }).parse(a);

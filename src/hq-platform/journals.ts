@@ -23,6 +23,28 @@ function completedMonth(ev: RelayedEvent): { serial: string; month: string } | n
   return { serial: txn.serial, month: txn.businessDate.slice(0, 6) };
 }
 
+/** A station's monthly report as HQ keeps it (`mr:<station>:<yyyymm>`). */
+export interface StationMonthlyReport {
+  station: string;
+  period: string;
+  /** The kiosk event that carried it. */
+  seq: number;
+  count: number;
+  byService: Record<string, Record<string, { count: number; amountFen: number; feeFen: number }>>;
+  lastDate: string;
+}
+
+function monthlyReportOf(ev: RelayedEvent): Omit<StationMonthlyReport, 'station' | 'seq'> | null {
+  const info = (ev as { info?: Record<string, unknown> }).info;
+  if (ev.type !== 'system' || info?.kind !== 'monthly-report' || typeof info.period !== 'string') return null;
+  return {
+    period: info.period,
+    count: Number(info.count ?? 0),
+    byService: (info.byService ?? {}) as StationMonthlyReport['byService'],
+    lastDate: String(info.lastDate ?? ''),
+  };
+}
+
 /**
  * Stores relayed journal events durably, once each, keyed by station and sequence number, and keeps
  * per-station gap detection and monthly counts of completed transactions. Resolves only after the
@@ -66,6 +88,15 @@ export class JournalArchive {
           counts.set(d.month, (counts.get(d.month) ?? 0) + 1);
         }
       }
+      for (const e of fresh) {
+        const report = monthlyReportOf(e);
+        if (report)
+          ops.push({
+            type: 'put',
+            key: `mr:${station}:${report.period}`,
+            value: { ...report, station, seq: e.seq },
+          });
+      }
       for (const [month, n] of counts) {
         const key = `mc:${station}:${month}`;
         ops.push({ type: 'put', key, value: ((await this.store.get<number>(key)) ?? 0) + n });
@@ -104,6 +135,12 @@ export class JournalArchive {
       if (limit > 0 && out.length >= limit) break;
     }
     return out;
+  }
+
+  /** Monthly reports the stations sent (每月结报), one per station and month; `month` filters. */
+  async monthlyReports(month?: string, station?: string): Promise<StationMonthlyReport[]> {
+    const rows = await this.store.list<StationMonthlyReport>(station ? `mr:${station}:` : 'mr:');
+    return rows.map(([, r]) => r).filter((r) => !month || r.period === month);
   }
 
   async monthlyCounts(station: string): Promise<Record<string, number>> {

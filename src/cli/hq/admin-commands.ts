@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { StationMonthlyReport } from '../../hq-platform/journals.ts';
 import type { SettlementCheck } from '../../hq-platform/settlement-checks.ts';
 import type { StationRecord } from '../../hq-platform/stations.ts';
 import type { MonthlyRow } from '../../hq-platform/stats.ts';
@@ -211,6 +212,31 @@ export function registerAdmin(program: Command, run: Run): void {
             ['station', 'month', 'count', 'prev-2', 'prev-1', 'exit'],
             rows.map((r) => [r.station, r.month, r.count, r.previous[0], r.previous[1], r.exit ?? '']),
           ),
+        );
+        return 0;
+      }),
+    );
+
+  addConnectOptions(stats.command('reported'))
+    .description('the monthly reports (每月结报) the kiosks sent at each month cut')
+    .option('--month <yyyymm>', 'one month')
+    .option('--station <id>', 'one station (8 digits)')
+    .option('--json', 'JSON output')
+    .action((o: Opts & { month?: string }) =>
+      run(async () => {
+        const rows = await withAdmin(o, (c) =>
+          c.request<StationMonthlyReport[]>('monthly-reports', {
+            ...(o.month ? { month: o.month } : {}),
+            ...(o.station ? { station: o.station } : {}),
+          }),
+        );
+        out(o.json, rows, () =>
+          rows.length === 0
+            ? 'no monthly reports'
+            : table(
+                ['station', 'month', 'transactions', 'services'],
+                rows.map((r) => [r.station, r.period, r.count, Object.keys(r.byService).sort().join(' ')]),
+              ),
         );
         return 0;
       }),

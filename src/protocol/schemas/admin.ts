@@ -28,6 +28,7 @@ export const adminRequestSchema = z.strictObject({
     'request-stats',
     'settlements',
     'repayments',
+    'monthly-reports',
   ]),
   args: z.record(z.string(), z.unknown()),
 });
