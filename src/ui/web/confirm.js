@@ -53,10 +53,10 @@ export function confirmScreen(flow, quote) {
             onclick: () => {
               ticked = !ticked;
               tick?.setAttribute('aria-checked', String(ticked));
-              /** @type {HTMLButtonElement} */ for (const b of view.nav.view.main.ownerDocument.querySelectorAll(
-                '#bar .btn:not(#act-back):not(#act-home)',
-              ))
-                b.disabled = !ticked;
+              const bar = /** @type {NodeListOf<HTMLButtonElement>} */ (
+                view.nav.view.main.ownerDocument.querySelectorAll('#bar .btn:not(#act-back):not(#act-home)')
+              );
+              for (const b of bar) b.disabled = !ticked;
             },
           },
           h('span', { class: 'tick-box', 'aria-hidden': 'true' }),

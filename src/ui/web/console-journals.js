@@ -139,7 +139,7 @@ export function journalView(shell, q) {
         rows.length
           ? table(
               [...TXN_HEADS, { zh: '', en: '' }],
-              rows.map((t) => [
+              rows.map((/** @type {import('./console-kit.js').Txn} */ t) => [
                 ...txnRow(t),
                 h(
                   'button',

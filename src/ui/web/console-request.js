@@ -101,32 +101,34 @@ export function requestScreen(shell, id) {
               })
             : null,
         ),
-        dl([
-          [{ zh: '事项', en: 'Matter' }, bi(r.matterTitle.zh, r.matterTitle.en), 'matter'],
-          [{ zh: '状态', en: 'State' }, bi(r.stateLabel.zh, r.stateLabel.en), 'state'],
-          [{ zh: '联系电话', en: 'Phone' }, r.citizen.phone ?? bi('已清除', 'erased'), 'phone'],
-          [{ zh: '身份证号', en: 'ID number' }, r.citizen.idNumber ?? '', 'idNumber'],
-          [{ zh: '承诺办结', en: 'Promised by' }, r.deadline, 'deadline'],
-          [
-            { zh: '办理方式', en: 'Handling' },
-            r.consent ? bi('代办', 'By proxy') : bi('帮办', 'Assistance'),
-            'consent',
-          ],
-          [{ zh: '已收材料', en: 'Materials' }, r.materials.join('、'), 'materials'],
-          ...(r.result ? [[{ zh: '办理结果', en: 'Result' }, bi(r.result.zh, r.result.en), 'result']] : []),
-          ...(r.refusal
-            ? [[{ zh: '不予受理', en: 'Refused' }, bi(r.refusal.zh, r.refusal.en), 'refusal']]
-            : []),
-          ...(r.flag
-            ? [
-                [
-                  { zh: '提醒', en: 'Flag' },
-                  r.flag === 'overdue' ? bi('超期', 'Overdue') : bi('临期', 'Due soon'),
-                  'flag',
-                ],
-              ]
-            : []),
-        ]),
+        dl(
+          /** @type {Array<[import('./dom.js').Bilingual, import('./dom.js').Child, string?]>} */ ([
+            [{ zh: '事项', en: 'Matter' }, bi(r.matterTitle.zh, r.matterTitle.en), 'matter'],
+            [{ zh: '状态', en: 'State' }, bi(r.stateLabel.zh, r.stateLabel.en), 'state'],
+            [{ zh: '联系电话', en: 'Phone' }, r.citizen.phone ?? bi('已清除', 'erased'), 'phone'],
+            [{ zh: '身份证号', en: 'ID number' }, r.citizen.idNumber ?? '', 'idNumber'],
+            [{ zh: '承诺办结', en: 'Promised by' }, r.deadline, 'deadline'],
+            [
+              { zh: '办理方式', en: 'Handling' },
+              r.consent ? bi('代办', 'By proxy') : bi('帮办', 'Assistance'),
+              'consent',
+            ],
+            [{ zh: '已收材料', en: 'Materials' }, r.materials.join('、'), 'materials'],
+            ...(r.result ? [[{ zh: '办理结果', en: 'Result' }, bi(r.result.zh, r.result.en), 'result']] : []),
+            ...(r.refusal
+              ? [[{ zh: '不予受理', en: 'Refused' }, bi(r.refusal.zh, r.refusal.en), 'refusal']]
+              : []),
+            ...(r.flag
+              ? [
+                  [
+                    { zh: '提醒', en: 'Flag' },
+                    r.flag === 'overdue' ? bi('超期', 'Overdue') : bi('临期', 'Due soon'),
+                    'flag',
+                  ],
+                ]
+              : []),
+          ]),
+        ),
         h('h2', {}, bi('办理记录', 'Course')),
         h(
           'ol',
