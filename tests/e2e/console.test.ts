@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES, startTestKiosk, type TestKiosk } from '../integration/http-kiosk.ts';
+import { consoleLogin, longPress, openScreen } from './console-login.ts';
 import { launch, SIZES, type Size, type Touch, touchPage } from './touch-kit.ts';
 
 /**
@@ -49,33 +50,8 @@ describe('operator console', () => {
 
   const url = () => new URL('ui/', kiosk.url).href;
 
-  /** Holds the station's name (a touch held down while the page's clock moves on). */
-  const longPress = async (t: Touch) => {
-    const box = (await t.page.locator('#station').boundingBox())!;
-    const cdp = await t.context.newCDPSession(t.page);
-    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
-    await t.page.clock.runFor(1_600);
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    await cdp.detach();
-  };
-
-  const open = async (size: Size, prefix: string) => {
-    const t = await touchPage(browser, 'about:blank', size, prefix);
-    await t.page.clock.install();
-    await t.page.goto(url());
-    await t.page.locator('.tile[data-service]').first().waitFor();
-    return t;
-  };
-
-  const login = async (t: Touch, code: string, password: string) => {
-    await longPress(t);
-    await t.page.locator('#f-code').waitFor();
-    await t.type(code);
-    await t.tap('#act-primary');
-    await t.type(password);
-    await t.tap('#act-primary');
-  };
+  const open = (size: Size, prefix: string) => openScreen(browser, url(), size, prefix);
+  const login = consoleLogin;
 
   const done = async (t: Touch) => {
     expect(t.errors).toEqual([]);

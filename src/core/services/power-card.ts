@@ -227,17 +227,30 @@ export const powerCard = defineService({
   states,
   actions: {
     reverse: {
+      title: { zh: '购电撤销', en: 'Reverse the purchase' },
       from: ['succeeded', 'reverse-refused'],
       to: 'reverse-reading',
       guard: sameDayOnly,
       confirmFields: ['customerNo', 'amount'],
     },
     /** 购电补确认: send the write confirmation again now. */
-    reconfirm: { from: ['confirming'], to: 'confirming' },
+    reconfirm: {
+      title: { zh: '购电补确认', en: 'Confirm the purchase again' },
+      from: ['confirming'],
+      to: 'confirming',
+    },
     /** 撤销补确认: send the reversal confirmation again now. */
-    'reverse-reconfirm': { from: ['reverse-confirming'], to: 'reverse-confirming' },
+    'reverse-reconfirm': {
+      title: { zh: '撤销补确认', en: 'Confirm the reversal again' },
+      from: ['reverse-confirming'],
+      to: 'reverse-confirming',
+    },
     /** 账务撤销 by the operator when the customer will not bring the card back; nothing was written. */
-    'accounting-reverse': { from: ['card-waiting'], to: 'accounting-reversing' },
+    'accounting-reverse': {
+      title: { zh: '账务撤销', en: 'Accounting reversal' },
+      from: ['card-waiting'],
+      to: 'accounting-reversing',
+    },
   },
   receipt: (txn) => {
     const w = txn.data.writeData as CardWrite | undefined;

@@ -148,6 +148,8 @@ export const NO_FACTS: StationFacts = { terminal: null, signIn: null };
 export interface ActionDefinition {
   from: readonly string[];
   to: string;
+  /** The action's name for people (screens, receipts, the CLI); the action's key when absent. */
+  title?: { zh: string; en: string };
   /** Role needed; self-service may never run actions. */
   role?: 'teller' | 'supervisor';
   /** Returns why the action is refused now, or null when allowed. Pure. */

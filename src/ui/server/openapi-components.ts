@@ -126,6 +126,8 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       type: 'array',
       items: obj({
         name: str,
+        title: obj({ zh: str, en: str }),
+        from: { type: 'array', items: str },
         role: { enum: ['teller', 'supervisor'] },
         confirmFields: { type: 'array', items: str },
         schema: { type: 'object' },

@@ -34,6 +34,9 @@ export interface ServiceView {
   inquiry: { fields: string[]; schema: JsonSchema } | null;
   actions: Array<{
     name: string;
+    title: Bilingual;
+    /** The states the action may start from. */
+    from: string[];
     role: 'teller' | 'supervisor';
     confirmFields: string[];
     schema: JsonSchema;
@@ -116,6 +119,8 @@ export function serviceView(def: ServiceDefinition, config: KioskConfig): Servic
     inquiry: def.inquiry ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)! } : null,
     actions: Object.entries(def.actions ?? {}).map(([name, a]) => ({
       name,
+      title: a.title ? { ...a.title } : { zh: name, en: name },
+      from: [...a.from],
       role: a.role ?? 'teller',
       confirmFields: [...(a.confirmFields ?? [])],
       schema: actionSchema(def, name),

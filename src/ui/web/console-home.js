@@ -4,6 +4,8 @@ import { logOut } from './console-entry.js';
 import { journalsScreen } from './console-journals.js';
 import { ordersScreen } from './console-orders.js';
 import { pendingScreen } from './console-pending.js';
+import { powerCardScreen } from './console-power-card.js';
+import { reportsScreen } from './console-reports.js';
 import { reprintScreen } from './console-reprint.js';
 import { requestsScreen } from './console-requests.js';
 import { reverseScreen } from './console-reverse.js';
@@ -29,6 +31,8 @@ export function consoleHome(shell) {
       { id: 'reprint', zh: '补打收据', en: 'Reprint receipt', go: () => reprintScreen(shell) },
       { id: 'balance', zh: '余额与明细', en: 'Balance and ledger', go: () => balanceScreen(shell) },
       { id: 'journals', zh: '流水查询', en: 'Journals', go: () => journalsScreen(shell) },
+      { id: 'reports', zh: '扎账与报表', en: 'Settlement, reports', go: () => reportsScreen(shell) },
+      { id: 'power-card', zh: '电卡未确认', en: 'Card purchases', go: () => powerCardScreen(shell) },
       { id: 'status', zh: '设备与联网', en: 'Devices and link', go: () => statusScreen(shell) },
       ...(op.role === 'supervisor'
         ? [{ id: 'supervisor', zh: '主管功能', en: 'Supervisor', go: () => supervisorScreen(shell) }]

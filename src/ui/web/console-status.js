@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { loadInto } from './console-kit.js';
-import { bi, biOf, dl, fill, h, title } from './dom.js';
+import { bi, biOf, button, dl, fill, h, messageBox, title } from './dom.js';
 
 /**
  * Devices and the HQ link as the kiosk reports them, each with what the operator can do about it.
@@ -16,9 +16,10 @@ export function statusScreen(_shell) {
       primary: { zh: '刷新', en: 'Refresh', run: () => view.nav.go(statusScreen(_shell)) },
     });
     void loadInto(body, async () => {
-      const [health, display] = await Promise.all([
+      const [health, display, terminal] = await Promise.all([
         api('GET', '/api/health'),
         api('GET', '/api/display').catch(() => null),
+        api('GET', '/api/credit-card/terminal').catch(() => null),
       ]);
       /** @type {Record<string, any>} */
       const devices = health.devices ?? {};
@@ -59,12 +60,68 @@ export function statusScreen(_shell) {
           'sign-health',
         ]);
       }
+      const part = terminal ? terminalPart(terminal, () => view.nav.go(statusScreen(_shell))) : null;
+      // A terminal waiting for today's sign-in comes first: it is the one thing to do here.
+      const first = terminal?.status === 'enabled' && !terminal.signedIn;
       return [
+        first ? part : null,
         dl(rows, 'quote compact'),
+        first ? null : part,
         ...(health.problems ?? []).map((/** @type {any} */ p) =>
           h('p', { class: 'error' }, p.zh ? biOf(p) : String(p.key ?? p)),
         ),
       ];
     });
   };
+}
+
+/**
+ * The credit-card repayment terminal (信用卡还款终端): its binding, today's sign-in (签到), and the
+ * sign-in button while it is not signed in; repayment is offered only after it.
+ * @param {{ terminalNo: string | null, status: string, reason: string | null, date: string, signedIn: boolean }} t
+ * @param {() => void} redraw
+ */
+function terminalPart(t, redraw) {
+  const box = messageBox();
+  const state =
+    t.status === 'unbound'
+      ? bi('未绑定终端：信用卡还款不可用', 'no terminal bound: repayment not offered')
+      : t.status === 'disabled'
+        ? bi(
+            `终端已停用${t.reason ? `：${t.reason}` : ''}`,
+            `terminal disabled${t.reason ? `: ${t.reason}` : ''}`,
+          )
+        : t.signedIn
+          ? bi(
+              `终端 ${t.terminalNo} 今日（${t.date}）已签到`,
+              `terminal ${t.terminalNo} signed in for ${t.date}`,
+            )
+          : bi(
+              `终端 ${t.terminalNo} 今日未签到：签到后才能办理还款`,
+              `terminal ${t.terminalNo} not signed in today`,
+            );
+  return h(
+    'section',
+    { class: 'card-terminal', 'data-k': 'card-terminal' },
+    h('h2', {}, bi('信用卡还款终端', 'Repayment terminal')),
+    h('p', { 'data-k': 'terminal-state' }, state),
+    box,
+    t.status === 'enabled' && !t.signedIn
+      ? button(
+          '签到',
+          'Sign in',
+          async () => {
+            try {
+              await api('POST', '/api/credit-card/sign-in', {});
+              redraw();
+            } catch (e) {
+              const err = /** @type {import('./api.js').ApiError} */ (e);
+              fill(box, h('p', { class: 'error' }, bi(err.zh, err.en)));
+            }
+          },
+          '',
+          { id: 'act-sign-in' },
+        )
+      : null,
+  );
 }

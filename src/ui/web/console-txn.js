@@ -2,7 +2,7 @@ import { api } from './api.js';
 import { fetchTxn, loadInto } from './console-kit.js';
 import { reprintView } from './console-reprint.js';
 import { reverseConfirm } from './console-reverse.js';
-import { biOf, dl, fill, h, messageBox, title } from './dom.js';
+import { bi, biOf, dl, fill, h, messageBox, title } from './dom.js';
 
 /**
  * One transaction as the operator sees it (masked), with what the kiosk is doing about it and the
@@ -22,10 +22,22 @@ export function txnScreen(shell, serial, back) {
       const t = await fetchTxn(serial);
       const svc = await api('GET', `/api/services/${encodeURIComponent(t.service)}`);
       const rev = (svc.actions ?? []).find((/** @type {any} */ a) => a.name === 'reverse');
+      // The other actions the transaction allows in its state (e.g. 购电补确认, 账务撤销): one tap each.
+      const now = (svc.actions ?? []).filter(
+        (/** @type {any} */ a) =>
+          a.name !== 'reverse' && !a.confirmFields?.length && a.from?.includes(t.state),
+      );
       view.bar({
         back: { zh: '返回', en: 'Back', run: () => view.nav.go(back()) },
         home: true,
         extra: [
+          ...now.map((/** @type {any} */ a) => ({
+            zh: a.title.zh,
+            en: a.title.en,
+            id: `act-${a.name}`,
+            run: () =>
+              runAction(t.serial, a.name, box).then(() => view.nav.go(txnScreen(shell, serial, back))),
+          })),
           {
             zh: '补打收据',
             en: 'Reprint',
@@ -59,4 +71,24 @@ export function txnScreen(shell, serial, back) {
       ];
     });
   };
+}
+
+/**
+ * Runs an action that needs nothing entered again; a refusal is shown in `box` in words.
+ * @param {string} serial
+ * @param {string} name
+ * @param {HTMLElement} box
+ */
+export async function runAction(serial, name, box) {
+  try {
+    await api(
+      'POST',
+      `/api/transactions/${encodeURIComponent(serial)}/actions/${encodeURIComponent(name)}`,
+      {},
+    );
+  } catch (e) {
+    const err = /** @type {import('./api.js').ApiError} */ (e);
+    fill(box, h('p', { class: 'error' }, bi(err.zh, err.en)));
+    throw e;
+  }
 }
