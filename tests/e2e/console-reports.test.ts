@@ -9,7 +9,7 @@ import { launch, SIZES, type Touch } from './touch-kit.ts';
  * purchases waiting for confirmation, in Debian's headless chromium against a real kiosk, by taps
  * only, at 800×480.
  */
-describe('operator console: settlement, reports, terminal sign-in, card purchases', () => {
+describe('operator console: settlement, reports, terminal sign-in, card purchases, adding an operator', () => {
   let kiosk: TestKiosk;
   let browser: Browser;
 
@@ -115,6 +115,39 @@ describe('operator console: settlement, reports, terminal sign-in, card purchase
     await t.tap('[data-menu="power-card"]');
     await t.page.locator('[data-k="none"], .error').first().waitFor();
     await t.check('01-list');
+    await done(t);
+  });
+
+  it('a supervisor adds an operator by touch alone: code, name on the pinyin pad, role, password', async () => {
+    const t = await open('add-operator');
+    await consoleLogin(t, 'S001', '654321');
+    await t.tap('[data-menu="supervisor"]');
+    await t.tap('[data-menu="operators"]');
+    await t.tap('#act-add-op');
+    await t.type('T009');
+    await t.check('01-code');
+    await t.tap('#act-primary');
+    // 王晓: "wang" then the character, "xiao" then the character; a wrong letter taken back.
+    for (const ch of 'WANGX') await t.tap(`.pad-pinyin .key[data-key="${ch}"]`);
+    await t.tap('.pad-pinyin .key[data-key="DEL"]');
+    expect(await t.text('[data-k="pinyin"]')).toBe('wang');
+    await t.tap('.cand[data-char="王"]');
+    for (const ch of 'XIAO') await t.tap(`.pad-pinyin .key[data-key="${ch}"]`);
+    await t.check('02-name');
+    await t.tap('.cand[data-char="晓"]');
+    expect(await t.text('#f-name')).toBe('王晓');
+    await t.tap('#act-primary');
+    await t.tap('[data-role="teller"]');
+    await t.type('135790');
+    await t.check('03-password');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-k="op-note"]').waitFor();
+    const added = (await kiosk.app.operators.list()).find((o) => o.code === 'T009');
+    expect(added).toMatchObject({ code: 'T009', name: '王晓', role: 'teller' });
+    expect(
+      (await kiosk.api('POST', '/api/session', { body: { code: 'T009', password: '135790' } })).status,
+    ).toBe(201);
+    await t.check('04-added');
     await done(t);
   });
 });

@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { askScreen, loadInto, table } from './console-kit.js';
+import { addOperatorScreen } from './console-operator-add.js';
 import { bi, fill, h, title } from './dom.js';
 
 /**
@@ -9,7 +10,20 @@ import { bi, fill, h, title } from './dom.js';
  */
 export function supervisorScreen(shell) {
   return (view) => {
-    const body = h('div', { class: 'supervisor' });
+    const body = h(
+      'div',
+      { class: 'services console-menu supervisor' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'tile',
+          'data-menu': 'operators',
+          onclick: () => view.nav.go(operatorsScreen(shell)),
+        },
+        bi('操作员管理', 'Operators'),
+      ),
+    );
     fill(view.main, title('主管功能', 'Supervisor'), body);
     view.bar({
       back: { zh: '返回', en: 'Back', run: () => view.nav.home() },
@@ -79,6 +93,17 @@ function operatorsScreen(shell, note = null) {
     view.bar({
       back: { zh: '返回', en: 'Back', run: () => view.nav.go(supervisorScreen(shell)) },
       home: true,
+      primary: {
+        zh: '新增操作员',
+        en: 'Add operator',
+        id: 'act-add-op',
+        run: () =>
+          view.nav.go(
+            addOperatorScreen(shell, () =>
+              operatorsScreen(shell, { zh: '已新增操作员', en: 'Operator added' }),
+            ),
+          ),
+      },
     });
     const back = () => operatorsScreen(shell);
     void loadInto(body, async () => {
