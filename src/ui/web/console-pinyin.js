@@ -41,7 +41,11 @@ export function pinyinField(opts) {
       ),
     );
   };
-  const key = (/** @type {string} */ k, /** @type {() => void} */ run, label = null) =>
+  const key = (
+    /** @type {string} */ k,
+    /** @type {() => void} */ run,
+    /** @type {HTMLElement | null} */ label = null,
+  ) =>
     h(
       'button',
       { type: 'button', class: `key${label ? ' key-fn' : ''}`, 'data-key': k, onclick: run },
