@@ -4,10 +4,13 @@ import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { GENESIS, HEAD_FILE, link } from './chain.ts';
 import { decodeValue } from './codec.ts';
+import type { DayTotalsRecord } from './day-totals.ts';
+import { checkDayTotals } from './day-totals-check.ts';
 import { type Journal, type JournalProblem, problemFrom } from './journal.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
+  DAY_TOTALS_META_KEY,
   dayIndexKey,
   FORMAT_KEY,
   formatSerial,
@@ -64,6 +67,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   const txns = new Map<string, TxnRecord | null>();
   const expectedIndex = new Set<string>();
   const ledger: LedgerEntry[] = [];
+  const dayTotals = new Map<string, DayTotalsRecord>();
   const holds = new Map<string, number>();
   let lastEvent = 0;
   let lastSerial = 0;
@@ -154,7 +158,10 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         openOrderKeys.push(key);
       } else if (p === 'k:' || p === 'a:') {
         decode<unknown>(key, value);
-      } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:' || p === 'g:') {
+      } else if (p === 'g:') {
+        const rec = decode<DayTotalsRecord>(key, value);
+        if (rec) dayTotals.set(rec.date, rec);
+      } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
       } else {
@@ -225,6 +232,10 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       kind: 'chain',
       message: `not the event committed as ${head.head.event} (chain head ${HEAD_FILE} differs)`,
     });
+  }
+  if (meta.has(DAY_TOTALS_META_KEY)) {
+    const snapshots = [...txns.values()].filter((t): t is TxnRecord => t !== null);
+    problems.push(...checkDayTotals(dayTotals, snapshots, orders, ledger, journal.dayTotals.cut));
   }
   if (!meta.has(FORMAT_KEY))
     problems.push({ key: FORMAT_KEY, kind: 'format', message: 'missing format record' });

@@ -4,10 +4,12 @@ import { businessDate, localInstant } from '../../../src/core/business-day.ts';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
+import { encodeValue } from '../../../src/journal/codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
-import { DAY_TOTALS_META_KEY, orderKey } from '../../../src/journal/keys.ts';
+import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey } from '../../../src/journal/keys.ts';
 import { ledgerOfDates, transactionsOfDates } from '../../../src/journal/range-reads.ts';
 import { reportDays } from '../../../src/journal/report-days.ts';
+import { verifyJournal } from '../../../src/journal/verify.ts';
 import { dailyReport, datesBetween, dayInputs, reportOfDays } from '../../../src/reports/daily-report.ts';
 import type { ServiceLookup } from '../../../src/reports/mask-txn.ts';
 import { tempDir } from '../../support/kiosk-harness.ts';
@@ -170,6 +172,9 @@ describe('per-date report totals', () => {
           const dates = datesBetween(FIRST, last);
           const expected = await recounted(journal, FIRST, last);
           expect(await kept(journal, dates)).toEqual(expected);
+          // (The generated orders are bare tender records, so only the totals' findings are looked at.)
+          const found = (await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'));
+          expect(found).toEqual([]);
 
           // A report over past dates from the totals is the report counted from the journal.
           const today = businessDate(clock.now() + 2 * 86_400_000, CUT);
@@ -200,6 +205,31 @@ describe('per-date report totals', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('journal verify finds a per-date totals record that differs from the recount', async () => {
+    const path = `${dir.path}/tampered`;
+    const clock = new ManualClock(START);
+    const journal = new Journal({ path, stationId: '33010001', clock, dayCut: () => CUT });
+    await journal.open();
+    try {
+      await play(journal, clock, [
+        { kind: 'sale', service: 'water-bill', operator: 'A001', amountFen: 1000, feeFen: 0, qr: false },
+        { kind: 'finish', pick: 0, ok: true },
+      ]);
+      expect((await verifyJournal(journal)).problems).toEqual([]);
+      const rec = journal.dayTotals.get(FIRST)!;
+      const row = rec.rows[0]!;
+      await journal.raw.put(
+        dayTotalsKey(FIRST),
+        encodeValue({ ...rec, rows: [{ ...row, payments: { ...row.payments, amountFen: 999 } }] }),
+      );
+      expect((await verifyJournal(journal)).problems).toEqual([
+        expect.objectContaining({ key: dayTotalsKey(FIRST), kind: 'index' }),
+      ]);
+    } finally {
+      await journal.close();
+    }
   });
 
   it('are counted again at open when dated by another day cut, and a report then agrees with the journal', async () => {
