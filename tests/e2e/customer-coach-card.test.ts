@@ -167,6 +167,8 @@ describe('customer touchscreen: coach tickets and credit-card repayment', () => 
     await tile.waitFor();
     expect(await tile.getAttribute('aria-disabled')).toBeNull();
     await t.tap('.tile[data-service="credit-card-repayment"]');
+    // The service screens load on the first tap of a tile: wait for the pad to be drawn.
+    await t.page.locator('.pad-digits').first().waitFor();
     expect(await t.page.locator('.pad-digits').count()).toBe(1);
     await t.type(DEBIT_TYPO);
     await t.check('02-debit');

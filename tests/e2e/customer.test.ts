@@ -109,6 +109,8 @@ describe('customer touchscreen', () => {
     kiosk.hq.script('pay', 'ok');
     const t = await open(SIZES[0], 'water');
     await t.tap('.tile[data-service="water-bill"]');
+    // The service screens load on the first tap of a tile: wait for the pad to be drawn.
+    await t.page.locator('.pad-alnum').waitFor();
     expect(await t.page.locator('.pad-alnum .key[data-key="W"]').count()).toBe(1);
     await t.type('W1234567');
     await t.check('01-account');
