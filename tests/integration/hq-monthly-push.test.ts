@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localInstant } from '../../src/core/business-day.ts';
 import { ManualClock } from '../../src/core/clock.ts';
-import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
 import type { StationMonthlyReport } from '../../src/hq-platform/journals.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { MonthlyPush, monthlyPushKey } from '../../src/settlement/monthly-push.ts';
 import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
 import type { TestKiosk } from '../support/hq-kiosk.ts';
+import { txn } from '../unit/reports/fixtures.ts';
 
 /**
  * The monthly report (每月结报) a kiosk sends at the month cut: journaled once with its marker,
@@ -28,29 +28,19 @@ describe('monthly report pushed at the month cut', () => {
   const sell = (k: TestKiosk, amountFen: number) =>
     k.journal.commit((b) => {
       const serial = b.nextSerial();
-      const t = {
-        v: 1,
+      const t = txn({
         serial,
         idempotencyKey: `k${serial}`,
         stationId: RIG_STATION,
         service: 'water-bill',
-        channel: 'operator',
-        operator: 'A001',
         businessDate: '20261115',
         createdAt: b.at,
         updatedAt: b.at,
-        state: 'succeeded',
         stateSince: b.at,
-        terminal: true,
-        result: 'succeeded',
         fields: { account: '12345678' },
         amountFen,
         feeFen: 100,
-        data: {},
-        attempts: 1,
-        generation: 0,
-        alerts: [],
-      } as TxnRecord;
+      });
       b.event({ type: 'txn.transition', serial, txn: t });
       b.putTxn(t);
     });

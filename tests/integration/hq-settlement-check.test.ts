@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDate } from '../../src/core/business-day.ts';
 import { ManualClock } from '../../src/core/clock.ts';
-import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
 import type { SettlementCheck } from '../../src/hq-platform/settlement-checks.ts';
@@ -10,8 +9,7 @@ import { silentLogger } from '../../src/platform/logger.ts';
 import { SettlementBook } from '../../src/settlement/settlement-book.ts';
 import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
 import type { TestKiosk } from '../support/hq-kiosk.ts';
-
-const lookup = (id: string) => SERVICE_CATALOGUE.find((s) => s.id === id);
+import { lookup, txn } from '../unit/reports/fixtures.ts';
 
 /**
  * The settlement digest compared at HQ: a kiosk records settlements, relays them with its journal
@@ -32,29 +30,20 @@ describe('settlement digest checked by HQ', () => {
     kiosk.journal.commit((b) => {
       const serial = b.nextSerial();
       const at = b.at;
-      const t = {
-        v: 1,
+      const t = txn({
         serial,
         idempotencyKey: `k${serial}`,
         stationId: RIG_STATION,
         service: 'water-bill',
-        channel: 'operator',
         operator,
         businessDate: businessDate(at, kiosk.config().business.dayCut),
         createdAt: at,
         updatedAt: at,
-        state: 'succeeded',
         stateSince: at,
-        terminal: true,
-        result: 'succeeded',
         fields: { account: '12345678' },
         amountFen,
         feeFen: 0,
-        data: {},
-        attempts: 1,
-        generation: 0,
-        alerts: [],
-      } as TxnRecord;
+      });
       b.event({ type: 'txn.transition', serial, txn: t });
       b.putTxn(t);
       return t;
