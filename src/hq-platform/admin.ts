@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { stationId } from '../protocol/schemas/common.ts';
 import {
   type AdminRequest,
   type AdminResponse,
@@ -17,14 +18,11 @@ import type { HqServer } from './server.ts';
 import { monthlyStats } from './stats.ts';
 
 const target = z.strictObject({
-  station: z
-    .string()
-    .regex(/^\d{8}$/)
-    .optional(),
+  station: stationId.optional(),
   group: z.string().min(1).optional(),
   all: z.boolean().optional(),
 });
-const stationArg = z.strictObject({ station: z.string().regex(/^\d{8}$/) });
+const stationArg = z.strictObject({ station: stationId });
 const yuanToFen = (s: string): number => {
   const [y, f = ''] = s.replace('-', '').split('.');
   return (s.startsWith('-') ? -1 : 1) * (Number(y) * 100 + Number(f.padEnd(2, '0')));
@@ -202,10 +200,7 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
     case 'settlements': {
       const args = z
         .strictObject({
-          station: z
-            .string()
-            .regex(/^\d{8}$/)
-            .optional(),
+          station: stationId.optional(),
           mismatch: z.boolean().optional(),
         })
         .parse(a);
@@ -218,10 +213,7 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
             .string()
             .regex(/^\d{6}$/)
             .optional(),
-          station: z
-            .string()
-            .regex(/^\d{8}$/)
-            .optional(),
+          station: stationId.optional(),
         })
         .parse(a);
       return hq.archive.monthlyReports(args.month, args.station);
@@ -265,10 +257,7 @@ async function run(hq: HqServer, req: AdminRequest): Promise<unknown> {
     case 'qr-list': {
       const args = z
         .strictObject({
-          station: z
-            .string()
-            .regex(/^\d{8}$/)
-            .optional(),
+          station: stationId.optional(),
         })
         .parse(a);
       return (await listQrOrders(hq.opts.store, now, args.station)).map(answerOf);
