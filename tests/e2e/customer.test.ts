@@ -275,7 +275,7 @@ describe('customer touchscreen', () => {
     sign.publish({ id: 'storm-1', text: '暴雨预警 请注意安全', priority: 'emergency' });
     const banner = t.page.locator('#banner');
     await banner.waitFor({ state: 'visible', timeout: 12_000 });
-    expect(await banner.innerText()).toContain('暴雨预警 请注意安全');
+    expect(await banner.textContent()).toContain('暴雨预警 请注意安全');
     await t.tap('#act-primary');
     await t.page.locator('#f-amount').waitFor();
     expect(await banner.isVisible()).toBe(true);
@@ -297,11 +297,11 @@ describe('customer touchscreen', () => {
     await page.clock.runFor(61_000);
     const idle = page.locator('#idle');
     await idle.waitFor({ state: 'visible' });
-    expect(await idle.innerText()).toMatch(/\d+\s*秒后返回首页/);
-    const left = Number(await page.locator('[data-k="idle-left"]').innerText());
+    expect(await idle.textContent()).toMatch(/\d+\s*秒后返回首页/);
+    const left = Number(await page.locator('[data-k="idle-left"]').textContent());
     expect(left).toBeGreaterThan(15);
     await page.clock.runFor(5_000);
-    expect(Number(await page.locator('[data-k="idle-left"]').innerText())).toBe(left - 5);
+    expect(Number(await page.locator('[data-k="idle-left"]').textContent())).toBe(left - 5);
     await page.screenshot({ path: '.tmp/e2e/idle-800x480-countdown.png' });
     await page.locator('#idle-stay').tap();
     await idle.waitFor({ state: 'hidden' });

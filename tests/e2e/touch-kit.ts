@@ -97,9 +97,9 @@ export async function touchPage(browser: Browser, url: string, size: Size, prefi
 /** Every primary action on the screen lies wholly inside the viewport. */
 export async function primaryInView(page: Page): Promise<void> {
   const boxes = await page.evaluate(() =>
-    [...document.querySelectorAll('.btn.primary')]
-      .filter((b: any) => b.offsetParent !== null)
-      .map((b: any) => {
+    [...document.querySelectorAll<HTMLElement>('.btn.primary')]
+      .filter((b) => b.offsetParent !== null)
+      .map((b) => {
         const r = b.getBoundingClientRect();
         return { id: b.id, top: r.top, bottom: r.bottom, left: r.left, right: r.right };
       }),

@@ -1,12 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimDisplay } from '../../devices/display/sim-display.ts';
 import type { SimGpio } from '../../devices/gpio/sim-gpio.ts';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { NoticeCommand } from '../../src/protocol/schemas/index.ts';
