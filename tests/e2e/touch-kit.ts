@@ -94,10 +94,17 @@ export async function touchPage(browser: Browser, url: string, size: Size, prefi
   };
 }
 
+/** The part of a page element the viewport checks read. */
+interface ShownBox {
+  id: string;
+  offsetParent: unknown;
+  getBoundingClientRect(): { top: number; bottom: number; left: number; right: number };
+}
+
 /** Every primary action on the screen lies wholly inside the viewport. */
 export async function primaryInView(page: Page): Promise<void> {
   const boxes = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.btn.primary')]
+    ([...document.querySelectorAll('.btn.primary')] as ShownBox[])
       .filter((b) => b.offsetParent !== null)
       .map((b) => {
         const r = b.getBoundingClientRect();
