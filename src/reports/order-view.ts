@@ -5,7 +5,7 @@ import {
   orderMessage,
   orderStatusLabel,
 } from '../core/orders/order.ts';
-import type { TxnRecord } from '../core/transaction/types.ts';
+import type { StateLabel, TxnRecord } from '../core/transaction/types.ts';
 import { maskFields, maskKnown, type ServiceLookup, secretsOf } from './mask-txn.ts';
 import { stateLabel } from './state-labels.ts';
 import { yuan } from './txn-view.ts';
@@ -41,7 +41,7 @@ export interface OrderView {
   transaction: {
     serial: string;
     state: string;
-    stateLabel: Bilingual;
+    stateLabel: StateLabel;
     terminal: boolean;
     result: string | null;
   } | null;
@@ -102,7 +102,7 @@ export function orderView(order: OrderRecord, txn: TxnRecord | null, services: S
       ? {
           serial: txn.serial,
           state: txn.state,
-          stateLabel: stateLabel(txn.state),
+          stateLabel: stateLabel(txn.state, def),
           terminal: txn.terminal,
           result: txn.result ?? null,
         }

@@ -49,7 +49,7 @@ export function receiptFor(txn: TxnRecord, def: ServiceDefinition, opts: Receipt
   if (typeof txn.data.billerRef === 'string')
     lines.push({ label: '业务参考号', value: String(maskKnown(txn.data.billerRef, secrets)) });
   const reversed = txn.result === 'reversed';
-  lines.push({ label: '状态', value: reversed ? '已撤销，款项已退回' : stateLabel(txn.state).zh });
+  lines.push({ label: '状态', value: reversed ? '已撤销，款项已退回' : stateLabel(txn.state, def).zh });
   const reprint = opts.reprint ?? false;
   return parseReceipt({
     title: reversed ? { zh: `${def.title.zh}撤销`, en: `${def.title.en} reversal` } : { ...def.title },

@@ -1,13 +1,16 @@
 import { toLocal } from '../core/business-day.ts';
-import type { RuleContext, ServiceDefinition, TxnRecord } from '../core/transaction/types.ts';
+import type { RuleContext, ServiceDefinition, StateLabel, TxnRecord } from '../core/transaction/types.ts';
 
 export interface Bilingual {
   zh: string;
   en: string;
 }
 
-/** Names of the states the shared flows use; a service's own state falls back to its name. */
-const STATE_LABELS: Readonly<Record<string, Bilingual>> = {
+/**
+ * Names of the states the shared flows use (src/core/transaction/flows.ts). A service names its own
+ * states in its definition (`stateLabels`), so one service's meaning never shows on another's.
+ */
+const SHARED_LABELS: Readonly<Record<string, Bilingual>> = {
   paying: { zh: '缴费处理中', en: 'paying' },
   querying: { zh: '等待结果（自动查询）', en: 'awaiting the result (asking automatically)' },
   succeeded: { zh: '成功', en: 'succeeded' },
@@ -20,19 +23,6 @@ const STATE_LABELS: Readonly<Record<string, Bilingual>> = {
   },
   'reverse-refused': { zh: '撤销被拒，交易有效', en: 'reversal refused; the payment stands' },
   reversed: { zh: '已撤销', en: 'reversed' },
-  correcting: { zh: '冲正中', en: 'being corrected (冲正)' },
-  refunded: { zh: '已冲正退款', en: 'corrected and refunded' },
-  confirming: { zh: '出票确认中（车票状态查询）', en: 'confirming the ticket with the coach company' },
-  checking: { zh: '核对是否出票（单边票检查）', en: 'checking for a one-sided ticket' },
-  refunding: { zh: '单边票退款中（客运公司无票）', en: 'refunding a one-sided sale (no ticket issued)' },
-  'voiding-orphan': {
-    zh: '单边票废票中（客运公司有票）',
-    en: 'voiding a one-sided ticket the company issued',
-  },
-  voiding: { zh: '废票处理中', en: 'voiding the ticket (废票)' },
-  sold: { zh: '已出票', en: 'ticket sold' },
-  voided: { zh: '已废票', en: 'ticket voided' },
-  'void-refused': { zh: '废票被拒，车票有效', en: 'void refused; the ticket stands' },
 };
 
 const ALERT_LABELS: Readonly<Record<string, Bilingual>> = {
@@ -59,8 +49,22 @@ const ACTION_UNKNOWN: Bilingual = {
   en: 'the outcome of an action (e.g. a reversal) unknown for too long; administrator and HQ alerted',
 };
 
-export function stateLabel(state: string): Bilingual {
-  return STATE_LABELS[state] ?? { zh: state, en: state };
+/**
+ * A state's name for people: the service's own (`def.stateLabels`), else the shared flows', else the
+ * state's key. Only the service's own label carries what the customer's screen says (`customer`).
+ */
+export function stateLabel(state: string, def: ServiceDefinition | undefined): StateLabel {
+  const own = def?.stateLabels?.[state];
+  if (own)
+    return own.customer
+      ? { zh: own.zh, en: own.en, customer: { ...own.customer } }
+      : { zh: own.zh, en: own.en };
+  return SHARED_LABELS[state] ?? { zh: state, en: state };
+}
+
+/** Whether a state has a name for people (its service's or the shared flows'). */
+export function hasStateLabel(state: string, def: ServiceDefinition): boolean {
+  return def.stateLabels?.[state] !== undefined || SHARED_LABELS[state] !== undefined;
 }
 
 export function alertLabel(name: string): Bilingual {
@@ -96,7 +100,7 @@ export function describeStatus(
   def: ServiceDefinition | undefined,
   ctx?: RuleContext,
 ): TxnStatus {
-  const label = stateLabel(txn.state);
+  const label = stateLabel(txn.state, def);
   const alerts = txn.alerts.map((name) => ({ name, ...alertLabel(name) }));
   const base = { attempts: txn.attempts, alerts };
   if (txn.terminal) return { phase: 'final', zh: label.zh, en: label.en, ...base };

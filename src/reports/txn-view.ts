@@ -1,6 +1,6 @@
 import { toLocal } from '../core/business-day.ts';
 import { Money } from '../core/money.ts';
-import type { Channel, RuleContext, TxnRecord, TxnResult } from '../core/transaction/types.ts';
+import type { Channel, RuleContext, StateLabel, TxnRecord, TxnResult } from '../core/transaction/types.ts';
 import { maskFields, maskKnown, type ServiceLookup, secretsOf } from './mask-txn.ts';
 import { type Bilingual, describeStatus, stateLabel, type TxnStatus } from './state-labels.ts';
 
@@ -20,7 +20,7 @@ export interface TxnView {
   channel: Channel;
   operator: string | null;
   state: string;
-  stateLabel: Bilingual;
+  stateLabel: StateLabel;
   terminal: boolean;
   result: TxnResult | null;
   amount: string;
@@ -53,7 +53,7 @@ export function txnView(txn: TxnRecord, services: ServiceLookup, ctx?: RuleConte
     channel: txn.channel,
     operator: txn.operator,
     state: txn.state,
-    stateLabel: stateLabel(txn.state),
+    stateLabel: stateLabel(txn.state, def),
     terminal: txn.terminal,
     result: txn.result ?? null,
     amount: yuan(txn.amountFen),

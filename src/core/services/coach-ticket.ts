@@ -247,6 +247,20 @@ export const coachTicket = defineService({
     // The ticket stands (the company refused the void): no ledger change.
     'void-refused': { type: 'terminal', result: 'succeeded' },
   },
+  stateLabels: {
+    confirming: { zh: '出票确认中（车票状态查询）', en: 'confirming the ticket with the coach company' },
+    checking: { zh: '核对是否出票（单边票检查）', en: 'checking for a one-sided ticket' },
+    refunding: { zh: '单边票退款中（客运公司无票）', en: 'refunding a one-sided sale (no ticket issued)' },
+    'voiding-orphan': {
+      zh: '单边票废票中（客运公司有票）',
+      en: 'voiding a one-sided ticket the company issued',
+    },
+    voiding: { zh: '废票处理中', en: 'voiding the ticket (废票)' },
+    sold: { zh: '已出票', en: 'ticket sold' },
+    refunded: { zh: '已退款（客运公司未出票）', en: 'refunded (the company issued no ticket)' },
+    voided: { zh: '已废票', en: 'ticket voided' },
+    'void-refused': { zh: '废票被拒，车票有效', en: 'void refused; the ticket stands' },
+  },
   actions: {
     void: { from: ['sold', 'void-refused'], to: 'voiding', guard: voidWindow },
   },

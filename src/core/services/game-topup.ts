@@ -108,6 +108,10 @@ export const gameTopup = defineService({
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },
     refunded: { type: 'terminal', result: 'failed', ledger: 'release' },
   },
+  stateLabels: {
+    correcting: { zh: '冲正中', en: 'being corrected (冲正)' },
+    refunded: { zh: '已冲正退款', en: 'corrected and refunded' },
+  },
   receipt: (txn) => [
     { zh: '游戏', en: 'Game', value: txn.fields.game ?? '' },
     { zh: '套餐', en: 'Package', value: `${txn.fields.package ?? ''} 元` },

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { CardWrite } from '../card-write.ts';
 import { Money } from '../money.ts';
 import { digits, pattern } from '../transaction/fields.ts';
-import type { EffectState, StateDefinition, TxnRecord } from '../transaction/types.ts';
+import type { EffectState, StateDefinition, StateLabel, TxnRecord } from '../transaction/types.ts';
 import { defineService } from './define-service.ts';
 import { amount } from './fields.ts';
 import {
   afterDayCut,
   alertAfter,
   CARD_NEEDED_ALERT_MS,
+  CARD_WAIT_MS,
   type CardState,
   CONFIRM_ALERT_MS,
   cardPolling,
@@ -179,6 +180,74 @@ const states: Record<string, StateDefinition> = {
   reversed: { type: 'terminal', result: 'reversed', ledger: 'reversal-credit', receipt: true },
 };
 
+const KEEP_CARD = { zh: '请勿拔卡', en: 'keep the card in the reader' };
+const waitMinutes = CARD_WAIT_MS / 60_000;
+
+/**
+ * The states for people; where the customer at the screen must act (keep the card in, bring it
+ * back, take it out), `customer` says so.
+ */
+const STATE_LABELS: Record<string, StateLabel> = {
+  'reading-card': {
+    zh: '读卡中',
+    en: 'reading the card',
+    customer: { zh: `正在读卡，${KEEP_CARD.zh}`, en: `Reading your card; ${KEEP_CARD.en}` },
+  },
+  purchasing: {
+    zh: '向总部购电中',
+    en: 'buying the units from HQ',
+    customer: { zh: `正在购电，${KEEP_CARD.zh}`, en: `Buying the units; ${KEEP_CARD.en}` },
+  },
+  writing: {
+    zh: '写卡中',
+    en: 'writing the card',
+    customer: { zh: '正在写卡，请勿拔卡', en: 'Writing your card; do not remove it' },
+  },
+  'card-waiting': {
+    zh: '等待插卡写卡（电卡不在读卡器中）',
+    en: 'waiting for the card to write it (not in the reader)',
+    customer: {
+      zh: `电卡未写入。请在 ${waitMinutes} 分钟内重新插入同一张电卡；否则本次购电撤销，款项退回`,
+      en: `Nothing was written. Insert the same card again within ${waitMinutes} minutes; otherwise the purchase is undone and the money returned`,
+    },
+  },
+  verifying: {
+    zh: '核对写卡结果（须插回原卡）',
+    en: 'checking the write (the card must come back)',
+    customer: {
+      zh: '请插回电卡，核对是否已写入；不要离开',
+      en: 'Put the card back in so the kiosk can check the write; please stay',
+    },
+  },
+  confirming: {
+    zh: '写卡成功，向总部确认中（写卡确认）',
+    en: 'written; confirming the write with HQ',
+    customer: {
+      zh: '写卡成功，可以取卡；正在向电力公司确认',
+      en: 'Written to your card; you may take it. Confirming with the power company',
+    },
+  },
+  'accounting-reversing': {
+    zh: '账务撤销中（卡未写入）',
+    en: 'accounting reversal (nothing on the card)',
+    customer: {
+      zh: '电卡未写入，正在撤销本次购电',
+      en: 'The card was not written; the purchase is being undone',
+    },
+  },
+  'accounting-reversed': { zh: '已账务撤销（卡未写入）', en: 'reversed in the books (nothing on the card)' },
+  'reverse-reading': { zh: '撤销前读卡', en: 'reading the card for the reversal' },
+  'reverse-requesting': { zh: '购电撤销申请中', en: 'reversal being requested from HQ' },
+  'reverse-writing': { zh: '撤销写卡中', en: 'writing the reversal to the card' },
+  'reverse-card-waiting': { zh: '等待插卡写入撤销', en: 'waiting for the card to write the reversal' },
+  'reverse-verifying': {
+    zh: '核对撤销写卡结果（须插回原卡）',
+    en: 'checking the reversal write (the card must come back)',
+  },
+  'reverse-confirming': { zh: '撤销确认中', en: 'confirming the reversal with HQ' },
+  'reverse-cancelling': { zh: '撤销取消中（卡未写入）', en: 'cancelling the reversal (nothing on the card)' },
+};
+
 /**
  * Smart electricity meter IC card purchase (智能电卡充值). The customer's card is read first (its
  * serial and customer number become the fields), HQ is asked about the customer, then:
@@ -225,6 +294,7 @@ export const powerCard = defineService({
   inquiry: { op: POWER_CARD_OPS.query, fields: ['customerNo'] },
   initial: 'reading-card',
   states,
+  stateLabels: STATE_LABELS,
   actions: {
     reverse: {
       title: { zh: '购电撤销', en: 'Reverse the purchase' },

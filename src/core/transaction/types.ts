@@ -136,6 +136,17 @@ export interface AlertRule {
 
 export type StateDefinition = TerminalState | EffectState;
 
+/**
+ * A state's name for people (operator screens, the CLI, receipts) and, where the customer at the
+ * kiosk's screen must do something in it (keep the card in, bring it back), what the screen tells
+ * them.
+ */
+export interface StateLabel {
+  zh: string;
+  en: string;
+  customer?: { zh: string; en: string };
+}
+
 export interface RuleContext {
   clock: Clock;
   config: KioskConfig;
@@ -289,6 +300,11 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   lists?: Record<string, ServiceList>;
   initial: string;
   states: Record<string, StateDefinition>;
+  /**
+   * Names of the service's own states (and of shared ones whose meaning differs here). A state not
+   * listed takes the shared flows' name (paying, querying, succeeded, reversal states).
+   */
+  stateLabels?: Readonly<Record<string, StateLabel>>;
   actions?: Record<string, ActionDefinition>;
   /** Receipt body lines (label, value) after the common header. */
   receipt?: (txn: TxnRecord) => Array<{ zh: string; en: string; value: string }>;

@@ -22,6 +22,14 @@ const totals = obj({ succeeded: tally, failed: tally, reversed: tally, open: tal
 
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   Bilingual: obj({ zh: str, en: str }),
+  StateLabel: obj(
+    {
+      zh: str,
+      en: str,
+      customer: { ...ref('Bilingual'), description: 'what the customer at the screen is told in this state' },
+    },
+    ['zh', 'en'],
+  ),
   Error: {
     ...obj(
       {
@@ -58,7 +66,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     channel: { enum: ['operator', 'self'] },
     operator: nullable(str),
     state: str,
-    stateLabel: ref('Bilingual'),
+    stateLabel: ref('StateLabel'),
     terminal: bool,
     result: { enum: ['succeeded', 'failed', 'reversed', null] },
     amount: yuan,
@@ -137,7 +145,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       type: 'array',
       items: obj({
         name: str,
-        label: ref('Bilingual'),
+        label: ref('StateLabel'),
         kind: { enum: ['final', 'step', 'polling'] },
         result: nullable(str),
       }),
@@ -231,7 +239,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     reason: nullable(obj({ code: str, zh: str, en: str })),
     refund: nullable(obj({ at: int, ref: nullable(str) })),
     transaction: nullable(
-      obj({ serial: str, state: str, stateLabel: ref('Bilingual'), terminal: bool, result: nullable(str) }),
+      obj({ serial: str, state: str, stateLabel: ref('StateLabel'), terminal: bool, result: nullable(str) }),
     ),
   }),
   Operator: {
@@ -257,7 +265,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
         businessDate: date,
         time: str,
         state: str,
-        stateLabel: ref('Bilingual'),
+        stateLabel: ref('StateLabel'),
         terminal: bool,
         result: nullable(str),
         amount: yuan,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KioskConfig } from '../../config/schema.ts';
 import { Money } from '../../core/money.ts';
-import type { FieldEntry, ServiceDefinition } from '../../core/transaction/types.ts';
+import type { FieldEntry, ServiceDefinition, StateLabel } from '../../core/transaction/types.ts';
 import { type Bilingual, stateLabel } from '../../reports/state-labels.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -43,7 +43,7 @@ export interface ServiceView {
   }>;
   states: Array<{
     name: string;
-    label: Bilingual;
+    label: StateLabel;
     kind: 'final' | 'step' | 'polling';
     result: string | null;
   }>;
@@ -127,7 +127,7 @@ export function serviceView(def: ServiceDefinition, config: KioskConfig): Servic
     })),
     states: Object.entries(def.states).map(([name, s]) => ({
       name,
-      label: stateLabel(name),
+      label: stateLabel(name, def),
       kind: s.type === 'terminal' ? 'final' : s.delayMs ? 'polling' : 'step',
       result: s.type === 'terminal' ? s.result : null,
     })),
