@@ -5,6 +5,7 @@ import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { addDays, toLocal } from '../../src/core/business-day.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
+import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';
 import { launch, SIZES, type Touch, touchPage } from './touch-kit.ts';
 
@@ -26,18 +27,8 @@ describe('customer touchscreen: coach tickets and credit-card repayment', () => 
   let browser: Browser;
   let token: string;
 
-  const api = async (method: string, path: string, body?: unknown, auth?: string) => {
-    const res = await fetch(new URL(path, app.url), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown, auth?: string) =>
+    callJson(app.url!, method, path, body, auth);
 
   beforeAll(async () => {
     kiosk = await startEmbeddedKiosk({

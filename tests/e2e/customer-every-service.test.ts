@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
+import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';
 import { launch, SIZES, type Touch, touchPage } from './touch-kit.ts';
 
@@ -38,18 +39,7 @@ describe('customer touchscreen: every self-service by both tenders', () => {
   let browser: Browser;
   let token: string;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, app.url), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => callJson(app.url!, method, path, body, token);
 
   beforeAll(async () => {
     kiosk = await startEmbeddedKiosk({

@@ -9,6 +9,7 @@ import type { HqStore } from '../../src/hq-platform/store.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { atChosenTime, CHOSEN_TIME, clockStartingAt } from '../support/chosen-time.ts';
 import { openStore, startHqInstance, testSigningKey } from '../support/hq-instance.ts';
+import { callJson } from '../support/json-api.ts';
 import { freePort, Mosquitto, makePki, type Pki } from '../support/mosquitto.ts';
 import { until } from '../support/wait.ts';
 
@@ -63,17 +64,8 @@ describe('repayment and coach tickets in the real kiosk process', { timeout: 240
     c.kill('SIGKILL');
     await gone;
   }
-  async function api(method: string, path: string, body?: unknown, auth = true) {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(auth && token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  function api(method: string, path: string, body?: unknown, auth = true) {
+    return callJson(url, method, path, body, auth ? token : undefined);
   }
   const stateOf = async (serial: string) => (await api('GET', `/api/transactions/${serial}`)).body;
   const finalState = async (serial: string) => {

@@ -5,6 +5,7 @@ import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
 import { type ReferenceHqRig, startReferenceHqRig } from '../support/embedded-kiosk.ts';
+import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';
 import { runKiosk } from './http-kiosk.ts';
 
@@ -39,17 +40,8 @@ describe('credit-card repayment against the reference HQ', { timeout: 240_000 },
     );
   }
   const cli = (args: string[], input = '') => runKiosk([...args, '--url', app.url!], input, 90_000);
-  async function api(method: string, path: string, body?: unknown, token?: string) {
-    const res = await fetch(new URL(path, app.url), {
-      method,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
+  function api(method: string, path: string, body?: unknown, token?: string) {
+    return callJson(app.url!, method, path, body, token);
   }
 
   beforeAll(async () => {

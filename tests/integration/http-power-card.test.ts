@@ -5,6 +5,7 @@ import { demoElectricityCard } from '../../devices/card-reader/virtual-electrici
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { powerCardKeys } from '../../src/hq-platform/billers/power-card.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
+import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';
 import { runKiosk } from './http-kiosk.ts';
 
@@ -21,24 +22,8 @@ describe('power-card purchase named by the card read', { timeout: 120_000 }, () 
   let url: string;
   let token: string;
 
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    auth?: string,
-    // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field
-  ): Promise<{ status: number; body: any; text: string }> => {
-    const res = await fetch(new URL(path, url), {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
-  };
+  const api = (method: string, path: string, body?: unknown, auth?: string) =>
+    callJson(url, method, path, body, auth);
   const reader = () => app.devices!.cardReader as SimCardReader;
   const card = () => reader().insertedCard() as VirtualElectricityCard;
 

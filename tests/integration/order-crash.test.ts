@@ -13,6 +13,7 @@ import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
 import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { atChosenTime, suiteClock } from '../support/chosen-time.ts';
+import { callJson } from '../support/json-api.ts';
 import type { OrderStep } from '../support/order-kiosk-child.ts';
 import { until } from '../support/wait.ts';
 
@@ -85,18 +86,8 @@ describe('orders survive a SIGKILL at each step', () => {
     await k.exited;
   };
 
-  const call = async (k: Kiosk, method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(new URL(path, k.url), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (k: Kiosk, method: string, path: string, body?: unknown, token?: string) =>
+    callJson(k.url, method, path, body, token);
   /** A request whose answer may never come: the kiosk dies while it is being handled. */
   const mayDie = <T>(p: Promise<T>) => p.catch(() => null);
   const login6 = async (k: Kiosk) =>
