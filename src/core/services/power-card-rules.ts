@@ -36,6 +36,19 @@ export function cardPolling(attempt: number, ctx: RuleContext): number {
   return Math.min(CARD_POLL_MS * 2 ** Math.min(attempt - 2, 4), ctx.config.engine.retryMaxDelayMs);
 }
 
+/**
+ * Schedule of every request to HQ in the saga (pay, confirmation, accounting reversal, reversal and
+ * its cancellation): the engine's back-off — the first at once, then retryBaseDelayMs·2^(n−2) capped
+ * at retryMaxDelayMs — as the state's own schedule, so the request is repeated (same idempotency
+ * key) until HQ answers. A timeout never counts as a failure: the engine's bound on attempts, which
+ * parks a transaction for the operator, would leave HQ's books and the card's unreconciled.
+ */
+export function untilHqAnswers(attempt: number, ctx: RuleContext): number {
+  const { retryBaseDelayMs, retryMaxDelayMs } = ctx.config.engine;
+  if (attempt <= 1) return 0;
+  return Math.min(retryBaseDelayMs * 2 ** Math.min(attempt - 2, 20), retryMaxDelayMs);
+}
+
 export function alertAfter(name: string, ms: number): AlertRule {
   return { name, due: (txn) => txn.stateSince + ms };
 }

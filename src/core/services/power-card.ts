@@ -18,6 +18,7 @@ import {
   checkReversalCard,
   checkReversalWrite,
   giveUpWaiting,
+  untilHqAnswers,
 } from './power-card-rules.ts';
 import { sameDayOnly } from './rules.ts';
 
@@ -100,11 +101,12 @@ function writeStates(
   };
 }
 
-/** A confirmation to HQ, repeated until HQ acknowledges it; a timeout never counts as a failure. */
+/** A confirmation to HQ, repeated until HQ acknowledges it (untilHqAnswers). */
 const confirmState = (op: string, done: string): EffectState => ({
   type: 'effect',
   effect: hq(op, ref),
   retry: 'safe',
+  delayMs: untilHqAnswers,
   on: { ok: done },
   alerts: [alertAfter('confirmation-unacknowledged', CONFIRM_ALERT_MS), afterDayCut],
 });
@@ -128,6 +130,7 @@ const states: Record<string, StateDefinition> = {
       };
     }),
     retry: 'safe',
+    delayMs: untilHqAnswers,
     on: { ok: 'writing', declined: 'failed', pending: 'accounting-reversing' },
     interpret: checkPurchaseWrite,
     alerts: [afterDayCut],
@@ -138,6 +141,7 @@ const states: Record<string, StateDefinition> = {
     type: 'effect',
     effect: hq(POWER_CARD_OPS.accountingReverse, ref),
     retry: 'safe',
+    delayMs: untilHqAnswers,
     on: { ok: 'accounting-reversed' },
     alerts: [alertAfter('accounting-reversal-unacknowledged', CONFIRM_ALERT_MS), afterDayCut],
   },
@@ -163,6 +167,7 @@ const states: Record<string, StateDefinition> = {
       };
     }),
     retry: 'safe',
+    delayMs: untilHqAnswers,
     on: { ok: 'reverse-writing', declined: 'reverse-refused' },
     interpret: checkReversalWrite,
   },
@@ -172,6 +177,7 @@ const states: Record<string, StateDefinition> = {
     type: 'effect',
     effect: hq(POWER_CARD_OPS.reverseCancel, ref),
     retry: 'safe',
+    delayMs: untilHqAnswers,
     on: { ok: 'reverse-refused' },
     alerts: [afterDayCut],
   },

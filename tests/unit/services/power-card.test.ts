@@ -161,6 +161,31 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     expect(await rig.hqStore.get(powerCardKeys.units(CUSTOMER))).toBe(18_587);
   });
 
+  it('a confirmation whose answers are lost more often than the engine’s attempt bound is still re-sent by itself until HQ acknowledges', async () => {
+    // query and pay answered, then every write confirmation unanswered well past engine.maxAttempts.
+    const lost = rig.config.engine.maxAttempts + 3;
+    rig.hq.faults.push('ok', 'ok', ...Array<'no-answer'>(lost).fill('no-answer'));
+    const t = await buy();
+    const done = await settle(t.serial, 10 * 60_000);
+    expect(done).toMatchObject({ state: 'succeeded' });
+    expect(done.alerts ?? []).not.toContain('retries-exhausted');
+    expect(rig.hq.requests.filter((r) => r.op === 'write-confirm')).toHaveLength(lost + 1);
+    expect((await hqRecord(done.data.billerRef))?.status).toBe('confirmed');
+    expect(await rig.hqStore.get(powerCardKeys.units(CUSTOMER))).toBe(18_587);
+    expect(rig.balance.summary()).toMatchObject({ balance: '9900.00', held: '0.00' });
+  });
+
+  it('an accounting reversal whose answers are lost past the attempt bound is re-sent until HQ acknowledges', async () => {
+    rig.card.failNextWrites(1);
+    const lost = rig.config.engine.maxAttempts + 3;
+    rig.hq.faults.push('ok', 'ok', ...Array<'lost'>(lost).fill('lost'));
+    const t = await buy();
+    const done = await settle(t.serial, 10 * 60_000);
+    expect(done).toMatchObject({ state: 'accounting-reversed' });
+    expect((await hqRecord(done.data.billerRef))?.status).toBe('acct-reversed');
+    expect(rig.balance.summary()).toMatchObject({ balance: '10000.00', held: '0.00' });
+  });
+
   it('reversal supplementary confirmation (撤销补确认): money and units go back once', async () => {
     const t = await buy();
     expect((await settle(t.serial)).state).toBe('succeeded');
