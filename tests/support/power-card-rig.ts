@@ -113,6 +113,12 @@ export interface Rig {
   /** Moves fake time forward in steps, letting the journal and HQ finish their real I/O after each. */
   advance(ms: number, step?: number): Promise<void>;
   /**
+   * Awaits a call that may itself wait on a timer (an inquiry whose answer was lost ends with the
+   * engine's request timeout), moving fake time meanwhile. A call still pending after `limitMs` of
+   * fake time is an error, never a hang.
+   */
+  until<T>(work: Promise<T>, limitMs?: number): Promise<T>;
+  /**
    * The process dies now: nothing more reaches the journal. An effect already on its way either
    * completes unseen (`effects: 'done'`, a crash after the side effect) or never happens (`lost`).
    */
@@ -215,6 +221,18 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
         await settle();
         done += d;
       }
+    },
+    async until(work, limitMs = 10 * 60_000) {
+      let settled = false;
+      const watched = work.finally(() => {
+        settled = true;
+      });
+      watched.catch(() => {});
+      for (let waited = 0; !settled; waited += 500) {
+        if (waited >= limitMs) throw new Error(`still pending after ${limitMs} ms of fake time`);
+        await rig.advance(500);
+      }
+      return watched;
     },
     crash(effects) {
       dead = true;
