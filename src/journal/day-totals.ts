@@ -16,6 +16,7 @@ import { type Tender, tenderOf } from '../reports/tender.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey, prefixRange, txnKey } from './keys.ts';
 import type { Counters } from './records.ts';
+import { readTxnValue, readTxnValues, TXN_CHUNK } from './txn-records.ts';
 import type { BatchOp, WriteBatch } from './write-batch.ts';
 
 /**
@@ -39,6 +40,7 @@ interface DayTotalsMeta {
 
 type DbLike = {
   get(key: string): Promise<string | undefined>;
+  getMany(keys: string[]): Promise<Array<string | undefined>>;
   iterator(o: { gte: string; lt: string }): AsyncIterable<[string, string]>;
 };
 
@@ -109,10 +111,17 @@ export class DayTotals {
     const ops: BatchOp[] = [];
     for await (const [key] of db.iterator(prefixRange('g:'))) ops.push({ type: 'del', key });
     const tenders = new Map<string, Tender>();
-    for await (const [key, value] of db.iterator(prefixRange('t:'))) {
-      const t = decodeValue<TxnRecord>(key, value);
-      addTo(days, t.businessDate, cut, contributionOf(t, await tenderFor(t, db, new Map(), tenders)), 1);
+    let chunk: Array<[string, string]> = [];
+    const count = async () => {
+      for (const t of await readTxnValues(db, chunk))
+        addTo(days, t.businessDate, cut, contributionOf(t, await tenderFor(t, db, new Map(), tenders)), 1);
+      chunk = [];
+    };
+    for await (const entry of db.iterator(prefixRange('t:'))) {
+      chunk.push(entry);
+      if (chunk.length >= TXN_CHUNK) await count();
     }
+    await count();
     for await (const [key, value] of db.iterator(prefixRange('l:'))) {
       const e = decodeValue<LedgerEntry>(key, value);
       addLedgerEntry(dayOf(days, businessDate(e.at, cut), cut).ledger, e);
@@ -236,7 +245,7 @@ function addRowTo(rec: DayTotalsRecord, c: TallyRow, sign: 1 | -1): void {
 
 async function readTxn(db: DbLike, serial: string): Promise<TxnRecord | undefined> {
   const v = await db.get(txnKey(serial));
-  return v === undefined ? undefined : decodeValue<TxnRecord>(txnKey(serial), v);
+  return v === undefined ? undefined : readTxnValue(db, txnKey(serial), v);
 }
 
 /**

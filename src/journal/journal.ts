@@ -29,6 +29,7 @@ import {
 } from './keys.ts';
 import { runMigrations } from './migrations.ts';
 import { type BalanceRecord, type Counters, JOURNAL_FORMAT_VERSION, type JournalEvent } from './records.ts';
+import { readTxnValue, readTxnValues, TXN_CHUNK } from './txn-records.ts';
 import { type BatchOp, WriteBatch } from './write-batch.ts';
 
 export type JournalDb = Level<string, string>;
@@ -326,7 +327,7 @@ export class Journal extends EventEmitter<JournalEvents> {
         continue;
       }
       try {
-        decodeValue<TxnRecord>(txnKey(serial), v);
+        await readTxnValue(this.db, txnKey(serial), v);
       } catch (e) {
         problems.push(problemFrom(e, txnKey(serial)));
       }
@@ -496,7 +497,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   async getTxn(serial: string): Promise<TxnRecord | undefined> {
     const v = await this.db.get(txnKey(serial));
-    return v === undefined ? undefined : decodeValue<TxnRecord>(txnKey(serial), v);
+    return v === undefined ? undefined : readTxnValue(this.db, txnKey(serial), v);
   }
 
   async getEvent(seq: number): Promise<JournalEvent | undefined> {
@@ -530,13 +531,18 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   async *transactions(opts: { reverse?: boolean; limit?: number } = {}): AsyncGenerator<TxnRecord> {
-    for await (const [key, value] of this.db.iterator({
+    let chunk: Array<[string, string]> = [];
+    for await (const entry of this.db.iterator({
       ...prefixRange('t:'),
       reverse: opts.reverse ?? false,
       limit: opts.limit ?? -1,
     })) {
-      yield decodeValue<TxnRecord>(key, value);
+      chunk.push(entry);
+      if (chunk.length < TXN_CHUNK) continue;
+      yield* await readTxnValues(this.db, chunk);
+      chunk = [];
     }
+    yield* await readTxnValues(this.db, chunk);
   }
 
   async *events(fromSeq = 1, limit = -1): AsyncGenerator<JournalEvent> {

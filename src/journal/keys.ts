@@ -7,7 +7,7 @@
  *   m:outbox                 { ackedThrough }                HQ relay: every event up to here is acknowledged
  *   m:probe                  { at, room }                    written and deleted at once: the disk takes writes again
  *   e:<seq16>                JournalEvent                    append-only log of every transition
- *   t:<serial>               TxnRecord                       latest snapshot per transaction
+ *   t:<serial>               { event } | TxnRecord           latest snapshot: the event holding it (format 3)
  *   l:<seq16>                LedgerEntry                     prepaid balance ledger
  *   h:<serial>               { fen }                         open holds
  *   i:d:<yyyymmdd>:<serial>  ''                              index by business date

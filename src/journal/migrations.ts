@@ -15,6 +15,12 @@ export type Migration = (db: Db) => Promise<void>;
 export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   /** 1 → 2: the hash chain over events and its head file. */
   1: (db) => chainExistingEvents(db, new ChainHeadFile(db.location)),
+  /**
+   * 2 → 3: a `t:` record may name the event holding the snapshot (`txn-records.ts`). Records that
+   * hold the snapshot itself stay readable as they are, so nothing is rewritten; the version
+   * keeps older software, which cannot read the new records, from opening the store.
+   */
+  2: async () => undefined,
 };
 
 /**

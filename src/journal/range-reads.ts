@@ -4,6 +4,7 @@ import type { TxnRecord } from '../core/transaction/types.ts';
 import { decodeValue } from './codec.ts';
 import type { Journal } from './journal.ts';
 import { lastSegment, ledgerKey, orderKey, txnKey } from './keys.ts';
+import { readTxnValues, TXN_CHUNK } from './txn-records.ts';
 
 /**
  * Reads the reports need over a range of business dates, in one pass each: the date index gives
@@ -23,9 +24,17 @@ export async function transactionsOfDates(journal: Journal, from: string, to: st
   }
   if (first === undefined || last === undefined) return [];
   const out: TxnRecord[] = [];
+  let chunk: Array<[string, string]> = [];
+  const take = async () => {
+    for (const t of await readTxnValues(journal.raw, chunk)) out.push(await withTender(journal, t));
+    chunk = [];
+  };
   for await (const [key, value] of journal.raw.iterator({ gte: txnKey(first), lte: txnKey(last) })) {
-    if (serials.has(key.slice(2))) out.push(await withTender(journal, decodeValue<TxnRecord>(key, value)));
+    if (!serials.has(key.slice(2))) continue;
+    chunk.push([key, value]);
+    if (chunk.length >= TXN_CHUNK) await take();
   }
+  await take();
   return out;
 }
 

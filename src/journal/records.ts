@@ -3,7 +3,7 @@ import type { OrderRecord } from '../core/orders/order.ts';
 import type { Outcome, TxnRecord } from '../core/transaction/types.ts';
 
 /** On-disk format version written by this software; older stores are migrated on open. */
-export const JOURNAL_FORMAT_VERSION = 2;
+export const JOURNAL_FORMAT_VERSION = 3;
 
 export interface Counters {
   /** Last event sequence number used (0 = none). */

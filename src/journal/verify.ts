@@ -12,6 +12,7 @@ import {
   COUNTERS_KEY,
   DAY_TOTALS_META_KEY,
   dayIndexKey,
+  eventKey,
   FORMAT_KEY,
   formatSerial,
   lastSegment,
@@ -22,6 +23,11 @@ import {
   serviceIndexKey,
 } from './keys.ts';
 import type { BalanceRecord, Counters, JournalEvent } from './records.ts';
+import { isTxnPointer, snapshotInEvent, TXN_CHUNK, type TxnPointer } from './txn-records.ts';
+
+/** A transaction event's serial, from the fields `WriteBatch.event` writes first. */
+const TXN_EVENT =
+  /^[0-9a-f]{8}\{"seq":\d+,"at":\d+,"stationId":"[^"]*","type":"txn\.[a-z]+","serial":"([^"]+)"/;
 
 /** Bytes the scan reads from LevelDB per round trip. */
 const SCAN_BYTES = 1 << 20;
@@ -85,6 +91,26 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       return undefined;
     }
   };
+  const expectIndexes = (txn: TxnRecord): void => {
+    expectedIndex.add(dayIndexKey(txn.businessDate, txn.serial));
+    expectedIndex.add(serviceIndexKey(txn.service, txn.serial));
+    expectedIndex.add(operatorIndexKey(txn.operator, txn.serial));
+    if (!txn.terminal) expectedIndex.add(openIndexKey(txn.serial));
+  };
+  // The last transaction event per serial seen by the scan (events sort before `t:`), so the
+  // snapshot a `t:` record names is found without another read; other targets are read after.
+  const lastTxnEvent = new Map<string, { seq: number; value: string }>();
+  const pointers: Array<[string, number]> = [];
+  const noteTxn = (key: string, serial: string, seq: number, value: string | undefined): void => {
+    try {
+      const txn = snapshotInEvent(key, serial, seq, value);
+      txns.set(serial, txn);
+      expectIndexes(txn);
+    } catch (e) {
+      txns.set(serial, null);
+      problems.push(problemFrom(e, key));
+    }
+  };
   const gap = (key: string, expected: string): void => {
     problems.push({ key, kind: 'gap', message: `expected ${expected} before ${key}` });
   };
@@ -109,6 +135,8 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         if (seq !== lastEvent + 1) gap(key, `e:${pad16(lastEvent + 1)}`);
         lastEvent = seq;
         const ev = eventHeader(value) ?? decode<JournalEvent>(key, value);
+        const carries = TXN_EVENT.exec(value);
+        if (carries) lastTxnEvent.set(carries[1] as string, { seq, value });
         if (ev && ev.seq !== seq)
           problems.push({ key, kind: 'decode', message: `record says seq ${ev.seq}` });
         if (ev) {
@@ -127,13 +155,16 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
         const n = Number(key.slice(2));
         if (n !== lastSerial + 1) gap(key, `t:${formatSerial(lastSerial + 1)}`);
         lastSerial = n;
-        const txn = decode<TxnRecord>(key, value);
-        txns.set(key.slice(2), txn ?? null);
-        if (txn) {
-          expectedIndex.add(dayIndexKey(txn.businessDate, txn.serial));
-          expectedIndex.add(serviceIndexKey(txn.service, txn.serial));
-          expectedIndex.add(operatorIndexKey(txn.operator, txn.serial));
-          if (!txn.terminal) expectedIndex.add(openIndexKey(txn.serial));
+        const body = decode<TxnRecord | TxnPointer>(key, value);
+        const serial = key.slice(2);
+        if (body && isTxnPointer(body)) {
+          const carrier = lastTxnEvent.get(serial);
+          lastTxnEvent.delete(serial);
+          if (carrier?.seq === body.event) noteTxn(key, serial, body.event, carrier.value);
+          else pointers.push([key, body.event]);
+        } else {
+          txns.set(serial, body ?? null);
+          if (body) expectIndexes(body);
         }
       } else if (p === 'l:') {
         counts.ledgerEntries++;
@@ -173,6 +204,22 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       key: lastKey || '(start)',
       kind: 'io',
       message: `store read failed after this key: ${(e as Error).message}`,
+    });
+  }
+
+  lastTxnEvent.clear();
+  for (let i = 0; i < pointers.length; i += TXN_CHUNK) {
+    const part = pointers.slice(i, i + TXN_CHUNK);
+    const values = await db.getMany(part.map(([, seq]) => eventKey(seq))).catch((e: unknown) => {
+      problems.push({
+        key: part[0]?.[0] ?? 't:',
+        kind: 'io',
+        message: `read failed: ${(e as Error).message}`,
+      });
+      return [];
+    });
+    part.forEach(([key, seq], n) => {
+      noteTxn(key, key.slice(2), seq, values[n]);
     });
   }
 

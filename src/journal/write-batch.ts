@@ -19,6 +19,7 @@ import {
   txnKey,
 } from './keys.ts';
 import type { BalanceRecord, Counters, JournalEvent } from './records.ts';
+import { encodeTxnPointer } from './txn-records.ts';
 
 export type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
@@ -69,10 +70,13 @@ export class WriteBatch {
   /**
    * Stores the snapshot and keeps the indexes in step with it: `previous` is the snapshot it
    * replaces (none for a new transaction, which also gets its fixed indexes). The open index
-   * changes only when the transaction becomes final or is reopened by an action.
+   * changes only when the transaction becomes final or is reopened by an action. When an event of
+   * this batch carries this very snapshot, `t:` only names that event (the snapshot is stored once).
    */
   putTxn(txn: TxnRecord, previous?: Pick<TxnRecord, 'terminal'>): void {
-    this.ops.push({ type: 'put', key: txnKey(txn.serial), value: encodeValue(txn) });
+    const carrier = this.events.findLast((ev) => ev.txn === txn && ev.serial === txn.serial);
+    const value = carrier ? encodeTxnPointer(carrier.seq) : encodeValue(txn);
+    this.ops.push({ type: 'put', key: txnKey(txn.serial), value });
     this.txnsWritten.push(txn);
     if (!previous) {
       this.ops.push({ type: 'put', key: dayIndexKey(txn.businessDate, txn.serial), value: '' });

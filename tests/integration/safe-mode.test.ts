@@ -38,7 +38,8 @@ describe('safe mode on a corrupted journal', () => {
 
   async function corrupt(
     key: string,
-    damage = (v: string) => v.replace('13800138000', '13800138001'),
+    // Any change to the text after the checksum (a t: record names the event holding its snapshot).
+    damage = (v: string) => v.replace(/\}$/, ' }'),
   ): Promise<void> {
     const db = new Level<string, string>(join(dir.path, 'data'), {
       keyEncoding: 'utf8',
@@ -84,7 +85,7 @@ describe('safe mode on a corrupted journal', () => {
       keyEncoding: 'utf8',
       valueEncoding: 'utf8',
     });
-    expect(await db.get('t:0000000001')).toContain('13800138001');
+    expect(await db.get('t:0000000001')).toMatch(/ \}$/);
     await db.close();
   });
 
