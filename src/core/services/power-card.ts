@@ -231,6 +231,7 @@ const STATE_LABELS: Record<string, StateLabel> = {
     customer: {
       zh: '写卡成功，可以取卡；正在向电力公司确认',
       en: 'Written to your card; you may take it. Confirming with the power company',
+      mayLeave: true,
     },
   },
   'accounting-reversing': {
@@ -241,7 +242,14 @@ const STATE_LABELS: Record<string, StateLabel> = {
       en: 'The card was not written; the purchase is being undone',
     },
   },
-  'accounting-reversed': { zh: '已账务撤销（卡未写入）', en: 'reversed in the books (nothing on the card)' },
+  'accounting-reversed': {
+    zh: '已账务撤销（卡未写入）',
+    en: 'reversed in the books (nothing on the card)',
+    customer: {
+      zh: '电卡未写入，本次购电已撤销，电卡可以取出',
+      en: 'Nothing was written to your card; the purchase was undone. You may take the card',
+    },
+  },
   'reverse-reading': { zh: '撤销前读卡', en: 'reading the card for the reversal' },
   'reverse-requesting': { zh: '购电撤销申请中', en: 'reversal being requested from HQ' },
   'reverse-writing': { zh: '撤销写卡中', en: 'writing the reversal to the card' },

@@ -144,7 +144,12 @@ export type StateDefinition = TerminalState | EffectState;
 export interface StateLabel {
   zh: string;
   en: string;
-  customer?: { zh: string; en: string };
+  customer?: {
+    zh: string;
+    en: string;
+    /** The customer's part is done (the card holds the units): the kiosk finishes alone. */
+    mayLeave?: boolean;
+  };
 }
 
 export interface RuleContext {

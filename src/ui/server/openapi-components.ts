@@ -26,7 +26,10 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     {
       zh: str,
       en: str,
-      customer: { ...ref('Bilingual'), description: 'what the customer at the screen is told in this state' },
+      customer: {
+        ...obj({ zh: str, en: str, mayLeave: bool }, ['zh', 'en']),
+        description: 'what the customer at the screen is told in this state; `mayLeave`: their part is done',
+      },
     },
     ['zh', 'en'],
   ),

@@ -31,6 +31,11 @@ export function confirmScreen(flow, quote) {
         labels[f.name] ?? (entryOf(f).keypad === 'choice' ? v : grouped(v, f.sensitive === 'phone'));
       rows.push([{ zh: f.zh, en: f.en }, shown, f.name]);
     }
+    // The card's numbers as the reader gave them: masked (the full ones never leave the kiosk).
+    for (const f of service.fields) {
+      const shown = f.fromCard && flow.card?.card[/** @type {'customerNo' | 'cardSerial'} */ (f.name)];
+      if (shown) rows.push([{ zh: f.zh, en: f.en }, shown, f.name]);
+    }
     if (typeof flow.answer?.name === 'string')
       rows.push([{ zh: '户名', en: 'Name' }, flow.answer.name, 'name']);
     const money = dl(

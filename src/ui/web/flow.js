@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { cardFieldsOf, cardScreen, isCardProblem } from './card-step.js';
 import { choiceView } from './choices.js';
 import { confirmScreen } from './confirm.js';
 import { bi, dl, fill, h, messageBox, title } from './dom.js';
@@ -16,20 +17,45 @@ import { customerReason, isKioskProblem, unavailablePanel } from './problems.js'
  * @typedef {{ operator: boolean, tenders?: Array<'counter' | 'qr'> }} Mode who is at the screen: a customer (and how
  *   customers pay here), or an operator at the counter
  * @typedef {{ service: ServiceView, values: Record<string, string>, labels: Record<string, string>,
- *   answer: Record<string, any> | null, mode: Mode }} Flow
+ *   answer: Record<string, any> | null, mode: Mode, card?: import('./card-step.js').CardRead }} Flow
+ *   `card`: the latest read of the customer's card, for a service whose fields come from it
  * @typedef {import('./shell.js').View} View
  * @typedef {import('./api.js').ApiError} ApiError
  */
 
 /** @param {ServiceView} service */
 export function stepsOf(service) {
-  const lookup = service.inquiry?.fields ?? [];
+  // Fields the kiosk fills from the customer's card have the card step instead of a screen.
+  const card = cardFieldsOf(service);
+  const lookup = (service.inquiry?.fields ?? []).filter((n) => !card.includes(n));
   // A field another one fills (a trip's fare) has no screen of its own.
   const filled = new Set(service.fields.flatMap((f) => entryOf(f).fills ?? []));
   const rest = service.fields
-    .filter((f) => !lookup.includes(f.name) && !filled.has(f.name) && entryOf(f).keypad !== 'confirm')
+    .filter(
+      (f) =>
+        !lookup.includes(f.name) &&
+        !card.includes(f.name) &&
+        !filled.has(f.name) &&
+        entryOf(f).keypad !== 'confirm',
+    )
     .map((f) => f.name);
-  return { lookup, names: [...lookup, ...rest] };
+  return { lookup, names: [...lookup, ...rest], card };
+}
+
+/**
+ * The card step, then the look-up its card answers (when the service asks one) or the first field.
+ * @param {Flow} flow
+ * @param {{ zh: string, en: string }[]} [problems]
+ * @returns {import('./shell.js').Screen}
+ */
+function cardStep(flow, problems = []) {
+  return cardScreen(flow, problems, (view) =>
+    view.nav.go(
+      flow.service.inquiry && stepsOf(flow.service).lookup.length === 0
+        ? inquiryScreen(flow)
+        : fieldScreen(flow, 0),
+    ),
+  );
 }
 
 /**
@@ -40,7 +66,8 @@ export function stepsOf(service) {
 export function startFlow(service, mode) {
   /** @type {Flow} */
   const flow = { service, values: {}, labels: {}, answer: null, mode };
-  const { lookup } = stepsOf(service);
+  const { lookup, card } = stepsOf(service);
+  if (card.length > 0) return cardStep(flow);
   if (service.inquiry && lookup.length === 0) return inquiryScreen(flow);
   return fieldScreen(flow, 0);
 }
@@ -62,13 +89,18 @@ function inquiryScreen(flow) {
     );
     view.bar({ back: { zh: '返回', en: 'Back', run: () => view.nav.home() } });
     let live = true;
-    api('POST', `/api/services/${flow.service.id}/inquiry`, {}).then(
+    const body = flow.card ? { cardToken: flow.card.token } : {};
+    api('POST', `/api/services/${flow.service.id}/inquiry`, body).then(
       (r) => {
         if (!live) return;
         flow.answer = r.answer ?? {};
         view.nav.go(fieldScreen(flow, 0));
       },
-      (/** @type {ApiError} */ e) => live && view.nav.go(unavailableScreen(flow, e)),
+      (/** @type {ApiError} */ e) => {
+        if (!live) return;
+        if (flow.card && isCardProblem(flow.service.fields, e)) return view.nav.go(cardStep(flow, e.issues));
+        view.nav.go(unavailableScreen(flow, e));
+      },
     );
     return () => {
       live = false;
@@ -140,7 +172,12 @@ export function fieldScreen(flow, i, problems = []) {
       back: {
         zh: '返回',
         en: 'Back',
-        run: () => (i === 0 ? view.nav.home() : view.nav.go(fieldScreen(flow, i - 1))),
+        run: () =>
+          i > 0
+            ? view.nav.go(fieldScreen(flow, i - 1))
+            : flow.card
+              ? view.nav.go(cardStep(flow))
+              : view.nav.home(),
       },
       home: true,
       primary: isLastLookup
@@ -206,9 +243,18 @@ async function quote(view, flow, box) {
  * @param {HTMLElement} box
  * @param {{ showErrors: (p: import('./api.js').Problem[]) => void } | null} field the field shown now
  * @param {number} i its index
+ * @returns {boolean} whether another screen was opened
  */
 export function refused(view, flow, err, box, field, i) {
-  if (isKioskProblem(err)) return view.nav.go(unavailableScreen(flow, err));
+  // The card was pulled or swapped, or it has a purchase still open: back to the card step.
+  if (flow.card && isCardProblem(flow.service.fields, err)) {
+    view.nav.go(cardStep(flow, err.issues));
+    return true;
+  }
+  if (isKioskProblem(err)) {
+    view.nav.go(unavailableScreen(flow, err));
+    return true;
+  }
   const { names } = stepsOf(flow.service);
   const withField = err.issues.map((p) =>
     !p.field && err.code === 'KIOSK_E_SELF_SERVICE_LIMIT' ? { ...p, field: 'amount' } : p,
@@ -216,18 +262,21 @@ export function refused(view, flow, err, box, field, i) {
   // The earliest screen with a problem: the customer fixes the fields in the order they typed them.
   const at = withField.map((p) => names.indexOf(p.field ?? '')).filter((n) => n >= 0);
   const first = at.length > 0 ? Math.min(...at) : -1;
-  if (first >= 0 && first !== i)
-    return view.nav.go(
+  if (first >= 0 && first !== i) {
+    view.nav.go(
       fieldScreen(
         flow,
         first,
         withField.filter((p) => p.field === names[first]),
       ),
     );
+    return true;
+  }
   const mine = withField.filter((p) => p.field === names[i]);
   if (field && mine.length > 0) field.showErrors(mine);
   const rest = withField.filter((p) => !mine.includes(p));
   fill(box, ...rest.map((p) => h('p', { class: 'error' }, bi(p.zh, p.en))));
+  return false;
 }
 
 /**
@@ -238,6 +287,7 @@ export function refused(view, flow, err, box, field, i) {
 export function bodyOf(flow, ticked) {
   /** @type {Record<string, unknown>} */
   const body = {};
+  if (flow.card) body.cardToken = flow.card.token;
   for (const f of flow.service.fields) {
     if (entryOf(f).keypad === 'confirm') body[f.name] = ticked;
     else if (flow.values[f.name]) body[f.name] = flow.values[f.name];
@@ -267,6 +317,7 @@ function answerSummary(flow) {
   const rows = [];
   if (typeof a.name === 'string') rows.push([{ zh: '户名', en: 'Name' }, a.name, 'name']);
   if (typeof a.city === 'string') rows.push([{ zh: '号码归属', en: 'Region' }, a.city, 'city']);
+  if (typeof a.areaName === 'string') rows.push([{ zh: '供电区域', en: 'Supply area' }, a.areaName, 'area']);
   if (typeof a.arrears === 'string')
     rows.push([{ zh: '当前欠费', en: 'Arrears' }, `￥${a.arrears}`, 'arrears']);
   if (rows.length === 0) return null;

@@ -7,7 +7,8 @@ import { bi, fill, grouped, h } from './dom.js';
  * @typedef {{ keypad: 'digits' | 'amount' | 'alnum' | 'choice' | 'confirm', maxLength?: number,
  *   quick?: string[], list?: string, answer?: string, fills?: string[] }} FieldEntry
  * @typedef {{ name: string, zh: string, en: string, required: boolean,
- *   sensitive: 'phone' | 'account' | 'card' | null, entry: FieldEntry | null }} FieldView
+ *   sensitive: 'phone' | 'account' | 'card' | null, entry: FieldEntry | null,
+ *   fromCard?: boolean }} FieldView
  */
 
 const DIGIT_ROWS = [

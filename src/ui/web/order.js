@@ -14,7 +14,8 @@ import { qrSvg } from './qr.js';
  *   statusLabel: { zh: string, en: string }, message: { zh: string, en: string } | null, final: boolean,
  *   serviceName: { zh: string, en: string }, total: string, expiresAt: number | null, serial: string | null,
  *   qr: { payload: string, expiresAt: number } | null, reason: { zh: string, en: string } | null,
- *   refund: unknown, updatedAt: number }} Order
+ *   refund: unknown, updatedAt: number, transaction?: { state: string, terminal: boolean,
+ *   stateLabel: { zh: string, en: string, customer?: { zh: string, en: string, mayLeave?: boolean } } } | null }} Order
  */
 
 /**
@@ -44,7 +45,7 @@ export function orderScreen(flow, quote, key, ticked, tender) {
     const body = { service: flow.service.id, fields: bodyOf(flow, ticked), tender, idempotencyKey: key };
     sendOnce(() => api('POST', '/api/orders', body, { key })).then(
       (order) => {
-        if (live) stop = followOrder(view, order);
+        if (live) stop = followOrder(view, order, { card: Boolean(flow.card) });
       },
       (e) => {
         if (live) view.nav.go(notDoneScreen(flow, /** @type {import('./api.js').ApiError} */ (e)));
@@ -76,7 +77,7 @@ const HEAD = {
  * @param {string} status
  */
 const totalLabel = (status) =>
-  status === 'succeeded'
+  ['succeeded', 'paid', 'processing', 'pending'].includes(status)
     ? { zh: '已付', en: 'Paid' }
     : status === 'refunding'
       ? { zh: '退款中', en: 'Being refunded' }
@@ -94,7 +95,8 @@ const mmss = (ms) => {
  * Draws an order and follows it (its own event stream, and a read once the stream is open).
  * @param {import('./shell.js').View} view
  * @param {Order} first
- * @param {{ lookup?: boolean }} [opts] `lookup`: a customer checking an earlier order, free to leave
+ * @param {{ lookup?: boolean, card?: boolean }} [opts] `lookup`: a customer checking an earlier order,
+ *   free to leave; `card`: the customer's card is in the reader for this order
  * @returns {() => void}
  */
 export function followOrder(view, first, opts = {}) {
@@ -105,12 +107,18 @@ export function followOrder(view, first, opts = {}) {
   const draw = (/** @type {Order} */ o) => {
     latest = o;
     clearInterval(tick);
-    const status = /** @type {keyof typeof HEAD} */ (o.status);
+    // What the customer must do in the transaction's state (keep the card in, bring it back).
+    const doing = o.transaction?.stateLabel?.customer;
+    // Waiting on the customer's card is not an unknown result: the screen says what to do.
+    const waiting = o.status === 'pending' && !(doing && !doing.mayLeave);
+    const status = /** @type {keyof typeof HEAD} */ (
+      o.status === 'pending' && !waiting ? 'processing' : o.status
+    );
     const head = HEAD[status] ?? o.statusLabel;
     const waitingPay = o.status === 'awaiting-payment';
     const good = o.status === 'succeeded';
     const bad = ['failed', 'expired', 'cancelled', 'refunding', 'refunded'].includes(o.status);
-    const cls = good ? 'succeeded' : bad ? 'failed' : o.status === 'pending' ? 'waiting' : 'working';
+    const cls = good ? 'succeeded' : bad ? 'failed' : waiting ? 'waiting' : 'working';
     view.step(o.final ? 4 : 3);
     const left = h('strong', { class: 'countdown', 'data-k': 'expires' });
     // Counted from the kiosk's own times (expiry less the last change), so a screen whose clock
@@ -123,7 +131,9 @@ export function followOrder(view, first, opts = {}) {
     fill(
       view.main,
       h('h1', { class: `outcome ${cls}`, 'data-outcome': `order-${o.status}`, tabindex: '-1' }, biOf(head)),
-      o.message && !o.final ? h('p', { class: 'note' }, biOf(o.message)) : null,
+      doing ? h('p', { class: 'note big-note', 'data-k': 'card-step' }, biOf(doing)) : null,
+      // A failure paid at the counter: the cash is collected there (the message says so).
+      o.message && (!o.final || o.status === 'failed') ? h('p', { class: 'note' }, biOf(o.message)) : null,
       o.reason && bad ? h('p', { class: 'reason' }, biOf(o.reason)) : null,
       h(
         'div',
@@ -154,10 +164,20 @@ export function followOrder(view, first, opts = {}) {
         ]),
         waitingPay && o.tender === 'qr' && o.qr
           ? h('div', { class: 'qr pay-qr', 'data-k': 'pay-qr' }, qrSvg(o.qr.payload))
-          : o.status === 'pending' && o.serial
+          : waiting && o.serial
             ? h('div', { class: 'qr', 'aria-hidden': 'true' }, qrSvg(o.serial))
             : null,
       ),
+      waitingPay && opts.card
+        ? h(
+            'p',
+            { class: 'note', 'data-k': 'card-stay' },
+            bi(
+              '付款期间电卡请留在读卡器中，付款后自动写卡。',
+              'Leave the card in the reader while you pay; it is written once paid.',
+            ),
+          )
+        : null,
       waitingPay && o.tender === 'counter'
         ? h(
             'p',
@@ -168,7 +188,7 @@ export function followOrder(view, first, opts = {}) {
             ),
           )
         : null,
-      o.status === 'pending'
+      waiting
         ? h(
             'p',
             { class: 'note' },
@@ -201,7 +221,7 @@ export function followOrder(view, first, opts = {}) {
                 },
               },
             }
-          : o.status === 'pending' || opts.lookup
+          : waiting || opts.lookup
             ? {
                 primary: {
                   zh: '已记下，返回首页',

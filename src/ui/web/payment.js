@@ -93,9 +93,8 @@ export function notDoneScreen(flow, err) {
             zh: '返回修改',
             en: 'Back to edit',
             run: () => {
-              const box = h('div');
-              refused(view, flow, err, box, null, -1);
-              if (!view.main.querySelector('.field-error')) view.nav.go(fieldScreen(flow, names.length - 1));
+              if (!refused(view, flow, err, h('div'), null, -1))
+                view.nav.go(fieldScreen(flow, names.length - 1));
             },
           },
       primary: { zh: '完成', en: 'Done', run: () => view.nav.home() },
