@@ -131,7 +131,10 @@ export function cardScreen(flow, problems, onRead) {
       }
       if (live) timer = setTimeout(read, READ_EVERY_MS);
     };
-    show('reading', h('p', { class: 'busy', 'data-k': 'card-reading' }, bi('正在读卡…', 'Reading the card…')));
+    show(
+      'reading',
+      h('p', { class: 'busy', 'data-k': 'card-reading' }, bi('正在读卡…', 'Reading the card…')),
+    );
     void read();
     return () => {
       live = false;
