@@ -20,6 +20,7 @@ import { UnavailableHqPort } from '../engine/unavailable-hq.ts';
 import type { ConfigControl } from '../hq/config-control.ts';
 import type { ConnectionSettings } from '../hq/mqtt-options.ts';
 import { Journal, type JournalProblem } from '../journal/journal.ts';
+import { JournalReader } from '../journal/journal-reader.ts';
 import { configKey } from '../journal/keys.ts';
 import { verifyJournal } from '../journal/verify.ts';
 import { Operators } from '../operators/operators.ts';
@@ -90,6 +91,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
   readonly clock: Clock;
   logger: Logger;
   journal!: Journal;
+  /** The journal's read-only queries, for the local API and the CLI. */
+  records!: JournalReader;
   engine!: Engine;
   balance!: BalanceService;
   operators!: Operators;
@@ -142,6 +145,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     });
     await ensureWritableDir(base.config.dataDir, 'dataDir');
     await this.journal.open();
+    this.records = new JournalReader(this.journal);
     const stored = await this.journal.getJson<StoredHqConfig>(configKey('hq')).catch(() => undefined);
     if (stored) {
       try {

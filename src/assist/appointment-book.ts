@@ -11,7 +11,7 @@ import { toLocal } from '../core/business-day.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
 import type { Journal } from '../journal/journal.ts';
-import { clientKeyKey } from '../journal/keys.ts';
+import { ASSIST_COUNTERS_KEY, clientKeyKey } from '../journal/keys.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AssistActor, AssistDesk } from './assist-desk.ts';
 import { appointmentSlip, type SlipStation } from './assist-slips.ts';
@@ -122,7 +122,7 @@ export class AppointmentBook {
         updatedAt: now,
       };
       await this.deps.journal.commit((b) => {
-        b.put('a:n', counters);
+        b.put(ASSIST_COUNTERS_KEY, counters);
         if (key) b.put(clientKeyKey(`assist:${key}`), { appointment: id });
         AssistStore.putAppointment(b, a, 'booked');
       });

@@ -17,12 +17,12 @@ import { toLocal } from '../core/business-day.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
 import type { Journal } from '../journal/journal.ts';
-import { clientKeyKey } from '../journal/keys.ts';
+import { ASSIST_COUNTERS_KEY, clientKeyKey } from '../journal/keys.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Receipt } from '../receipts/receipt.ts';
 import { AppointmentBook } from './appointment-book.ts';
 import { guideSheet, requestReceipt, resultNotice, type SlipStation, statsSheet } from './assist-slips.ts';
-import { type AssistCounters, AssistStore, COUNTER_KEY, GUIDE_KEY } from './assist-store.ts';
+import { type AssistCounters, AssistStore, GUIDE_KEY } from './assist-store.ts';
 
 export interface AssistDeskDeps {
   journal: Journal;
@@ -239,7 +239,7 @@ export class AssistDesk extends EventEmitter<AssistEvents> {
         updatedAt: now,
       };
       await this.deps.journal.commit((b) => {
-        b.put(COUNTER_KEY, counters);
+        b.put(ASSIST_COUNTERS_KEY, counters);
         if (key) b.put(clientKeyKey(`assist:${key}`), { request: id });
         AssistStore.putRequest(b, r, 'registered');
       });

@@ -4,7 +4,13 @@ import { maskCitizen, maskRequest } from '../core/assist/privacy.ts';
 import type { AssistRequest } from '../core/assist/request.ts';
 import { decodeValue } from '../journal/codec.ts';
 import type { Journal } from '../journal/journal.ts';
-import { configKey, prefixRange } from '../journal/keys.ts';
+import {
+  ASSIST_COUNTERS_KEY,
+  appointmentKey,
+  assistRequestKey,
+  configKey,
+  prefixRange,
+} from '../journal/keys.ts';
 import type { WriteBatch } from '../journal/write-batch.ts';
 
 /**
@@ -20,9 +26,6 @@ import type { WriteBatch } from '../journal/write-batch.ts';
  * so erasing a snapshot after the retention period erases the data.
  */
 export const GUIDE_KEY = configKey('guide');
-export const COUNTER_KEY = 'a:n';
-export const requestKey = (id: string): string => `a:r:${id}`;
-export const appointmentKey = (id: string): string => `a:b:${id}`;
 
 export interface AssistCounters {
   date: string;
@@ -38,11 +41,11 @@ export class AssistStore {
   }
 
   counters(): Promise<AssistCounters | undefined> {
-    return this.journal.getJson<AssistCounters>(COUNTER_KEY);
+    return this.journal.getJson<AssistCounters>(ASSIST_COUNTERS_KEY);
   }
 
   request(id: string): Promise<AssistRequest | undefined> {
-    return this.journal.getJson<AssistRequest>(requestKey(id));
+    return this.journal.getJson<AssistRequest>(assistRequestKey(id));
   }
 
   appointment(id: string): Promise<Appointment | undefined> {
@@ -50,11 +53,11 @@ export class AssistStore {
   }
 
   async requests(): Promise<AssistRequest[]> {
-    return this.scan<AssistRequest>('a:r:');
+    return this.scan<AssistRequest>(assistRequestKey(''));
   }
 
   async appointments(): Promise<Appointment[]> {
-    return this.scan<Appointment>('a:b:');
+    return this.scan<Appointment>(appointmentKey(''));
   }
 
   private async scan<T>(prefix: string): Promise<T[]> {
@@ -66,7 +69,7 @@ export class AssistStore {
 
   /** Writes a request snapshot with its masked event. */
   static putRequest(b: WriteBatch, r: AssistRequest, change: string): void {
-    b.put(requestKey(r.id), r);
+    b.put(assistRequestKey(r.id), r);
     b.event({ type: 'assist', info: { kind: 'request', change, request: maskRequest(r) } });
   }
 

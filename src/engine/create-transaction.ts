@@ -19,6 +19,11 @@ export interface PreparedTxn {
   fee: Money;
 }
 
+/** A prepared transaction priced for the customer: whether the available prepaid balance covers it now. */
+export interface Quote extends PreparedTxn {
+  balanceSufficient: boolean;
+}
+
 /**
  * Everything that must hold before a transaction may exist: the service is enabled here, the actor
  * may use it, the input is valid (all problems listed), and self-service caps are kept. Nothing

@@ -39,6 +39,7 @@ import {
   newTxnRecord,
   type PreparedTxn,
   prepareTransaction,
+  type Quote,
   splitTransient,
 } from './create-transaction.ts';
 import { type EffectRunners, runEffect, withTimeout } from './run-effect.ts';
@@ -547,6 +548,20 @@ export class Engine extends EventEmitter<EngineEvents> {
     const prepared = prepareTransaction(def, input, actor, this.ctx());
     this.refuseAboveBalance(def, prepared.amount.toFen());
     return prepared;
+  }
+
+  /**
+   * What a new transaction would cost, checked as `create` checks it before asking HQ (safe mode,
+   * devices, access, fields, amount rules, caps), asking no one and writing nothing. Instead of
+   * refusing a balance below the amount it says whether the available balance covers it now.
+   */
+  quote(serviceId: string, input: unknown, actor: Actor): Quote {
+    this.refuseInSafeMode();
+    const def = this.deps.services.get(serviceId);
+    this.refuseWithoutDevices(def);
+    const prepared = prepareTransaction(def, input, actor, this.ctx());
+    const holdFen = (def.funding ?? 'hold') === 'hold' ? prepared.amount.toFen() : 0;
+    return { ...prepared, balanceSufficient: refuseAbove(this.deps.journal.balance, holdFen) === null };
   }
 
   private refuseWithoutDevices(def: ServiceDefinition): void {

@@ -21,7 +21,9 @@
  *   o:<orderId>              OrderRecord                     self-service orders (tender before any payment)
  *   w:<orderId>              ''                              orders not final yet (resumed at start)
  *   k:<idempotency key>      { order } | { serial }          what a client's idempotency key created
- *   a:…                      assisted services' records      requests, appointments, counters (src/assist/assist-store.ts)
+ *   a:n                      AssistCounters                  assisted services' last numbers, per business date
+ *   a:r:<id>                 AssistRequest                   assisted service requests (src/assist/assist-store.ts)
+ *   a:b:<id>                 Appointment                     appointments
  *   g:<yyyymmdd>             DayTotalsRecord                 totals of a business date, written with each change
  *   m:day-totals             { event }                       the g: records are maintained through this event
  */
@@ -53,6 +55,9 @@ export const orderKey = (id: string): string => `o:${id}`;
 export const openOrderKey = (id: string): string => `w:${id}`;
 export const dayTotalsKey = (date: string): string => `g:${date}`;
 export const clientKeyKey = (key: string): string => `k:${key}`;
+export const ASSIST_COUNTERS_KEY = 'a:n';
+export const assistRequestKey = (id: string): string => `a:r:${id}`;
+export const appointmentKey = (id: string): string => `a:b:${id}`;
 
 /** gte/lt bounds for every key starting with `prefix`. */
 export function prefixRange(prefix: string): { gte: string; lt: string } {

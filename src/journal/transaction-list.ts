@@ -51,3 +51,21 @@ export async function listTransactions(journal: Journal, f: TxnListFilter): Prom
   }
   return found;
 }
+
+/**
+ * Transactions whose business date starts with `period` (a date yyyymmdd, or a month yyyymm),
+ * oldest first, read one at a time.
+ */
+export async function* transactionsOfPeriod(journal: Journal, period: string): AsyncGenerator<TxnRecord> {
+  for (const serial of await journal.indexSerials(`i:d:${period}`)) {
+    const t = await journal.getTxn(serial);
+    if (t) yield t;
+  }
+}
+
+/** Transactions of one business date (yyyymmdd), oldest first. */
+export async function transactionsOn(journal: Journal, date: string): Promise<TxnRecord[]> {
+  const out: TxnRecord[] = [];
+  for await (const t of transactionsOfPeriod(journal, `${date}:`)) out.push(t);
+  return out;
+}

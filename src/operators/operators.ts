@@ -103,7 +103,7 @@ export class Operators {
   async list(): Promise<OperatorView[]> {
     const now = this.clock.now();
     const out: OperatorView[] = [];
-    for await (const [key] of this.journal.raw.iterator(prefixRange('p:'))) {
+    for await (const [key] of this.journal.raw.iterator(prefixRange(operatorKey('')))) {
       const rec = await this.journal.getJson<OperatorRecord>(key);
       if (rec) out.push(view(rec, now));
     }

@@ -5,7 +5,7 @@ import { KioskError } from '../core/errors.ts';
 import { Money } from '../core/money.ts';
 import { decodeValue } from '../journal/codec.ts';
 import type { Journal } from '../journal/journal.ts';
-import { configKey, pad16 } from '../journal/keys.ts';
+import { configKey, pad16, prefixRange } from '../journal/keys.ts';
 import { transactionsOfDates } from '../journal/range-reads.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ServiceLookup } from '../reports/mask-txn.ts';
@@ -139,10 +139,7 @@ export class SettlementBook {
   /** Settlements recorded for a business date, oldest first. */
   async list(date: string): Promise<SettlementRecord[]> {
     const out: SettlementRecord[] = [];
-    for await (const [k, v] of this.journal.raw.iterator({
-      gte: settlementKey(date, 0),
-      lt: `${configKey(`settle:${date}:`)}\xff`,
-    })) {
+    for await (const [k, v] of this.journal.raw.iterator(prefixRange(configKey(`settle:${date}:`)))) {
       out.push(decodeValue<SettlementRecord>(k, v));
     }
     return out;
@@ -193,10 +190,7 @@ export class SettlementBook {
   /** Cross-day settlements recorded for a business date, oldest first. */
   async handovers(date: string): Promise<HandoverRecord[]> {
     const out: HandoverRecord[] = [];
-    for await (const [k, v] of this.journal.raw.iterator({
-      gte: handoverKey(date, 0),
-      lt: `${configKey(`handover:${date}:`)}\xff`,
-    })) {
+    for await (const [k, v] of this.journal.raw.iterator(prefixRange(configKey(`handover:${date}:`)))) {
       out.push(decodeValue<HandoverRecord>(k, v));
     }
     return out;

@@ -64,7 +64,7 @@ export function registerBalance(program: Command, run: (fn: () => Promise<number
           : withApp({ ...program.opts(), ...opts }, async (app) => {
               const summary = app.balance.summary();
               const entries: LedgerEntry[] = [];
-              for await (const e of app.journal.ledgerEntries({ reverse: true, limit: Number(opts.entries) }))
+              for await (const e of app.records.ledgerEntries({ reverse: true, limit: Number(opts.entries) }))
                 entries.push(e);
               if (opts.json) {
                 printJson({

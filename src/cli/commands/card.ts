@@ -190,8 +190,8 @@ async function offlineUnconfirmed(
   const { cardFollowUps } = await import('../../reports/card-follow-ups.ts');
   return withApp(opts, async (app) => {
     const open = [];
-    for (const serial of await app.journal.openSerials()) {
-      const t = await app.journal.getTxn(serial);
+    for (const serial of await app.records.openSerials()) {
+      const t = await app.records.getTxn(serial);
       if (t) open.push(t);
     }
     const items = cardFollowUps(open, { customerNo: opts.customer, date: opts.date }).map((f) => f.followUp);

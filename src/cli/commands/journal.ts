@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { maskDeep } from '../../core/mask.ts';
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
-import { listTransactions, normaliseOperator, type TxnListFilter } from '../../journal/transaction-list.ts';
+import { normaliseOperator, type TxnListFilter } from '../../journal/transaction-list.ts';
 import type { VerifyReport } from '../../journal/verify.ts';
 import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -35,12 +35,7 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
     .action((opts: GlobalOptions & ApiOptions) =>
       run(async () => {
         const local = await unlessRunning(() =>
-          withApp({ ...program.opts(), ...opts }, async (app) => {
-            const { verifyJournal } = await import('../../journal/verify.ts');
-            const r = await verifyJournal(app.journal);
-            const extra = app.journal.startupProblems.filter((p) => !r.problems.some((q) => q.key === p.key));
-            return { ...r, problems: [...extra, ...r.problems] };
-          }),
+          withApp({ ...program.opts(), ...opts }, (app) => app.records.verify(app.problems)),
         );
         let report: VerifyReport | undefined = local ?? undefined;
         if (!report) {
@@ -86,7 +81,7 @@ export function registerJournal(program: Command, run: (fn: () => Promise<number
           withApp({ ...program.opts(), ...opts }, async (app) => {
             const lookup = (id: string) => lookupService(app, id);
             const rules = { clock: app.clock, config: app.config, facts: app.cardTerminal.facts() };
-            return (await listTransactions(app.journal, filter)).map(
+            return (await app.records.list(filter)).map(
               (t) => maskDeep(txnView(t, lookup, rules)) as TxnView,
             );
           }),

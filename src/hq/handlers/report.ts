@@ -1,4 +1,5 @@
 import type { Journal } from '../../journal/journal.ts';
+import { transactionsOfPeriod } from '../../journal/transaction-list.ts';
 import { reportCommandSchema } from '../../protocol/schemas/index.ts';
 import { defineHandler } from './handler.ts';
 
@@ -12,9 +13,7 @@ interface Totals {
 export async function periodTotals(journal: Journal, period: string): Promise<Record<string, unknown>> {
   const byService: Record<string, Record<string, Totals>> = {};
   let count = 0;
-  for (const serial of await journal.indexSerials(`i:d:${period}`)) {
-    const t = await journal.getTxn(serial);
-    if (!t) continue;
+  for await (const t of transactionsOfPeriod(journal, period)) {
     count++;
     const result = t.result ?? 'open';
     const svc = byService[t.service] ?? {};

@@ -1,10 +1,10 @@
 import { CardReads } from '../../app/card-reads.ts';
-import type { KioskApp } from '../../app/kiosk-app.ts';
 import { businessDate } from '../../core/business-day.ts';
 import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
 import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EventHub } from './event-hub.ts';
+import type { ServerKiosk } from './server-kiosk.ts';
 import type { SessionStore } from './sessions.ts';
 
 /** What every route needs: the kiosk, the sessions and the event hub, and small shared helpers. */
@@ -15,7 +15,7 @@ export class ServerContext {
   readonly cardReads: CardReads;
 
   constructor(
-    readonly kiosk: KioskApp,
+    readonly kiosk: ServerKiosk,
     readonly sessions: SessionStore,
   ) {
     this.lookup = (id: string): ServiceDefinition | undefined =>
@@ -42,12 +42,7 @@ export class ServerContext {
   }
 
   /** Transactions of one business date, oldest first. */
-  async transactionsOn(date: string): Promise<TxnRecord[]> {
-    const out: TxnRecord[] = [];
-    for (const serial of await this.kiosk.journal.indexSerials(`i:d:${date}:`)) {
-      const t = await this.kiosk.journal.getTxn(serial);
-      if (t) out.push(t);
-    }
-    return out;
+  transactionsOn(date: string): Promise<TxnRecord[]> {
+    return this.kiosk.records.transactionsOn(date);
   }
 }

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import type { KioskApp } from '../../app/kiosk-app.ts';
 import { maskDeep } from '../../core/mask.ts';
 import { SELF_OPERATOR } from '../../journal/keys.ts';
 import type { JournalEvent } from '../../journal/records.ts';
@@ -8,6 +7,7 @@ import { ledgerRow } from '../../reports/balance-views.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
 import { orderView } from '../../reports/order-view.ts';
 import { txnView } from '../../reports/txn-view.ts';
+import type { ServerKiosk } from './server-kiosk.ts';
 
 /** A comment line keeps proxies and idle timeouts from closing a quiet stream, ms. */
 export const KEEPALIVE_MS = 15_000;
@@ -47,14 +47,15 @@ export class EventHub {
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | undefined;
   private readonly onEvent = (ev: JournalEvent): void => this.publish(ev);
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly kiosk: KioskApp,
+    private readonly kiosk: ServerKiosk,
     private readonly lookup: ServiceLookup,
   ) {}
 
   start(): void {
-    this.kiosk.journal.on('event', this.onEvent);
+    this.unsubscribe = this.kiosk.records.subscribe(this.onEvent);
     this.timer = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, KEEPALIVE_MS);
@@ -63,7 +64,8 @@ export class EventHub {
 
   /** Ends every stream (so that the server can close) and stops listening. */
   stop(): void {
-    this.kiosk.journal.off('event', this.onEvent);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     clearInterval(this.timer);
     for (const c of this.clients) c.res.end();
     this.clients.clear();
@@ -109,7 +111,7 @@ export class EventHub {
     res.on('close', () => this.clients.delete(client));
     if (opts.since === null) return;
     let replayed = 0;
-    for await (const ev of this.kiosk.journal.events(opts.since + 1)) {
+    for await (const ev of this.kiosk.records.events(opts.since + 1)) {
       if (!this.clients.has(client) || replayed >= REPLAY_MAX) break;
       const frame = this.frameOf(ev);
       if (frame) this.send(client, frame);

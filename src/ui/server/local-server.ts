@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { KioskApp } from '../../app/kiosk-app.ts';
 import { KioskError } from '../../core/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { authOf } from './auth.ts';
@@ -22,6 +21,7 @@ import { registerSessionRoutes } from './routes-session.ts';
 import { registerSettlementRoutes } from './routes-settlement.ts';
 import { registerTransactionRoutes } from './routes-transactions.ts';
 import { registerUiRoutes } from './routes-ui.ts';
+import type { ServerKiosk } from './server-kiosk.ts';
 import { SessionStore } from './sessions.ts';
 import { statusPage } from './status-page.ts';
 
@@ -42,7 +42,7 @@ export class LocalServer {
   private port = 0;
 
   constructor(
-    private readonly kiosk: KioskApp,
+    private readonly kiosk: ServerKiosk,
     private readonly logger: Logger,
   ) {}
 

@@ -28,7 +28,7 @@ export function registerCardTerminalRoutes(app: FastifyInstance, ctx: ServerCont
     // HQ answers for the station; a teller keeps only the repayments of their own transactions.
     const items = [];
     for (const item of all) {
-      const local = session.role === 'supervisor' ? null : await ctx.kiosk.journal.getTxn(item.serial);
+      const local = session.role === 'supervisor' ? null : await ctx.kiosk.records.getTxn(item.serial);
       if (session.role === 'supervisor' || (local && seesTxn(session, local))) items.push(item);
     }
     return { from: q.from, to: q.to, items };

@@ -100,7 +100,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
           transaction: order.serial ? lookupTxn(ctx, await kiosk.engine.get(order.serial)) : null,
         };
     } else if (/^\d{10}$/.test(ref)) {
-      const txn = await kiosk.journal.getTxn(ref);
+      const txn = await kiosk.records.getTxn(ref);
       if (txn) {
         const id = typeof txn.data.order === 'string' ? txn.data.order : null;
         const order = id ? await kiosk.orderBook.find(id) : undefined;

@@ -75,7 +75,7 @@ export function registerPowerCardRoutes(app: FastifyInstance, ctx: ServerContext
       });
     noteSecrets(req, def, { customerNo });
     const open = [];
-    for (const serial of await ctx.kiosk.journal.openSerials()) open.push(await ctx.kiosk.engine.get(serial));
+    for (const serial of await ctx.kiosk.records.openSerials()) open.push(await ctx.kiosk.engine.get(serial));
     const items = cardFollowUps(open, { customerNo, date }).map(({ txn, followUp }) => ({
       ...followUp,
       transaction: ctx.view(txn),

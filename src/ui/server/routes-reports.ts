@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import type { LedgerEntry } from '../../core/ledger.ts';
-import { ledgerOfDates } from '../../journal/range-reads.ts';
-import { verifyJournal } from '../../journal/verify.ts';
 import { inLedgerView, ledgerRow, ledgerTotals, ledgerView } from '../../reports/balance-views.ts';
 import { dayJournal } from '../../reports/day-journal.ts';
 import { gameErrors } from '../../reports/game-errors.ts';
@@ -74,14 +72,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
         en: 'needs a supervisor (综合柜员)',
       });
     }
-    const report = await verifyJournal(kiosk.journal);
-    return {
-      ...report,
-      problems: [
-        ...kiosk.problems.filter((p) => !report.problems.some((q) => q.key === p.key)),
-        ...report.problems,
-      ],
-    };
+    return kiosk.records.verify(kiosk.problems);
   });
 
   /**
@@ -114,11 +105,11 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
           en: 'to must not be before from',
         });
       }
-      const range = await ledgerOfDates(kiosk.journal, from, to, dayCut);
+      const range = await kiosk.records.ledgerOfDates(from, to, dayCut);
       movement = ledgerMovement(range.entries, range.openingFen);
       entries = range.entries.filter((e) => inLedgerView(e, view));
     } else {
-      for await (const e of kiosk.journal.ledgerEntries({ reverse: true })) {
+      for await (const e of kiosk.records.ledgerEntries({ reverse: true })) {
         if (!inLedgerView(e, view)) continue;
         entries.push(e);
         if (entries.length >= limit) break;

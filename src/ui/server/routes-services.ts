@@ -1,10 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { KioskError } from '../../core/errors.ts';
-import { availableFen } from '../../core/ledger.ts';
-import { Money } from '../../core/money.ts';
 import { tendersOf } from '../../core/orders/order.ts';
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
-import { prepareTransaction } from '../../engine/create-transaction.ts';
 import { maskFields, maskKnown } from '../../reports/mask-txn.ts';
 import { authOf } from './auth.ts';
 import { fillFromCard } from './card-fields.ts';
@@ -71,21 +67,16 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     const body = await fillFromCard(ctx, req, def, objectBody(req.body));
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
-    refuseWhenNotSelling(ctx);
-    const p = prepareTransaction(def, body, actor, ctx.rules());
-    const total = p.amount.add(p.fee);
-    const held = def.funding === 'none' ? Money.ZERO : p.amount;
+    const q = kiosk.engine.quote(def.id, body, actor);
     return {
       service: def.id,
       serviceName: { ...def.title },
-      fields: maskFields(def, p.fields),
-      amount: p.amount.toString(),
-      fee: p.fee.toString(),
-      total: total.toString(),
+      fields: maskFields(def, q.fields),
+      amount: q.amount.toString(),
+      fee: q.fee.toString(),
+      total: q.amount.add(q.fee).toString(),
       // The prepaid balance pays the biller the amount; operators see whether it is enough now.
-      ...(actor.channel === 'operator'
-        ? { balanceSufficient: held.toFen() <= availableFen(kiosk.journal.balance) }
-        : {}),
+      ...(actor.channel === 'operator' ? { balanceSufficient: q.balanceSufficient } : {}),
     };
   });
 
@@ -107,13 +98,4 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     reply.status(repeated ? 200 : 201).header('location', `/api/transactions/${txn.serial}`);
     return ctx.view(txn);
   });
-}
-
-/** A quote for something the kiosk cannot do now would mislead the customer. */
-function refuseWhenNotSelling(ctx: ServerContext): void {
-  const safe = ctx.kiosk.engine.safeMode;
-  if (safe)
-    throw new KioskError('KIOSK_E_SAFE_MODE', { zh: `安全模式：${safe.zh}`, en: `safe mode: ${safe.en}` });
-  const fault = ctx.kiosk.journal.faulted;
-  if (fault) throw fault;
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import { parseMoney } from '../../core/money.ts';
-import { reportDays } from '../../journal/report-days.ts';
 import type { Receipt } from '../../receipts/receipt.ts';
 import { type DailyReport, reportOfDays } from '../../reports/daily-report.ts';
 import { dailyCsv, settlementCsv } from '../../reports/report-csv.ts';
@@ -78,7 +77,7 @@ export function registerSettlementRoutes(app: FastifyInstance, ctx: ServerContex
     }
     const scope = reportScope(session, q);
     const dayCut = kiosk.config.business.dayCut;
-    const { inputs, openingFen } = await reportDays(kiosk.journal, { from, to, scope, dayCut, today });
+    const { inputs, openingFen } = await kiosk.records.reportDays({ from, to, scope, dayCut, today });
     return reportOfDays(inputs, openingFen, { from, to, scope, at: ctx.now(), dayCut }, ctx.lookup);
   };
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
 import type { TxnRecord } from '../../core/transaction/types.ts';
-import { listTransactions, normaliseOperator } from '../../journal/transaction-list.ts';
+import { normaliseOperator } from '../../journal/transaction-list.ts';
 import { receiptFor } from '../../reports/receipt-data.ts';
 import { authOf, requireOperator } from './auth.ts';
 import { fillFromCard } from './card-fields.ts';
@@ -75,7 +75,7 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
         en: 'a teller sees only their own transactions',
       });
     const operator = session.role === 'teller' ? session.code : asked;
-    const found = await listTransactions(kiosk.journal, {
+    const found = await kiosk.records.list({
       date,
       service,
       operator,
@@ -88,7 +88,7 @@ export function registerTransactionRoutes(app: FastifyInstance, ctx: ServerConte
   app.get('/api/pending', async (req) => {
     const session = requireOperator(req, ctx.sessions);
     const open: TxnRecord[] = [];
-    for (const serial of await kiosk.journal.openSerials()) {
+    for (const serial of await kiosk.records.openSerials()) {
       const t = await kiosk.engine.get(serial);
       if (seesTxn(session, t)) open.push(t);
     }

@@ -1,0 +1,98 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const SRC = join(ROOT, 'src');
+
+/** Every TypeScript file under `dir`, relative to the project root. */
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await sources(p)));
+    else if (e.name.endsWith('.ts')) out.push(relative(ROOT, p));
+  }
+  return out;
+}
+
+/** The code without its comments (a comment may describe the store's layout). */
+const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+/** The files a file imports statically (type imports too), relative to the project root. */
+function importsOf(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of code(text).matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms))
+    out.push(normalize(join(dirname(file), m[1] as string)));
+  return out;
+}
+
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for (const f of await sources(SRC)) graph.set(f, importsOf(f, await readFile(join(ROOT, f), 'utf8')));
+  return graph;
+}
+
+/** A chain of imports from `from` back to itself, if there is one. */
+function cycleThrough(graph: Map<string, string[]>, from: string): string[] | null {
+  const seen = new Set<string>();
+  const walk = (f: string, path: string[]): string[] | null => {
+    for (const next of graph.get(f) ?? []) {
+      if (next === from) return [...path, next];
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const found = walk(next, [...path, next]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(from, [from]);
+}
+
+/** The journal's key prefixes (src/journal/keys.ts) as they would appear at the start of a string. */
+const JOURNAL_KEY = /['"`][mtelhipcrqowkag]:/;
+
+describe('the seams between the kiosk and its surfaces', () => {
+  it('no journal key is spelled outside src/journal (the reference HQ keeps its own store)', async () => {
+    const found: string[] = [];
+    for (const f of await sources(SRC)) {
+      if (f.startsWith('src/journal/') || f.startsWith('src/hq-platform/')) continue;
+      const text = code(await readFile(join(ROOT, f), 'utf8'));
+      text.split('\n').forEach((line, i) => {
+        if (JOURNAL_KEY.test(line) || line.includes('\\xff')) found.push(`${f}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('the local API and the CLI use their own narrow view of the kiosk, not the composition root', async () => {
+    const graph = await importGraph();
+    const reaching: string[] = [];
+    for (const [f, deps] of graph)
+      if (
+        (f.startsWith('src/ui/server/') || f.startsWith('src/cli/')) &&
+        deps.includes('src/app/kiosk-app.ts')
+      )
+        reaching.push(f);
+    expect(reaching).toEqual([]);
+  });
+
+  it('a quote is the engine`s: the local API does not prepare transactions itself', async () => {
+    const graph = await importGraph();
+    const preparing = [...graph]
+      .filter(([f, deps]) => f.startsWith('src/ui/') && deps.includes('src/engine/create-transaction.ts'))
+      .map(([f]) => f);
+    expect(preparing).toEqual([]);
+  });
+
+  it('no import cycle runs through the kiosk, its engine, its journal, its local API or its CLI', async () => {
+    const graph = await importGraph();
+    const cycles: string[] = [];
+    for (const f of graph.keys()) {
+      if (!/^src\/(app|engine|journal|ui\/server|cli)\//.test(f)) continue;
+      const c = cycleThrough(graph, f);
+      if (c) cycles.push(c.join(' → '));
+    }
+    expect(cycles).toEqual([]);
+  });
+});
