@@ -1,53 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BalanceService } from '../../../src/balance/balance-service.ts';
-import { systemClock } from '../../../src/core/clock.ts';
 import type { ServiceDefinition } from '../../../src/core/transaction/types.ts';
-import { Engine } from '../../../src/engine/engine.ts';
-import { ServiceRegistry } from '../../../src/engine/service-registry.ts';
-import { Journal } from '../../../src/journal/journal.ts';
-import { silentLogger } from '../../../src/platform/logger.ts';
-import { FakeHq } from '../../support/fake-hq.ts';
-import { tempDir, testConfig } from '../../support/kiosk-harness.ts';
+import type { Engine } from '../../../src/engine/engine.ts';
+import type { Journal } from '../../../src/journal/journal.ts';
+import { type DeviceHealth, type EngineRig, startEngineRig } from '../../support/engine-rig.ts';
 import { testBillService } from '../../support/test-service.ts';
 
 const cardService: ServiceDefinition = { ...testBillService, id: 'card-bill', requires: ['cardReader'] };
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
-type Health = { state: 'ok' | 'degraded' | 'offline'; reason?: { zh: string; en: string } };
 
 describe('service availability follows the devices it needs', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let rig: EngineRig;
   let journal: Journal;
   let engine: Engine;
-  let hq: FakeHq;
-  const health: Record<string, Health> = {};
+  let health: Record<string, DeviceHealth>;
 
   beforeEach(async () => {
-    dir = await tempDir();
-    const config = await testConfig({ services: { enabled: ['test-bill', 'card-bill'], fees: {} } });
-    journal = new Journal({ path: dir.path, stationId: config.stationId, clock: systemClock });
-    await journal.open();
-    hq = new FakeHq();
-    engine = new Engine({
-      journal,
-      clock: systemClock,
-      config: () => config,
-      logger: silentLogger(),
-      services: new ServiceRegistry([testBillService, cardService]),
-      runners: { hq },
-      devices: () => health,
+    rig = await startEngineRig({
+      services: [testBillService, cardService],
+      config: { services: { enabled: ['test-bill', 'card-bill'], fees: {} } },
+      balanceFen: 100_00,
     });
-    await new BalanceService(journal, () => config, silentLogger()).applyHqEvent({
-      kind: 'topup',
-      fen: 100_00,
-      ref: 's',
-    });
-    await engine.start();
+    ({ journal, engine, health } = rig);
   });
-  afterEach(async () => {
-    await engine.stop();
-    await journal.close();
-    await dir.cleanup();
-  });
+  afterEach(() => rig.stop());
 
   it('refuses only the service whose reader is offline, naming the reason, before anything is written', async () => {
     health.cardReader = { state: 'offline', reason: { zh: '未检测到读卡器', en: 'no reader' } };
