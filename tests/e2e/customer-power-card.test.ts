@@ -182,9 +182,8 @@ describe('customer touchscreen: electricity card purchase', { timeout: 180_000 }
     card().failNextWrites(1);
     await payAtCounter(t);
     await t.page.locator('[data-outcome="order-failed"]').waitFor({ timeout: 30_000 });
-    const shown = await t.text('main');
-    expect(shown).toMatch(/电卡未写入，本次购电已撤销/);
-    expect(shown).toMatch(/请到窗口取回现金/);
+    await expect.poll(() => t.text('main'), { timeout: 15_000 }).toMatch(/电卡未写入，本次购电已撤销/);
+    expect(await t.text('main')).toMatch(/请到窗口取回现金/);
     await t.check('write-failed');
     const txn = await app.engine.get(await t.text('.serial'));
     expect(txn.state).toBe('accounting-reversed');

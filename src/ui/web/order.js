@@ -246,6 +246,8 @@ export function followOrder(view, first, opts = {}) {
     if (o.updatedAt < latest.updatedAt) return;
     draw(o);
     if (o.final) stream.close();
+    // The order's own frames carry no transaction: its last state (what the card holds) is read.
+    if (o.final && o.serial && !o.transaction) void read();
   };
   const read = () => api('GET', `/api/orders/${encodeURIComponent(first.id)}`).then(update, () => {});
   stream.addEventListener('order', (ev) => {
