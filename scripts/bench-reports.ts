@@ -6,11 +6,13 @@ import { addDays, localInstant } from '../src/core/business-day.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../src/core/transaction/types.ts';
+import { balancePage } from '../src/journal/balance-page.ts';
 import { Journal } from '../src/journal/journal.ts';
 import { DAY_TOTALS_META_KEY } from '../src/journal/keys.ts';
 import { ledgerOfDates, transactionsOfDates } from '../src/journal/range-reads.ts';
 import { reportDays } from '../src/journal/report-days.ts';
-import { inLedgerView, ledgerView } from '../src/reports/balance-views.ts';
+import { parseBalanceQuery } from '../src/reports/balance-query.ts';
+import { inLedgerView, ledgerRow, ledgerView } from '../src/reports/balance-views.ts';
 import { dailyReport, reportOfDays } from '../src/reports/daily-report.ts';
 import { ledgerMovement } from '../src/reports/ledger-movement.ts';
 import type { ServiceLookup } from '../src/reports/mask-txn.ts';
@@ -99,6 +101,7 @@ export async function benchReports(n: number, runs = 3): Promise<Record<string, 
     const teller = { kind: 'teller', operator: 'A001' } as const;
     // Today's business date lies after the filled year: every date of it is a whole past date.
     const TODAY = addDays(FIRST, 400);
+    const midLedgerSeq = Math.floor(journal.lastCounters.ledger / 2);
     const day = '20250701';
     const figures: Array<[string, () => Promise<unknown>]> = [
       [
@@ -214,11 +217,30 @@ export async function benchReports(n: number, runs = 3): Promise<Record<string, 
         },
       ],
       [
-        'reports.balance_changes_year',
+        'reports.balance_changes_year.journal_baseline',
         async () => {
           const l = await ledgerOfDates(journal, FIRST, last, DAY_CUT);
           const view = ledgerView('changes');
           return [ledgerMovement(l.entries, l.openingFen), l.entries.filter((e) => inLedgerView(e, view))];
+        },
+      ],
+      [
+        'reports.balance_changes_year',
+        async () => {
+          const q = parseBalanceQuery({ group: 'changes', from: FIRST, to: last, limit: '100' }, TODAY);
+          const page = await balancePage(journal, q, { dayCut: DAY_CUT, today: TODAY });
+          return page.entries.map(ledgerRow);
+        },
+      ],
+      [
+        'reports.balance_changes_year_mid_page',
+        async () => {
+          const q = parseBalanceQuery(
+            { group: 'changes', from: FIRST, to: last, limit: '100', after: String(midLedgerSeq) },
+            TODAY,
+          );
+          const page = await balancePage(journal, q, { dayCut: DAY_CUT, today: TODAY });
+          return page.entries.map(ledgerRow);
         },
       ],
     ];

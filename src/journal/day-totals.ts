@@ -33,10 +33,16 @@ export interface DayTotalsRecord {
   ledger: LedgerDay;
 }
 
-/** Written with every batch: the totals are maintained through this event. */
+/** Written with every batch: the totals are maintained through this event, in this record format. */
 interface DayTotalsMeta {
   event: number;
+  format?: number;
 }
+
+/** Record format: 2 added the per-view entry counts of each date's ledger part. */
+export const DAY_TOTALS_FORMAT = 2;
+
+const metaValue = (event: number): string => encodeValue({ event, format: DAY_TOTALS_FORMAT });
 
 type DbLike = {
   get(key: string): Promise<string | undefined>;
@@ -45,7 +51,7 @@ type DbLike = {
 };
 
 /** Why the totals were rebuilt at start-up, or null when they were found consistent. */
-export type RebuildReason = 'missing' | 'behind' | 'damaged' | 'cut' | null;
+export type RebuildReason = 'missing' | 'format' | 'behind' | 'damaged' | 'cut' | null;
 
 /**
  * The per-date totals, all held in memory (a few hundred small records a year). `stage` computes
@@ -61,6 +67,11 @@ export class DayTotals {
   /** The totals of a date, if any transaction or ledger entry fell on it. */
   get(date: string): DayTotalsRecord | undefined {
     return this.days.get(date);
+  }
+
+  /** Every date's totals, in no particular order. */
+  records(): IterableIterator<DayTotalsRecord> {
+    return this.days.values();
   }
 
   /** The day cut new ledger entries are dated by. */
@@ -82,7 +93,9 @@ export class DayTotals {
       return empty ? this.readyEmpty() : 'missing';
     }
     try {
-      if (decodeValue<DayTotalsMeta>(DAY_TOTALS_META_KEY, rawMeta).event !== lastEvent) return 'behind';
+      const meta = decodeValue<DayTotalsMeta>(DAY_TOTALS_META_KEY, rawMeta);
+      if (meta.format !== DAY_TOTALS_FORMAT) return 'format';
+      if (meta.event !== lastEvent) return 'behind';
       for await (const [key, value] of db.iterator(prefixRange('g:'))) {
         const rec = decodeValue<DayTotalsRecord>(key, value);
         this.days.set(rec.date, rec);
@@ -128,7 +141,7 @@ export class DayTotals {
     }
     for (const rec of days.values())
       ops.push({ type: 'put', key: dayTotalsKey(rec.date), value: encodeValue(rec) });
-    ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: encodeValue({ event: lastEvent }) });
+    ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: metaValue(lastEvent) });
     return { ops, days, replaceAll: true };
   }
 
@@ -174,7 +187,7 @@ export class DayTotals {
       ops.push({
         type: 'put',
         key: DAY_TOTALS_META_KEY,
-        value: encodeValue({ event: batch.counters.event }),
+        value: metaValue(batch.counters.event),
       });
     return { ops, days: changed, replaceAll: false };
   }

@@ -1,6 +1,8 @@
 import type { LedgerEntry } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
+import type { BalanceQuery } from '../reports/balance-query.ts';
 import type { DayInput } from '../reports/daily-report.ts';
+import { type BalanceDays, type BalancePage, balancePage } from './balance-page.ts';
 import type { Journal, JournalProblem } from './journal.ts';
 import { type LedgerRange, ledgerOfDates } from './range-reads.ts';
 import type { JournalEvent } from './records.ts';
@@ -41,6 +43,11 @@ export class JournalReader {
 
   ledgerOfDates(from: string, to: string, dayCut: string): Promise<LedgerRange> {
     return ledgerOfDates(this.journal, from, to, dayCut);
+  }
+
+  /** One page of a balance view, with a range's movement, totals and count (`balancePage`). */
+  balancePage(q: BalanceQuery, d: BalanceDays): Promise<BalancePage> {
+    return balancePage(this.journal, q, d);
   }
 
   reportDays(q: ReportDaysQuery): Promise<{ inputs: Map<string, DayInput>; openingFen: number }> {

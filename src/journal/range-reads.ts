@@ -80,7 +80,7 @@ export async function ledgerOfDates(
 }
 
 /** Sequence number of the first ledger entry at or after `at` (one past the last when none). */
-async function firstLedgerAtOrAfter(journal: Journal, at: number): Promise<number> {
+export async function firstLedgerAtOrAfter(journal: Journal, at: number): Promise<number> {
   let lo = 1;
   let hi = journal.lastCounters.ledger + 1;
   while (lo < hi) {

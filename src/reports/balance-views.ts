@@ -1,4 +1,5 @@
 import type { LedgerEntry, LedgerKind } from '../core/ledger.ts';
+import type { LedgerDay } from './day-tally.ts';
 import type { Bilingual } from './state-labels.ts';
 import { yuan } from './txn-view.ts';
 
@@ -26,6 +27,9 @@ const GROUP_OF: Readonly<Record<LedgerKind, LedgerGroup>> = {
   hold: 'holds',
   release: 'holds',
 };
+
+/** The ledger group an entry of `kind` belongs to. */
+export const ledgerGroupOf = (kind: LedgerKind): LedgerGroup => GROUP_OF[kind] ?? 'holds';
 
 export interface LedgerRow {
   seq: number;
@@ -87,6 +91,23 @@ export function ledgerTotals(
   return Object.fromEntries(
     groups.map((g) => [g, { count: acc.get(g)!.count, delta: yuan(acc.get(g)!.fen) }]),
   ) as Record<LedgerGroup, { count: number; delta: string }>;
+}
+
+/**
+ * The same totals for a period from its ledger days summed (`sumLedgerDays`), without reading an
+ * entry: counts from the per-view counts, deltas from the movement sums (holds move no balance).
+ */
+export function ledgerTotalsOfDay(day: LedgerDay): Record<LedgerGroup, { count: number; delta: string }> {
+  const c = day.counts;
+  const t = (count: number, fen: number) => ({ count, delta: yuan(fen) });
+  return {
+    topups: t(c.topups, day.topups + day.topupReversals),
+    consumption: t(c.consumption, day.consumption),
+    reversalCredits: t(c.reversalCredits, day.reversalCredits),
+    adjustments: t(c.adjustments, day.adjustments),
+    refunds: t(c.refunds, day.refunds),
+    holds: t(c.holds, 0),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '../core/ledger.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
+import { ledgerGroupOf } from './balance-views.ts';
 import { addTo, type FenTally, plus, zeroTally } from './fen-tally.ts';
 import { ledgerMovementField } from './ledger-movement.ts';
 import { isCharged, type ReportScope } from './settlement.ts';
@@ -135,7 +136,30 @@ export interface LedgerDay {
   reversalCredits: number;
   adjustments: number;
   refunds: number;
+  /** How many entries fall in each balance view (`changes`: those that moved the balance). */
+  counts: LedgerCounts;
 }
+
+/** Entries per balance view of one date (the keys of `LedgerView`). */
+export interface LedgerCounts {
+  topups: number;
+  consumption: number;
+  reversalCredits: number;
+  adjustments: number;
+  refunds: number;
+  holds: number;
+  changes: number;
+}
+
+export const emptyLedgerCounts = (): LedgerCounts => ({
+  topups: 0,
+  consumption: 0,
+  reversalCredits: 0,
+  adjustments: 0,
+  refunds: 0,
+  holds: 0,
+  changes: 0,
+});
 
 export const emptyLedgerDay = (): LedgerDay => ({
   entries: 0,
@@ -147,6 +171,7 @@ export const emptyLedgerDay = (): LedgerDay => ({
   reversalCredits: 0,
   adjustments: 0,
   refunds: 0,
+  counts: emptyLedgerCounts(),
 });
 
 /** Adds one ledger entry (the next one of its date, in sequence order) to the day, in place. */
@@ -156,6 +181,8 @@ export function addLedgerEntry(day: LedgerDay, e: LedgerEntry): void {
   day.deltaFen += e.deltaFen;
   const f = ledgerMovementField(e.kind);
   if (f) day[f] += e.deltaFen;
+  day.counts[ledgerGroupOf(e.kind)]++;
+  if (e.deltaFen !== 0) day.counts.changes++;
 }
 
 /** The ledger days of consecutive entries (oldest first) under business dates from `dateOf`. */

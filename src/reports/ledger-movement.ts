@@ -66,6 +66,7 @@ export function sumLedgerDays(days: Iterable<LedgerDay>): LedgerDay {
     out.entries += d.entries;
     out.deltaFen += d.deltaFen;
     for (const f of MOVEMENT_FIELDS) out[f] += d[f];
+    for (const k of Object.keys(out.counts) as Array<keyof LedgerDay['counts']>) out.counts[k] += d.counts[k];
   }
   return out;
 }

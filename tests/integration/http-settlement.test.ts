@@ -160,6 +160,31 @@ describe('settlement and reports over the local API', () => {
       'capture',
     ]);
     expect(changes.body.movement).toMatchObject({ opening: '0.00', closing: '940.00' });
+    expect(changes.body).toMatchObject({ count: 4, next: null, totals: { consumption: { count: 3 } } });
+    // Two entries a page: the cursor of each page leads to the next, in ledger order.
+    const paged: string[] = [];
+    let after = '';
+    for (let i = 0; i < 3; i++) {
+      const p = await k.api('GET', `/api/balance?from=${DAY}&to=${DAY}&group=changes&limit=2${after}`, {
+        token: tokens.A001,
+      });
+      expect(p.body.count).toBe(4);
+      paged.push(...p.body.entries.map((e: { kind: string }) => e.kind));
+      if (!p.body.next) break;
+      after = `&after=${p.body.next}`;
+    }
+    expect(paged).toEqual(['topup', 'capture', 'capture', 'capture']);
+    for (const [q, field] of [
+      ['limit=501', 'limit'],
+      ['limit=0', 'limit'],
+      ['after=x', 'after'],
+    ]) {
+      const bad = await k.api('GET', `/api/balance?from=${DAY}&${q}`, { token: tokens.A001 });
+      expect(bad).toMatchObject({
+        status: 400,
+        body: { field, zh: expect.any(String), en: expect.any(String) },
+      });
+    }
     const next = await k.api('GET', '/api/balance?from=20261106&to=20261106&group=consumption', {
       token: tokens.A001,
     });

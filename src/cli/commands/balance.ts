@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { LedgerEntry } from '../../core/ledger.ts';
+import { businessDate } from '../../core/business-day.ts';
 import { Money } from '../../core/money.ts';
+import { parseBalanceQuery } from '../../reports/balance-query.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type GlobalOptions, withApp } from '../with-app.ts';
@@ -21,7 +22,7 @@ export function registerBalance(program: Command, run: (fn: () => Promise<number
   program
     .command('balance')
     .description('信誉度余额与明细 / prepaid balance and its latest ledger entries')
-    .option('--entries <n>', 'show this many latest ledger entries', '10')
+    .option('--entries <n>', 'show this many latest ledger entries (1–500)', '10')
     .option('--json', 'print JSON')
     .option('--url <url>', 'ask the running kiosk (KIOSK_URL) instead of opening the journal')
     .option('--operator <code>', 'while the kiosk runs: log in as this operator and ask its API')
@@ -63,9 +64,11 @@ export function registerBalance(program: Command, run: (fn: () => Promise<number
             })
           : withApp({ ...program.opts(), ...opts }, async (app) => {
               const summary = app.balance.summary();
-              const entries: LedgerEntry[] = [];
-              for await (const e of app.records.ledgerEntries({ reverse: true, limit: Number(opts.entries) }))
-                entries.push(e);
+              const today = businessDate(app.clock.now(), app.config.business.dayCut);
+              const { entries } = await app.records.balancePage(
+                parseBalanceQuery({ limit: opts.entries }, today),
+                { dayCut: app.config.business.dayCut, today },
+              );
               if (opts.json) {
                 printJson({
                   ...summary,

@@ -20,6 +20,8 @@ type Opts = ApiOptions & {
   print?: boolean;
   record?: boolean;
   group?: string;
+  limit?: string;
+  after?: string;
   handedIn?: string;
   note?: string;
 };
@@ -241,10 +243,18 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
       )
       .option('--from <yyyymmdd>', 'first business date')
       .option('--to <yyyymmdd>', 'last business date (default today)')
-      .option('--csv <file>', 'save as CSV (UTF-8 with BOM); "-" for stdout'),
+      .option('--limit <n>', 'entries per page (1–500, default 50)')
+      .option('--after <cursor>', 'the page after this cursor (the "next" of the previous page)')
+      .option('--csv <file>', 'save the whole range as CSV (UTF-8 with BOM); "-" for stdout'),
   ).action((opts: Opts) =>
     action(opts, async (client) => {
-      const params = { group: opts.group, from: opts.from, to: opts.to };
+      const params = {
+        group: opts.group,
+        from: opts.from,
+        to: opts.to,
+        limit: opts.limit,
+        after: opts.after,
+      };
       if (opts.csv) return saveCsv(client, `/api/balance${query({ ...params, format: 'csv' })}`, opts.csv);
       const b = await client.get<{
         balance: string;
@@ -253,6 +263,8 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
         low: boolean;
         lowWarning: string;
         movement: LedgerMovement | null;
+        count: number | null;
+        next: string | null;
         entries: LedgerRow[];
       }>(`/api/balance${query(params)}`);
       if (opts.json) {
@@ -274,6 +286,8 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
         ]),
       );
       if (b.movement) printLedger(b.movement);
+      if (b.count !== null) process.stdout.write(`共 ${b.count} 条 entries in the range\n`);
+      if (b.next) process.stdout.write(`下一页 next page: --after ${b.next}\n`);
       return EXIT.OK;
     }),
   );

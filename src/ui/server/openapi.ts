@@ -166,13 +166,17 @@ export function buildOpenApi(
         'Balance',
         OPERATOR,
         [
-          q('limit', 'latest entries, newest first (without from)', {
+          q('limit', 'entries per page (default 50)', {
             type: 'integer',
             minimum: 1,
-            maximum: 10000,
+            maximum: 500,
+          }),
+          q('after', 'the next cursor of the previous page', {
+            type: 'string',
+            pattern: '^[1-9][0-9]{0,14}$',
           }),
           q('group', 'topups | consumption | changes | reversalCredits | adjustments | refunds | holds'),
-          q('from', 'first business date yyyymmdd: every entry of the range, oldest first', DATE),
+          q('from', 'first business date yyyymmdd: the range, oldest first, with its movement', DATE),
           q('to', 'last business date yyyymmdd (default today)', DATE),
           q('format', 'json (default) or csv (UTF-8 with BOM)'),
         ],

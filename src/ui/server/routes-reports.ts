@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { KioskError } from '../../core/errors.ts';
-import type { LedgerEntry } from '../../core/ledger.ts';
-import { inLedgerView, ledgerRow, ledgerTotals, ledgerView } from '../../reports/balance-views.ts';
+import { parseBalanceQuery } from '../../reports/balance-query.ts';
+import { ledgerRow } from '../../reports/balance-views.ts';
 import { dayJournal } from '../../reports/day-journal.ts';
 import { gameErrors } from '../../reports/game-errors.ts';
-import { ledgerMovement } from '../../reports/ledger-movement.ts';
 import { ledgerCsv } from '../../reports/report-csv.ts';
 import { specialJournal } from '../../reports/special-journal.ts';
 import { timeWindow } from '../../reports/time-window.ts';
 import { requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
-import { optDate, optLimit, optService, queryOf } from './query-params.ts';
+import { optDate, optService, queryOf } from './query-params.ts';
 import { asCsv } from './routes-settlement.ts';
 import { inScope } from './txn-scope.ts';
 
@@ -77,60 +76,41 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   /**
    * The balance and its views (续费明细 topups, 交易明细 consumption, 余额变更 changes, 调账
-   * adjustments, 退款通知 refunds): the latest entries, or every entry of a range of business dates
-   * (`from`/`to`, oldest first); `format=csv` exports them.
+   * adjustments, 退款通知 refunds), a page at a time: the latest entries (newest first), or the
+   * entries of a range of business dates (`from`/`to`, oldest first) with the period's movement and
+   * totals; `after` takes the `next` cursor of the previous page. `format=csv` exports the whole
+   * range (or the latest page).
    */
   app.get('/api/balance', async (req, reply) => {
     requireOperator(req, ctx.sessions);
     const q = queryOf(req);
-    const limit = optLimit(q, 50, 10_000);
-    const view = q.group ? ledgerView(q.group) : undefined;
-    if (q.group && !view) {
-      throw new KioskError('KIOSK_E_INVALID_INPUT', {
-        field: 'group',
-        zh: '明细类别应为 topups、consumption、changes、reversalCredits、adjustments、refunds 或 holds',
-        en: 'group must be topups, consumption, changes, reversalCredits, adjustments, refunds or holds',
-      });
-    }
-    const from = optDate(q, 'from');
-    const to = optDate(q, 'to') ?? (from ? ctx.today() : undefined);
+    const today = ctx.today();
+    const query = parseBalanceQuery(q, today);
     const dayCut = kiosk.config.business.dayCut;
-    let entries: LedgerEntry[] = [];
-    let movement = null;
-    if (from && to) {
-      if (to < from) {
-        throw new KioskError('KIOSK_E_INVALID_INPUT', {
-          field: 'to',
-          zh: '结束日期须不早于开始日期',
-          en: 'to must not be before from',
-        });
-      }
-      const range = await kiosk.records.ledgerOfDates(from, to, dayCut);
-      movement = ledgerMovement(range.entries, range.openingFen);
-      entries = range.entries.filter((e) => inLedgerView(e, view));
-    } else {
-      for await (const e of kiosk.records.ledgerEntries({ reverse: true })) {
-        if (!inLedgerView(e, view)) continue;
-        entries.push(e);
-        if (entries.length >= limit) break;
-      }
-    }
-    const rows = entries.map(ledgerRow);
-    const csv = asCsv(
+    const csv = q.format === 'csv';
+    const page = await kiosk.records.balancePage(
+      csv && query.range ? { ...query, limit: Number.MAX_SAFE_INTEGER, after: null } : query,
+      { dayCut, today },
+    );
+    const rows = page.entries.map(ledgerRow);
+    const file = asCsv(
       reply,
       q.format,
-      `balance-${q.group ?? 'all'}-${from ?? 'latest'}-${to ?? ''}.csv`,
+      `balance-${query.view ?? 'all'}-${query.range?.from ?? 'latest'}-${query.range?.to ?? ''}.csv`,
       () => ledgerCsv(rows, dayCut),
     );
-    if (csv !== null) return csv;
+    if (file !== null) return file;
     return {
       ...kiosk.balance.summary(),
-      from: from ?? null,
-      to: to ?? null,
-      group: view ?? null,
-      movement,
+      from: query.range?.from ?? null,
+      to: query.range?.to ?? null,
+      group: query.view ?? null,
+      movement: page.movement,
+      totals: page.totals,
+      count: page.count,
+      limit: query.limit,
+      next: page.next,
       entries: rows,
-      totals: ledgerTotals(entries),
     };
   });
 }

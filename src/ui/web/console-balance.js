@@ -8,7 +8,7 @@ import { entryField } from './keypad.js';
  * warning, and the ledger over a range of business dates with its movement (opening, top-ups,
  * consumption, reversal credits, adjustments, refunds, closing).
  * @param {import('./shell.js').Shell} _shell
- * @param {{ from?: string, to?: string }} [range]
+ * @param {{ from?: string, to?: string, after?: string }} [range] `after`: the page cursor
  * @returns {import('./shell.js').Screen}
  */
 export function balanceScreen(_shell, range = {}) {
@@ -25,7 +25,9 @@ export function balanceScreen(_shell, range = {}) {
         run: () => view.nav.go(rangeScreen(_shell, range)),
       },
     });
-    const q = range.from && range.to ? `?from=${range.from}&to=${range.to}&limit=2000` : '?limit=50';
+    const page = range.after ? `&after=${range.after}` : '';
+    const q =
+      range.from && range.to ? `?from=${range.from}&to=${range.to}&limit=100${page}` : `?limit=50${page}`;
     api('GET', `/api/balance${q}`).then(
       (r) => {
         const entries = r.entries ?? [];
@@ -67,8 +69,8 @@ export function balanceScreen(_shell, range = {}) {
             { 'data-k': 'range' },
             m
               ? bi(
-                  `明细 ${range.from} – ${range.to}（${entries.length} 条）`,
-                  `Ledger ${range.from} – ${range.to} (${entries.length})`,
+                  `明细 ${range.from} – ${range.to}（${r.count} 条）`,
+                  `Ledger ${range.from} – ${range.to} (${r.count})`,
                 )
               : bi(`最近明细（${entries.length} 条）`, `Latest entries (${entries.length})`),
           ),
@@ -81,17 +83,27 @@ export function balanceScreen(_shell, range = {}) {
               { zh: '余额', en: 'After' },
               { zh: '流水号', en: 'Serial' },
             ],
-            entries
-              .slice(0, 200)
-              .map((/** @type {any} */ e) => [
-                shanghaiDate(e.at),
-                e.kindLabel?.zh ?? e.kind,
-                e.delta,
-                e.balanceAfter,
-                e.serial ?? e.ref ?? '',
-              ]),
+            entries.map((/** @type {any} */ e) => [
+              shanghaiDate(e.at),
+              e.kindLabel?.zh ?? e.kind,
+              e.delta,
+              e.balanceAfter,
+              e.serial ?? e.ref ?? '',
+            ]),
             'ledger',
           ),
+          r.next
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'chip',
+                  'data-k': 'next-page',
+                  onclick: () => view.nav.go(balanceScreen(_shell, { ...range, after: r.next })),
+                },
+                bi('下一页', 'Next page'),
+              )
+            : null,
         );
       },
       (e) => fill(box, h('p', { class: 'error' }, bi(e.zh, e.en))),
@@ -117,8 +129,8 @@ const DATE = (/** @type {string} */ name, /** @type {string} */ zh, /** @type {s
  */
 function rangeScreen(shell, range, which = 'from') {
   return (view) => {
-    // Each date is typed afresh.
-    const next = { ...range, [which]: '' };
+    // Each date is typed afresh; a new range starts at its first page.
+    const next = { from: range.from, to: range.to, [which]: '' };
     const f = entryField(
       which === 'from'
         ? DATE('from', '开始日期 yyyymmdd', 'From (yyyymmdd)')
