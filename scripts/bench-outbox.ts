@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/load.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { HqLink } from '../src/hq/link.ts';
 import { HqServer } from '../src/hq-platform/server.ts';
-import { HqStore } from '../src/hq-platform/store.ts';
+import { LevelHqStore } from '../src/hq-platform/store-level.ts';
 import { Journal } from '../src/journal/journal.ts';
 import { silentLogger } from '../src/platform/logger.ts';
 
@@ -102,7 +102,7 @@ export async function benchOutbox(n = 10_000): Promise<Record<string, unknown>> 
   const broker = await startBroker(dir);
   const logger = silentLogger();
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const store = new HqStore(join(dir, 'hq'));
+  const store = new LevelHqStore(join(dir, 'hq'));
   const journal = new Journal({ path: join(dir, 'journal'), stationId: STATION, clock: systemClock });
   let link: HqLink | undefined;
   let hq: HqServer | undefined;

@@ -3,7 +3,8 @@
 # real pcscd with the vpcd virtual reader, socat ptys, Mosquitto, Unifont and rsvg for the LED and
 # receipt previews, Chromium with a CJK font for the touchscreen, libfaketime for suites that start
 # processes at a chosen time, systemd-analyze for the units' security checks, strace for the
-# benchmark's fsync count, and the headers the optional native modules build against.
+# benchmark's fsync count, PostgreSQL for the shared HQ store suites and the fleet simulation, and
+# the headers the optional native modules build against.
 #
 #   system-deps.sh --check     exit 0 when everything is installed; else name what is missing, exit 1
 #   system-deps.sh --install   install what is missing (as root, or through sudo without a password)
@@ -24,6 +25,7 @@ PACKAGES=(
   faketime
   iproute2 util-linux procps
   systemd
+  postgresql
   strace
 )
 NATIVE_MODULES=(node-libgpiod @pokusew/pcsclite)

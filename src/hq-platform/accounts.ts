@@ -1,4 +1,4 @@
-import type { HqStore, StoreOp } from './store.ts';
+import { type HqStore, KeyExistsError, type StoreOp } from './store.ts';
 
 export interface StationAccount {
   balanceFen: number;
@@ -32,10 +32,19 @@ export class Accounts {
   async openIfNew(station: string, withOps: readonly StoreOp[] = []): Promise<boolean> {
     return this.store.withLock(`account:${station}`, async () => {
       if (await this.exists(station)) return false;
-      await this.store.batch([
-        { type: 'put', key: `a:${station}`, value: { balanceFen: this.openingFen, updatedAt: this.now() } },
-        ...withOps,
-      ]);
+      try {
+        await this.store.batch([
+          {
+            type: 'insert',
+            key: `a:${station}`,
+            value: { balanceFen: this.openingFen, updatedAt: this.now() },
+          },
+          ...withOps,
+        ]);
+      } catch (e) {
+        if (e instanceof KeyExistsError) return false;
+        throw e;
+      }
       return true;
     });
   }
@@ -60,14 +69,22 @@ export class Accounts {
   ): Promise<boolean> {
     return this.store.withLock(`account:${station}`, async () => {
       if ((await this.store.get(`ar:${ref}`)) !== undefined) return false;
-      const acc = await this.get(station);
-      const next = acc.balanceFen + deltaFen;
+      const stored = await this.store.get<StationAccount>(`a:${station}`);
+      const next = (stored?.balanceFen ?? 0) + deltaFen;
       if (next < 0) throw new RangeError(`station ${station} prepaid balance too low`);
-      await this.store.batch([
-        { type: 'put', key: `a:${station}`, value: { balanceFen: next, updatedAt: this.now() } },
-        { type: 'put', key: `ar:${ref}`, value: { station, deltaFen, note, at: this.now() } },
-        ...withOps,
-      ]);
+      try {
+        // The account as read (compare-and-set), the reference unique: a second HQ instance that
+        // moved the same money first makes this write nothing.
+        await this.store.batch([
+          { type: 'expect', key: `a:${station}`, value: stored },
+          { type: 'put', key: `a:${station}`, value: { balanceFen: next, updatedAt: this.now() } },
+          { type: 'insert', key: `ar:${ref}`, value: { station, deltaFen, note, at: this.now() } },
+          ...withOps,
+        ]);
+      } catch (e) {
+        if (e instanceof KeyExistsError && e.key === `ar:${ref}`) return false;
+        throw e;
+      }
       return true;
     });
   }

@@ -10,7 +10,8 @@ import { type BrokerIdentity, identityOf, mayPublish, maySubscribe } from './bro
 import { BrokerCredentials, type BrokerLogin } from './broker-credentials.ts';
 import { ensureSigningKey } from './keys.ts';
 import { HqServer } from './server.ts';
-import { HqStore } from './store.ts';
+import type { HqStore } from './store.ts';
+import { LevelHqStore } from './store-level.ts';
 
 export interface EmbeddedHqOptions {
   /** HQ's own folder (LevelDB, signing key, connection file). */
@@ -102,7 +103,7 @@ export async function startEmbeddedHq(opts: EmbeddedHqOptions): Promise<Embedded
   });
   const port = (net.address() as { port: number }).port;
   const url = `mqtt://127.0.0.1:${port}`;
-  const store = new HqStore(join(opts.dataDir, 'db'));
+  const store = new LevelHqStore(join(opts.dataDir, 'db'));
   const hqLogin = credentials.hq;
   await store.open();
   const server = new HqServer({

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Accounts } from '../../src/hq-platform/accounts.ts';
-import { HqStore } from '../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { atChosenTime } from './chosen-time.ts';
 import type { HqChildOptions } from './hq-child.ts';
 import { testSigningKey } from './hq-instance.ts';
@@ -122,7 +122,7 @@ export class ChaosStack {
 
   /** The station's prepaid balance at HQ, fen (HQ must be stopped: its store is locked while it runs). */
   async hqBalanceFen(): Promise<number> {
-    const store = new HqStore(join(this.hqOpts.dataDir, 'db'));
+    const store = new LevelHqStore(join(this.hqOpts.dataDir, 'db'));
     await store.open();
     try {
       return (await new Accounts(store, Date.now, OPENING_FEN).get(STACK_STATION)).balanceFen;

@@ -12,7 +12,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { FaultController } from '../../src/hq-platform/faults.ts';
 import { HqServer } from '../../src/hq-platform/server.ts';
-import { HqStore } from '../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 
 export interface HqChildOptions {
@@ -27,7 +27,7 @@ export interface HqChildOptions {
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as HqChildOptions;
-const store = new HqStore(join(o.dataDir, 'db'));
+const store = new LevelHqStore(join(o.dataDir, 'db'));
 await store.open();
 const server = new HqServer({
   url: o.url,

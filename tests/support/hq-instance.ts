@@ -6,7 +6,8 @@ import { systemClock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { FaultController } from '../../src/hq-platform/faults.ts';
 import { HqServer } from '../../src/hq-platform/server.ts';
-import { HqStore } from '../../src/hq-platform/store.ts';
+import type { HqStore } from '../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import type { Pki } from './mosquitto.ts';
 
@@ -54,7 +55,7 @@ export async function startHqInstance(opts: {
 }
 
 export async function openStore(dir: string): Promise<HqStore> {
-  const store = new HqStore(join(dir, 'hq-db'));
+  const store = new LevelHqStore(join(dir, 'hq-db'));
   await store.open();
   return store;
 }

@@ -21,7 +21,8 @@ import type { BillerEnv } from '../../src/hq-platform/billers/biller.ts';
 import { MOBILE_REGIONS } from '../../src/hq-platform/billers/catalogue.ts';
 import { powerCardBiller } from '../../src/hq-platform/billers/power-card.ts';
 import { FaultController } from '../../src/hq-platform/faults.ts';
-import { HqStore } from '../../src/hq-platform/store.ts';
+import type { HqStore } from '../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { tempDir, testConfig } from './kiosk-harness.ts';
@@ -145,7 +146,7 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
   await reader.start();
   const card = demoElectricityCard(CUSTOMER);
   reader.insertCard(card);
-  const hqStore = new HqStore(`${dir.path}/hq`);
+  const hqStore = new LevelHqStore(`${dir.path}/hq`);
   await hqStore.open();
   const accounts = new Accounts(hqStore, () => systemClock.now(), 0);
   await accounts.change(STATION, 1_000_000, 'seed', 'opening');

@@ -6,7 +6,7 @@ import { Money } from '../../core/money.ts';
 import { FaultController, parseFault } from '../../hq-platform/faults.ts';
 import { ensureSigningKey } from '../../hq-platform/keys.ts';
 import { HqServer } from '../../hq-platform/server.ts';
-import { HqStore } from '../../hq-platform/store.ts';
+import { isPostgresUrl, openHqStore } from '../../hq-platform/store-open.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { loadPrivateKey } from '../../protocol/signed.ts';
 import { out } from './print.ts';
@@ -18,6 +18,7 @@ interface ServeOptions {
   cert?: string;
   key?: string;
   data: string;
+  store?: string;
   signingKey?: string;
   instance: string;
   share: string;
@@ -41,6 +42,11 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
     .option('--cert <file>', 'HQ client certificate (PEM, CN=hq)')
     .option('--key <file>', 'HQ client key (PEM)')
     .option('--data <dir>', 'HQ data folder (LevelDB, signing key)', 'var/hq-serve')
+    .option(
+      '--store <url>',
+      'shared state: a postgres:// URL every instance is given (default: LevelDB in --data, one process)',
+      process.env.KIOSK_HQ_STORE,
+    )
     .option('--signing-key <file>', 'Ed25519 signing key (PEM); created in --data when absent')
     .option('--instance <id>', 'this instance’s name (MQTT client id hq-<id>)', `${process.pid}`)
     .option('--share <group>', 'shared-subscription group, or "none"', 'hq')
@@ -66,8 +72,7 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
         for (const f of o.fault) faults.apply(parseFault(f));
         const read = async (p?: string) => (p ? await readFile(p) : undefined);
         const [ca, cert, tlsKey] = await Promise.all([read(o.ca), read(o.cert), read(o.key)]);
-        const store = new HqStore(join(data, 'db'));
-        await store.open();
+        const store = await openHqStore(o.store ? parseStore(o.store) : join(data, 'db'));
         const logger = createLogger({ name: 'kiosk-hq' });
         const server = new HqServer({
           url: o.broker,
@@ -90,7 +95,13 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
         await server.start();
         out(
           o.json,
-          { broker: o.broker, clientId: `hq-${o.instance}`, publicKey: key.publicBase64, data },
+          {
+            broker: o.broker,
+            clientId: `hq-${o.instance}`,
+            publicKey: key.publicBase64,
+            data,
+            store: o.store ? 'postgresql' : 'leveldb',
+          },
           () =>
             [
               `reference HQ hq-${o.instance} serving on ${o.broker}`,
@@ -112,5 +123,14 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
 function parseDayCut(v: string): string {
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v))
     throw new Error(`--day-cut: must be HH:MM (00:00–23:59), got "${v}"`);
+  return v;
+}
+
+/** `--store` must be a PostgreSQL connection URL; anything else is refused naming the option. */
+function parseStore(v: string): string {
+  if (!isPostgresUrl(v))
+    throw new Error(
+      `--store: 须为 postgres:// 或 postgresql:// 地址 / must be a postgres:// or postgresql:// URL, got "${v.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
   return v;
 }

@@ -105,11 +105,8 @@ function card(req: Parameters<OpHandler>[0]): { cardSerial: string; purchaseCoun
  * reversal cannot buy again until it is resolved.
  */
 export function powerCardBiller(opts: PowerCardOptions): Biller {
-  const save = (
-    env: BillerEnv,
-    rec: CardPurchase,
-    extra: Array<{ type: 'put' | 'del'; key: string; value?: unknown }> = [],
-  ) => env.store.batch([{ type: 'put', key: powerCardKeys.rec(rec.ref), value: rec }, ...(extra as never[])]);
+  const save = (env: BillerEnv, rec: CardPurchase, extra: readonly StoreOp[] = []) =>
+    env.store.batch([{ type: 'put', key: powerCardKeys.rec(rec.ref), value: rec }, ...extra]);
   const recOp = (rec: CardPurchase): StoreOp => ({
     type: 'put',
     key: powerCardKeys.rec(rec.ref),

@@ -8,7 +8,8 @@ import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import type { BillerEnv, StationInfo } from '../../../src/hq-platform/billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
-import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqStore } from '../../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 import { findUnmaskedNumber } from '../../../src/receipts/guard.ts';
 
@@ -63,7 +64,7 @@ describe('simulated billers', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'billers-'));
-    store = new HqStore(dir);
+    store = new LevelHqStore(dir);
     await store.open();
     clock = new ManualClock(MORNING);
     faults = new FaultController();

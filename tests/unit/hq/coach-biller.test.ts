@@ -7,7 +7,8 @@ import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
-import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqStore } from '../../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
@@ -66,7 +67,7 @@ describe('coach-ticket biller (reference HQ)', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coach-'));
-    store = new HqStore(dir);
+    store = new LevelHqStore(dir);
     await store.open();
     clock = new ManualClock(MORNING);
     accounts = new Accounts(store, () => clock.now(), 0);

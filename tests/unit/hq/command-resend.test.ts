@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { CommandSender } from '../../../src/hq-platform/commands.ts';
-import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqStore } from '../../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import { testSigningKey } from '../../support/hq-instance.ts';
 import { tempDir } from '../../support/kiosk-harness.ts';
 
@@ -16,7 +17,7 @@ describe('HQ re-sends a signed command only once its result is overdue', () => {
 
   beforeEach(async () => {
     dir = await tempDir('hq-commands-');
-    store = new HqStore(dir.path);
+    store = new LevelHqStore(dir.path);
     await store.open();
     published = [];
     sender = new CommandSender(

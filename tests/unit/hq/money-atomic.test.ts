@@ -10,7 +10,8 @@ import { billerCatalogue } from '../../../src/hq-platform/billers/catalogue.ts';
 import { arrearsFen, baseArrearsFen } from '../../../src/hq-platform/billers/customers.ts';
 import type { PaymentRecord } from '../../../src/hq-platform/billers/payment-biller.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
-import { HqStore, type StoreOp } from '../../../src/hq-platform/store.ts';
+import type { HqStore, StoreOp } from '../../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
@@ -24,7 +25,7 @@ class CrashedError extends Error {}
  * A store that dies after `allowed` durable writes: the next write and every one after it throw,
  * as if the process had been killed there. Whatever was written before is on disk.
  */
-class DyingStore extends HqStore {
+class DyingStore extends LevelHqStore {
   private writes = 0;
   constructor(
     path: string,
@@ -110,7 +111,7 @@ describe('HQ moves money in one atomic write', () => {
 
   /** The station's HQ balance equals the seed minus what the biller records hold, fen. */
   async function ledgersAgree(): Promise<void> {
-    const store = new HqStore(dir);
+    const store = new LevelHqStore(dir);
     await store.open();
     try {
       const balance = (await new Accounts(store, () => clock.now(), 0).get(S)).balanceFen;
@@ -141,7 +142,7 @@ describe('HQ moves money in one atomic write', () => {
     for (let allowed = 0; allowed < 20; allowed++) {
       await rm(dir, { recursive: true, force: true });
       clock.set(MORNING);
-      const healthy = new HqStore(dir);
+      const healthy = new LevelHqStore(dir);
       await healthy.open();
       const p = parts(healthy);
       await p.accounts.change(S, SEED, 'seed', 'test');
@@ -160,7 +161,7 @@ describe('HQ moves money in one atomic write', () => {
       }
       await ledgersAgree();
       if (completed && !dying.died) return allowed;
-      const again = new HqStore(dir);
+      const again = new LevelHqStore(dir);
       await again.open();
       await step(parts(again));
       await again.close();

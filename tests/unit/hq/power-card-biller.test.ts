@@ -13,7 +13,8 @@ import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/hq-platform/billers/power-card.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
-import { HqStore } from '../../../src/hq-platform/store.ts';
+import type { HqStore } from '../../../src/hq-platform/store.ts';
+import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
 
 const S = '33010001';
@@ -66,7 +67,7 @@ describe('reference HQ: smart electricity card purchases', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'power-card-'));
-    store = new HqStore(dir);
+    store = new LevelHqStore(dir);
     await store.open();
     clock = new ManualClock(MORNING);
     accounts = new Accounts(store, () => clock.now(), 0);

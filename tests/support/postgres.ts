@@ -1,0 +1,99 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = '/usr/lib/postgresql';
+
+/** A throw-away PostgreSQL cluster in a temporary folder, reached over its Unix socket only. */
+export interface PostgresCluster {
+  dir: string;
+  /** Connection URL of the `postgres` database as the superuser `kiosk`. */
+  url: string;
+  /** A new, empty database's URL (one per store under test). */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The newest PostgreSQL server binaries of Debian's `postgresql` package. Throws, naming the
+ * package and the installer, when there are none: suites that need PostgreSQL fail, never skip.
+ */
+export async function postgresBinDir(): Promise<string> {
+  const versions = (await readdir(ROOT).catch(() => [] as string[]))
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = join(ROOT, v, 'bin');
+    if ((await readdir(bin).catch(() => [] as string[])).includes('pg_ctl')) return bin;
+  }
+  throw new Error(
+    `PostgreSQL server not found under ${ROOT}/<version>/bin: install Debian's "postgresql" package ` +
+      '(bash scripts/system-deps.sh --install, or: sudo apt-get install --no-install-recommends postgresql)',
+  );
+}
+
+/**
+ * initdb + pg_ctl start in a fresh temporary folder, trust authentication, no TCP listener (the
+ * socket is in the folder, so clusters of parallel suites never meet). PostgreSQL refuses to run as
+ * root: as root the cluster runs as the `postgres` user (created by the package), else as the
+ * caller.
+ */
+export async function startPostgres(): Promise<PostgresCluster> {
+  const bin = await postgresBinDir();
+  const dir = await mkdtemp(join(tmpdir(), 'kiosk-pg-'));
+  const asUser = process.getuid?.() === 0 ? postgresUser() : null;
+  if (asUser) {
+    await chown(dir, asUser.uid, asUser.gid);
+    await chmod(dir, 0o700);
+  }
+  const pgRun = async (tool: string, args: string[]) => {
+    const cmd = asUser ? 'runuser' : join(bin, tool);
+    const argv = asUser ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args;
+    try {
+      await run(cmd, argv, { cwd: dir, timeout: 120_000 });
+    } catch (e) {
+      const log = await readFile(join(dir, 'log'), 'utf8').catch(() => '');
+      throw new Error(`${tool} failed: ${(e as { stderr?: string }).stderr ?? e}\n${log.slice(-2000)}`);
+    }
+  };
+  await pgRun('initdb', ['-D', join(dir, 'db'), '-A', 'trust', '-U', 'kiosk', '-E', 'UTF8', '--no-sync']);
+  const opts = `-k ${dir} -c listen_addresses= -c fsync=on -c max_connections=200`;
+  await pgRun('pg_ctl', [
+    '-D',
+    join(dir, 'db'),
+    '-o',
+    opts,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-t',
+    '120',
+    'start',
+  ]);
+  const urlOf = (db: string) => `postgresql://kiosk@/${db}?host=${encodeURIComponent(dir)}`;
+  return {
+    dir,
+    url: urlOf('postgres'),
+    async createDatabase(name) {
+      await pgRun('createdb', ['-h', dir, '-U', 'kiosk', name]);
+      return urlOf(name);
+    },
+    async stop() {
+      await pgRun('pg_ctl', ['-D', join(dir, 'db'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const g = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (r.status !== 0 || g.status !== 0)
+    throw new Error(
+      'PostgreSQL will not run as root and there is no "postgres" user: install Debian\'s "postgresql" package',
+    );
+  return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
