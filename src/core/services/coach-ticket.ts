@@ -94,16 +94,21 @@ export function travelDates(ctx: RuleContext): ChoiceItem[] {
   });
 }
 
-/** HQ's places served by coach (`stations`: name and the pinyin initial), as choices. Pure. */
-export function coachPlaces(answer: Record<string, unknown>): ChoiceItem[] {
+/**
+ * HQ's places served by coach (`stations`: name and the pinyin initial), as choices, the station's
+ * own city (`region.city`, where a journey from this kiosk usually starts) first. Pure.
+ */
+export function coachPlaces(answer: Record<string, unknown>, ctx: Pick<RuleContext, 'config'>): ChoiceItem[] {
   const list = Array.isArray(answer.stations) ? answer.stations : [];
-  return list
+  const here = ctx.config.region.city;
+  const places = list
     .filter((p): p is { name: string; initial?: string } => typeof p?.name === 'string')
     .map((p) => ({
       value: p.name,
       zh: p.name,
       ...(typeof p.initial === 'string' ? { group: p.initial.toUpperCase() } : {}),
     }));
+  return [...places.filter((p) => p.value === here), ...places.filter((p) => p.value !== here)];
 }
 
 /** Void (废票) is allowed until `coach.voidBeforeDepartureMin` minutes before the departure. Pure. */
@@ -164,10 +169,10 @@ export const coachTicket = defineService({
   id: 'coach-ticket',
   title: { zh: '长运电子客票', en: 'Coach e-ticket' },
   example: {
-    from: '杭州',
-    to: '上海',
+    from: '安庆',
+    to: '合肥',
     date: '20261205',
-    tripId: 'HZ-SH-0800',
+    tripId: 'AQ-HF-0800',
     seats: '1',
     price: '98.00',
     phone: '13800138000',

@@ -29,6 +29,14 @@ export const oneSidedKind = (phone: string): 'kiosk' | 'company' | null =>
 
 /** The places the simulated coach company serves, with the pinyin initial screens filter by. */
 export const COACH_PLACES: ReadonlyArray<{ name: string; initial: string }> = [
+  { name: '安庆', initial: 'A' },
+  { name: '合肥', initial: 'H' },
+  { name: '桐城', initial: 'T' },
+  { name: '潜山', initial: 'Q' },
+  { name: '池州', initial: 'C' },
+  { name: '铜陵', initial: 'T' },
+  { name: '芜湖', initial: 'W' },
+  { name: '九江', initial: 'J' },
   { name: '杭州', initial: 'H' },
   { name: '上海', initial: 'S' },
   { name: '宁波', initial: 'N' },
@@ -75,8 +83,13 @@ async function changeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, by: nu
   });
 }
 
-function tripOf(req: BillerRequest): Trip | undefined {
-  const from = field(req, 'from') ?? '杭州';
+/** Where a journey starts: the place asked for, else the city of the station asking. */
+const departureOf = (req: BillerRequest, env: Pick<BillerEnv, 'station'>): string | undefined =>
+  field(req, 'from') ?? env.station.region?.city;
+
+function tripOf(req: BillerRequest, env: Pick<BillerEnv, 'station'>): Trip | undefined {
+  const from = departureOf(req, env);
+  if (!from) return undefined;
   const to = field(req, 'to') ?? '';
   const date = field(req, 'date') ?? '';
   return timetable(from, to, date).find((t) => t.tripId === field(req, 'tripId'));
@@ -95,8 +108,9 @@ export function coachTicketBiller(): Biller {
   const stations: OpHandler = async () => ok({ stations: COACH_PLACES.map((p) => ({ ...p })) });
 
   const trips: OpHandler = async (req, env) => {
-    const from = field(req, 'from') ?? '杭州';
+    const from = departureOf(req, env);
     const to = field(req, 'to');
+    if (!from) return declined('BILLER_NO_ROUTE', '缺少出发地', 'missing departure');
     if (!to) return declined('BILLER_NO_ROUTE', '缺少到站', 'missing destination');
     const date = field(req, 'date') ?? shanghaiDay(env.clock.now(), env.dayCut);
     const list = await Promise.all(
@@ -114,7 +128,7 @@ export function coachTicketBiller(): Biller {
     accountFields: ['phone', 'tripId'],
     reversal: 'none',
     async check(req, env, phone, fen) {
-      const trip = tripOf(req);
+      const trip = tripOf(req, env);
       if (!trip) return declined('BILLER_NO_TRIP', '无此班次', 'no such trip');
       if (req.op === 'query') return null;
       const seats = Number(field(req, 'seats') ?? '1');
@@ -128,7 +142,7 @@ export function coachTicketBiller(): Biller {
       return null;
     },
     async acceptData(req, env, rec) {
-      const trip = tripOf(req)!;
+      const trip = tripOf(req, env)!;
       const seats = Number(field(req, 'seats') ?? '1');
       await changeSeats(env, trip.tripId, seats);
       return {

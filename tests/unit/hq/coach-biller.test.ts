@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { Accounts } from '../../../src/hq-platform/accounts.ts';
 import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
+import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
 import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { FaultController } from '../../../src/hq-platform/faults.ts';
 import type { HqStore } from '../../../src/hq-platform/store.ts';
@@ -24,7 +25,12 @@ describe('coach-ticket biller (reference HQ)', () => {
   let accounts: Accounts;
   let n = 0;
 
-  const call = async (op: string, payload: Record<string, unknown>, key = `k${++n}`) => {
+  const call = async (
+    op: string,
+    payload: Record<string, unknown>,
+    key = `k${++n}`,
+    station: BillerEnv['station'] = {},
+  ) => {
     const msg: HqRequestMessage = {
       v: 1,
       id: `id-${String(++n).padStart(8, '0')}`,
@@ -42,7 +48,7 @@ describe('coach-ticket biller (reference HQ)', () => {
       clock,
       dayCut: '21:00',
       accounts,
-      station: {},
+      station,
       mobileRegions: MOBILE_REGIONS,
       pushBalance: async () => undefined,
     };
@@ -96,6 +102,24 @@ describe('coach-ticket biller (reference HQ)', () => {
       fields: { from: places[0]!.name, to: places[1]!.name, date: '20261127' },
     });
     expect(((t?.data?.trips ?? []) as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('a timetable asked without a departure starts from the asking station’s city, none without one', async () => {
+    const anqing = {
+      region: { province: '安徽', city: '安庆', areaType: 'city' as const, areaCode: '0556' },
+    };
+    const r = await call('trips', { fields: { to: '合肥', date: '20261127' } }, undefined, anqing);
+    expect(r?.outcome).toBe('ok');
+    expect(r?.data).toMatchObject({ from: '安庆', to: '合肥' });
+    const pinned = await call(
+      'trips',
+      { fields: { from: '合肥', to: '安庆', date: '20261127' } },
+      undefined,
+      anqing,
+    );
+    expect(pinned?.data).toMatchObject({ from: '合肥' });
+    const unknown = await call('trips', { fields: { to: '合肥', date: '20261127' } });
+    expect(unknown).toMatchObject({ outcome: 'declined', reason: { code: 'BILLER_NO_ROUTE' } });
   });
 
   it('sells seats of a trip with a ticket number; the seats left go down; void gives them back', async () => {

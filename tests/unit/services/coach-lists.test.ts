@@ -19,14 +19,38 @@ describe('lists the customer’s screen chooses from', () => {
     expect(late.map((d) => d.value)).toEqual(['20261231', '20270101', '20270102', '20270103']);
   });
 
-  it('places come from HQ’s answer; malformed entries are dropped', () => {
+  it('places come from HQ’s answer; malformed entries are dropped', async () => {
+    const config = await testConfig({ region: { city: '安庆' } });
     expect(
-      coachPlaces({ stations: [{ name: '杭州', initial: 'h' }, { name: '上海' }, { initial: 'X' }, 'x'] }),
+      coachPlaces(
+        { stations: [{ name: '杭州', initial: 'h' }, { name: '上海' }, { initial: 'X' }, 'x'] },
+        { config },
+      ),
     ).toEqual([
       { value: '杭州', zh: '杭州', group: 'H' },
       { value: '上海', zh: '上海' },
     ]);
-    expect(coachPlaces({})).toEqual([]);
+    expect(coachPlaces({}, { config })).toEqual([]);
+  });
+
+  it('the station’s own city (its configured region) comes first: where a journey from it starts', async () => {
+    const stations = [
+      { name: '合肥', initial: 'H' },
+      { name: '安庆', initial: 'A' },
+      { name: '杭州', initial: 'H' },
+    ];
+    const anqing = await testConfig({ region: { city: '安庆' } });
+    expect(coachPlaces({ stations }, { config: anqing }).map((p) => p.value)).toEqual([
+      '安庆',
+      '合肥',
+      '杭州',
+    ]);
+    const hangzhou = await testConfig({ region: { province: '浙江', city: '杭州' } });
+    expect(coachPlaces({ stations }, { config: hangzhou }).map((p) => p.value)).toEqual([
+      '杭州',
+      '合肥',
+      '安庆',
+    ]);
   });
 
   it('every choice field of the coach ticket names a list or an answer the definition has', () => {
