@@ -124,12 +124,12 @@ export async function benchChainHead(n: number): Promise<number> {
   });
 }
 
-/**
- * `n` transactions through the real engine on a journal in `dir`, `concurrency` at a time (a
- * kiosk serving its counter and its screen at once). Each takes three durable commits
- * (created+hold, intent, outcome+capture). Resolves with the microseconds per step.
- */
-export async function runEngineTransactions(dir: string, n: number, concurrency = 1): Promise<number> {
+/** The real engine on a journal in `dir`, topped up, for timing transactions through it. */
+export async function openEngineRig(dir: string): Promise<{
+  /** Runs `n` transactions, `concurrency` at a time; resolves with the nanoseconds taken. */
+  run: (n: number, concurrency?: number) => Promise<bigint>;
+  close: () => Promise<void>;
+}> {
   const cfg = await config();
   const journal = new Journal({ path: dir, stationId: cfg.stationId, clock: systemClock });
   await journal.open();
@@ -147,25 +147,80 @@ export async function runEngineTransactions(dir: string, n: number, concurrency 
     fen: 1e9,
     ref: 'bench',
   });
-  let next = 0;
-  const lane = async () => {
-    while (next < n) {
-      next++;
-      const t = await engine.create('bench-bill', { phone: '13800138000', amount: '10' }, ACTOR);
-      await engine.waitFor(t.serial, (x) => x.terminal);
-    }
+  return {
+    run: async (n, concurrency = 1) => {
+      let next = 0;
+      const lane = async () => {
+        while (next < n) {
+          next++;
+          const t = await engine.create('bench-bill', { phone: '13800138000', amount: '10' }, ACTOR);
+          await engine.waitFor(t.serial, (x) => x.terminal);
+        }
+      };
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      return process.hrtime.bigint() - t0;
+    },
+    close: async () => {
+      await engine.stop();
+      await journal.close();
+    },
   };
-  const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const us = Number(process.hrtime.bigint() - t0) / 1000 / (3 * n);
-  await engine.stop();
-  await journal.close();
-  return us;
 }
 
-/** One committed transaction step through the real engine, microseconds per step. */
-export async function benchEngineStep(n: number, concurrency = 1): Promise<number> {
-  return withDir((dir) => runEngineTransactions(dir, n, concurrency));
+/**
+ * `n` transactions through the real engine on a journal in `dir`, `concurrency` at a time (a
+ * kiosk serving its counter and its screen at once). Each takes three durable commits
+ * (created+hold, intent, outcome+capture). Resolves with the microseconds per step.
+ */
+export async function runEngineTransactions(dir: string, n: number, concurrency = 1): Promise<number> {
+  const rig = await openEngineRig(dir);
+  const ns = await rig.run(n, concurrency);
+  await rig.close();
+  return Number(ns) / 1000 / (3 * n);
+}
+
+/**
+ * An engine step against its baseline, a bare synced `level` put of 600 bytes, measured in
+ * alternating rounds (`rounds` of 3×`perRound` puts and `perRound` transactions, which order
+ * alternating too) so both see the same load on a shared machine. Microseconds per op each.
+ */
+export async function benchStepAgainstBare(
+  n: number,
+  concurrency = 1,
+  rounds = 20,
+): Promise<{ stepUs: number; bareUs: number }> {
+  return withDir(async (dir) => {
+    const rig = await openEngineRig(join(dir, 'journal'));
+    const db = new Level<string, string>(join(dir, 'bare'), { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    await db.open();
+    const value = 'x'.repeat(600);
+    const perRound = Math.max(1, Math.ceil(n / rounds));
+    let key = 0;
+    const bareRound = async (): Promise<bigint> => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < 3 * perRound; i++)
+        await db.put(`k${String(key++).padStart(10, '0')}`, value, { sync: true });
+      return process.hrtime.bigint() - t0;
+    };
+    let stepNs = 0n;
+    let bareNs = 0n;
+    await rig.run(Math.min(perRound, 10), concurrency);
+    await bareRound();
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) {
+        bareNs += await bareRound();
+        stepNs += await rig.run(perRound, concurrency);
+      } else {
+        stepNs += await rig.run(perRound, concurrency);
+        bareNs += await bareRound();
+      }
+    }
+    await rig.close();
+    await db.close();
+    const ops = 3 * perRound * rounds;
+    return { stepUs: Number(stepNs) / 1000 / ops, bareUs: Number(bareNs) / 1000 / ops };
+  });
 }
 
 /**

@@ -147,10 +147,15 @@ export class DayTotals {
 
   /**
    * The changes a batch makes to the totals: each snapshot it writes replaces the contribution of
-   * the snapshot before it (read from the store, or written earlier in the same batch), each
-   * ledger entry adds to its date. Reads the store but writes nothing.
+   * the snapshot before it (written earlier in the same batch, `known` to the caller as the stored
+   * one, or read from the store), each ledger entry adds to its date. Reads the store but writes
+   * nothing.
    */
-  async stage(db: DbLike, batch: StagedBatch): Promise<Staged> {
+  async stage(
+    db: DbLike,
+    batch: StagedBatch,
+    known: (serial: string) => TxnRecord | undefined = () => undefined,
+  ): Promise<Staged> {
     const cut = this.dayCut();
     const changed = new Map<string, DayTotalsRecord>();
     const working = (date: string): DayTotalsRecord => {
@@ -164,7 +169,7 @@ export class DayTotals {
     };
     const latest = new Map<string, TxnRecord>();
     for (const t of batch.txnsWritten) {
-      const before = latest.get(t.serial) ?? (await readTxn(db, t.serial));
+      const before = latest.get(t.serial) ?? known(t.serial) ?? (await readTxn(db, t.serial));
       if (before) {
         const c = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
         addRowTo(working(before.businessDate), c, -1);
@@ -179,9 +184,16 @@ export class DayTotals {
       addLedgerEntry(rec.ledger, e);
     }
     const ops: BatchOp[] = [];
-    for (const rec of changed.values()) {
+    for (const [date, rec] of changed) {
       rec.rows = rec.rows.filter((r) => !isEmptyRow(r));
-      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value: encodeValue(rec) });
+      const value = encodeValue(rec);
+      const had = this.days.get(date);
+      // A step that leaves the totals as they were (an intent, say) rewrites nothing.
+      if (had && encodeValue(had) === value) {
+        changed.delete(date);
+        continue;
+      }
+      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value });
     }
     if (batch.ops.length > 0 || ops.length > 0)
       ops.push({

@@ -103,9 +103,10 @@ export interface JournalEvents {
  * KIOSK_E_JOURNAL_WRITE and leaves the journal refusing further writes until it is reopened,
  * because LevelDB's own state after an I/O error is unknown.
  *
- * Events form a hash chain whose head is written (fdatasync) to a file beside LevelDB after every
- * commit, so a tail that LevelDB loses while recovering a damaged log is detected at the next
- * start; HQ's acknowledgements are checked against the log's end too. A journal that lost committed
+ * Events form a hash chain whose head is written (fdatasync) to a file beside LevelDB once a
+ * commit is durable, beside the next commit's batch, so a tail that LevelDB loses while recovering
+ * a damaged log is detected at the next start; HQ's acknowledgements are checked against the log's
+ * end too (they cover the commits acknowledged within the last head write before a crash). A journal that lost committed
  * events is sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
@@ -123,6 +124,11 @@ export class Journal extends EventEmitter<JournalEvents> {
   private writeFault: KioskError | null = null;
   private sealedBy: KioskError | null = null;
   private readonly head: ChainHeadFile;
+  /** The chain head write in progress, and whether a later batch needs another one. */
+  private headWriting: Promise<void> | null = null;
+  private headWanted = false;
+  /** Latest durable snapshot of each open transaction written since the store was loaded. */
+  private readonly openSnapshots = new Map<string, TxnRecord>();
   private readonly totals: DayTotals;
   /** Why the per-date totals were counted again at the last open or check; null when they were sound. */
   dayTotalsRebuilt: RebuildReason = null;
@@ -214,6 +220,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (!this.writeFault) return;
     if (this.sealedBy) throw this.sealedBy;
     await this.queue.catch(() => undefined);
+    await this.headWritten();
     await this.head.close();
     if (this.db.status === 'open') await this.db.close().catch(() => undefined);
     await this.openDb();
@@ -227,6 +234,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await this.headWritten();
     await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
   }
@@ -275,6 +283,7 @@ export class Journal extends EventEmitter<JournalEvents> {
         return fallback;
       }
     };
+    this.openSnapshots.clear();
     this.counters = await read<Counters>(COUNTERS_KEY, { event: 0, serial: 0, ledger: 0 });
     this.ackedThrough = (await read<{ ackedThrough: number }>(OUTBOX_KEY, { ackedThrough: 0 })).ackedThrough;
     this.ackedAbove.clear();
@@ -442,7 +451,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       this.counters = counters;
       this.balanceState = balance;
       if (staged) this.totals.adopt(staged);
-      if (chained) await this.writeHead();
+      for (const b of built) for (const t of b.batch.txnsWritten) this.rememberSnapshot(t);
+      if (chained) this.scheduleHead();
     }
     for (const b of built) {
       for (const ev of b.batch.events) this.emit('event', ev);
@@ -458,7 +468,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   private async stageTotals(batch: StagedBatch): Promise<Staged | null> {
     if (!this.totals.ready) return null;
     try {
-      return await this.totals.stage(this.db, batch);
+      return await this.totals.stage(this.db, batch, (serial) => this.openSnapshots.get(serial));
     } catch {
       this.totals.ready = false;
       return null;
@@ -466,8 +476,43 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /**
-   * Records the chain head after a durable batch. The batch stands if this fails (the log is only
-   * ever allowed to be ahead of the head), but the disk is failing: further commits are refused.
+   * Records the chain head after a durable batch, beside the next batch rather than before the
+   * commit resolves: the head only ever names events already durable in the log (the log may be
+   * ahead of it, never behind), and one head write covers every batch made durable while the
+   * previous one was being written. close() and recover() wait for it, so a stopped journal's head
+   * names its last event. Events acknowledged within the last head write before a crash are
+   * covered by HQ's acknowledgements (`ackOutbox`) instead of the head.
+   */
+  private scheduleHead(): void {
+    this.headWanted = true;
+    if (this.headWriting) return;
+    this.headWriting = (async () => {
+      while (this.headWanted && !this.writeFault) {
+        this.headWanted = false;
+        await this.writeHead();
+      }
+    })().finally(() => {
+      this.headWriting = null;
+    });
+  }
+
+  /** Resolves once the chain head names the last durable event (or a head write has failed). */
+  async headWritten(): Promise<void> {
+    while (this.headWriting) await this.headWriting;
+  }
+
+  /**
+   * The snapshot a commit just made durable, for the next batch's per-date totals (they subtract
+   * the snapshot replaced): kept while the transaction is open, so it is not read back.
+   */
+  private rememberSnapshot(t: TxnRecord): void {
+    if (t.terminal) this.openSnapshots.delete(t.serial);
+    else this.openSnapshots.set(t.serial, t);
+  }
+
+  /**
+   * Writes the chain head for the last durable batch. The batch stands if this fails (the log is
+   * only ever allowed to be ahead of the head), but the disk is failing: further commits are refused.
    */
   private async writeHead(): Promise<void> {
     try {
