@@ -485,7 +485,7 @@ export class Journal extends EventEmitter<JournalEvents> {
    */
   private scheduleHead(): void {
     this.headWanted = true;
-    if (this.headWriting) return;
+    if (this.headWriting !== null) return;
     this.headWriting = (async () => {
       while (this.headWanted && !this.writeFault) {
         this.headWanted = false;
@@ -498,7 +498,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /** Resolves once the chain head names the last durable event (or a head write has failed). */
   async headWritten(): Promise<void> {
-    while (this.headWriting) await this.headWriting;
+    while (this.headWriting !== null) await this.headWriting;
   }
 
   /**
