@@ -91,6 +91,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly superseded = new Set<string>();
   /** Sleeping drivers told to make their next attempt now (e.g. the card they wait for is back). */
   private readonly hurried = new Set<string>();
+  /** Actions waiting for a transaction's driver to sleep or finish (see act). */
+  private readonly pauseWaiters = new Map<string, Array<() => void>>();
+  /** The last action queued on each transaction: actions on one transaction run one at a time. */
+  private readonly acting = new Map<string, Promise<unknown>>();
+  /** Transactions an action is changing right now: their driver starts only after it. */
+  private readonly held = new Set<string>();
   /** Exclusive keys of transactions being created right now (see ServiceDefinition.exclusive). */
   private readonly claims = new Set<string>();
   private stopping = false;
@@ -425,11 +431,65 @@ export class Engine extends EventEmitter<EngineEvents> {
     input: Record<string, unknown> = {},
   ): Promise<TxnRecord> {
     this.refuseInSafeMode();
+    // Refused at once when the state does not allow it; checked again once the driver has paused.
+    const seen = await this.get(serial);
+    confirmActionFields(
+      this.deps.services.get(seen.service),
+      seen,
+      checkAction(this.deps.services.get(seen.service), seen, action, actor, this.ctx()),
+      input,
+    );
+    const previous = this.acting.get(serial) ?? Promise.resolve();
+    const mine = previous
+      .catch(() => undefined)
+      .then(() => this.actAlone(serial, action, actor, input));
+    this.acting.set(serial, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.acting.get(serial) === mine) this.acting.delete(serial);
+    }
+  }
+
+  /**
+   * One writer per transaction record: the action waits until the driver sleeps (then stops it) or
+   * finishes, so that neither overwrites the other with a stale record (an outcome arriving after
+   * the action, or a new state committed between the action's check and its write).
+   */
+  private async actAlone(
+    serial: string,
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown>,
+  ): Promise<TxnRecord> {
+    while (this.running.has(serial)) {
+      const paused = new Promise<void>((r) => {
+        this.pauseWaiters.set(serial, [...(this.pauseWaiters.get(serial) ?? []), r]);
+      });
+      if (this.phase.get(serial) === 'sleep') this.wake(serial, this.superseded);
+      await paused;
+    }
+    this.held.add(serial);
+    try {
+      return await this.commitAction(serial, action, actor, input);
+    } finally {
+      this.held.delete(serial);
+      if (this.rekick.delete(serial) || this.started) this.kick(serial);
+    }
+  }
+
+  private async commitAction(
+    serial: string,
+    action: string,
+    actor: Actor,
+    input: Record<string, unknown>,
+  ): Promise<TxnRecord> {
+    this.refuseInSafeMode();
     const current = await this.get(serial);
     const def = this.deps.services.get(current.service);
     const spec = checkAction(def, current, action, actor, this.ctx());
     confirmActionFields(def, current, spec, input);
-    const txn = await this.deps.journal
+    return this.deps.journal
       .commit((b) => {
         // An action starts its target state afresh (an operator's "try now"): attempts from zero.
         const fresh = { ...current, generation: current.generation + 1, attempts: 0, actedAt: b.at };
@@ -446,9 +506,6 @@ export class Engine extends EventEmitter<EngineEvents> {
         return [moved, ev] as const;
       })
       .then(([t, ev]) => this.afterCommit(t, ev));
-    if (this.phase.get(serial) === 'sleep') this.wake(serial, this.superseded);
-    if (this.started) this.kick(serial);
-    return txn;
   }
 
   /**
@@ -595,7 +652,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private kick(serial: string): void {
     if (this.stopping) return;
-    if (this.running.has(serial)) {
+    if (this.running.has(serial) || this.held.has(serial)) {
       this.rekick.add(serial);
       return;
     }
@@ -610,6 +667,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       .finally(() => {
         this.running.delete(serial);
         this.phase.delete(serial);
+        this.paused(serial);
         if (this.rekick.delete(serial)) this.kick(serial);
       });
     this.running.set(serial, p);
@@ -811,8 +869,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     return wait;
   }
 
+  /** Tells waiting actions that the driver of `serial` sleeps or has finished. */
+  private paused(serial: string): void {
+    const waiters = this.pauseWaiters.get(serial);
+    this.pauseWaiters.delete(serial);
+    for (const w of waiters ?? []) w();
+  }
+
   private sleep(serial: string, ms: number): Promise<void> {
     this.phase.set(serial, 'sleep');
+    this.paused(serial);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wakeups.delete(serial);

@@ -125,7 +125,7 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
       .act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '90.00' })
       .catch((e) => e);
     expect(bad).toMatchObject({ code: 'KIOSK_E_INVALID_INPUT' });
-    await rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' });
+    await rig.until(rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' }));
     const done = await settle(t.serial);
     expect(done).toMatchObject({ state: 'reversed', result: 'reversed' });
     expect(rig.card.purchase).toMatchObject({ purchaseCounter: 2, pendingUnits: 0, lastKind: 'reversal' });
@@ -137,7 +137,7 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     const t = await buy();
     expect((await settle(t.serial)).state).toBe('succeeded');
     rig.card.loadIntoMeter(0, '20261126');
-    await rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' });
+    await rig.until(rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' }));
     const done = await settle(t.serial);
     expect(done).toMatchObject({
       state: 'reverse-refused',
@@ -153,12 +153,34 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     await rig.advance(5000);
     const c = await rig.engine.get(t.serial);
     expect(c.state).toBe('confirming');
-    await rig.engine.act(t.serial, 'reconfirm', TELLER);
+    await rig.until(rig.engine.act(t.serial, 'reconfirm', TELLER));
     const done = await settle(t.serial);
     expect(done.state).toBe('succeeded');
     const rec = await hqRecord(done.data.billerRef);
     expect(rec?.confirmations).toBeGreaterThanOrEqual(2);
     expect(await rig.hqStore.get(powerCardKeys.units(CUSTOMER))).toBe(18_587);
+  });
+
+  it('a supplementary confirmation asked while a confirmation is in flight is not overwritten by that request’s late outcome', async () => {
+    // query and pay answered; the first write confirmation reaches HQ but its answer is lost.
+    rig.hq.faults.push('ok', 'ok', 'no-answer');
+    const t = await buy();
+    await rig.advance(0);
+    expect(rig.hq.requests.map((r) => r.op)).toEqual(['query', 'pay', 'write-confirm']);
+    const acted = await rig.until(rig.engine.act(t.serial, 'reconfirm', TELLER));
+    expect(acted).toMatchObject({ state: 'confirming', generation: 1 });
+    const done = await settle(t.serial);
+    // The action's record stands: its confirmation is sent under its own generation's key.
+    expect(done).toMatchObject({ state: 'succeeded', generation: 1 });
+    expect(rig.hq.requests.at(-1)?.idempotencyKey).toBe(`${t.idempotencyKey}:write-confirm:1`);
+    const states: string[] = [];
+    for await (const ev of rig.journal.events())
+      if (ev.serial === t.serial && ev.txn) states.push(`${ev.type}:${ev.txn.state}:${ev.txn.generation}`);
+    // Nothing written after the action carries the generation before it.
+    expect(states.slice(states.indexOf('txn.action:confirming:1'))).not.toContainEqual(
+      expect.stringMatching(/:0$/),
+    );
+    expect(await rig.journal.openSerials()).toEqual([]);
   });
 
   it('a confirmation whose answers are lost more often than the engine’s attempt bound is still re-sent by itself until HQ acknowledges', async () => {
@@ -190,10 +212,10 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     const t = await buy();
     expect((await settle(t.serial)).state).toBe('succeeded');
     rig.hq.faults.push('ok', 'no-answer', 'twice');
-    await rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' });
+    await rig.until(rig.engine.act(t.serial, 'reverse', TELLER, { customerNo: CUSTOMER, amount: '100.00' }));
     await rig.advance(1000);
     expect((await rig.engine.get(t.serial)).state).toBe('reverse-confirming');
-    await rig.engine.act(t.serial, 'reverse-reconfirm', TELLER);
+    await rig.until(rig.engine.act(t.serial, 'reverse-reconfirm', TELLER));
     expect((await settle(t.serial)).state).toBe('reversed');
     expect(await rig.hqStore.get(powerCardKeys.units(CUSTOMER))).toBe(0);
     expect((await rig.accounts.get('33010001')).balanceFen).toBe(1_000_000);
