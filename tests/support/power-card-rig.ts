@@ -24,7 +24,7 @@ import { FaultController } from '../../src/hq-platform/faults.ts';
 import type { HqStore } from '../../src/hq-platform/store.ts';
 import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { Journal } from '../../src/journal/journal.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import { createLogger, silentLogger } from '../../src/platform/logger.ts';
 import { tempDir, testConfig } from './kiosk-harness.ts';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -160,7 +160,10 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
     pushBalance: async () => {},
   };
   const hq = new LinkedHq(env);
-  const logger = silentLogger();
+  // KIOSK_LOG_LEVEL=debug shows the engine's log (stderr) while a failing run is replayed.
+  const logger = process.env.KIOSK_LOG_LEVEL
+    ? createLogger({ destination: process.stderr, format: 'json' })
+    : silentLogger();
   let generation = 0;
   let dead = false;
   let died = deferred();
