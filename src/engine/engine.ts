@@ -440,9 +440,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       input,
     );
     const previous = this.acting.get(serial) ?? Promise.resolve();
-    const mine = previous
-      .catch(() => undefined)
-      .then(() => this.actAlone(serial, action, actor, input));
+    const mine = previous.catch(() => undefined).then(() => this.actAlone(serial, action, actor, input));
     this.acting.set(serial, mine);
     try {
       return await mine;
