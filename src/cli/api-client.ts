@@ -260,6 +260,8 @@ export interface ApiTxn {
     nextAttemptAt?: number;
     alerts: Array<{ name: string; zh: string; en: string }>;
   };
+  /** Only in the answer to a self-service creation: opens this transaction's event stream. */
+  follow?: string;
 }
 
 /** A next automatic query further away than this is not waited for, ms. */
@@ -287,33 +289,57 @@ export async function followTransaction(
 ): Promise<ApiTxn> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
-  try {
+  const open = async (path: string) => {
     let opened!: () => void;
     const ready = new Promise<void>((r) => {
       opened = r;
     });
-    // Unfiltered when the serial is not known yet (a create): events are matched below.
-    const stream = client.events(
-      `/api/events${serial ? `?serial=${encodeURIComponent(serial)}` : ''}`,
-      ac.signal,
-      () => opened(),
-    );
+    const stream = client.events(path, ac.signal, () => opened());
     const first = stream.next();
     await Promise.race([ready, first]);
-    let last = await act();
-    if (settled(last)) return last;
-    for (let r = await first; !r.done; r = await stream.next()) {
-      if (r.value.event !== 'txn' && r.value.event !== 'alert') continue;
-      const t = (JSON.parse(r.value.data) as { transaction: ApiTxn }).transaction;
-      if (t.serial !== last.serial) continue;
-      last = t;
-      if (settled(t)) break;
+    return { stream, first };
+  };
+  try {
+    if (!client.token) {
+      // Without an operator session the kiosk streams only the one transaction a creation names
+      // (by the follow token it answers): the stream opens after `act`, then a read catches up.
+      const made = await act();
+      if (settled(made) || !made.follow) return made;
+      const { stream, first } = await open(
+        `/api/events?serial=${encodeURIComponent(made.serial)}&follow=${encodeURIComponent(made.follow)}`,
+      );
+      const now = await client.get<ApiTxn>(`/api/transactions/${made.serial}`);
+      return settled(now) ? now : await followStream(client, stream, first, now, ac.signal);
     }
-    return ac.signal.aborted ? await client.get<ApiTxn>(`/api/transactions/${last.serial}`) : last;
+    // Unfiltered when the serial is not known yet (a create): events are matched below.
+    const { stream, first } = await open(
+      `/api/events${serial ? `?serial=${encodeURIComponent(serial)}` : ''}`,
+    );
+    const last = await act();
+    return settled(last) ? last : await followStream(client, stream, first, last, ac.signal);
   } finally {
     clearTimeout(timer);
     ac.abort();
   }
+}
+
+/** Reads `stream` until `start`'s transaction is settled or `signal` aborts; the latest state. */
+async function followStream(
+  client: KioskApiClient,
+  stream: AsyncGenerator<SseEvent>,
+  first: Promise<IteratorResult<SseEvent>>,
+  start: ApiTxn,
+  signal: AbortSignal,
+): Promise<ApiTxn> {
+  let last = start;
+  for (let r = await first; !r.done; r = await stream.next()) {
+    if (r.value.event !== 'txn' && r.value.event !== 'alert') continue;
+    const t = (JSON.parse(r.value.data) as { transaction: ApiTxn }).transaction;
+    if (t.serial !== last.serial) continue;
+    last = t;
+    if (settled(t)) break;
+  }
+  return signal.aborted ? await client.get<ApiTxn>(`/api/transactions/${last.serial}`) : last;
 }
 
 /** `key=value` arguments into an object; a malformed or repeated one is refused naming it. */

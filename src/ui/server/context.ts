@@ -4,6 +4,7 @@ import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/trans
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
 import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EventHub } from './event-hub.ts';
+import { FollowTokens } from './follow-tokens.ts';
 import type { ServerKiosk } from './server-kiosk.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -13,6 +14,8 @@ export class ServerContext {
   readonly hub: EventHub;
   /** Card reads a screen names by token instead of the card's full numbers. */
   readonly cardReads: CardReads;
+  /** Tokens that open a customer's event stream for the one transaction or order they created. */
+  readonly follow = new FollowTokens();
 
   constructor(
     readonly kiosk: ServerKiosk,

@@ -104,6 +104,21 @@ export class LocalServer {
           en: 'the event id must be a non-negative integer',
         });
       }
+      // Fail closed: without an operator session the stream carries one transaction or one order,
+      // and only with the token its creation answered; an unfiltered stream is never anonymous.
+      if (!session) {
+        const what = q.serial
+          ? { kind: 'txn' as const, id: q.serial }
+          : q.order
+            ? { kind: 'order' as const, id: q.order }
+            : null;
+        if (!what || !q.follow || !ctx.follow.opens(q.follow, what))
+          throw new KioskError('KIOSK_E_AUTH_FAILED', {
+            field: 'follow',
+            zh: '需要操作员登录，或本笔交易的跟踪凭据',
+            en: 'an operator token, or the follow token of this one transaction or order, is required',
+          });
+      }
       await ctx.hub.attach(reply, {
         serial: q.serial || null,
         order: q.order || null,

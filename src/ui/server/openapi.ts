@@ -394,10 +394,16 @@ export function buildOpenApi(
     '/api/events': {
       get: {
         summary: 'Server-sent events: txn, order, alert, balance (operators); id = journal sequence',
+        description:
+          'With an operator token: every event (a teller only their own transactions’). Without one: only the transaction (`serial`) or order (`order`) that `follow` opens; otherwise 401.',
         security: OPTIONAL,
         parameters: [
           q('serial', 'only this transaction'),
           q('order', 'only this order (its own events and its transaction’s)'),
+          q(
+            'follow',
+            'without an operator token: the token from the creation answer for this serial or order',
+          ),
           q('since', 'replay events after this sequence number', { type: 'integer', minimum: 0 }),
           q('access_token', 'operator token (EventSource cannot send headers)'),
         ],

@@ -52,7 +52,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
     }
     const { order, repeated } = await kiosk.orders.create(body, headerKey(req));
     reply.status(repeated ? 200 : 201).header('location', `/api/orders/${order.id}`);
-    return viewOf(order);
+    // The customer who placed it may follow this one order's events (and its transaction's).
+    return { ...(await viewOf(order)), follow: ctx.follow.issue({ kind: 'order', id: order.id }) };
   });
 
   app.get<ById>('/api/orders/:id', async (req) => viewOf(await kiosk.orderBook.get(req.params.id)));
@@ -96,7 +97,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
       const order = await kiosk.orderBook.find(ref);
       if (order)
         return {
-          order: await viewOf(order),
+          order: { ...(await viewOf(order)), follow: ctx.follow.issue({ kind: 'order', id: order.id }) },
           transaction: order.serial ? lookupTxn(ctx, await kiosk.engine.get(order.serial)) : null,
         };
     } else if (/^\d{10}$/.test(ref)) {
@@ -104,7 +105,12 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
       if (txn) {
         const id = typeof txn.data.order === 'string' ? txn.data.order : null;
         const order = id ? await kiosk.orderBook.find(id) : undefined;
-        return { order: order ? await viewOf(order) : null, transaction: lookupTxn(ctx, txn) };
+        return {
+          order: order
+            ? { ...(await viewOf(order)), follow: ctx.follow.issue({ kind: 'order', id: order.id }) }
+            : null,
+          transaction: { ...lookupTxn(ctx, txn), follow: ctx.follow.issue({ kind: 'txn', id: txn.serial }) },
+        };
       }
     }
     throw new KioskError('KIOSK_E_NOT_FOUND', {

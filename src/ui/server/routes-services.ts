@@ -96,6 +96,9 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
       (found) => kiosk.engine.get('serial' in found ? found.serial : ''),
     );
     reply.status(repeated ? 200 : 201).header('location', `/api/transactions/${txn.serial}`);
+    // The customer who created it may follow this one transaction's events (and no other's).
+    if (actor.channel === 'self')
+      return { ...ctx.view(txn), follow: ctx.follow.issue({ kind: 'txn', id: txn.serial }) };
     return ctx.view(txn);
   });
 }

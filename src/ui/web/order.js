@@ -240,7 +240,11 @@ export function followOrder(view, first, opts = {}) {
   };
   view.main.addEventListener('pointerdown', onTouch);
   draw(first);
-  const stream = new EventSource(`/api/events?order=${encodeURIComponent(first.id)}`);
+  // The token the order's creation (or the lookup) answered opens this one order's stream.
+  const follow = /** @type {{ follow?: string }} */ (first).follow;
+  const stream = new EventSource(
+    `/api/events?order=${encodeURIComponent(first.id)}${follow ? `&follow=${encodeURIComponent(follow)}` : ''}`,
+  );
   const update = (/** @type {Order} */ o) => {
     if (!o || o.id !== first.id || (latest.final && !o.final)) return;
     if (o.updatedAt < latest.updatedAt) return;

@@ -198,7 +198,15 @@ export function follow(view, first, mode) {
   view.main.addEventListener('pointerdown', onTouch);
   draw(first);
   if (first.terminal) return () => view.main.removeEventListener('pointerdown', onTouch);
-  const q = [`serial=${encodeURIComponent(first.serial)}`, streamQuery()].filter(Boolean).join('&');
+  // A customer's stream opens with the token the creation (or the lookup) answered; an operator's with theirs.
+  const follow = /** @type {{ follow?: string }} */ (first).follow;
+  const q = [
+    `serial=${encodeURIComponent(first.serial)}`,
+    follow ? `follow=${encodeURIComponent(follow)}` : '',
+    streamQuery(),
+  ]
+    .filter(Boolean)
+    .join('&');
   const stream = new EventSource(`/api/events?${q}`);
   const update = (/** @type {TxnView} */ t) => {
     if (!t || t.serial !== first.serial || (latest.terminal && !t.terminal)) return;
