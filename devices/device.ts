@@ -51,6 +51,16 @@ export function offlineHealth(err: DeviceError, since: number, driver = 'none'):
   return { state: 'offline', reason: { code: err.code, zh: err.zh, en: err.en }, since, driver };
 }
 
+/**
+ * A device the operator can close and open again at once (printer, card reader, LED sign), e.g.
+ * after replugging it, instead of waiting for the driver's next retry. `reconnect()` resolves once
+ * the first attempt to open it again is over; health says how it went. A device that is not fitted
+ * stays as it is.
+ */
+export interface Reconnectable {
+  reconnect(): Promise<void>;
+}
+
 export interface DeviceEvents {
   health: [DeviceHealth];
 }

@@ -1,4 +1,4 @@
-import type { Device, DeviceEvents } from '../device.ts';
+import { type Device, DeviceError, type DeviceEvents, type Reconnectable } from '../device.ts';
 import type { CommandApdu, ResponseApdu } from './apdu.ts';
 
 /**
@@ -17,7 +17,11 @@ export interface CardReaderEvents extends DeviceEvents {
   'card-removed': [{ reader: string }];
 }
 
-export interface CardReader extends Device<CardReaderEvents> {
+/**
+ * `reconnect()` refuses with DEVICE_E_BUSY while a card session is open: closing the reader then
+ * would leave a card write's outcome unknown.
+ */
+export interface CardReader extends Device<CardReaderEvents>, Reconnectable {
   readonly kind: 'card-reader';
   /** Name of the reader slot in use, or null while none is attached. */
   readerName(): string | null;
@@ -53,4 +57,9 @@ export interface CardSession {
   transmit(command: CommandApdu, opts?: TransmitOptions): Promise<ResponseApdu>;
   /** Ends the session, leaving the card powered in the reader. Never rejects. */
   close(): Promise<void>;
+}
+
+/** A reader that lends out its one session already; also why it cannot be reconnected now. */
+export function busyReader(): DeviceError {
+  return new DeviceError('DEVICE_E_BUSY', '读卡器正忙', 'a card session is already open');
 }

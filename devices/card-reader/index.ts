@@ -48,6 +48,7 @@ class NotFittedCardReader extends EventEmitter<CardReaderEvents> implements Card
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+  async reconnect(): Promise<void> {}
   health(): DeviceHealth {
     return this.state;
   }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../../src/core/clock.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import { DeviceError, type DeviceHealth } from '../device.ts';
-import type { CardReader, CardReaderEvents, CardSession } from './card-reader.ts';
+import { busyReader, type CardReader, type CardReaderEvents, type CardSession } from './card-reader.ts';
 import type { CardReaderConfig } from './card-reader-config.ts';
 import { HealthTracker } from './health-tracker.ts';
 import { isCancelled, isServiceLost, mapPcscError } from './pcsc-errors.ts';
@@ -90,11 +90,18 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
     );
   }
 
+  /** Rebuilds the PC/SC context and reader now; refused while a card session is open. */
+  async reconnect(): Promise<void> {
+    if (this.session) throw busyReader();
+    await this.stop();
+    await this.start();
+  }
+
   async connect(): Promise<CardSession> {
     const r = this.active;
     if (!r) throw noReader();
     if (!this.atr) throw new DeviceError('DEVICE_E_NO_CARD', '请插入电卡', 'no card in the reader');
-    if (this.session) throw new DeviceError('DEVICE_E_BUSY', '读卡器正忙', 'a card session is already open');
+    if (this.session) throw busyReader();
     if (r.connected) await disconnect(r);
     const atr = this.atr;
     const protocol = await new Promise<number>((resolve, reject) => {

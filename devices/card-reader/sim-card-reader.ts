@@ -2,7 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../../src/core/clock.ts';
 import { DeviceError, type DeviceHealth } from '../device.ts';
 import { type CommandApdu, encodeCommand, parseResponse, type ResponseApdu } from './apdu.ts';
-import type { CardReader, CardReaderEvents, CardSession, TransmitOptions } from './card-reader.ts';
+import {
+  busyReader,
+  type CardReader,
+  type CardReaderEvents,
+  type CardSession,
+  type TransmitOptions,
+} from './card-reader.ts';
 import { HealthTracker } from './health-tracker.ts';
 import { cardRemovedError } from './pcsc-session.ts';
 import type { VirtualCard } from './virtual-electricity-card.ts';
@@ -72,6 +78,13 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
     );
   }
 
+  /** As the real driver: refused while a card session is open, else the reader is announced again. */
+  async reconnect(): Promise<void> {
+    if (this.session) throw busyReader();
+    await this.stop();
+    await this.start();
+  }
+
   attachReader(): void {
     if (this.attached) return;
     this.attached = true;
@@ -111,7 +124,7 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
     if (!this.readerName()) throw absent();
     const card = this.card;
     if (!card) throw new DeviceError('DEVICE_E_NO_CARD', '请插入电卡', 'no card in the reader');
-    if (this.session) throw new DeviceError('DEVICE_E_BUSY', '读卡器正忙', 'a card session is already open');
+    if (this.session) throw busyReader();
     card.reset();
     const s = new SimSession(card, this.opts.transmitTimeoutMs, () => this.removeCard());
     s.onClose = () => {

@@ -30,6 +30,7 @@ export class AbsentDisplay extends EventEmitter<DisplayEvents> implements Displa
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+  async reconnect(): Promise<void> {}
 
   lastFrame(): Frame | undefined {
     return undefined;

@@ -1,4 +1,4 @@
-import type { Device, DeviceError, DeviceEvents } from '../device.ts';
+import type { Device, DeviceError, DeviceEvents, Reconnectable } from '../device.ts';
 import type { Frame } from './frame.ts';
 
 export interface DisplayEvents extends DeviceEvents {
@@ -15,7 +15,7 @@ export interface DisplayEvents extends DeviceEvents {
  * DEVICE_E_PROTOCOL when it does not acknowledge, DEVICE_E_UNSUPPORTED for a frame of the wrong
  * size). Failures never crash the kiosk: health reports them and the driver reconnects by itself.
  */
-export interface Display extends Device<DisplayEvents> {
+export interface Display extends Device<DisplayEvents>, Reconnectable {
   readonly kind: 'display';
   readonly width: number;
   readonly height: number;

@@ -87,6 +87,12 @@ export class LinkDisplay extends EventEmitter<DisplayEvents> implements Display 
     await this.dropLink(displayError('stopped'));
   }
 
+  /** Drops the link and connects again now, without waiting for the backoff. */
+  async reconnect(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   async showFrame(frame: Frame): Promise<void> {
     if (frame.width !== this.width || frame.height !== this.height) {
       throw displayError('wrongFrame', `${frame.width}×${frame.height} on ${this.width}×${this.height}`);

@@ -78,6 +78,12 @@ export class Max7219Display extends EventEmitter<DisplayEvents> implements Displ
     await this.serial(() => this.open());
   }
 
+  /** Closes the SPI bus and opens it again now, without waiting for the backoff. */
+  async reconnect(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.retryTimer);

@@ -125,13 +125,13 @@ export class SimDisplay extends LinkDisplay {
     return () => this.previews.off('preview', listener);
   }
 
-  /** Test control: pull the cable. The link drops and re-opening fails until `reconnect()`. */
+  /** Test control: pull the cable. The link drops and re-opening fails until `plugIn()`. */
   disconnect(): void {
     this.wire.unplug();
   }
 
-  /** Test control: plug the cable back; the driver's reconnect loop finds it. */
-  reconnect(): void {
+  /** Test control: plug the cable back; the driver's reconnect loop (or `reconnect()`) finds it. */
+  plugIn(): void {
     this.wire.plugged = true;
   }
 

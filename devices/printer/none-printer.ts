@@ -36,6 +36,9 @@ export class NonePrinter extends EventEmitter<PrinterEvents> implements Printer 
 
   async stop(): Promise<void> {}
 
+  /** Not fitted: nothing to open. */
+  async reconnect(): Promise<void> {}
+
   health(): DeviceHealth {
     return { state: 'offline', reason: { ...NOT_FITTED }, since: this.since, driver: 'none' };
   }

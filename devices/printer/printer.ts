@@ -1,4 +1,11 @@
-import type { Device, DeviceErrorCode, DeviceEvents, DeviceHealth, DeviceState } from '../device.ts';
+import type {
+  Device,
+  DeviceErrorCode,
+  DeviceEvents,
+  DeviceHealth,
+  DeviceState,
+  Reconnectable,
+} from '../device.ts';
 import { DeviceError } from '../device.ts';
 
 /**
@@ -44,7 +51,7 @@ export interface PrinterEvents extends DeviceEvents {
   job: [PrintJobEvent];
 }
 
-export interface Printer extends Device<PrinterEvents> {
+export interface Printer extends Device<PrinterEvents>, Reconnectable {
   readonly kind: 'printer';
   readonly paperWidth: PaperWidth;
   print(bytes: Uint8Array, jobId: string): Promise<PrintResult>;

@@ -82,6 +82,12 @@ export class SimPrinter extends EventEmitter<PrinterEvents> implements Printer {
     this.update();
   }
 
+  /** As the real driver: the job in progress ends, then the simulated printer is opened again. */
+  async reconnect(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   health(): DeviceHealth {
     return { ...this.current };
   }

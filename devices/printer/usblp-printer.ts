@@ -118,6 +118,12 @@ export class UsblpPrinter extends EventEmitter<PrinterEvents> implements Printer
     });
   }
 
+  /** Closes the node and opens it again now (a job in progress ends first). */
+  async reconnect(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   health(): DeviceHealth {
     return { ...this.current };
   }

@@ -38,6 +38,7 @@ import { SettlementBook } from '../settlement/settlement-book.ts';
 import { LocalServer } from '../ui/server/local-server.ts';
 import { CardEffects } from './card-effects.ts';
 import { CardTerminal } from './card-terminal.ts';
+import { DeviceDesk } from './device-desk.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
 import { GpioBridge } from './gpio-bridge.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
@@ -102,6 +103,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
   cardTerminal!: CardTerminal;
   readonly services: ServiceRegistry;
   devices: KioskDevices | undefined;
+  /** The operator's device actions (state, test page, reconnect); set once the devices start. */
+  deviceDesk: DeviceDesk | undefined;
   hq: HqParts = { link: undefined, embedded: undefined };
   receipts: ReceiptBridge | undefined;
   orders!: OrderDesk;
@@ -239,6 +242,13 @@ export class KioskApp extends EventEmitter<AppEvents> {
     this.monthly = new MonthlyPush(this.journal, this.clock, () => this.loaded.config.business.dayCut, log);
     await this.monthly.start();
     this.devices = await startDevices(() => this.loaded.config, { clock: this.clock, logger: log });
+    this.deviceDesk = new DeviceDesk({
+      devices: () => this.devices,
+      journal: this.journal,
+      clock: this.clock,
+      config: () => this.loaded.config,
+      logger: log,
+    });
     // A card coming back wakes the transactions waiting for one (write, read-back) at once.
     this.devices.cardReader.on('card-inserted', () =>
       this.engine.hurry((t) => this.services.get(t.service).requires?.includes('cardReader') ?? false),

@@ -11,6 +11,7 @@ import { buildOpenApi } from './openapi.ts';
 import { queryOf } from './query-params.ts';
 import { registerAssistRoutes } from './routes-assist.ts';
 import { registerCardTerminalRoutes } from './routes-card-terminal.ts';
+import { registerDeviceRoutes } from './routes-devices.ts';
 import { registerDisplayRoutes } from './routes-display.ts';
 import { registerOperatorRoutes } from './routes-operators.ts';
 import { registerOrderRoutes } from './routes-orders.ts';
@@ -66,6 +67,7 @@ export class LocalServer {
     registerReportRoutes(app, ctx);
     registerSettlementRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
+    registerDeviceRoutes(app, ctx);
     registerCardTerminalRoutes(app, ctx);
     registerPowerCardRoutes(app, ctx);
     registerAssistRoutes(app, ctx);

@@ -577,6 +577,27 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       ),
     },
   },
+  Device: obj({
+    name: { enum: ['printer', 'card-reader', 'led', 'gpio'] },
+    title: ref('Bilingual'),
+    driver: str,
+    state: { enum: ['ok', 'degraded', 'offline'] },
+    reason: nullable(obj({ code: str, zh: str, en: str })),
+    since: int,
+    detail: {
+      type: 'object',
+      description:
+        'printer: paper, cover, paperWidth, needsReprint; card-reader: reader, cardPresent; led: showing, brightness',
+    },
+    actions: { type: 'array', items: obj({ name: { enum: ['test-page', 'reconnect'] }, zh: str, en: str }) },
+  }),
+  DeviceList: obj({ items: { type: 'array', items: ref('Device') } }),
+  DeviceAnswer: obj({ device: ref('Device') }),
+  TestPage: obj({
+    outcome: { enum: ['printed', 'failed'] },
+    reason: nullable(obj({ code: str, zh: str, en: str })),
+    device: ref('Device'),
+  }),
   Display: obj({
     showing: nullable(obj({ id: str, kind: str, text: str, priority: str })),
     brightness: nullable({ type: 'number' }),

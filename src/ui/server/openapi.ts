@@ -299,6 +299,36 @@ export function buildOpenApi(
         OPTIONAL,
       ),
     },
+    '/api/devices': { get: get('Each device’s state, details and the actions it offers', 'DeviceList') },
+    '/api/devices/printer/test-page': {
+      post: post(
+        'Print a test page straight to the printer (never queued); journaled before and after',
+        {},
+        '200',
+        'TestPage',
+        OPERATOR,
+      ),
+    },
+    '/api/devices/{name}/reconnect': {
+      post: {
+        ...post(
+          'Close the device and open it again now (printer, card-reader, led); journaled; refused (409) while a card session is open',
+          {},
+          '200',
+          'DeviceAnswer',
+          OPERATOR,
+        ),
+        parameters: [
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            description: 'the device',
+            schema: { enum: ['printer', 'card-reader', 'led'] },
+          },
+        ],
+      },
+    },
     '/api/display': { get: get('The roof sign: showing, queued notices, health', 'Display', OPTIONAL) },
     '/api/display/preview.png': {
       get: {

@@ -123,7 +123,7 @@ describe('LedSign pipeline', () => {
     ]);
     expect(litCount(panel())).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
-    display.reconnect();
+    display.plugIn();
     await vi.advanceTimersByTimeAsync(100);
     expect(display.health().state).toBe('ok');
     const expected = buildLayout('auto', renderText('缴费', font), params).frameAt(0);

@@ -67,7 +67,7 @@ describe('SimDisplay', () => {
     await expect(d.showFrame(diagonal())).rejects.toMatchObject({ code: 'DEVICE_E_DISCONNECTED' });
     await vi.advanceTimersByTimeAsync(200 + 400 + 800);
     expect(d.health().reason?.code).toBe('DEVICE_E_ABSENT');
-    d.reconnect();
+    d.plugIn();
     await vi.advanceTimersByTimeAsync(800);
     expect(d.health().state).toBe('ok');
     expect(d.controller.brightness).toBe(30);
