@@ -258,7 +258,13 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       reason: nullable(obj({ code: str, zh: str, en: str })),
       refund: nullable(obj({ at: int, ref: nullable(str) })),
       transaction: nullable(
-        obj({ serial: str, state: str, stateLabel: ref('StateLabel'), terminal: bool, result: nullable(str) }),
+        obj({
+          serial: str,
+          state: str,
+          stateLabel: ref('StateLabel'),
+          terminal: bool,
+          result: nullable(str),
+        }),
       ),
     }),
     follow,

@@ -1,4 +1,5 @@
 import type { CardTerminal } from '../../app/card-terminal.ts';
+import type { DeviceDesk } from '../../app/device-desk.ts';
 import type { KioskDevices } from '../../app/device-wiring.ts';
 import type { ReceiptBridge } from '../../app/receipt-bridge.ts';
 import type { AssistDesk } from '../../assist/assist-desk.ts';
@@ -50,6 +51,8 @@ export interface ServerKiosk {
   readonly assist: AssistDesk;
   readonly receipts: Pick<ReceiptBridge, 'reprint'> | undefined;
   readonly devices: Pick<KioskDevices, 'cardReader' | 'printQueue' | 'display' | 'sign'> | undefined;
+  /** The operator's device actions; undefined until the devices start. */
+  readonly deviceDesk: Pick<DeviceDesk, 'list' | 'testPage' | 'reconnect'> | undefined;
   /** Whether a service can be used now by an operator or (`self`) a customer, and why not. */
   availability(def: ServiceDefinition, self: boolean): Availability;
 }
