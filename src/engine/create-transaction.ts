@@ -11,7 +11,7 @@ import {
   type ServiceDefinition,
   type TxnRecord,
 } from '../core/transaction/types.ts';
-import { validateInput } from '../core/transaction/validate-input.ts';
+import { pickFields, validateInput } from '../core/transaction/validate-input.ts';
 
 export interface PreparedTxn {
   fields: Record<string, string>;
@@ -79,8 +79,7 @@ export function inquiryFields(def: ServiceDefinition, input: unknown): Record<st
       en: `${def.title.en} has no inquiry`,
     });
   }
-  const mask = Object.fromEntries(def.inquiry.fields.map((f) => [f, true as const]));
-  const schema = def.fields.pick(mask as never);
+  const schema = pickFields(def.fields, def.inquiry.fields);
   const all = (input ?? {}) as Record<string, unknown>;
   const only = Object.fromEntries(def.inquiry.fields.filter((f) => f in all).map((f) => [f, all[f]]));
   return validateInput(schema, def.fieldMeta, only) as Record<string, string>;

@@ -10,7 +10,7 @@ import type {
   StateDefinition,
   TxnRecord,
 } from './types.ts';
-import { validateInput } from './validate-input.ts';
+import { pickFields, validateInput } from './validate-input.ts';
 
 /** Who asks: a customer on their own, or a logged-in operator with a role. */
 export type Actor =
@@ -135,12 +135,10 @@ export function confirmActionFields(
 ): void {
   const names = action.confirmFields ?? [];
   if (names.length === 0) return;
-  const mask = Object.fromEntries(names.map((n) => [n, true as const]));
-  const given = validateInput(
-    def.fields.pick(mask as never),
-    def.fieldMeta,
-    pickKeys(input, names),
-  ) as Record<string, string>;
+  const given = validateInput(pickFields(def.fields, names), def.fieldMeta, pickKeys(input, names)) as Record<
+    string,
+    string
+  >;
   const wrong = names.filter((n) => given[n] !== txn.fields[n]);
   if (wrong.length > 0) {
     throw new KioskValidationError(

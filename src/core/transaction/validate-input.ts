@@ -1,6 +1,17 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { KioskError, KioskValidationError } from '../errors.ts';
 import type { FieldMeta } from './types.ts';
+
+/**
+ * A service's fields limited to `names` (unknown names are left out), strict like the whole: the
+ * fields an inquiry asks, or an action asks to be entered again.
+ */
+export function pickFields(schema: z.ZodObject, names: readonly string[]): z.ZodObject {
+  const shape = schema.shape;
+  return z.strictObject(
+    Object.fromEntries(names.filter((n) => Object.hasOwn(shape, n)).map((n) => [n, shape[n] as z.ZodType])),
+  );
+}
 
 /**
  * Validates a service's input in one pass. Every problem becomes a KioskError whose `field` is the

@@ -41,7 +41,7 @@ export function gameTopupBiller(settleMs: number): Biller {
       const game = GAMES.find((g) => g.id === field(req, 'game'));
       if (!game) return declined('BILLER_NO_GAME', '无此游戏', 'unknown game');
       const pkg = field(req, 'package');
-      if (req.op === 'pay' && !game.packages.includes(pkg as never))
+      if (req.op === 'pay' && !game.packages.some((p) => p === pkg))
         return declined('BILLER_NO_PACKAGE', '无此充值套餐', 'unknown package');
       return null;
     },

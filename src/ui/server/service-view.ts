@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { KioskConfig } from '../../config/schema.ts';
 import { Money } from '../../core/money.ts';
 import type { FieldEntry, ServiceDefinition, StateLabel } from '../../core/transaction/types.ts';
+import { pickFields } from '../../core/transaction/validate-input.ts';
 import { type Bilingual, stateLabel } from '../../reports/state-labels.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -59,9 +60,6 @@ function memo(def: ServiceDefinition, key: string, build: () => JsonSchema): Jso
   return s;
 }
 
-const pickSchema = (def: ServiceDefinition, names: readonly string[]) =>
-  def.fields.pick(Object.fromEntries(names.map((n) => [n, true as const])) as never);
-
 /** The create/quote body schema: exactly z.toJSONSchema of the service's fields, input side. */
 export function inputSchema(def: ServiceDefinition): JsonSchema {
   return memo(def, 'input', () => z.toJSONSchema(def.fields, { io: 'input' }) as JsonSchema);
@@ -70,7 +68,11 @@ export function inputSchema(def: ServiceDefinition): JsonSchema {
 export function inquirySchema(def: ServiceDefinition): JsonSchema | null {
   const fields = def.inquiry?.fields;
   if (!fields) return null;
-  return memo(def, 'inquiry', () => z.toJSONSchema(pickSchema(def, fields), { io: 'input' }) as JsonSchema);
+  return memo(
+    def,
+    'inquiry',
+    () => z.toJSONSchema(pickFields(def.fields, fields), { io: 'input' }) as JsonSchema,
+  );
 }
 
 /** The body of an action: the fields it asks to be entered again (none: an empty object). */
@@ -79,7 +81,7 @@ export function actionSchema(def: ServiceDefinition, action: string): JsonSchema
   return memo(
     def,
     `action:${action}`,
-    () => z.toJSONSchema(pickSchema(def, names), { io: 'input' }) as JsonSchema,
+    () => z.toJSONSchema(pickFields(def.fields, names), { io: 'input' }) as JsonSchema,
   );
 }
 
