@@ -152,6 +152,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     const gets: Array<[string, string]> = [
       ['/api/health', '/api/health'],
       ['/api/services', '/api/services'],
+      ['/api/service-tiles', '/api/service-tiles'],
       ['/api/services/{id}', '/api/services/game-topup'],
       ['/api/session', '/api/session'],
       ['/api/transactions', '/api/transactions'],

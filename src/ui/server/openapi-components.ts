@@ -204,6 +204,22 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       items: obj({ value: str, zh: str, en: str, group: str }, ['value', 'zh']),
     },
   }),
+  ServiceTiles: obj({
+    tenders: { type: 'array', items: { enum: ['counter', 'qr'] } },
+    services: {
+      type: 'array',
+      items: {
+        ...obj({
+          id: str,
+          title: ref('Bilingual'),
+          enabled: bool,
+          selfService: bool,
+          availability: ref('Availability'),
+        }),
+        additionalProperties: false,
+      },
+    },
+  }),
   ServiceList: obj({
     tenders: { type: 'array', items: { enum: ['counter', 'qr'] } },
     services: { type: 'array', items: ref('Service') },

@@ -103,6 +103,9 @@ export function buildOpenApi(
       },
     },
     '/api/services': { get: get('Service catalogue with fields, fees and flows', 'ServiceList', OPTIONAL) },
+    '/api/service-tiles': {
+      get: get('What the customer’s first screen shows of each service (its tile)', 'ServiceTiles', OPTIONAL),
+    },
     '/api/services/{id}': {
       get: get('One service of the catalogue', 'Service', OPTIONAL, [
         { name: 'id', in: 'path', required: true, description: 'service id', schema: { type: 'string' } },

@@ -8,7 +8,7 @@ import type { ServerContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { noteSecrets, secretsOfRequest } from './masking.ts';
 import { headerKey } from './routes-orders.ts';
-import { serviceView } from './service-view.ts';
+import { selfServiceAllowed, serviceView } from './service-view.ts';
 
 type ById = { Params: { id: string }; Body: unknown };
 
@@ -34,6 +34,25 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     tenders: tendersOf(kiosk.config.selfService.tender),
     services: kiosk.services.list().map((d) => withAvailability(req, d)),
   }));
+
+  // What the customer's first screen draws, and nothing more: a service's fields and flow are
+  // fetched when its tile is tapped (`/api/services/:id`).
+  app.get('/api/service-tiles', async (req) => {
+    const self = authOf(req, ctx.sessions).session === null;
+    return {
+      tenders: tendersOf(kiosk.config.selfService.tender),
+      services: kiosk.services.list().map((d) => {
+        const a = kiosk.availability(d, self);
+        return {
+          id: d.id,
+          title: { ...d.title },
+          enabled: kiosk.config.services.enabled.includes(d.id),
+          selfService: selfServiceAllowed(d, kiosk.config),
+          availability: { available: a.available, code: a.code, reason: a.reason },
+        };
+      }),
+    };
+  });
 
   app.get<ById>('/api/services/:id', async (req) => withAvailability(req, kiosk.services.get(req.params.id)));
 

@@ -1,7 +1,7 @@
 import { api } from './api.js';
-import { watchLongPress } from './console-entry.js';
 import { bi, fill, h } from './dom.js';
 import { homeScreen } from './home.js';
+import { watchLongPress } from './long-press.js';
 import { Shell } from './shell.js';
 
 /** How often the roof sign is asked for an emergency notice. */
@@ -45,7 +45,10 @@ big.addEventListener('click', () => {
   big.setAttribute('aria-pressed', String(on));
 });
 
-watchLongPress(el('station'), LONG_PRESS_MS, shell);
+// The operator's login (and its keypads) is loaded only when it is opened.
+watchLongPress(el('station'), LONG_PRESS_MS, () => {
+  void import('./console-entry.js').then((m) => m.openLogin(shell));
+});
 
 /**
  * Shows the sign's emergency notice (priority `emergency`, showing now or queued) above every

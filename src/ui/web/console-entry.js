@@ -14,22 +14,11 @@ import { entryField } from './keypad.js';
  */
 
 /**
- * @param {HTMLElement} target
- * @param {number} ms
+ * Opens the login (operator code first), unless an operator is logged in already.
  * @param {Shell} shell
  */
-export function watchLongPress(target, ms, shell) {
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  const cancel = () => clearTimeout(timer);
-  target.addEventListener('pointerdown', () => {
-    cancel();
-    timer = setTimeout(() => {
-      if (shell.operator) return;
-      shell.nav.go(loginCode(shell));
-    }, ms);
-  });
-  for (const t of ['pointerup', 'pointercancel', 'pointerleave']) target.addEventListener(t, cancel);
+export function openLogin(shell) {
+  if (!shell.operator) shell.nav.go(loginCode(shell));
 }
 
 const CODE = {

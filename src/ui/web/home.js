@@ -5,11 +5,14 @@ import { customerReason } from './problems.js';
 /**
  * @typedef {import('./flow.js').ServiceView} ServiceView
  * @typedef {import('./flow.js').Mode} Mode
+ * @typedef {{ id: string, title: { zh: string, en: string }, enabled: boolean, selfService: boolean,
+ *   available?: boolean, availability?: { available: boolean, reason?: { zh: string, en: string } | null } }} Tile
+ *   what the first screen knows of a service; its fields and flow come when its tile is tapped
  */
 
 /**
  * Why a service cannot be used now, as the kiosk reports it for customers; null when it can.
- * @param {ServiceView} s
+ * @param {Tile} s
  * @returns {{ zh: string, en: string } | null}
  */
 export function unavailableReason(s) {
@@ -20,12 +23,14 @@ export function unavailableReason(s) {
 }
 
 /**
- * Tiles of services; a service that cannot be used now says so on its tile, with the reason.
+ * Tiles of services; a service that cannot be used now says so on its tile, with the reason. A
+ * tile's service is fetched in full when it is tapped, unless it came in full.
  * @param {import('./shell.js').View} view
- * @param {ServiceView[]} services
+ * @param {Array<Tile | ServiceView>} services
  * @param {Mode} mode
+ * @param {(e: import('./api.js').ApiError) => void} [onError] the tapped service could not be fetched
  */
-export function serviceTiles(view, services, mode) {
+export function serviceTiles(view, services, mode, onError) {
   return h(
     'div',
     { class: `services n${Math.min(services.length, 12)}` },
@@ -39,8 +44,19 @@ export function serviceTiles(view, services, mode) {
           class: `tile${why ? ' off' : ''}`,
           'data-service': s.id,
           'aria-disabled': why ? 'true' : undefined,
-          onclick: () => {
-            if (!why) void import('./flow.js').then((m) => view.nav.go(m.startFlow(s, mode)));
+          onclick: (/** @type {Event} */ ev) => {
+            const tile = /** @type {HTMLElement} */ (ev.currentTarget);
+            if (why || tile.getAttribute('aria-busy') === 'true') return;
+            tile.setAttribute('aria-busy', 'true');
+            const full =
+              'fields' in s ? Promise.resolve(s) : api('GET', `/api/services/${encodeURIComponent(s.id)}`);
+            Promise.all([import('./flow.js'), full]).then(
+              ([m, def]) => view.nav.go(m.startFlow(/** @type {ServiceView} */ (def), mode)),
+              (e) => {
+                tile.removeAttribute('aria-busy');
+                onError?.(e);
+              },
+            );
           },
         },
         bi(s.title.zh, s.title.en, 'tile-name'),
@@ -99,26 +115,30 @@ export function homeScreen() {
       ],
     });
     let live = true;
-    api('GET', '/api/services').then(
-      (/** @type {{ services: ServiceView[], tenders?: Array<'counter' | 'qr'> }} */ r) => {
+    const failed = (/** @type {import('./api.js').ApiError} */ e) => {
+      if (!live) return;
+      fill(
+        box,
+        h('p', { class: 'error' }, bi('此业务现在暂停办理', 'Services are unavailable now')),
+        h('p', {}, biOf(customerReason(e))),
+      );
+    };
+    api('GET', '/api/service-tiles').then(
+      (/** @type {{ services: Tile[], tenders?: Array<'counter' | 'qr'> }} */ r) => {
         if (!live) return;
         grid.replaceWith(
           serviceTiles(
             view,
             r.services.filter((s) => s.selfService && s.enabled),
             { operator: false, tenders: r.tenders ?? ['counter'] },
+            failed,
           ),
         );
         warmUp();
       },
       (/** @type {import('./api.js').ApiError} */ e) => {
-        if (!live) return;
         fill(grid);
-        fill(
-          box,
-          h('p', { class: 'error' }, bi('此业务现在暂停办理', 'Services are unavailable now')),
-          h('p', {}, biOf(customerReason(e))),
-        );
+        failed(e);
       },
     );
     return () => {
