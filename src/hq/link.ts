@@ -4,6 +4,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Notice } from '../../devices/display/notice.ts';
 import type { BalanceService } from '../balance/balance-service.ts';
 import type { KioskConfig } from '../config/schema.ts';
+import { Backoff } from '../core/backoff.ts';
 import type { Clock } from '../core/clock.ts';
 import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { HqPort } from '../engine/ports.ts';
@@ -84,7 +85,8 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
   private telemetryTimer: NodeJS.Timeout | undefined;
   private waiters = new Set<() => void>();
   private isOnline = false;
-  private reconnectDelay = 0;
+  /** Waits between reconnect attempts (jittered exponential, from `hq.reconnect`). */
+  private backoff: Backoff | null = null;
   private startedAt = 0;
 
   constructor(private readonly deps: HqLinkDeps) {
@@ -238,9 +240,12 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
   private connect(): void {
     const { deps } = this;
     const cfg = deps.config().hq;
-    this.reconnectDelay = cfg.reconnect.minDelayMs;
+    this.backoff = new Backoff(cfg.reconnect.minDelayMs, cfg.reconnect.maxDelayMs);
     const will = buildOffline(this.station, deps.clock.now(), 'lwt');
-    const client = mqtt.connect(this.conn.url, mqttOptions(this.conn, cfg, will));
+    const client = mqtt.connect(this.conn.url, {
+      ...mqttOptions(this.conn, cfg, will),
+      reconnectPeriod: this.backoff.next(),
+    });
     this.client = client;
     client.on('connect', () => {
       this.onConnect(client).catch((e: unknown) => deps.logger.warn({ err: e }, 'HQ link: set-up failed'));
@@ -277,8 +282,9 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
   private async onConnect(client: MqttClient): Promise<void> {
     const { deps } = this;
     const cfg = deps.config();
-    this.reconnectDelay = cfg.hq.reconnect.minDelayMs;
-    client.options.reconnectPeriod = this.reconnectDelay;
+    this.backoff?.reset();
+    // The wait after a drop is drawn now: mqtt.js reads it when the connection closes.
+    if (this.backoff) client.options.reconnectPeriod = this.backoff.next();
     await client.subscribeAsync(kioskSubscription(this.conn.topicPrefix, this.station), { qos: 1 });
     const now = deps.clock.now();
     const cert = this.cert(now);
@@ -305,9 +311,7 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
       this.deps.logger.warn('HQ link offline');
       this.emit('offline', 'connection closed');
     }
-    const max = this.deps.config().hq.reconnect.maxDelayMs;
-    this.reconnectDelay = Math.min(max, Math.max(this.reconnectDelay * 2, 100));
-    client.options.reconnectPeriod = this.reconnectDelay;
+    if (this.backoff) client.options.reconnectPeriod = this.backoff.next();
   }
 
   private onMessage(topic: string, payload: Buffer): void {

@@ -1,7 +1,7 @@
 /**
  * A reference HQ instance in its own process, for suites that SIGKILL HQ:
  * `node --import tsx hq-child.ts <json options>`. It connects to a test Mosquitto's HQ listener with
- * the PKI's `hq` certificate, keeps its LevelDB in `dataDir`, signs with the Ed25519 key in
+ * the PKI's `hq` certificate, keeps its state in `store` (PostgreSQL) or its LevelDB in `dataDir`, signs with the Ed25519 key in
  * `signingKeyFile`, gives a new station `openingBalanceFen` and every catalogue service, and prints
  * `ready` once subscribed. SIGTERM stops it cleanly.
  */
@@ -12,7 +12,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { FaultController } from '../../src/hq-platform/faults.ts';
 import { HqServer } from '../../src/hq-platform/server.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
+import { openHqStore } from '../../src/hq-platform/store-open.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 
 export interface HqChildOptions {
@@ -24,11 +24,14 @@ export interface HqChildOptions {
   signingKeyFile: string;
   openingBalanceFen: number;
   name: string;
+  /** A postgres:// URL shared with other instances; else LevelDB in `dataDir`. */
+  store?: string;
+  /** Simulated biller latency, ms (default 20). */
+  billerLatencyMs?: number;
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as HqChildOptions;
-const store = new LevelHqStore(join(o.dataDir, 'db'));
-await store.open();
+const store = await openHqStore(o.store ?? join(o.dataDir, 'db'));
 const server = new HqServer({
   url: o.url,
   protocolVersion: 5,
@@ -41,7 +44,7 @@ const server = new HqServer({
   clock: systemClock,
   logger: silentLogger(),
   faults: new FaultController(),
-  billerLatencyMs: 20,
+  billerLatencyMs: o.billerLatencyMs ?? 20,
   settleMs: 300,
   reversalIntervalMin: 30,
   openingBalanceFen: o.openingBalanceFen,
