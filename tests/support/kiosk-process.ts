@@ -55,9 +55,17 @@ export class KioskProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts the process and waits for its local API (it may come up in safe mode). */
-  async start(timeoutMs = 60_000): Promise<void> {
-    const at = atChosenTime(process.execPath, [BIN, 'start', '--config', this.configFile], process.env);
+  /**
+   * Starts the process and waits for its local API (it may come up in safe mode). `startAt` (epoch
+   * ms) starts its clock there instead of at the suite clock's now.
+   */
+  async start(timeoutMs = 60_000, startAt?: number): Promise<void> {
+    const at = atChosenTime(
+      process.execPath,
+      [BIN, 'start', '--config', this.configFile],
+      process.env,
+      ...(startAt === undefined ? [] : [startAt]),
+    );
     const child = spawn(at.cmd, at.args, {
       env: { ...at.env, KIOSK_CONFIG: '' },
       stdio: ['ignore', 'ignore', 'pipe'],
