@@ -6,10 +6,10 @@ import { bi, fill, h, messageBox, title } from './dom.js';
  * Counter orders: customers' self-service orders waiting for their cash. Taking the cash starts
  * the transaction under this operator (journaled with them); an order can also be cancelled.
  * The list follows the kiosk live.
- * @param {import('./shell.js').Shell} shell
+ * @param {import('./shell.js').Shell} _shell
  * @returns {import('./shell.js').Screen}
  */
-export function ordersScreen(shell) {
+export function ordersScreen(_shell) {
   return (view) => {
     const box = messageBox();
     const list = h('div', { class: 'orders' }, h('p', { class: 'busy' }, bi('正在加载…', 'Loading…')));

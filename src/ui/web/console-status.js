@@ -1,9 +1,11 @@
 import { api } from './api.js';
+import { devicesPart } from './console-devices.js';
 import { loadInto } from './console-kit.js';
 import { bi, biOf, button, dl, fill, h, messageBox, title } from './dom.js';
 
 /**
- * Devices and the HQ link as the kiosk reports them, each with what the operator can do about it.
+ * Devices and the HQ link as the kiosk reports them, each with what the operator can do about it
+ * (a printer test page, reconnecting the printer, the card reader or the LED sign).
  * @param {import('./shell.js').Shell} _shell
  * @returns {import('./shell.js').Screen}
  */
@@ -16,13 +18,13 @@ export function statusScreen(_shell) {
       primary: { zh: '刷新', en: 'Refresh', run: () => view.nav.go(statusScreen(_shell)) },
     });
     void loadInto(body, async () => {
-      const [health, display, terminal] = await Promise.all([
+      const [health, terminal, devices] = await Promise.all([
         api('GET', '/api/health'),
-        api('GET', '/api/display').catch(() => null),
         api('GET', '/api/credit-card/terminal').catch(() => null),
+        devicesPart().catch((/** @type {import('./api.js').ApiError} */ e) =>
+          h('p', { class: 'error' }, bi(e.zh, e.en)),
+        ),
       ]);
-      /** @type {Record<string, any>} */
-      const devices = health.devices ?? {};
       const rows = /** @type {Array<[{ zh: string, en: string }, any, string?]>} */ ([
         [{ zh: '站点', en: 'Station' }, `${health.stationId} ${health.stationName ?? ''}`],
         [{ zh: '账务日期', en: 'Business date' }, health.businessDate],
@@ -46,26 +48,13 @@ export function statusScreen(_shell) {
             : bi('离线：自助业务暂停，交易排队等待', 'offline: self-service paused'),
           'hq',
         ]);
-      for (const [name, d] of Object.entries(devices))
-        rows.push([
-          { zh: name, en: name },
-          `${d.state}${d.reason ? ` – ${d.reason.zh ?? d.reason}` : ''}`,
-          `dev-${name}`,
-        ]);
-      if (display) {
-        rows.push([{ zh: '屏幕显示', en: 'LED sign shows' }, display.showing?.text ?? '—', 'sign']);
-        rows.push([
-          { zh: 'LED 屏状态', en: 'LED sign health' },
-          String(display.health?.state ?? display.health ?? ''),
-          'sign-health',
-        ]);
-      }
       const part = terminal ? terminalPart(terminal, () => view.nav.go(statusScreen(_shell))) : null;
       // A terminal waiting for today's sign-in comes first: it is the one thing to do here.
       const first = terminal?.status === 'enabled' && !terminal.signedIn;
       return [
         first ? part : null,
         dl(rows, 'quote compact'),
+        devices,
         first ? null : part,
         ...(health.problems ?? []).map((/** @type {any} */ p) =>
           h('p', { class: 'error' }, p.zh ? biOf(p) : String(p.key ?? p)),
