@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../core/clock.ts';
@@ -65,14 +65,16 @@ export function registerServe(program: Command, run: (fn: () => Promise<number>)
     .option('--json', 'print start-up facts as JSON')
     .action((o: ServeOptions) =>
       run(async () => {
+        const storeUrl = o.store ? parseStore(o.store) : undefined;
         const data = resolve(o.data);
+        await mkdir(data, { recursive: true, mode: 0o700 });
         const keyFile = o.signingKey ?? join(data, 'hq-signing.key');
         const key = await ensureSigningKey(keyFile);
         const faults = new FaultController();
         for (const f of o.fault) faults.apply(parseFault(f));
         const read = async (p?: string) => (p ? await readFile(p) : undefined);
         const [ca, cert, tlsKey] = await Promise.all([read(o.ca), read(o.cert), read(o.key)]);
-        const store = await openHqStore(o.store ? parseStore(o.store) : join(data, 'db'));
+        const store = await openHqStore(storeUrl ?? join(data, 'db'));
         const logger = createLogger({ name: 'kiosk-hq' });
         const server = new HqServer({
           url: o.broker,
