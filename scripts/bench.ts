@@ -103,3 +103,6 @@ emit(await benchTimeToResult(quick ? 3 : 9));
 
 const { benchReports } = await import('./bench-reports.ts');
 for (const f of await benchReports(quick ? 5000 : 50_000)) emit(f);
+
+const { benchMemory } = await import('./bench-memory.ts');
+emit(await benchMemory(quick ? 1000 : 10_000));
