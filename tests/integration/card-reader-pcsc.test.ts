@@ -4,6 +4,9 @@
  * (vpcd listens on every interface). The card-reader contract suite runs there with
  * KIOSK_TEST_CARD_READER=vpcd, through scripts/pcsc-harness.sh.
  *
+ * The card purchase kill suite (card-reader-pcsc-purchase-kill.test.ts: a real kiosk process SIGKILLed
+ * at each step of a smart-meter card purchase) runs there too, after the contract.
+ *
  * Needs root, `unshare`, and the Debian packages pcscd, libpcsclite-dev and vsmartcard-vpcd.
  * Only one pcscd can run at a time (its socket under /run is global), so this file runs its cases
  * one after another and the harness kills every daemon it started. Set KIOSK_SKIP_PCSC=1 to skip
@@ -104,4 +107,29 @@ describe.skipIf(skip).sequential('PC/SC card reader on real pcscd + vpcd + virtu
     expect(passedPcsc.length, r.out.slice(-6000)).toBeGreaterThanOrEqual(11);
     expect(r.code, r.out.slice(-6000)).toBe(0);
   }, 120_000);
+
+  it('a card purchase survives a SIGKILL at each step, in a real kiosk on pcscd + vpcd', async () => {
+    const r = await run(
+      'unshare',
+      [
+        '-n',
+        'bash',
+        HARNESS,
+        'npx',
+        'vitest',
+        'run',
+        'tests/integration/card-reader-pcsc-purchase-kill.test.ts',
+        '--reporter=verbose',
+      ],
+      cleanEnv({ NO_COLOR: '1', FORCE_COLOR: '0' }),
+      200_000,
+    );
+    expect(harnessPcscdPids()).toEqual([]);
+    const lines = r.out.split('\n');
+    const failed = lines.filter((l) => /^\s*(×|✗|FAIL)/.test(l));
+    const passed = lines.filter((l) => /^\s*✓ .*SIGKILL/.test(l));
+    expect(failed, r.out.slice(-8000)).toEqual([]);
+    expect(passed.length, r.out.slice(-8000)).toBe(4);
+    expect(r.code, r.out.slice(-8000)).toBe(0);
+  }, 240_000);
 });
