@@ -7,6 +7,7 @@ import {
   VirtualForeignCard,
 } from '../../devices/card-reader/virtual-electricity-card.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
+import { payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
 import { launch, SIZES, type Size, type Touch, touchPage } from './touch-kit.ts';
@@ -48,7 +49,7 @@ describe('customer touchscreen: electricity card purchase', { timeout: 180_000 }
     kiosk = await startEmbeddedKiosk({
       prefix: 'kiosk-ui-power-card-',
       config: {
-        selfService: { tender: ['counter'], services: ['power-card', 'mobile-topup'] },
+        selfService: { tender: ['counter', 'qr'], qrPollMs: 100, services: ['power-card', 'mobile-topup'] },
         engine: { requestTimeoutMs: 3000 },
       },
     });
@@ -213,6 +214,30 @@ describe('customer touchscreen: electricity card purchase', { timeout: 180_000 }
     const txn = await app.engine.get(await t.text('.serial'));
     expect(txn.state).toBe('succeeded');
     expect(mine.purchase.purchaseCounter).toBe(before.purchaseCounter + 1);
+    expect(t.errors).toEqual([]);
+    await t.close();
+  });
+
+  it('paid by QR with the card taken out meanwhile: nothing is bought, the payment goes back, and the screen says why', async () => {
+    const before = { ...theCard.purchase };
+    const balance = app.balance.summary().balance;
+    const t = await open(SIZES[0], 'qr-pulled');
+    await toConfirmation(t, '25');
+    await t.tap('#act-tender-qr');
+    await t.page.locator('[data-outcome="order-awaiting-payment"]').waitFor({ timeout: 15_000 });
+    await t.page.locator('[data-k="card-stay"]').waitFor();
+    await t.check('qr-card-stay');
+    reader().removeCard();
+    const payload = await t.page.locator('[data-k="pay-qr"] svg').getAttribute('data-qr');
+    const store = app.hq.embedded!.server.opts.store;
+    const found = (await store.list<QrOrder>('qr:')).map(([, o]) => o).find((o) => o.payload === payload);
+    await payQrOrder(store, found!.paymentId, app.clock.now());
+    await t.page.locator('[data-outcome="order-refunded"]').waitFor({ timeout: 30_000 });
+    expect(await t.text('main')).toMatch(/款项已退回/);
+    expect(await t.text('main p.reason')).toMatch(/卡/);
+    await t.check('qr-refunded');
+    expect(theCard.purchase.purchaseCounter).toBe(before.purchaseCounter);
+    expect(app.balance.summary().balance).toBe(balance);
     expect(t.errors).toEqual([]);
     await t.close();
   });
