@@ -4,7 +4,7 @@ import type { BalanceQuery } from '../reports/balance-query.ts';
 import type { DayInput } from '../reports/daily-report.ts';
 import { type BalanceDays, type BalancePage, balancePage } from './balance-page.ts';
 import type { Journal, JournalProblem } from './journal.ts';
-import { type LedgerRange, ledgerOfDates } from './range-reads.ts';
+import { type LedgerRange, ledgerOfDates, transactionsOfDates } from './range-reads.ts';
 import type { JournalEvent } from './records.ts';
 import { type ReportDaysQuery, reportDays } from './report-days.ts';
 import { listTransactions, type TxnListFilter, transactionsOn } from './transaction-list.ts';
@@ -29,6 +29,11 @@ export class JournalReader {
   /** Transactions of one business date (yyyymmdd), oldest first. */
   transactionsOn(date: string): Promise<TxnRecord[]> {
     return transactionsOn(this.journal, date);
+  }
+
+  /** Transactions of a range of business dates, oldest first (with their paid orders' tenders). */
+  transactionsOfDates(from: string, to: string): Promise<TxnRecord[]> {
+    return transactionsOfDates(this.journal, from, to);
   }
 
   /** The filtered listing of `GET /api/transactions` and `kiosk journal list`, newest first. */

@@ -9,6 +9,7 @@ import type { KioskApiClient } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, printTable } from '../output.ts';
 import { type ApiOptions, apiOptions, localTime, withApi } from './api-command.ts';
+import { registerReportReconcile } from './report-reconcile.ts';
 
 type Opts = ApiOptions & {
   station?: boolean;
@@ -291,4 +292,6 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
       return EXIT.OK;
     }),
   );
+
+  registerReportReconcile(report, action);
 }

@@ -16,6 +16,7 @@ import { registerDisplayRoutes } from './routes-display.ts';
 import { registerOperatorRoutes } from './routes-operators.ts';
 import { registerOrderRoutes } from './routes-orders.ts';
 import { registerPowerCardRoutes } from './routes-power-card.ts';
+import { registerReconcileRoutes } from './routes-reconcile.ts';
 import { registerReportRoutes } from './routes-reports.ts';
 import { registerServiceRoutes } from './routes-services.ts';
 import { registerSessionRoutes } from './routes-session.ts';
@@ -66,6 +67,7 @@ export class LocalServer {
     registerOperatorRoutes(app, ctx);
     registerReportRoutes(app, ctx);
     registerSettlementRoutes(app, ctx);
+    registerReconcileRoutes(app, ctx);
     registerDisplayRoutes(app, ctx);
     registerDeviceRoutes(app, ctx);
     registerCardTerminalRoutes(app, ctx);

@@ -363,6 +363,24 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     group: nullable(str),
     movement: nullable(ref('LedgerMovement')),
   }),
+  RepaymentList: obj({
+    station: str,
+    terminal: nullable(str),
+    from: date,
+    to: date,
+    repayments: {
+      type: 'array',
+      items: obj({
+        station: str,
+        terminal: nullable(str),
+        serial: str,
+        day: date,
+        amountFen: int,
+        status: str,
+        ref: str,
+      }),
+    },
+  }),
   LedgerMovement: obj({
     opening: yuan,
     topups: yuan,

@@ -247,6 +247,14 @@ export function buildOpenApi(
         OPERATOR,
       ),
     },
+    '/api/reports/repayments': {
+      get: get(
+        'Credit-card repayments of a range of business dates, for reconciliation with the UnionPay statement (supervisor)',
+        'RepaymentList',
+        OPERATOR,
+        [q('from', 'first business date yyyymmdd', DATE), q('to', 'last business date yyyymmdd', DATE)],
+      ),
+    },
     '/api/journal/today': {
       get: get('Same-day journal (本省当日流水)', 'DayJournal', OPERATOR, [
         q('service', 'business type'),
