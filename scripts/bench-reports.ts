@@ -82,7 +82,7 @@ export async function benchReports(n: number, runs = 3): Promise<Record<string, 
           b.ledger({ kind: 'hold', serial, fen: amountFen });
           b.ledger({ kind: failed ? 'release' : 'capture', serial });
           if (reversed && !failed) b.ledger({ kind: 'reversal-credit', serial, fen: amountFen });
-          b.event({ type: 'txn.transition', serial, txn: t });
+          b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
           b.putTxn(t);
         }
       });

@@ -47,7 +47,7 @@ export function snapshotInEvent(
   if (value === undefined)
     throw new CorruptRecordError(key, 'decode', `names event ${seq}, which is missing`);
   const ev = decodeValue<JournalEvent>(eventKey(seq), value);
-  if (ev.serial !== serial || !ev.txn || ev.txn.serial !== serial)
+  if (ev.serial !== serial || !('txn' in ev) || ev.txn.serial !== serial)
     throw new CorruptRecordError(key, 'decode', `names event ${seq}, which holds no snapshot of ${serial}`);
   return ev.txn;
 }

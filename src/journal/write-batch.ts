@@ -23,7 +23,11 @@ import { encodeTxnPointer } from './txn-records.ts';
 
 export type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
-export type NewEvent = Omit<JournalEvent, 'seq' | 'at' | 'stationId'>;
+export type NewEvent = JournalEvent extends infer E
+  ? E extends JournalEvent
+    ? Omit<E, 'seq' | 'at' | 'stationId'>
+    : never
+  : never;
 
 /**
  * Collects everything one atomic commit writes. Works on copies of the counters and the balance;
@@ -74,7 +78,7 @@ export class WriteBatch {
    * this batch carries this very snapshot, `t:` only names that event (the snapshot is stored once).
    */
   putTxn(txn: TxnRecord, previous?: Pick<TxnRecord, 'terminal'>): void {
-    const carrier = this.events.findLast((ev) => ev.txn === txn && ev.serial === txn.serial);
+    const carrier = this.events.findLast((ev) => 'txn' in ev && ev.txn === txn && ev.serial === txn.serial);
     const value = carrier ? encodeTxnPointer(carrier.seq) : encodeValue(txn);
     this.ops.push({ type: 'put', key: txnKey(txn.serial), value });
     this.txnsWritten.push(txn);

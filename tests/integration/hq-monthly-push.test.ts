@@ -41,7 +41,7 @@ describe('monthly report pushed at the month cut', () => {
         amountFen,
         feeFen: 100,
       });
-      b.event({ type: 'txn.transition', serial, txn: t });
+      b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
       b.putTxn(t);
     });
 

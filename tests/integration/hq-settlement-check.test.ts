@@ -44,7 +44,7 @@ describe('settlement digest checked by HQ', () => {
         amountFen,
         feeFen: 0,
       });
-      b.event({ type: 'txn.transition', serial, txn: t });
+      b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
       b.putTxn(t);
       return t;
     });

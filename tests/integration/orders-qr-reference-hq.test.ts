@@ -67,7 +67,7 @@ describe('QR tender through the reference HQ', () => {
     expect(app.balance.summary().balance).toBe('1980.00');
     const events: string[] = [];
     for await (const ev of app.journal.events()) {
-      if (ev.order?.id === order.id) events.push(`order:${ev.order.status}`);
+      if (ev.type === 'order' && ev.order.id === order.id) events.push(`order:${ev.order.status}`);
       if (ev.type === 'txn.created' && ev.txn?.data.order === order.id) events.push('txn.created');
     }
     // The payment is journaled (paid) before the transaction exists.

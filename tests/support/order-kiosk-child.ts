@@ -8,7 +8,7 @@
 
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
-import type { JournalEvent } from '../../src/journal/records.ts';
+import { type JournalEvent, orderOf, txnOf } from '../../src/journal/records.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 
 /** The steps of an order a kill may follow. */
@@ -54,7 +54,7 @@ await app.start();
 const step = o.killAt;
 if (step)
   app.journal.on('event', (ev: JournalEvent) => {
-    const account = ev.order?.fields.account ?? ev.txn?.fields.account;
+    const account = orderOf(ev)?.fields.account ?? txnOf(ev)?.fields.account;
     if (isStep(step, ev) && (!o.account || account === o.account)) process.kill(process.pid, 'SIGKILL');
   });
 try {

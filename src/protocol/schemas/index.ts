@@ -12,6 +12,7 @@ export * from './admin.ts';
 export * from './commands.ts';
 export * from './common.ts';
 export * from './down.ts';
+export * from './journal-event.ts';
 export * from './up.ts';
 
 /** Typed topic → payload map of the kiosk's own messages (`up/<kind>`). */

@@ -8,6 +8,7 @@ import {
   stationId,
   yuan,
 } from './common.ts';
+import { journalEventSchema } from './journal-event.ts';
 
 const deviceHealth = z.strictObject({
   state: z.enum(['ok', 'degraded', 'offline']),
@@ -66,27 +67,6 @@ export const telemetrySchema = z.strictObject({
   disk: z.strictObject({ freeBytes: z.number().min(0), totalBytes: z.number().min(0) }).nullable(),
   safeMode: z.boolean(),
   cert: certStatusSchema,
-});
-
-/** One journal event as relayed; the kiosk's JournalEvent, validated on its fixed fields. */
-export const journalEventSchema = z.looseObject({
-  seq: z.int().min(1),
-  at: epochMs,
-  stationId: stationId,
-  type: z.enum([
-    'txn.created',
-    'txn.intent',
-    'txn.transition',
-    'txn.action',
-    'txn.alert',
-    'order',
-    'ledger',
-    'operator',
-    'config',
-    'system',
-    'assist',
-  ]),
-  serial: z.string().optional(),
 });
 
 /** `up/journal`: consecutive outbox events in sequence order. */

@@ -133,7 +133,7 @@ export class EventHub {
   }
 
   private frameOf(ev: JournalEvent): Frame | null {
-    if (ev.txn) {
+    if ('txn' in ev) {
       const alert = ev.type === 'txn.alert';
       return {
         seq: ev.seq,
@@ -144,14 +144,14 @@ export class EventHub {
         data: {
           seq: ev.seq,
           type: ev.type,
-          ...(ev.outcome ? { outcome: ev.outcome } : {}),
-          ...(ev.action ? { action: ev.action } : {}),
-          ...(ev.alert ? { alert: ev.alert } : {}),
+          ...(ev.type === 'txn.transition' ? { outcome: ev.outcome } : {}),
+          ...(ev.type === 'txn.action' ? { action: ev.action } : {}),
+          ...(ev.type === 'txn.alert' ? { alert: ev.alert } : {}),
           transaction: txnView(ev.txn, this.lookup, { clock: this.kiosk.clock, config: this.kiosk.config }),
         },
       };
     }
-    if (ev.type === 'order' && ev.order) {
+    if (ev.type === 'order') {
       return {
         seq: ev.seq,
         event: 'order',
@@ -161,7 +161,7 @@ export class EventHub {
         data: { seq: ev.seq, order: orderView(ev.order, null, this.lookup) },
       };
     }
-    if (ev.type === 'ledger' && ev.ledger) {
+    if (ev.type === 'ledger') {
       return {
         seq: ev.seq,
         event: 'balance',

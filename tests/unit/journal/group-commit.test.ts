@@ -34,7 +34,7 @@ function sale(fen: number) {
   const serial = `S${++made}`;
   return (b: WriteBatch) => {
     const entry = b.ledger({ kind: 'hold', serial, fen });
-    b.event({ type: 'ledger', serial });
+    b.event({ type: 'ledger', serial, ledger: entry });
     return entry.seq;
   };
 }

@@ -6,7 +6,7 @@ import { decodeValue, encodeValue } from '../../../src/journal/codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { eventKey, FORMAT_KEY, prefixRange } from '../../../src/journal/keys.ts';
 import { transactionsOfDates } from '../../../src/journal/range-reads.ts';
-import type { JournalEvent } from '../../../src/journal/records.ts';
+import { type JournalEvent, txnOf } from '../../../src/journal/records.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { openKiosk, tempDir } from '../../support/kiosk-harness.ts';
@@ -50,7 +50,7 @@ describe('each snapshot stored once (journal format 3)', () => {
       expect(Object.keys(body)).toEqual(['event']);
       const ev = decodeValue<JournalEvent>('e', (await raw.get(eventKey(body.event)))!);
       expect(ev.serial).toBe(t.serial);
-      expect(ev.txn).toEqual(t);
+      expect(txnOf(ev)).toEqual(t);
     }
     await raw.close();
     const j = new Journal({ path: dir.path, stationId: '33010001', clock: systemClock });

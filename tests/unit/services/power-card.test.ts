@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { type CardPurchase, powerCardKeys } from '../../../src/hq-platform/billers/power-card.ts';
+import { txnOf } from '../../../src/journal/records.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
 import { useFakeClock } from '../../support/fake-time.ts';
 import { CUSTOMER, openPowerCardRig, type Rig } from '../../support/power-card-rig.ts';
@@ -41,7 +42,7 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     expect(rig.hq.requests.map((r) => r.op)).toEqual(['query', 'pay', 'write-confirm']);
     const types: string[] = [];
     for await (const ev of rig.journal.events())
-      if (ev.serial === t.serial) types.push(`${ev.type}:${ev.txn?.state}`);
+      if (ev.serial === t.serial) types.push(`${ev.type}:${txnOf(ev)?.state}`);
     // The write's intent is durable before the write, its outcome after it.
     expect(types).toContain('txn.intent:writing');
     expect(types.indexOf('txn.intent:writing')).toBeLessThan(types.indexOf('txn.transition:confirming'));
@@ -175,7 +176,8 @@ describe('smart electricity card purchase (智能电卡充值)', () => {
     expect(rig.hq.requests.at(-1)?.idempotencyKey).toBe(`${t.idempotencyKey}:write-confirm:1`);
     const states: string[] = [];
     for await (const ev of rig.journal.events())
-      if (ev.serial === t.serial && ev.txn) states.push(`${ev.type}:${ev.txn.state}:${ev.txn.generation}`);
+      if (ev.serial === t.serial && 'txn' in ev)
+        states.push(`${ev.type}:${ev.txn.state}:${ev.txn.generation}`);
     // Nothing written after the action carries the generation before it.
     expect(states.slice(states.indexOf('txn.action:confirming:1'))).not.toContainEqual(
       expect.stringMatching(/:0$/),
