@@ -211,7 +211,7 @@ describe('monthly report survives a SIGKILL at each point of its push', () => {
             amountFen,
             feeFen: 100,
           });
-          b.event({ type: 'txn.transition', serial, txn: t });
+          b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
           b.putTxn(t);
         });
       await app.journal.close();
