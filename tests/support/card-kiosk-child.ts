@@ -8,7 +8,7 @@
 
 import { createInterface } from 'node:readline';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
-import type { JournalEvent } from '../../src/journal/records.ts';
+import { type JournalEvent, txnOf } from '../../src/journal/records.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 
 /** Steps of a card purchase a kill may follow (the write itself is cut from the card's side). */
@@ -20,7 +20,7 @@ interface Options {
 
 /** Whether `ev` is the durable record of `step`. */
 function isStep(step: CardStep, ev: JournalEvent): boolean {
-  if (ev.txn?.service !== 'power-card') return false;
+  if (txnOf(ev)?.service !== 'power-card') return false;
   switch (step) {
     // The purchase request to HQ is journaled and about to go.
     case 'intent':
