@@ -56,7 +56,7 @@ describe('kiosk report reconcile: the UnionPay statement against the kiosk’s j
           feeFen: 0,
           ...(ok ? {} : { state: 'failed', result: 'failed' }),
         });
-        b.event({ type: 'txn.transition', serial, txn: t });
+        b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
         b.putTxn(t);
       });
   });
