@@ -161,7 +161,17 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     return next;
   }
 
-  const pay: OpHandler = async (req, env) => {
+  /**
+   * A payment and a status query of the same transaction run one at a time, on every HQ instance
+   * sharing the store: otherwise a query could find no payment and leave its tombstone while a
+   * slower pay of that transaction, past its own tombstone check, charges the station.
+   */
+  const txnLock = <T>(req: BillerRequest, env: BillerEnv, fn: () => Promise<T>): Promise<T> =>
+    env.store.withLock(`txn:${svc}:${req.station}:${req.txnKey}`, fn);
+
+  const pay: OpHandler = (req, env) => txnLock(req, env, () => payLocked(req, env));
+
+  const payLocked: OpHandler = async (req, env) => {
     if ((await env.store.get(paymentKeys.tomb(svc, req.station, req.txnKey))) !== undefined)
       return declined(
         'BILLER_SUPERSEDED',
@@ -211,7 +221,9 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     return answerFor(rec);
   };
 
-  const status: OpHandler = async (req, env) => {
+  const status: OpHandler = (req, env) => txnLock(req, env, () => statusLocked(req, env));
+
+  const statusLocked: OpHandler = async (req, env) => {
     const rec = await findPayment(svc, req, env);
     if (!rec) {
       await env.store.put(paymentKeys.tomb(svc, req.station, req.txnKey), env.clock.now());
