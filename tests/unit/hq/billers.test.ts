@@ -1,93 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/core/clock.ts';
-import { Accounts } from '../../../src/hq-platform/accounts.ts';
-import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
-import type { BillerEnv, StationInfo } from '../../../src/hq-platform/billers/biller.ts';
-import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
-import { FaultController } from '../../../src/hq-platform/faults.ts';
-import type { HqStore } from '../../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
-import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
+import { MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { findUnmaskedNumber } from '../../../src/receipts/guard.ts';
+import { type BillerRig, openBillerRig, RIG_STATION } from '../../support/biller-rig.ts';
 
-const S = '33010001';
-// 2026-11-26 10:00 in Asia/Shanghai.
-const MORNING = Date.UTC(2026, 10, 26, 2, 0);
+const S = RIG_STATION;
 
 describe('simulated billers', () => {
-  let dir: string;
-  let store: HqStore;
-  let clock: ManualClock;
-  let hub: BillerHub;
-  let faults: FaultController;
-  let accounts: Accounts;
-  let pushed: Array<{ station: string; ref: string; fen: number }>;
-  let station: StationInfo;
-  let n = 0;
-
-  const env = (): BillerEnv => ({
-    store,
-    clock,
-    dayCut: '21:00',
-    accounts,
-    station,
-    mobileRegions: MOBILE_REGIONS,
-    pushBalance: async (s, ev) => {
-      pushed.push({ station: s, ref: ev.ref, fen: ev.fen });
-    },
-  });
-  const call = async (
-    service: string,
-    op: string,
-    payload: Record<string, unknown>,
-    key = `k${++n}`,
-    gen = 0,
-  ) => {
-    const msg: HqRequestMessage = {
-      v: 1,
-      id: `id-${String(++n).padStart(8, '0')}`,
-      replyTo: 'x',
-      station: S,
-      at: clock.now(),
-      op,
-      service,
-      serial: '0000000001',
-      idempotencyKey: `${key}:${op}:${gen}`,
-      payload,
-    };
-    return hub.handle(msg, env());
-  };
-  const result = async (...a: Parameters<typeof call>) => (await call(...a)).result;
+  let rig: BillerRig;
+  const call = (...a: Parameters<BillerRig['call']>) => rig.call(...a);
+  const result = async (...a: Parameters<BillerRig['call']>) => (await rig.call(...a)).result;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'billers-'));
-    store = new LevelHqStore(dir);
-    await store.open();
-    clock = new ManualClock(MORNING);
-    faults = new FaultController();
-    accounts = new Accounts(store, () => clock.now(), 0);
-    hub = new BillerHub(
-      billerCatalogue({ settleMs: 1000 }),
-      store,
-      faults,
-      () => 0,
-      async () => undefined,
-    );
-    pushed = [];
-    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
-    await accounts.change(S, 100_000, 'seed', 'test');
+    rig = await openBillerRig();
   });
-
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rig.close());
 
   it('covers every service the kiosk offers, and the payment-QR acquirer', () => {
-    expect(hub.services.filter((s) => s !== 'payment-qr').sort()).toEqual(
+    expect(rig.hub.services.filter((s) => s !== 'payment-qr').sort()).toEqual(
       [
         'alarm',
         'bus-card-topup',
@@ -116,12 +45,12 @@ describe('simulated billers', () => {
     );
     expect(pay?.outcome).toBe('pending');
     expect((await result('mobile-topup', 'status', { ref: null }, 'M1'))?.outcome).toBe('pending');
-    clock.advance(1000);
+    rig.clock.advance(1000);
     expect(await result('mobile-topup', 'status', { ref: null }, 'M1')).toMatchObject({
       outcome: 'ok',
       data: { amount: '50.00' },
     });
-    expect((await accounts.get(S)).balanceFen).toBe(95_000);
+    expect((await rig.accounts.get(S)).balanceFen).toBe(95_000);
     expect(
       (
         await result(
@@ -133,9 +62,9 @@ describe('simulated billers', () => {
       )?.outcome,
     ).toBe('pending');
     expect((await result('mobile-topup', 'reverse-status', { ref: null }, 'M1'))?.outcome).toBe('pending');
-    await hub.tick({ ...env() }, 'reversals');
+    await rig.hub.tick({ ...rig.env() }, 'reversals');
     expect((await result('mobile-topup', 'reverse-status', { ref: null }, 'M1'))?.outcome).toBe('ok');
-    expect((await accounts.get(S)).balanceFen).toBe(100_000);
+    expect((await rig.accounts.get(S)).balanceFen).toBe(100_000);
   });
 
   it("mobile top-up regions: only the cities HQ opened in the station's own province", async () => {
@@ -143,20 +72,20 @@ describe('simulated billers', () => {
     // 安徽: only the local city's numbers, 安庆.
     expect((await query('13812345678'))?.data).toMatchObject({ city: '安庆' });
     // 四川: the seven cities and prefectures the platform opened.
-    station = { region: { province: '四川', city: '成都', areaType: 'city', areaCode: '028' } };
+    rig.station = { region: { province: '四川', city: '成都', areaType: 'city', areaCode: '028' } };
     const cities = new Set<unknown>();
     for (let i = 1; i <= 40; i++)
       cities.add((await query(`1381234${String(i).padStart(4, '0')}`))?.data?.city);
     expect([...cities].every((c) => MOBILE_REGIONS.四川?.includes(c as string))).toBe(true);
     expect(cities.size).toBeGreaterThan(1);
-    // A province HQ opened nothing in, and a station whose province HQ does not know: refused.
-    station = { region: { province: '浙江', city: '杭州', areaType: 'city', areaCode: '0571' } };
+    // A province HQ opened nothing in, and a rig.station whose province HQ does not know: refused.
+    rig.station = { region: { province: '浙江', city: '杭州', areaType: 'city', areaCode: '0571' } };
     expect((await query('13812345678'))?.reason?.code).toBe('BILLER_REGION');
     expect(
       (await result('mobile-topup', 'pay', { fields: { phone: '13812345678' }, amount: '50.00' }, 'z'))
         ?.reason?.code,
     ).toBe('BILLER_REGION');
-    station = {};
+    rig.station = {};
     expect((await query('13812345678'))?.reason?.code).toBe('BILLER_REGION');
   });
 
@@ -174,22 +103,22 @@ describe('simulated billers', () => {
     expect((await pay('19912345678', '50.00', 'b'))?.reason?.code).toBe('BILLER_REGION');
     expect((await pay('13800000000', '50.00', 'c'))?.reason?.code).toBe('BILLER_NO_ACCOUNT');
     await pay('13812349999', '20.00', 'd');
-    clock.advance(1000);
+    rig.clock.advance(1000);
     await result('mobile-topup', 'status', { ref: null }, 'd');
     expect((await result('mobile-topup', 'reverse', { ref: null }, 'd'))?.reason?.code).toBe(
       'BILLER_ARREARS',
     );
     await pay('13812344444', '30.00', 'e');
-    clock.advance(1000);
+    rig.clock.advance(1000);
     expect((await result('mobile-topup', 'status', { ref: null }, 'e'))?.outcome).toBe('declined');
-    expect((await accounts.get(S)).balanceFen).toBe(100_000 - 2000);
+    expect((await rig.accounts.get(S)).balanceFen).toBe(100_000 - 2000);
     await pay('13812345678', '10.00', 'f');
-    clock.set(Date.UTC(2026, 10, 26, 12, 30)); // 20:30 local
+    rig.clock.set(Date.UTC(2026, 10, 26, 12, 30)); // 20:30 local
     await result('mobile-topup', 'status', { ref: null }, 'f');
     expect((await result('mobile-topup', 'reverse', { ref: null }, 'f'))?.reason?.code).toBe(
       'BILLER_REVERSAL_BLACKOUT',
     );
-    clock.set(Date.UTC(2026, 10, 26, 14, 30)); // 22:30 local: next business day
+    rig.clock.set(Date.UTC(2026, 10, 26, 14, 30)); // 22:30 local: next business day
     // A repeat of the same request gets its first answer; a new attempt is a new action generation.
     expect((await result('mobile-topup', 'reverse', { ref: null }, 'f'))?.reason?.code).toBe(
       'BILLER_REVERSAL_BLACKOUT',
@@ -205,7 +134,7 @@ describe('simulated billers', () => {
     const again = await call('water-bill', 'pay', body, 'W');
     expect(again.result).toEqual(first.result);
     expect(again.replay).toBe(true);
-    expect((await accounts.get(S)).balanceFen).toBe(98_000);
+    expect((await rig.accounts.get(S)).balanceFen).toBe(98_000);
     expect((await result('water-bill', 'status', { ref: null }, 'W'))?.outcome).toBe('ok');
   });
 
@@ -250,8 +179,8 @@ describe('simulated billers', () => {
     expect(
       (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.reason?.code,
     ).toBe('BILLER_OTHER_AREA');
-    // A county kiosk: its own county's accounts only, never the city's nor another county's.
-    station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
+    // A county kiosk: its own county's rig.accounts only, never the city's nor another county's.
+    rig.station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
     expect(
       (await result('electricity-bill', 'query', { fields: { account: '91234567' } }))?.data,
     ).toMatchObject({ area: 'county', areaName: '太湖' });
@@ -259,7 +188,7 @@ describe('simulated billers', () => {
       expect(
         (await result('electricity-bill', 'pay', { fields: { account }, amount: '500.00' }))?.reason?.code,
       ).toBe('BILLER_OTHER_AREA');
-    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
+    rig.station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
     expect(
       (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '5000.00' }))?.reason
         ?.code,
@@ -277,7 +206,7 @@ describe('simulated billers', () => {
         )
       )?.outcome,
     ).toBe('pending');
-    clock.advance(1000);
+    rig.clock.advance(1000);
     expect((await result('game-topup', 'status', { ref: null }, 'G1'))?.outcome).toBe('declined');
     expect((await result('game-topup', 'reverse', { ref: null }, 'G1'))?.data?.refunded).toBe(true);
     expect(
@@ -288,7 +217,7 @@ describe('simulated billers', () => {
         })
       )?.reason?.code,
     ).toBe('BILLER_TERMINAL');
-    station = { ...station, terminal: { terminalNo: '12345678', status: 'enabled' } };
+    rig.station = { ...rig.station, terminal: { terminalNo: '12345678', status: 'enabled' } };
     expect(
       (
         await result('credit-card-repayment', 'pay', {
@@ -308,7 +237,7 @@ describe('simulated billers', () => {
         })
       )?.outcome,
     ).toBe('ok');
-    const before = (await accounts.get(S)).balanceFen;
+    const before = (await rig.accounts.get(S)).balanceFen;
     expect(
       (
         await result('prepaid-card-topup', 'pay', {
@@ -317,29 +246,29 @@ describe('simulated billers', () => {
         })
       )?.outcome,
     ).toBe('ok');
-    expect((await accounts.get(S)).balanceFen).toBe(before + 20_000);
-    expect(pushed).toEqual([expect.objectContaining({ station: S, fen: 20_000 })]);
+    expect((await rig.accounts.get(S)).balanceFen).toBe(before + 20_000);
+    expect(rig.pushed).toEqual([expect.objectContaining({ station: S, fen: 20_000 })]);
   });
 
   it('fault injection: failing, silent, unknown, duplicate, slow', async () => {
-    faults.set('water-bill', 'failing');
+    rig.faults.set('water-bill', 'failing');
     expect(
       (await result('water-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }))?.reason?.code,
     ).toBe('BILLER_UNAVAILABLE');
     expect((await result('water-bill', 'status', { ref: null }))?.outcome).toBe('unknown');
-    faults.set('water-bill', 'silent');
+    rig.faults.set('water-bill', 'silent');
     expect(
       (await call('water-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }, 'S1')).result,
     ).toBeNull();
-    faults.set('water-bill', 'normal');
+    rig.faults.set('water-bill', 'normal');
     expect((await result('water-bill', 'status', { ref: null }, 'S1'))?.outcome).toBe('ok');
-    faults.set('*', 'unknown');
+    rig.faults.set('*', 'unknown');
     expect(
       (await result('gas-bill', 'pay', { fields: { account: '12345678' }, amount: '1.00' }, 'U1'))?.outcome,
     ).toBe('unknown');
-    faults.set('*', 'duplicate');
+    rig.faults.set('*', 'duplicate');
     expect((await call('gas-bill', 'status', { ref: null }, 'U1')).copies).toBe(2);
-    faults.clear();
+    rig.faults.clear();
     expect((await result('gas-bill', 'status', { ref: null }, 'U1'))?.outcome).toBe('ok');
   });
 

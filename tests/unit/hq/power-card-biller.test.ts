@@ -1,92 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ElectricityCardApp } from '../../../devices/card-reader/electricity-card.ts';
 import { cardWriteSchema } from '../../../devices/card-reader/electricity-card-format.ts';
 import { SimCardReader } from '../../../devices/card-reader/sim-card-reader.ts';
 import { demoElectricityCard } from '../../../devices/card-reader/virtual-electricity-card.ts';
-import { ManualClock } from '../../../src/core/clock.ts';
-import { Accounts } from '../../../src/hq-platform/accounts.ts';
-import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
-import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
-import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/hq-platform/billers/power-card.ts';
-import { FaultController } from '../../../src/hq-platform/faults.ts';
-import type { HqStore } from '../../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
-import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
+import { type BillerRig, openBillerRig, RIG_STATION } from '../../support/biller-rig.ts';
 
-const S = '33010001';
+const S = RIG_STATION;
 const CUSTOMER = '3301000123';
-// 2026-11-26 10:00 in Asia/Shanghai.
-const MORNING = Date.UTC(2026, 10, 26, 2, 0);
 
 describe('reference HQ: smart electricity card purchases', () => {
-  let dir: string;
-  let store: HqStore;
-  let clock: ManualClock;
-  let hub: BillerHub;
-  let accounts: Accounts;
-  let n = 0;
-  let station: BillerEnv['station'] = {
-    region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' },
-  };
-  const env = (): BillerEnv => ({
-    store,
-    clock,
-    dayCut: '21:00',
-    accounts,
-    station,
-    mobileRegions: MOBILE_REGIONS,
-    pushBalance: async () => {},
-  });
-  const call = async (op: string, payload: Record<string, unknown>, key: string, gen = 0) => {
-    const msg: HqRequestMessage = {
-      v: 1,
-      id: `id-${String(++n).padStart(8, '0')}`,
-      replyTo: 'x',
-      station: S,
-      at: clock.now(),
-      op,
-      service: 'power-card',
-      serial: '0000000001',
-      idempotencyKey: `${key}:${op}:${gen}`,
-      payload,
-    };
-    return (await hub.handle(msg, env())).result;
-  };
+  let rig: BillerRig;
+  const call = async (op: string, payload: Record<string, unknown>, key: string, gen = 0) =>
+    (await rig.call('power-card', op, payload, key, gen)).result;
   const pay = (key: string, counter: number, amount = '100.00', customerNo = CUSTOMER) =>
     call(
       'pay',
       { fields: { customerNo }, amount, card: { cardSerial: 'D000003301000123', purchaseCounter: counter } },
       key,
     );
-  const units = async () => (await store.get<number>(powerCardKeys.units(CUSTOMER))) ?? 0;
-  const balance = async () => (await accounts.get(S)).balanceFen;
+  const units = async () => (await rig.store.get<number>(powerCardKeys.units(CUSTOMER))) ?? 0;
+  const balance = async () => (await rig.accounts.get(S)).balanceFen;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'power-card-'));
-    store = new LevelHqStore(dir);
-    await store.open();
-    clock = new ManualClock(MORNING);
-    accounts = new Accounts(store, () => clock.now(), 0);
-    hub = new BillerHub(
-      billerCatalogue({ settleMs: 1000 }),
-      store,
-      new FaultController(),
-      () => 0,
-      async () => undefined,
-    );
-    await accounts.change(S, 100_000, 'seed', 'test');
+    rig = await openBillerRig();
   });
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rig.close());
 
   it('issues write data in the card format that the card itself accepts (one shared format and MAC)', async () => {
-    const reader = new SimCardReader({ transmitTimeoutMs: 1000 }, { clock });
+    const reader = new SimCardReader({ transmitTimeoutMs: 1000 }, { clock: rig.clock });
     await reader.start();
     const card = demoElectricityCard(CUSTOMER);
     reader.insertCard(card);
@@ -105,17 +47,17 @@ describe('reference HQ: smart electricity card purchases', () => {
     expect(res.card).toMatchObject({ purchaseCounter: 1, pendingUnits: 18_587 });
   });
 
-  it('sells only to customers of the station’s own area: the one definition of an electricity area', async () => {
+  it('sells only to customers of the rig.station’s own area: the one definition of an electricity area', async () => {
     const query = async (customerNo: string) => call('query', { fields: { customerNo } }, `q${customerNo}`);
     expect((await query(CUSTOMER))?.data).toMatchObject({ area: 'city', areaName: '安庆' });
     expect((await query('91234567'))?.reason?.code).toBe('BILLER_OTHER_AREA');
     expect((await pay('county', 0, '100.00', '91234567'))?.reason?.code).toBe('BILLER_OTHER_AREA');
     // A county kiosk: its own county's customers only, never the city's nor another county's.
-    station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
+    rig.station = { region: { province: '安徽', city: '太湖', areaType: 'county', areaCode: '0556' } };
     expect((await query('91234567'))?.data).toMatchObject({ area: 'county', areaName: '太湖' });
     for (const other of ['90234567', CUSTOMER])
       expect((await query(other))?.reason?.code).toBe('BILLER_OTHER_AREA');
-    station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
+    rig.station = { region: { province: '安徽', city: '安庆', areaType: 'city', areaCode: '0556' } };
     expect(await balance()).toBe(100_000);
   });
 
@@ -175,7 +117,7 @@ describe('reference HQ: smart electricity card purchases', () => {
     await pay('P2', 1, '20.00');
     await call('accounting-reverse', {}, 'P2');
     await pay('P3', 1, '30.00');
-    const r = await reconcilePowerCard({ store }, S, '20261126');
+    const r = await reconcilePowerCard({ store: rig.store }, S, '20261126');
     expect(r.accepted).toEqual({ count: 3, fen: 15_000 });
     expect(r.confirmed).toMatchObject({ count: 1, fen: 10_000 });
     expect(r.accountingReversed).toEqual({ count: 1, fen: 2000 });
