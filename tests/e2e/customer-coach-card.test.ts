@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { addDays, toLocal } from '../../src/core/business-day.ts';
+import { COACH_PLACES } from '../../src/hq-platform/billers/coach-ticket.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { callJson } from '../support/json-api.ts';
@@ -67,7 +68,9 @@ describe('customer touchscreen: coach tickets and credit-card repayment', () => 
     await t.page.locator('.option[data-value="杭州"]').waitFor({ timeout: 15_000 });
     expect(await t.page.locator('#act-primary').isDisabled()).toBe(true);
     await t.tap('.filter[data-filter="group:H"]');
-    expect(await t.page.locator('.options .option').count()).toBe(2);
+    expect(await t.page.locator('.options .option').count()).toBe(
+      COACH_PLACES.filter((p) => p.initial === 'H').length,
+    );
     await t.tap('.option[data-value="杭州"]');
     await t.check('01-from');
     await t.tap('#act-primary');

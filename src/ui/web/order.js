@@ -65,7 +65,9 @@ const HEAD = {
   processing: { zh: '已收到付款，正在办理', en: 'Paid; processing' },
   pending: { zh: '结果尚未确定', en: 'The result is not known yet' },
   succeeded: { zh: '办理成功', en: 'Done: payment succeeded' },
-  failed: { zh: '未能办理，没有扣款', en: 'Not done; nothing was charged' },
+  // Only an order paid at the counter ends `failed` (a QR one is refunded): the message under it
+  // says to collect the cash there.
+  failed: { zh: '未能办理', en: 'Not done' },
   expired: { zh: '订单已过期，没有扣款', en: 'The order expired; nothing was charged' },
   cancelled: { zh: '订单已取消，没有扣款', en: 'The order was cancelled; nothing was charged' },
   refunding: { zh: '未能办理，正在退款', en: 'Not done; your money is being refunded' },
