@@ -3,7 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { FieldMeta, RuleContext, ServiceDefinition } from '../transaction/types.ts';
-import { defineService } from './define-service.ts';
+import { defineService, storedAnswer } from './define-service.ts';
 import { accountNumber, amount, ENTRY, mobileNumber, phoneOrLandline } from './fields.ts';
 import { sameDayOnly, statusPolling } from './rules.ts';
 
@@ -61,19 +61,21 @@ export function billService(o: BillOptions): ServiceDefinition {
       queryDelayMs: statusPolling,
       reversal: { guard: sameDayOnly, queryDelayMs: statusPolling, confirmFields: [o.account.key, 'amount'] },
     }),
-    receipt: (txn) => [
-      ...(typeof (txn.data.inquiry as { arrears?: unknown } | undefined)?.arrears === 'string'
-        ? [
-            {
-              zh: '缴费前欠费',
-              en: 'Arrears before',
-              value: `￥${(txn.data.inquiry as { arrears: string }).arrears}`,
-            },
-          ]
-        : []),
-    ],
+    receipt: (txn) => {
+      const arrears = storedAnswer(billAnswer, txn)?.arrears;
+      return arrears !== undefined ? [{ zh: '缴费前欠费', en: 'Arrears before', value: `￥${arrears}` }] : [];
+    },
   });
 }
+
+/** HQ's answer about an account, as the payment keeps it: what is owed, yuan. */
+const billAnswer = z.looseObject({ arrears: z.string() });
+
+/** The area a biller names for an account (electricity): city or county, and its name. */
+const areaAnswer = z.looseObject({
+  area: z.enum(['city', 'county']).optional().catch(undefined),
+  areaName: z.string().optional().catch(undefined),
+});
 
 function billChecks(
   o: BillOptions,
@@ -86,10 +88,11 @@ function billChecks(
     // The source rule: the city does not collect for its counties, nor a county for the city, nor
     // one county for another. The biller names the account's area; only the kiosk's own is paid.
     const own = ctx.config.region;
-    if (answer.area !== own.areaType || answer.areaName !== own.city) {
+    const { area, areaName } = areaAnswer.safeParse(answer).data ?? {};
+    if (area !== own.areaType || areaName !== own.city) {
       const names = { city: { zh: '城区', en: 'city' }, county: { zh: '县区', en: 'county' } };
-      const kind = names[answer.area as 'city' | 'county'] ?? { zh: '外地', en: 'another area' };
-      const where = typeof answer.areaName === 'string' ? answer.areaName : '';
+      const kind = area ? names[area] : { zh: '外地', en: 'another area' };
+      const where = areaName ?? '';
       problems.push(
         new KioskError('KIOSK_E_INVALID_INPUT', {
           field: o.account.key,

@@ -5,7 +5,7 @@ import { Money } from '../money.ts';
 import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
 import type { ChoiceItem, EffectState, RuleContext, TxnRecord } from '../transaction/types.ts';
-import { defineService } from './define-service.ts';
+import { defineService, storedAnswer } from './define-service.ts';
 import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -21,14 +21,18 @@ export const COACH_OPS = {
 export const COACH_MAX_SEATS = 5;
 
 /** One departure of the timetable as HQ lists it. */
-export interface CoachTrip {
-  tripId: string;
+const coachTripSchema = z.looseObject({
+  tripId: z.string(),
   /** Local departure time HH:MM on the trip's date. */
-  departs: string;
+  departs: z.string(),
   /** Fare per seat, yuan. */
-  price: string;
-  seatsLeft: number;
-}
+  price: z.string(),
+  seatsLeft: z.number(),
+});
+export type CoachTrip = z.output<typeof coachTripSchema>;
+
+/** HQ's answer to the timetable inquiry, as the sale keeps it. */
+const timetableAnswer = z.looseObject({ trips: z.array(coachTripSchema) });
 
 const invalid = (field: string, zh: string, en: string) =>
   new KioskError('KIOSK_E_INVALID_INPUT', { field, zh, en });
@@ -46,7 +50,7 @@ export function departureOf(date: string, departs: string): number {
 
 /** The trip a sale was for, as the timetable inquiry answered it (kept in the transaction). */
 export function tripOf(txn: TxnRecord): CoachTrip | undefined {
-  const trips = (txn.data.inquiry as { trips?: CoachTrip[] } | undefined)?.trips ?? [];
+  const trips = storedAnswer(timetableAnswer, txn)?.trips ?? [];
   return trips.find((t) => t.tripId === txn.fields.tripId);
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ServiceDefinition } from '../transaction/types.ts';
+import type { ServiceDefinition, TxnRecord } from '../transaction/types.ts';
 
 /**
  * Declares a service with its field types taken from its schema: `amount`, `check` and the other
@@ -8,4 +8,13 @@ import type { ServiceDefinition } from '../transaction/types.ts';
  */
 export function defineService<S extends z.ZodObject>(def: ServiceDefinition<S>): ServiceDefinition<S> {
   return def;
+}
+
+/**
+ * The inquiry answer a transaction keeps (`data.inquiry`), read through the service's schema of
+ * that answer: typed by the schema, undefined when there is none or it does not match.
+ */
+export function storedAnswer<A extends z.ZodType>(schema: A, txn: TxnRecord): z.output<A> | undefined {
+  const r = schema.safeParse(txn.data.inquiry);
+  return r.success ? r.data : undefined;
 }

@@ -3,7 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { EffectResult, EffectState, RuleContext } from '../transaction/types.ts';
-import { defineService } from './define-service.ts';
+import { defineService, storedAnswer } from './define-service.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
 import {
   mobileArrearsPrecheck,
@@ -33,6 +33,9 @@ export function mobileSubmitError(result: EffectResult): string | null {
  * Only numbers of the cities HQ opened for this station's province (`services.mobileRegions`) are
  * topped up; a number of any other city, or one whose city HQ did not name, is refused.
  */
+/** HQ's answer about a number, as the top-up keeps it: the city the number belongs to. */
+const mobileAnswer = z.looseObject({ city: z.string() });
+
 export function mobileRegionCheck(answer: Record<string, unknown>, ctx: RuleContext): KioskError[] {
   const regions = ctx.config.services.mobileRegions;
   const city = typeof answer.city === 'string' ? answer.city : '';
@@ -104,8 +107,8 @@ export const mobileTopup = defineService({
     ...flow.states,
     paying: { ...(flow.states.paying as EffectState), alertOn: mobileSubmitError },
   },
-  receipt: (txn) =>
-    typeof (txn.data.inquiry as { city?: unknown } | undefined)?.city === 'string'
-      ? [{ zh: '号码归属', en: 'Region', value: String((txn.data.inquiry as { city: string }).city) }]
-      : [],
+  receipt: (txn) => {
+    const city = storedAnswer(mobileAnswer, txn)?.city;
+    return city !== undefined ? [{ zh: '号码归属', en: 'Region', value: city }] : [];
+  },
 });
