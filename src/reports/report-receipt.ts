@@ -1,5 +1,7 @@
 import type { Receipt } from '../receipts/receipt.ts';
+import type { LedgerRow, LedgerView } from './balance-views.ts';
 import type { DailyReport } from './daily-report.ts';
+import type { LedgerMovement } from './ledger-movement.ts';
 import type { Settlement } from './settlement.ts';
 
 export interface ReportStation {
@@ -13,6 +15,74 @@ const TITLES = {
   tellerDaily: { zh: '柜员营业日报', en: 'Teller daily report' },
   stationDaily: { zh: '网点营业日报', en: 'Station daily report' },
 } as const;
+
+const VIEW_TITLES: Record<LedgerView | 'all', { zh: string; en: string }> = {
+  all: { zh: '余额明细', en: 'Balance ledger' },
+  topups: { zh: '续费明细', en: 'Top-up details' },
+  consumption: { zh: '交易明细', en: 'Transaction details' },
+  changes: { zh: '余额变更', en: 'Balance changes' },
+  adjustments: { zh: '调账', en: 'HQ adjustments' },
+  refunds: { zh: '退款通知', en: 'Refund notices' },
+  reversalCredits: { zh: '撤销退回', en: 'Reversal credits' },
+  holds: { zh: '冻结与解冻', en: 'Holds' },
+};
+
+/** What a balance view slip prints: one page of a view and, for a range, its movement. */
+export interface BalanceSlipInput {
+  view: LedgerView | undefined;
+  from: string | null;
+  to: string | null;
+  today: string;
+  at: number;
+  balance: string;
+  movement: LedgerMovement | null;
+  count: number | null;
+  entries: readonly LedgerRow[];
+}
+
+/**
+ * A balance view (续费明细, 交易明细, 余额变更, 调账, 退款通知) as a printable slip: up to 30
+ * entries of the page (time order as shown), the period's movement, the balance as the total.
+ */
+export function balanceSlip(
+  b: BalanceSlipInput,
+  station: ReportStation,
+  number: string,
+  by: string,
+): Receipt {
+  const lines = b.entries.slice(0, 30).map((e) => ({
+    label: label(`${e.kindLabel.zh} ${e.serial ?? e.ref ?? ''}`),
+    value: `${e.delta} 余${e.balanceAfter}`,
+  }));
+  if (b.from && b.to) lines.push({ label: '期间', value: `${b.from}至${b.to}` });
+  if (b.count !== null) lines.push({ label: '笔数', value: String(b.count) });
+  if (b.movement) {
+    lines.push(
+      { label: '期初余额', value: b.movement.opening },
+      { label: '续费', value: b.movement.topups },
+      { label: '消费', value: b.movement.consumption },
+      { label: '撤销退回', value: b.movement.reversalCredits },
+      { label: '调账', value: b.movement.adjustments },
+      { label: '退款', value: b.movement.refunds },
+      { label: '期末余额', value: b.movement.closing },
+    );
+  }
+  return {
+    title: { ...VIEW_TITLES[b.view ?? 'all'] },
+    stationId: station.stationId,
+    stationName: station.stationName,
+    serial: number,
+    businessDate: b.to ?? b.today,
+    time: b.at,
+    operator: by,
+    serviceName: '当前余额',
+    lines,
+    amount: b.balance,
+    fee: '0.00',
+    total: b.balance,
+    reprint: false,
+  };
+}
 
 /** Up to 16 characters of a label, as the receipt allows. */
 const label = (s: string): string => [...s].slice(0, 16).join('');
@@ -57,7 +127,7 @@ export function dailySlip(r: DailyReport, station: ReportStation, number: string
     label: d.businessDate,
     value: `${d.settlement.totals.net.count}笔 净${d.settlement.totals.net.total} 现金${d.settlement.cashDue}`,
   }));
-  lines.push({ label: '期间', value: `${r.from}-${r.to}` });
+  lines.push({ label: '期间', value: `${r.from}至${r.to}` });
   if (r.ledger) {
     lines.push(
       { label: '期初余额', value: r.ledger.opening },

@@ -62,5 +62,25 @@ describe('kiosk report: settlement, daily report, handover, balance views from t
     const b = await kiosk(['balance', '--operator', 'A001', '--json'], '123456\n');
     expect(b.code, b.err).toBe(0);
     expect(JSON.parse(b.out).available).toBe(k.app.balance.summary().available);
+    const page = await kiosk(
+      ['report', 'balance', '--group', 'changes', '--limit', '1', '--operator', 'A001', '--json'],
+      '123456\n',
+    );
+    expect(page.code, page.err).toBe(0);
+    const first = JSON.parse(page.out);
+    expect(first.entries).toHaveLength(1);
+    expect(first.next).toBe(String(first.entries[0].seq));
+    const bad = await kiosk(
+      ['report', 'balance', '--limit', '0', '--operator', 'A001', '--json'],
+      '123456\n',
+    );
+    expect(bad.code).toBe(5);
+    expect(bad.out).toContain('limit');
+    const printed = await kiosk(
+      ['report', 'balance', '--group', 'changes', '--print', '--operator', 'A001', '--json'],
+      '123456\n',
+    );
+    expect(printed.code, printed.err).toBe(0);
+    expect(JSON.parse(printed.out).printed).toMatchObject({ outcome: 'printed' });
   }, 120_000);
 });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import { localInstant } from '../../src/core/business-day.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { JournalEvent } from '../../src/journal/records.ts';
 import { settlementDigest, snapshotsBefore } from '../../src/reports/settlement-digest.ts';
+import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
 const PHONE = '13800138000';
@@ -225,5 +227,36 @@ describe('settlement and reports over the local API', () => {
     expect(settlementDigest(tampered, rec.businessDate).digest).not.toBe(rec.digest);
     const missing = relayed.slice(0, -1);
     expect(settlementDigest(missing, rec.businessDate).digest).not.toBe(rec.digest);
+  });
+
+  it('prints the settlement, the daily report and a balance view through the print queue', async () => {
+    const printer = k.app.devices!.printer as SimPrinter;
+    const jobs = printer.jobs().length;
+    const printedNow = () => printedText(decodeEscPos(printer.jobs().at(-1)!.bytes));
+    const settled = await k.api('POST', '/api/reports/settlement', {
+      body: { scope: 'station', print: true },
+      token: tokens.S001,
+    });
+    expect(settled.body.printed).toMatchObject({ outcome: 'printed' });
+    expect(printedNow()).toContain('网点扎账');
+    const daily = await k.api('POST', '/api/reports/daily/print', {
+      body: { date: DAY, scope: 'station' },
+      token: tokens.S001,
+    });
+    expect(daily.body.printed).toMatchObject({ outcome: 'printed' });
+    expect(printedNow()).toContain('网点营业日报');
+    const slip = await k.api('POST', '/api/balance/print', {
+      body: { group: 'changes', from: DAY, to: DAY },
+      token: tokens.A001,
+    });
+    expect(slip.body.printed).toMatchObject({ outcome: 'printed' });
+    expect(printedNow()).toContain('余额变更');
+    expect(printedNow()).toContain('940.00');
+    expect(printer.jobs()).toHaveLength(jobs + 3);
+    const badPrint = await k.api('POST', '/api/balance/print', {
+      body: { limit: '9999' },
+      token: tokens.A001,
+    });
+    expect(badPrint).toMatchObject({ status: 400, body: { field: 'limit' } });
   });
 });

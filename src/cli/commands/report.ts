@@ -246,6 +246,7 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
       .option('--to <yyyymmdd>', 'last business date (default today)')
       .option('--limit <n>', 'entries per page (1–500, default 50)')
       .option('--after <cursor>', 'the page after this cursor (the "next" of the previous page)')
+      .option('--print', 'print this page (and the range’s movement) on the kiosk’s printer')
       .option('--csv <file>', 'save the whole range as CSV (UTF-8 with BOM); "-" for stdout'),
   ).action((opts: Opts) =>
     action(opts, async (client) => {
@@ -257,6 +258,12 @@ export function registerReport(program: Command, run: (fn: () => Promise<number>
         after: opts.after,
       };
       if (opts.csv) return saveCsv(client, `/api/balance${query({ ...params, format: 'csv' })}`, opts.csv);
+      if (opts.print) {
+        const p = await client.post<{ printed: { outcome: string } | null }>('/api/balance/print', params);
+        if (opts.json) printJson(p);
+        else process.stdout.write(`打印 printed: ${p.printed?.outcome ?? 'no printer'}\n`);
+        return p.printed?.outcome === 'printed' ? EXIT.OK : EXIT.PROBLEMS;
+      }
       const b = await client.get<{
         balance: string;
         held: string;

@@ -226,6 +226,21 @@ export function buildOpenApi(
         ],
       ),
     },
+    '/api/balance/print': {
+      post: post(
+        'Print one page of a balance view (and a range’s movement) through the print queue',
+        obj({
+          group: { type: 'string' },
+          from: DATE,
+          to: DATE,
+          limit: { type: 'string' },
+          after: { type: 'string' },
+        }),
+        '200',
+        'Printed',
+        OPERATOR,
+      ),
+    },
     '/api/reports/daily/print': {
       post: post(
         'Print a daily or historical report through the print queue',

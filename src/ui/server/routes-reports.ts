@@ -5,12 +5,13 @@ import { ledgerRow } from '../../reports/balance-views.ts';
 import { dayJournal } from '../../reports/day-journal.ts';
 import { gameErrors } from '../../reports/game-errors.ts';
 import { ledgerCsv } from '../../reports/report-csv.ts';
+import { balanceSlip } from '../../reports/report-receipt.ts';
 import { specialJournal } from '../../reports/special-journal.ts';
 import { timeWindow } from '../../reports/time-window.ts';
 import { requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { optDate, optService, queryOf } from './query-params.ts';
-import { asCsv } from './routes-settlement.ts';
+import { asCsv, bodyOf, printSlip } from './routes-settlement.ts';
 import { inScope } from './txn-scope.ts';
 
 /** Journal views (本省当日流水, 历史流水, 特殊流水, 充值差错查询) and the prepaid balance. Operators only. */
@@ -112,5 +113,31 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
       next: page.next,
       entries: rows,
     };
+  });
+
+  /** The same page of a balance view, printed through the print queue (ESC/POS). */
+  app.post('/api/balance/print', async (req) => {
+    const session = requireOperator(req, ctx.sessions);
+    const body = bodyOf(req.body);
+    const today = ctx.today();
+    const query = parseBalanceQuery(body, today);
+    const page = await kiosk.records.balancePage(query, { dayCut: kiosk.config.business.dayCut, today });
+    const slip = balanceSlip(
+      {
+        view: query.view,
+        from: query.range?.from ?? null,
+        to: query.range?.to ?? null,
+        today,
+        at: ctx.now(),
+        balance: kiosk.balance.summary().balance,
+        movement: page.movement,
+        count: page.count,
+        entries: page.entries.map(ledgerRow),
+      },
+      { stationId: kiosk.config.stationId, stationName: kiosk.config.stationName },
+      `B${today}${String(ctx.now() % 1e6).padStart(6, '0')}`,
+      session.code,
+    );
+    return { printed: await printSlip(ctx, slip) };
   });
 }

@@ -35,7 +35,7 @@ export function registerSettlementRoutes(app: FastifyInstance, ctx: ServerContex
     const printed =
       body.print === 'false'
         ? null
-        : await print(
+        : await printSlip(
             ctx,
             settlementSlip(s, station(), `S${String(s.record.id).padStart(9, '0')}`, session.code),
           );
@@ -92,7 +92,7 @@ export function registerSettlementRoutes(app: FastifyInstance, ctx: ServerContex
     const session = requireOperator(req, ctx.sessions);
     const r = await daily(bodyOf(req.body), session);
     return {
-      printed: await print(
+      printed: await printSlip(
         ctx,
         dailySlip(r, station(), `D${r.to}${String(ctx.now() % 1e6).padStart(6, '0')}`, session.code),
       ),
@@ -145,7 +145,7 @@ export function asCsv(
 }
 
 /** A JSON body of string values (numbers and booleans as their text); refused naming the field otherwise. */
-function bodyOf(body: unknown): Record<string, string | undefined> {
+export function bodyOf(body: unknown): Record<string, string | undefined> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw new KioskError('KIOSK_E_INVALID_INPUT', {
@@ -168,7 +168,10 @@ function bodyOf(body: unknown): Record<string, string | undefined> {
   return out;
 }
 
-async function print(ctx: ServerContext, slip: Receipt): Promise<{ outcome: string; jobId: string } | null> {
+export async function printSlip(
+  ctx: ServerContext,
+  slip: Receipt,
+): Promise<{ outcome: string; jobId: string } | null> {
   const queue = ctx.kiosk.devices?.printQueue;
   if (!queue) return null;
   const r = await queue.print(slip);
