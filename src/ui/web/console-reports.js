@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { handoverScreen } from './console-handover.js';
 import { loadInto, table } from './console-kit.js';
 import { bi, dl, fill, h, messageBox, title } from './dom.js';
 import { entryField } from './keypad.js';
@@ -48,7 +49,35 @@ export function reportsScreen(shell) {
         bi('按日期范围', 'Over a range'),
       ),
     );
-    fill(view.main, title('扎账与报表', 'Settlement and reports'), box, more, body);
+    const supervisor = shell.operator?.role === 'supervisor';
+    // A supervisor also hands the station's cash over the next day and reads any teller's report.
+    const forSupervisor = supervisor
+      ? h(
+          'div',
+          { class: 'choice-row' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn secondary',
+              'data-go': 'handover',
+              onclick: () => view.nav.go(handoverScreen(shell, () => reportsScreen(shell))),
+            },
+            bi('网点隔日扎账', 'Station handover'),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn secondary',
+              'data-go': 'teller-reports',
+              onclick: () => view.nav.go(tellersScreen(shell)),
+            },
+            bi('柜员报表', "A teller's report"),
+          ),
+        )
+      : null;
+    fill(view.main, title('扎账与报表', 'Settlement and reports'), box, more, forSupervisor, body);
     view.bar({
       back: { zh: '返回', en: 'Back', run: () => view.nav.home() },
       primary: {
@@ -144,7 +173,7 @@ function rowsTable(rows) {
 /**
  * The daily report of one business date or a range (none: today), with a print action.
  * @param {import('./shell.js').Shell} shell
- * @param {{ from?: string, to?: string }} range
+ * @param {{ from?: string, to?: string, operator?: string }} range
  * @returns {import('./shell.js').Screen}
  */
 export function dailyScreen(shell, range) {
@@ -155,6 +184,11 @@ export function dailyScreen(shell, range) {
     const q = new URLSearchParams();
     if (range.from) q.set('from', range.from);
     if (range.to) q.set('to', range.to);
+    // A supervisor reading one teller's report.
+    if (range.operator) {
+      q.set('scope', 'teller');
+      q.set('operator', range.operator);
+    }
     view.bar({
       back: { zh: '返回', en: 'Back', run: () => view.nav.go(reportsScreen(shell)) },
       home: true,
@@ -164,7 +198,7 @@ export function dailyScreen(shell, range) {
         id: 'act-print-daily',
         run: async () => {
           try {
-            const r = await api('POST', '/api/reports/daily/print', { ...range });
+            const r = await api('POST', '/api/reports/daily/print', Object.fromEntries(q));
             fill(
               box,
               h(
@@ -279,6 +313,36 @@ function dateScreen(shell, which, so = {}) {
                 ),
           ),
       },
+    });
+  };
+}
+
+/**
+ * The station's tellers, one button each: a supervisor opens that teller's daily report of today.
+ * @param {import('./shell.js').Shell} shell
+ * @returns {import('./shell.js').Screen}
+ */
+function tellersScreen(shell) {
+  return (view) => {
+    const body = h('div', { class: 'services console-menu' });
+    fill(view.main, title('柜员报表', "A teller's report"), body);
+    view.bar({ back: { zh: '返回', en: 'Back', run: () => view.nav.go(reportsScreen(shell)) } });
+    void loadInto(body, async () => {
+      const r = await api('GET', '/api/operators');
+      return r.items
+        .filter((/** @type {any} */ o) => o.role === 'teller')
+        .map((/** @type {any} */ o) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'tile',
+              'data-teller': o.code,
+              onclick: () => view.nav.go(dailyScreen(shell, { operator: o.code })),
+            },
+            bi(`${o.name}（${o.code}）`, o.code),
+          ),
+        );
     });
   };
 }
