@@ -51,6 +51,14 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
   return { ms: performance.now() - t0, failed };
 }
 
+/** The kiosk's environment as its systemd unit sets it (read from the unit, so they cannot differ). */
+async function unitEnvironment(): Promise<Record<string, string>> {
+  const unit = await readFile(join(import.meta.dirname, '../systemd/newsstand-kiosk.service'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)) env[m[1] as string] = m[2] as string;
+  return env;
+}
+
 async function measure(
   mode: 'broker' | 'embedded',
   n: number,
@@ -95,6 +103,9 @@ const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
 
 /** The figure for `npm run bench`. */
 export async function benchMemory(n: number): Promise<Record<string, unknown>> {
+  // The kiosk processes inherit it (KioskProcess passes this process's environment on).
+  const unitEnv = await unitEnvironment();
+  Object.assign(process.env, unitEnv);
   const broker = await measure('broker', n);
   const embedded = await measure('embedded', n);
   return {
@@ -107,6 +118,7 @@ export async function benchMemory(n: number): Promise<Record<string, unknown>> {
     embeddedIdle: mb(embedded.idle),
     failed: broker.failed + embedded.failed,
     transactionsPerSecond: Math.round((n / broker.ms) * 1000),
+    env: unitEnv,
     run: buildIsCurrent() ? 'compiled' : 'source (tsx in the process: build first for the production figure)',
     target: '< 120 (broker mode)',
     note: 'value: broker mode (Mosquitto and the reference HQ in their own processes); embedded: broker and HQ inside the kiosk process; resident set of the kiosk process once every transaction is final',

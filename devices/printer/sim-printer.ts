@@ -18,7 +18,7 @@ import {
 import { renderDecodedSvg } from './sim-preview.ts';
 
 /**
- * Simulated receipt printer. Keeps the raw bytes of every job (and how many of them were printed
+ * Simulated receipt printer. Keeps the raw bytes of its last SIM_JOBS_KEPT jobs (and how many of them were printed
  * before a failure), renders what is on the paper as text or SVG, and has test controls that
  * reproduce the real failures: paper out (also part-way through a receipt), paper low, cover open,
  * unplug/replug and a slow printer. Timing uses setTimeout, so vitest fake timers drive it.
@@ -33,6 +33,9 @@ export interface SimJob {
   /** Epoch ms when the job arrived. */
   at: number;
 }
+
+/** Jobs the simulator keeps for inspection, newest last (older ones are forgotten: a long run stays small). */
+export const SIM_JOBS_KEPT = 200;
 
 export interface SimPrinterOptions {
   paperWidth: PaperWidth;
@@ -237,6 +240,7 @@ export class SimPrinter extends EventEmitter<PrinterEvents> implements Printer {
       at: this.clock.now(),
     };
     this.jobList.push(job);
+    if (this.jobList.length > SIM_JOBS_KEPT) this.jobList.splice(0, this.jobList.length - SIM_JOBS_KEPT);
 
     const paperLimit = this.paperOutAfter;
     const plugLimit = this.unplugAfter;
