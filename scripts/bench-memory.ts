@@ -55,7 +55,8 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
 async function unitEnvironment(): Promise<Record<string, string>> {
   const unit = await readFile(join(import.meta.dirname, '../systemd/newsstand-kiosk.service'), 'utf8');
   const env: Record<string, string> = {};
-  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm)) env[m[1] as string] = m[2] as string;
+  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm))
+    env[m[1] as string] = m[2] as string;
   return env;
 }
 
