@@ -77,6 +77,11 @@ const areaAnswer = z.looseObject({
   areaName: z.string().optional().catch(undefined),
 });
 
+/** The contracts of a number (Telecom), each with what it owes: the one paid must be among them. */
+const contractsAnswer = z.looseObject({
+  contracts: z.array(z.looseObject({ contractNo: z.string().optional(), arrears: z.string().optional() })),
+});
+
 function billChecks(
   o: BillOptions,
   fields: Record<string, string>,
@@ -104,10 +109,7 @@ function billChecks(
   }
   let arrearsText = answer.arrears;
   if (o.contracts) {
-    const list = (Array.isArray(answer.contracts) ? answer.contracts : []) as Array<{
-      contractNo?: string;
-      arrears?: string;
-    }>;
+    const list = contractsAnswer.safeParse(answer).data?.contracts ?? [];
     const chosen = list.find((c) => c.contractNo === fields.contractNo);
     if (!chosen) {
       problems.push(
