@@ -3,7 +3,8 @@
  * libfaketime), with the card on real pcscd + vpcd (the Node virtual card, in this process: the
  * card outlives the kiosk) and the reference HQ over a real Mosquitto with mutual TLS. The kiosk is
  * SIGKILLed at each step of the purchase — its intent journaled, HQ paid, the card mid-write (the
- * card takes the write, the kiosk never hears back), the write verified — and started again: the
+ * card takes the write, the kiosk never hears back), the write verified, the card pulled mid-write
+ * and the kiosk waiting for it — and started again (the card back in the reader): the
  * purchase ends by itself, the card credited once, the biller paid once, the kiosk's balance equal
  * to HQ's to the fen, and nothing left on either side's unconfirmed list.
  *
@@ -51,7 +52,7 @@ interface Kiosk {
 
 describe.skipIf(process.env.KIOSK_PCSC_NETNS !== '1')(
   'a card purchase survives a SIGKILL at each step (real kiosk, pcscd + vpcd, Mosquitto, reference HQ)',
-  { timeout: 240_000 },
+  { timeout: 300_000 },
   () => {
     let dir: string;
     let pki: Pki;
@@ -105,7 +106,7 @@ describe.skipIf(process.env.KIOSK_PCSC_NETNS !== '1')(
           (await call(k, 'GET', '/api/availability')).body?.services?.some(
             (a: { service: string; available: boolean }) => a.service === 'power-card' && a.available,
           ) === true && (await call(k, 'GET', '/api/card')).status === 200,
-        60_000,
+        120_000,
         'power-card available with the card in the reader',
       );
       return k;
@@ -194,28 +195,51 @@ describe.skipIf(process.env.KIOSK_PCSC_NETNS !== '1')(
 
     /** The kiosk now running: each case kills it and leaves the one it started after. */
     let current: Kiosk | undefined;
-    for (const step of ['intent', 'paid', 'mid-write', 'written'] as const)
-      it(`SIGKILL ${step === 'mid-write' ? 'while the card is written' : `after ${step}`}: the next process ends the purchase, everything once`, async () => {
+    const title = {
+      intent: 'SIGKILL after the intent',
+      paid: 'SIGKILL after HQ was paid',
+      'mid-write': 'SIGKILL while the card is written',
+      written: 'SIGKILL after the verified write',
+      pulled: 'card pulled mid-write, then a SIGKILL while the kiosk waits for it',
+    };
+    for (const step of ['intent', 'paid', 'mid-write', 'written', 'pulled'] as const)
+      it(`${title[step]}: the next process ends the purchase, everything once`, async () => {
         const before = { ...card.purchase, records: (await hqRecords()).length };
         current ??= await start();
         const first = current;
         if (step === 'mid-write') killOnWrite = first.child;
+        else if (step === 'pulled') card.tearNextWrite('after-commit');
         else await first.arm(step);
         const read = await call(first, 'GET', '/api/card');
         expect(read.status, read.text).toBe(200);
         // The answer may never come: the process can die before it replies.
-        await call(first, 'POST', '/api/services/power-card/transactions', {
+        const made = await call(first, 'POST', '/api/services/power-card/transactions', {
           cardToken: read.body.cardToken,
           amount: '50',
         }).catch(() => undefined);
+        if (step === 'pulled') {
+          // The card took the write and left the reader with the answer: the kiosk must read it back.
+          expect(made?.status, made?.text).toBe(201);
+          await until(
+            async () =>
+              !vpcd.inserted() &&
+              (await call(first, 'GET', `/api/transactions/${made?.body.serial}`)).body?.state ===
+                'verifying',
+            120_000,
+            'the purchase to wait for the pulled card',
+          );
+          first.child.kill('SIGKILL');
+        }
         expect(await first.exited).toBe('SIGKILL');
         killOnWrite = null;
         const records = await hqRecords();
-        const written = step === 'written' || step === 'mid-write';
+        const written = step === 'written' || step === 'mid-write' || step === 'pulled';
         // The card took the write only from the write on; HQ then waits for its confirmation.
         expect(card.purchase.purchaseCounter).toBe(before.purchaseCounter + (written ? 1 : 0));
         if (written) expect(records.filter((r) => r.status === 'accepted')).toHaveLength(1);
 
+        // The customer brings the card back.
+        if (!vpcd.inserted()) await vpcd.insert(card);
         const next = await start();
         current = next;
         const list = await call(next, 'GET', '/api/transactions?service=power-card');
@@ -231,7 +255,7 @@ describe.skipIf(process.env.KIOSK_PCSC_NETNS !== '1')(
             txn = (await call(next, 'GET', `/api/transactions/${serial}`)).body;
             return txn?.terminal === true;
           },
-          60_000,
+          120_000,
           `purchase ${serial} to end`,
         );
         expect(txn).toMatchObject({ state: 'succeeded' });
