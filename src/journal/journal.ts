@@ -124,9 +124,11 @@ export class Journal extends EventEmitter<JournalEvents> {
   private writeFault: KioskError | null = null;
   private sealedBy: KioskError | null = null;
   private readonly head: ChainHeadFile;
-  /** The chain head write in progress, and whether a later batch needs another one. */
+  /** The chain head write in progress, and the batches waiting for the next one to cover them. */
   private headWriting: Promise<void> | null = null;
-  private headWanted = false;
+  private headWaiters: Array<() => void> = [];
+  /** Resolution of the durable groups, in write order, each once the chain head names it. */
+  private resolving: Promise<void> = Promise.resolve();
   /** Latest durable snapshot of each open transaction written since the store was loaded. */
   private readonly openSnapshots = new Map<string, TxnRecord>();
   private readonly totals: DayTotals;
@@ -452,8 +454,16 @@ export class Journal extends EventEmitter<JournalEvents> {
       this.balanceState = balance;
       if (staged) this.totals.adopt(staged);
       for (const b of built) for (const t of b.batch.txnsWritten) this.rememberSnapshot(t);
-      if (chained) this.scheduleHead();
+      // The next group goes to LevelDB while this one's head is written; callers hear of this
+      // group only once the head names it, so no side effect follows an event the head misses.
+      const covered = chained ? this.scheduleHead() : Promise.resolve();
+      this.resolving = Promise.all([this.resolving, covered]).then(() => this.announce(built));
+      return;
     }
+    this.announce(built);
+  }
+
+  private announce(built: Array<{ commit: PendingCommit; batch: WriteBatch; result: unknown }>): void {
     for (const b of built) {
       for (const ev of b.batch.events) this.emit('event', ev);
       b.commit.resolve(b.result);
@@ -476,29 +486,33 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /**
-   * Records the chain head after a durable batch, beside the next batch rather than before the
-   * commit resolves: the head only ever names events already durable in the log (the log may be
-   * ahead of it, never behind), and one head write covers every batch made durable while the
-   * previous one was being written. close() and recover() wait for it, so a stopped journal's head
-   * names its last event. Events acknowledged within the last head write before a crash are
-   * covered by HQ's acknowledgements (`ackOutbox`) instead of the head.
+   * Records the chain head after a durable batch and resolves once a head write that began after
+   * the batch was durable has finished (or failed: the batch stands, further commits are refused).
+   * The head only ever names durable events (the log may be ahead of it, never behind), a commit
+   * resolves only once the head names it, and one head write covers every batch made durable while
+   * the previous one was being written, so head writes overlap the next batch's log write instead
+   * of following it.
    */
-  private scheduleHead(): void {
-    this.headWanted = true;
-    if (this.headWriting !== null) return;
-    this.headWriting = (async () => {
-      while (this.headWanted && !this.writeFault) {
-        this.headWanted = false;
-        await this.writeHead();
-      }
-    })().finally(() => {
-      this.headWriting = null;
-    });
+  private scheduleHead(): Promise<void> {
+    const covered = new Promise<void>((resolve) => this.headWaiters.push(resolve));
+    if (this.headWriting === null) {
+      this.headWriting = (async () => {
+        while (this.headWaiters.length > 0) {
+          const waiters = this.headWaiters.splice(0);
+          if (!this.writeFault) await this.writeHead();
+          for (const w of waiters) w();
+        }
+      })().finally(() => {
+        this.headWriting = null;
+      });
+    }
+    return covered;
   }
 
-  /** Resolves once the chain head names the last durable event (or a head write has failed). */
+  /** Resolves once the chain head names the last durable event and every commit has resolved. */
   async headWritten(): Promise<void> {
     while (this.headWriting !== null) await this.headWriting;
+    await this.resolving;
   }
 
   /**

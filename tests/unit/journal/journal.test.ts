@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
-import { HEAD_FILE } from '../../../src/journal/chain.ts';
+import { ChainHeadFile, HEAD_FILE } from '../../../src/journal/chain.ts';
 import { encodeValue } from '../../../src/journal/codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { FORMAT_KEY } from '../../../src/journal/keys.ts';
@@ -67,6 +67,37 @@ describe('journal on LevelDB', () => {
     const report = await verifyJournal(k2.journal);
     expect(report).toMatchObject({ ok: true, counts: { transactions: 4 } });
     await k2.close();
+  });
+
+  it('resolves a commit only once the chain head beside the store names its event', async () => {
+    const k = await openKiosk(dir.path, new FakeHq());
+    const head = k.journal.chainHead;
+    const write = head.write.bind(head);
+    let opened!: () => void;
+    const gate = new Promise<void>((r) => {
+      opened = r;
+    });
+    let called!: () => void;
+    const headAsked = new Promise<void>((r) => {
+      called = r;
+    });
+    head.write = async (h) => {
+      called();
+      await gate;
+      return write(h);
+    };
+    let resolved = false;
+    const topup = k.balance.applyHqEvent({ kind: 'topup', fen: 1_000_00, ref: 'slip-1' }).then(() => {
+      resolved = true;
+    });
+    // The batch is durable once the head is asked for; the commit still waits for the head.
+    await headAsked;
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(resolved).toBe(false);
+    opened();
+    await topup;
+    expect((await new ChainHeadFile(k.journal.path).read()).head?.event).toBe(k.journal.lastCounters.event);
+    await k.close();
   });
 
   it('puts every event in the outbox in the same batch and removes only acknowledged ones', async () => {
