@@ -3,6 +3,7 @@ import { registerBalance } from './commands/balance.ts';
 import { registerCard } from './commands/card.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerCreditCard } from './commands/credit-card.ts';
+import { registerDevice } from './commands/device.ts';
 import { registerJournal } from './commands/journal.ts';
 import { registerJournalViews } from './commands/journal-views.ts';
 import { registerOperator } from './commands/operator.ts';
@@ -33,6 +34,7 @@ await runProgram(
     registerQuery,
     registerReverse,
     registerPending,
+    registerDevice,
     registerCard,
     registerJournalViews,
     registerReport,
