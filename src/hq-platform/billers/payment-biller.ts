@@ -162,9 +162,11 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
   }
 
   /**
-   * A payment and a status query of the same transaction run one at a time, on every HQ instance
-   * sharing the store: otherwise a query could find no payment and leave its tombstone while a
-   * slower pay of that transaction, past its own tombstone check, charges the station.
+   * A payment, its status query, its reversal and the reversal's status query — all requests about
+   * one transaction — run one at a time, on every HQ instance sharing the store: otherwise a query
+   * could find no payment and leave its tombstone while a slower pay of that transaction, past its
+   * own tombstone check, charges the station; or a reversal's status query could answer "no
+   * reversal requested" while a slower reversal of it credits the station.
    */
   const txnLock = <T>(req: BillerRequest, env: BillerEnv, fn: () => Promise<T>): Promise<T> =>
     env.store.withLock(`txn:${svc}:${req.station}:${req.txnKey}`, fn);
@@ -232,7 +234,9 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     return answerFor(await settle(rec, env));
   };
 
-  const reverse: OpHandler = async (req, env) => {
+  const reverse: OpHandler = (req, env) => txnLock(req, env, () => reverseLocked(req, env));
+
+  const reverseLocked: OpHandler = async (req, env) => {
     if (spec.reversal === 'none')
       return declined('BILLER_NO_REVERSAL', '该业务不能撤销', 'cannot be reversed');
     const found = await findPayment(svc, req, env);
@@ -276,7 +280,9 @@ export function paymentBiller(spec: PaymentBillerSpec): Biller {
     return pending({ billerRef: rec.ref });
   };
 
-  const reverseStatus: OpHandler = async (req, env) => {
+  const reverseStatus: OpHandler = (req, env) => txnLock(req, env, () => reverseStatusLocked(req, env));
+
+  const reverseStatusLocked: OpHandler = async (req, env) => {
     const rec = await findPayment(svc, req, env);
     if (!rec) return declined('BILLER_NO_SUCH_PAYMENT', '运营商无此笔缴费', 'the biller has no such payment');
     if (rec.status === 'reversed') return ok({ billerRef: rec.ref });

@@ -11,7 +11,7 @@ import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 
 const S = '33010001';
 
-describe('a payment and a status query of the same transaction', () => {
+describe('requests about one transaction at HQ (pay, status, reversal, reversal status)', () => {
   let dir: string;
   let store: LevelHqStore;
   let accounts: Accounts;
@@ -80,5 +80,47 @@ describe('a payment and a status query of the same transaction', () => {
     expect(paid.outcome).toBe('ok');
     expect(queried.outcome).toBe('ok');
     expect((await accounts.get(S)).balanceFen).toBe(10_000 - 1234);
+  });
+
+  it('never answers "no reversal requested" while a reversal of it is crediting the station', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let checking!: () => void;
+    const inCheck = new Promise<void>((r) => {
+      checking = r;
+    });
+    const biller = paymentBiller({
+      service: 'water-bill',
+      title: 'water',
+      accountFields: ['account'],
+      reversal: 'immediate',
+      // The reversal is past its checks and slow to go on (another HQ instance, a busy biller).
+      reversalCheck: async () => {
+        checking();
+        await gate;
+        return null;
+      },
+    });
+    const req = (op: string): BillerRequest => ({
+      station: S,
+      service: 'water-bill',
+      op,
+      serial: '0000000001',
+      txnKey: 'T1',
+      idempotencyKey: `T1:${op}:0`,
+      payload: { fields: { account: '55501234' }, amount: '12.34' },
+    });
+    expect((await biller.ops.pay!(req('pay'), env)).outcome).toBe('ok');
+    const reverse = biller.ops.reverse!(req('reverse'), env);
+    void reverse.then((r) => r.outcome !== 'ok' && checking());
+    await inCheck;
+    const status = biller.ops['reverse-status']!(req('reverse-status'), env);
+    release();
+    const [reversed, queried] = await Promise.all([reverse, status]);
+    expect(reversed.outcome).toBe('ok');
+    expect(queried.outcome).toBe('ok');
+    expect((await accounts.get(S)).balanceFen).toBe(10_000);
   });
 });
