@@ -1,5 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KioskApp } from '../../src/app/kiosk-app.ts';
 import { systemClock } from '../../src/core/clock.ts';
@@ -114,4 +115,58 @@ describe('committed events lost inside LevelDB’s own log', () => {
     expect(head?.event).toBe(j.lastCounters.event);
     await j.close();
   });
+
+  it.each([0.25, 0.5])(
+    '16 flipped bytes at %f of a compacted table: the kiosk refuses to start or sells nothing',
+    async (at) => {
+      // Enough history that the largest table holds settled records the start-up check never reads.
+      const k = await openKiosk(data, new FakeHq());
+      for (let i = 0; i < 26; i++) {
+        const t = await k.engine.create('test-bill', { phone: '13800138000', amount: '10' }, TELLER);
+        await k.engine.waitFor(t.serial, (x) => x.terminal);
+      }
+      await k.close();
+      const raw = new Level<string, string>(data);
+      await raw.open();
+      await (raw as unknown as { compactRange: (a: string, b: string) => Promise<void> }).compactRange(
+        '\x00',
+        '\xff',
+      );
+      await raw.close();
+      const tables = await Promise.all(
+        (await readdir(data))
+          .filter((f) => f.endsWith('.ldb'))
+          .map(async (f) => ({ path: join(data, f), size: (await stat(join(data, f))).size })),
+      );
+      const largest = tables.sort((a, b) => b.size - a.size)[0];
+      expect(largest).toBeDefined();
+      const bytes = await readFile(largest!.path);
+      const from = Math.floor(bytes.length * at);
+      for (let i = from; i < from + 16; i++) bytes[i] = (bytes[i] as number) ^ 0xff;
+      await writeFile(largest!.path, bytes);
+
+      const hq = new FakeHq();
+      const app = new KioskApp({
+        configFile,
+        overrides: { services: { enabled: ['test-bill'], fees: {} } },
+        logger: silentLogger(),
+        hqPort: hq,
+        services: [testBillService],
+      });
+      try {
+        await app.start();
+      } catch {
+        return; // refused to start: failed closed
+      }
+      try {
+        expect(app.engine.safeMode).not.toBeNull();
+        await expect(
+          app.engine.create('test-bill', { phone: '13800138000', amount: '5' }, TELLER),
+        ).rejects.toMatchObject({ code: 'KIOSK_E_SAFE_MODE' });
+        expect(hq.requests).toEqual([]);
+      } finally {
+        await app.stop();
+      }
+    },
+  );
 });

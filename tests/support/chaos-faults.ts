@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { cp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { systemClock } from '../../src/core/clock.ts';
+import { Journal } from '../../src/journal/journal.ts';
+import { verifyJournal } from '../../src/journal/verify.ts';
 import type { ChaosStack } from './chaos-stack.ts';
 import { HOSTILE_STATION, STACK_STATION } from './chaos-stack.ts';
 import { canMount, startDiskKiosk } from './disk-kiosk.ts';
@@ -61,6 +64,9 @@ export async function corruptCopy(stack: ChaosStack, kind: '.log' | '.ldb', n: n
     return tally;
   }
   tally.corruptions = 1;
+  // What the damage destroyed: LevelDB skips superseded versions of a key without reading them, so
+  // bytes flipped there lose nothing and need not stop the kiosk; damage to anything live must.
+  const found = await verifyCopy(copy, join(stack.dir, `corrupt-${n}-verify`));
   const k = new KioskProcess(join(stack.dir, `corrupt-${n}.json`), stack.kioskConfig(copy, { mode: 'off' }));
   await k.prepare({ teller: false });
   try {
@@ -81,13 +87,34 @@ export async function corruptCopy(stack: ChaosStack, kind: '.log' | '.ldb', n: n
     process.stderr.write(
       `chaos: ${kind} damaged: safe mode ${JSON.stringify(health.body?.safeMode)}, a sale answered ${sale.status}\n`,
     );
-    if (sale.status === 201) tally.violations.push(`${kind} damaged: a sale was accepted`);
+    if (found.length === 0) {
+      process.stderr.write(`chaos: ${kind} damaged only superseded records: journal verify finds nothing\n`);
+      return tally;
+    }
+    if (sale.status === 201) tally.violations.push(`${kind} damaged (${found[0]}): a sale was accepted`);
     if (!health.body?.safeMode && sale.status !== 503)
-      tally.violations.push(`${kind} damaged: not in safe mode (${JSON.stringify(health.body?.problems)})`);
+      tally.violations.push(
+        `${kind} damaged (${found.join('; ').slice(0, 300)}): not in safe mode (${JSON.stringify(health.body?.problems)})`,
+      );
   } finally {
     await k.kill();
   }
   return tally;
+}
+
+/** The problems a full journal verify finds in a copy of `dir` made at `dest` (opening failures included). */
+async function verifyCopy(dir: string, dest: string): Promise<string[]> {
+  await cp(dir, dest, { recursive: true });
+  const j = new Journal({ path: dest, stationId: STACK_STATION, clock: systemClock });
+  try {
+    await j.open();
+    const report = await verifyJournal(j);
+    return [...j.startupProblems, ...report.problems].map((p) => `${p.kind} ${p.key}: ${p.message}`);
+  } catch (e) {
+    return [`open: ${(e as Error).message}`];
+  } finally {
+    await j.close().catch(() => undefined);
+  }
 }
 
 async function attempt(url: string, opts: IClientOptions): Promise<MqttClient | null> {
