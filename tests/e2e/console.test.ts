@@ -231,6 +231,17 @@ describe('operator console', () => {
     await t.page.locator('[data-k="range"]').waitFor();
     expect(await t.text('[data-k="range"]')).not.toMatch(/（0 条）/);
     await t.check('03-balance-range');
+    const all = await t.page.locator('table.ledger tbody tr').count();
+    // One kind of entry: the range stays, the list narrows to top-ups (the opening top-up is one).
+    await t.tap('[data-group="topups"]');
+    await t.page.locator('[data-group="topups"][aria-pressed="true"]').waitFor();
+    expect(await t.text('[data-k="range"]')).toMatch(/20000101 – 20991231/);
+    const topups = await t.page.locator('table.ledger tbody tr').count();
+    expect(topups).toBeGreaterThan(0);
+    expect(topups).toBeLessThan(all);
+    await t.tap('[data-k="print"]');
+    await t.page.locator('[data-k="printed"]').waitFor();
+    await t.check('04-balance-topups-printed');
     await done(t);
   });
 

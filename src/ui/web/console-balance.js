@@ -8,7 +8,8 @@ import { entryField } from './keypad.js';
  * warning, and the ledger over a range of business dates with its movement (opening, top-ups,
  * consumption, reversal credits, adjustments, refunds, closing).
  * @param {import('./shell.js').Shell} _shell
- * @param {{ from?: string, to?: string, after?: string }} [range] `after`: the page cursor
+ * @param {{ from?: string, to?: string, after?: string, group?: string }} [range] `after`: the page
+ *   cursor; `group`: one kind of entry (the API's ledger views), all when absent
  * @returns {import('./shell.js').Screen}
  */
 export function balanceScreen(_shell, range = {}) {
@@ -25,9 +26,67 @@ export function balanceScreen(_shell, range = {}) {
         run: () => view.nav.go(rangeScreen(_shell, range)),
       },
     });
-    const page = range.after ? `&after=${range.after}` : '';
+    const page = (range.after ? `&after=${range.after}` : '') + (range.group ? `&group=${range.group}` : '');
     const q =
       range.from && range.to ? `?from=${range.from}&to=${range.to}&limit=100${page}` : `?limit=50${page}`;
+    const groupChips = h(
+      'div',
+      { class: 'chips', role: 'group', 'aria-label': '明细类别 Kind of entries' },
+      ...GROUPS.map((g) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'chip',
+            'data-group': g.id,
+            'aria-pressed': String((range.group ?? '') === g.id),
+            onclick: () =>
+              view.nav.go(
+                balanceScreen(_shell, { from: range.from, to: range.to, group: g.id || undefined }),
+              ),
+          },
+          bi(g.zh, g.en),
+        ),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'chip',
+          'data-k': 'print',
+          onclick: () =>
+            api('POST', '/api/balance/print', {
+              ...(range.from && range.to
+                ? { from: range.from, to: range.to, limit: '100' }
+                : { limit: '50' }),
+              ...(range.group ? { group: range.group } : {}),
+            }).then(
+              (r) =>
+                fill(
+                  box,
+                  r.printed?.outcome === 'printed'
+                    ? h('p', { class: 'ok', 'data-k': 'printed' }, bi('明细已打印', 'Ledger printed'))
+                    : r.printed?.outcome === 'queued'
+                      ? h(
+                          'p',
+                          { class: 'warn', 'data-k': 'print-queued' },
+                          bi(
+                            '打印机未就绪，明细已排队，恢复后自动打印',
+                            'Printer not ready; queued to print when it is back',
+                          ),
+                        )
+                      : h(
+                          'p',
+                          { class: 'error', 'data-k': 'not-printed' },
+                          bi('本机没有打印机', 'No printer on this kiosk'),
+                        ),
+                ),
+              (e) => fill(box, h('p', { class: 'error' }, bi(e.zh, e.en))),
+            ),
+        },
+        bi('打印明细', 'Print'),
+      ),
+    );
     api('GET', `/api/balance${q}`).then(
       (r) => {
         const entries = r.entries ?? [];
@@ -74,6 +133,7 @@ export function balanceScreen(_shell, range = {}) {
                 )
               : bi(`最近明细（${entries.length} 条）`, `Latest entries (${entries.length})`),
           ),
+          groupChips,
           m ? dl(moves, 'quote compact movement') : null,
           table(
             [
@@ -110,6 +170,16 @@ export function balanceScreen(_shell, range = {}) {
     );
   };
 }
+
+/** The ledger views a supervisor or teller can narrow the list to ('' = every entry). */
+const GROUPS = [
+  { id: '', zh: '全部', en: 'All' },
+  { id: 'topups', zh: '续费', en: 'Top-ups' },
+  { id: 'consumption', zh: '消费', en: 'Consumption' },
+  { id: 'reversalCredits', zh: '撤销退回', en: 'Reversals' },
+  { id: 'adjustments', zh: '调账', en: 'Adjustments' },
+  { id: 'refunds', zh: '退款', en: 'Refunds' },
+];
 
 const DATE = (/** @type {string} */ name, /** @type {string} */ zh, /** @type {string} */ en) => ({
   name,
