@@ -13,11 +13,11 @@ import mqtt from 'mqtt';
 import { BalanceService } from '../src/balance/balance-service.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { systemClock } from '../src/core/clock.ts';
-import { HqLink } from '../src/hq/link.ts';
-import { HqServer } from '../src/hq-platform/server.ts';
-import { LevelHqStore } from '../src/hq-platform/store-level.ts';
+import { HqLink } from '../src/hq-link/link.ts';
 import { Journal } from '../src/journal/journal.ts';
 import { silentLogger } from '../src/platform/logger.ts';
+import { HqServer } from '../src/reference-hq/server.ts';
+import { LevelHqStore } from '../src/reference-hq/store-level.ts';
 
 const STATION = '33019901';
 

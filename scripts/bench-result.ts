@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KioskApp } from '../src/app/kiosk-app.ts';
 import { localInstant } from '../src/core/business-day.ts';
-import { startEmbeddedHq } from '../src/hq-platform/embedded.ts';
 import { silentLogger } from '../src/platform/logger.ts';
+import { startEmbeddedHq } from '../src/reference-hq/embedded.ts';
 
 const BILLER_SETTLE_MS = 2000;
 

@@ -7,8 +7,8 @@ import type { Clock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
-import type { ConfigControl } from '../../src/hq/config-control.ts';
-import { HqLink } from '../../src/hq/link.ts';
+import type { ConfigControl } from '../../src/hq-link/config-control.ts';
+import { HqLink } from '../../src/hq-link/link.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 

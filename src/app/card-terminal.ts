@@ -9,7 +9,7 @@ import type { Actor } from '../core/transaction/machine.ts';
 import type { EffectResult, StationFacts } from '../core/transaction/types.ts';
 import type { HqPort } from '../engine/ports.ts';
 import { withTimeout } from '../engine/run-effect.ts';
-import { HQ_KEYS, type TerminalBinding } from '../hq/kiosk-state.ts';
+import { HQ_KEYS, type TerminalBinding } from '../hq-link/kiosk-state.ts';
 import type { Journal } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import type { Logger } from '../platform/logger.ts';

@@ -3,14 +3,14 @@ import type { BalanceService } from '../balance/balance-service.ts';
 import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { HqPort } from '../engine/ports.ts';
-import type { ConfigControl } from '../hq/config-control.ts';
-import type { AssistPort } from '../hq/handlers/handler.ts';
-import { HqLink } from '../hq/link.ts';
-import type { ConnectionSettings } from '../hq/mqtt-options.ts';
-import type { DeviceHealthLike } from '../hq/telemetry.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../hq-platform/embedded.ts';
+import type { ConfigControl } from '../hq-link/config-control.ts';
+import type { AssistPort } from '../hq-link/handlers/handler.ts';
+import { HqLink } from '../hq-link/link.ts';
+import type { ConnectionSettings } from '../hq-link/mqtt-options.ts';
+import type { DeviceHealthLike } from '../hq-link/telemetry.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../reference-hq/embedded.ts';
 import type { ServiceLookup } from '../reports/mask-txn.ts';
 
 export interface HqParts {

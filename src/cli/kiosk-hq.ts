@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { EXIT } from './exit-codes.ts';
-import { registerAdmin } from './hq/admin-commands.ts';
-import { registerKeys } from './hq/keys.ts';
-import { registerQrCommands } from './hq/qr-commands.ts';
-import { registerReconcileCommands } from './hq/reconcile-commands.ts';
-import { registerRequestCommands } from './hq/request-commands.ts';
-import { registerServe } from './hq/serve.ts';
-import { registerStationCommands } from './hq/station-commands.ts';
+import { registerAdmin } from './hq-commands/admin-commands.ts';
+import { registerKeys } from './hq-commands/keys.ts';
+import { registerQrCommands } from './hq-commands/qr-commands.ts';
+import { registerReconcileCommands } from './hq-commands/reconcile-commands.ts';
+import { registerRequestCommands } from './hq-commands/request-commands.ts';
+import { registerServe } from './hq-commands/serve.ts';
+import { registerStationCommands } from './hq-commands/station-commands.ts';
 import { runProgram } from './program.ts';
 
 const program = new Command('kiosk-hq')

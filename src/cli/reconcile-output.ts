@@ -5,7 +5,7 @@ import {
   type HqRepayment,
   type ReconcileSummary,
   reconcileStatement,
-} from '../hq-platform/reconcile.ts';
+} from '../reference-hq/reconcile.ts';
 import { BOM, csvCell } from '../reports/csv.ts';
 import { yuan } from '../reports/txn-view.ts';
 

@@ -1,6 +1,6 @@
 import { CREDIT_CARD_SERVICE } from '../core/services/credit-card.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import type { HqRepayment } from '../hq-platform/reconcile.ts';
+import type { HqRepayment } from '../reference-hq/reconcile.ts';
 
 /**
  * The kiosk's own credit-card repayments in the shape reconciliation matches by terminal and

@@ -1,6 +1,6 @@
 import { addDays, businessDate } from '../core/business-day.ts';
 import type { Clock } from '../core/clock.ts';
-import { periodTotals } from '../hq/handlers/report.ts';
+import { periodTotals } from '../hq-link/handlers/report.ts';
 import type { Journal } from '../journal/journal.ts';
 import { configKey } from '../journal/keys.ts';
 import type { Logger } from '../platform/logger.ts';

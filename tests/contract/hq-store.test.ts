@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/hq-platform/accounts.ts';
-import { type HqStore, KeyExistsError, StoreConflictError } from '../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
-import { PgHqStore } from '../../src/hq-platform/store-pg.ts';
+import { Accounts } from '../../src/reference-hq/accounts.ts';
+import { type HqStore, KeyExistsError, StoreConflictError } from '../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../src/reference-hq/store-level.ts';
+import { PgHqStore } from '../../src/reference-hq/store-pg.ts';
 import { type PostgresCluster, startPostgres } from '../support/postgres.ts';
 
 /**

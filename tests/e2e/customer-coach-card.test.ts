@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { addDays, toLocal } from '../../src/core/business-day.ts';
-import { COACH_PLACES } from '../../src/hq-platform/billers/coach-ticket.ts';
+import { COACH_PLACES } from '../../src/reference-hq/billers/coach-ticket.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { callJson } from '../support/json-api.ts';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
-import { payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
+import { payQrOrder, type QrOrder } from '../../src/reference-hq/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';

@@ -7,7 +7,7 @@ import {
   VirtualForeignCard,
 } from '../../devices/card-reader/virtual-electricity-card.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
-import { payQrOrder, type QrOrder } from '../../src/hq-platform/billers/payment-qr.ts';
+import { payQrOrder, type QrOrder } from '../../src/reference-hq/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
 import { launch, SIZES, type Size, type Touch, touchPage } from './touch-kit.ts';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
-import { readDemoGuide } from '../../src/hq-platform/demo-guide.ts';
+import { readDemoGuide } from '../../src/reference-hq/demo-guide.ts';
 import { startTestKiosk, type TestKiosk } from '../integration/http-kiosk.ts';
 import { launch, SIZES, type Touch, touchPage } from './touch-kit.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
-import { readDemoGuide } from '../../src/hq-platform/demo-guide.ts';
+import { readDemoGuide } from '../../src/reference-hq/demo-guide.ts';
 import { suiteClock } from '../support/chosen-time.ts';
 import { startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_GUIDE_PATH, readDemoGuide } from '../../src/hq-platform/demo-guide.ts';
+import { DEMO_GUIDE_PATH, readDemoGuide } from '../../src/reference-hq/demo-guide.ts';
 import { atChosenTime } from '../support/chosen-time.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 

@@ -24,9 +24,9 @@ import {
   type VirtualElectricityCard,
 } from '../../devices/card-reader/virtual-electricity-card.ts';
 import { Money } from '../../src/core/money.ts';
-import { type CardPurchase, powerCardKeys } from '../../src/hq-platform/billers/power-card.ts';
-import type { HqServer } from '../../src/hq-platform/server.ts';
-import type { HqStore } from '../../src/hq-platform/store.ts';
+import { type CardPurchase, powerCardKeys } from '../../src/reference-hq/billers/power-card.ts';
+import type { HqServer } from '../../src/reference-hq/server.ts';
+import type { HqStore } from '../../src/reference-hq/store.ts';
 import type { CardStep } from '../support/card-kiosk-child.ts';
 import { atChosenTime, clockStartingAt } from '../support/chosen-time.ts';
 import { openStore, startHqInstance, testSigningKey } from '../support/hq-instance.ts';

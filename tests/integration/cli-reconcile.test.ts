@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDIT_CARD_SERVICE } from '../../src/core/services/credit-card.ts';
-import { HQ_KEYS } from '../../src/hq/kiosk-state.ts';
+import { HQ_KEYS } from '../../src/hq-link/kiosk-state.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 import { txn } from '../unit/reports/fixtures.ts';
 import { runKiosk, startTestKiosk, type TestKiosk } from './http-kiosk.ts';

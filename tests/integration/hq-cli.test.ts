@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../../src/reference-hq/embedded.ts';
 import { makeTestKiosk, type TestKiosk } from '../support/hq-kiosk.ts';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminClient } from '../../src/hq-platform/admin-client.ts';
-import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
+import type { AdminClient } from '../../src/reference-hq/admin-client.ts';
+import type { EmbeddedHq } from '../../src/reference-hq/embedded.ts';
 import { type EmbeddedHqRig, RIG_STATION, startEmbeddedHqRig } from '../support/embedded-hq-rig.ts';
 import type { TestKiosk } from '../support/hq-kiosk.ts';
 

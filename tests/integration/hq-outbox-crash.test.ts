@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HqServer } from '../../src/hq-platform/server.ts';
-import type { HqStore } from '../../src/hq-platform/store.ts';
+import type { HqServer } from '../../src/reference-hq/server.ts';
+import type { HqStore } from '../../src/reference-hq/store.ts';
 import { openStore, startHqInstance, testSigningKey } from '../support/hq-instance.ts';
 import { Mosquitto, makePki, type Pki } from '../support/mosquitto.ts';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PaymentRecord } from '../../src/hq-platform/billers/payment-biller.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import type { PaymentRecord } from '../../src/reference-hq/billers/payment-biller.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../../src/reference-hq/embedded.ts';
 
 const run = promisify(execFile);
 const STATION = '33010021';

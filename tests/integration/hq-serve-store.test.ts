@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgHqStore } from '../../src/hq-platform/store-pg.ts';
+import { PgHqStore } from '../../src/reference-hq/store-pg.ts';
 import { Mosquitto, makePki, type Pki } from '../support/mosquitto.ts';
 import { type PostgresCluster, startPostgres } from '../support/postgres.ts';
 import { until } from '../support/wait.ts';

@@ -3,7 +3,7 @@ import type { SimCardReader } from '../../devices/card-reader/sim-card-reader.ts
 import type { VirtualElectricityCard } from '../../devices/card-reader/virtual-electricity-card.ts';
 import { demoElectricityCard } from '../../devices/card-reader/virtual-electricity-card.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
-import { powerCardKeys } from '../../src/hq-platform/billers/power-card.ts';
+import { powerCardKeys } from '../../src/reference-hq/billers/power-card.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../src/core/transaction/types.ts';
-import type { EmbeddedHq } from '../../src/hq-platform/embedded.ts';
+import type { EmbeddedHq } from '../../src/reference-hq/embedded.ts';
 import { clockStartingAt } from '../support/chosen-time.ts';
 import { type ReferenceHqRig, startReferenceHqRig } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/hq-platform/admin-client.ts';
+import { AdminClient } from '../../src/reference-hq/admin-client.ts';
 import { atChosenTime } from '../support/chosen-time.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock.ts';
-import { Accounts } from '../../src/hq-platform/accounts.ts';
-import { BillerHub, type HubAnswer } from '../../src/hq-platform/biller-hub.ts';
-import type { BillerEnv, StationInfo } from '../../src/hq-platform/billers/biller.ts';
-import { billerCatalogue, MOBILE_REGIONS } from '../../src/hq-platform/billers/catalogue.ts';
-import { FaultController } from '../../src/hq-platform/faults.ts';
-import type { HqStore } from '../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../src/protocol/schemas/index.ts';
+import { Accounts } from '../../src/reference-hq/accounts.ts';
+import { BillerHub, type HubAnswer } from '../../src/reference-hq/biller-hub.ts';
+import type { BillerEnv, StationInfo } from '../../src/reference-hq/billers/biller.ts';
+import { billerCatalogue, MOBILE_REGIONS } from '../../src/reference-hq/billers/catalogue.ts';
+import { FaultController } from '../../src/reference-hq/faults.ts';
+import type { HqStore } from '../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../src/reference-hq/store-level.ts';
 
 /** The station every request comes from. */
 export const RIG_STATION = '33010001';

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Accounts } from '../../src/hq-platform/accounts.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
+import { Accounts } from '../../src/reference-hq/accounts.ts';
+import { LevelHqStore } from '../../src/reference-hq/store-level.ts';
 import { atChosenTime } from './chosen-time.ts';
 import type { HqChildOptions } from './hq-child.ts';
 import { testSigningKey } from './hq-instance.ts';

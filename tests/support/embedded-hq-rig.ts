@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.ts';
-import { AdminClient } from '../../src/hq-platform/admin-client.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { AdminClient } from '../../src/reference-hq/admin-client.ts';
+import { type EmbeddedHq, startEmbeddedHq } from '../../src/reference-hq/embedded.ts';
 import { makeTestKiosk, type TestKiosk } from './hq-kiosk.ts';
 
 /** The station the rig's kiosk runs as. */

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KioskApp, type KioskAppOptions } from '../../src/app/kiosk-app.ts';
 import type { Clock } from '../../src/core/clock.ts';
-import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
-import { type EmbeddedHq, type EmbeddedHqOptions, startEmbeddedHq } from '../../src/hq-platform/embedded.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import type { BrokerLogin } from '../../src/reference-hq/broker-credentials.ts';
+import { type EmbeddedHq, type EmbeddedHqOptions, startEmbeddedHq } from '../../src/reference-hq/embedded.ts';
 import { clockStartingAt } from './chosen-time.ts';
 import { mergeDeep } from './kiosk-harness.ts';
 

@@ -10,10 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
-import { FaultController } from '../../src/hq-platform/faults.ts';
-import { HqServer } from '../../src/hq-platform/server.ts';
-import { openHqStore } from '../../src/hq-platform/store-open.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { FaultController } from '../../src/reference-hq/faults.ts';
+import { HqServer } from '../../src/reference-hq/server.ts';
+import { openHqStore } from '../../src/reference-hq/store-open.ts';
 
 export interface HqChildOptions {
   url: string;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../src/core/services/catalogue.ts';
-import { FaultController } from '../../src/hq-platform/faults.ts';
-import { HqServer } from '../../src/hq-platform/server.ts';
-import type { HqStore } from '../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import { FaultController } from '../../src/reference-hq/faults.ts';
+import { HqServer } from '../../src/reference-hq/server.ts';
+import type { HqStore } from '../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../src/reference-hq/store-level.ts';
 import type { Pki } from './mosquitto.ts';
 
 export function testSigningKey(): { privateKey: KeyObject; publicPem: string } {

@@ -7,8 +7,8 @@ import { mergeLayers } from '../../src/config/merge.ts';
 import type { KioskConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import type { ConfigControl } from '../../src/hq/config-control.ts';
-import { HqLink, type HqLinkDeps } from '../../src/hq/link.ts';
+import type { ConfigControl } from '../../src/hq-link/config-control.ts';
+import { HqLink, type HqLinkDeps } from '../../src/hq-link/link.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 

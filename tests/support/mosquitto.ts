@@ -3,8 +3,8 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCa, issueCertificate } from '../../src/hq-platform/keys.ts';
-import { kioskDynsecConfig } from '../../src/hq-platform/mosquitto-dynsec.ts';
+import { ensureCa, issueCertificate } from '../../src/reference-hq/keys.ts';
+import { kioskDynsecConfig } from '../../src/reference-hq/mosquitto-dynsec.ts';
 import { certificateWindow, envStartingAt } from './chosen-time.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../config/mosquitto/', import.meta.url));

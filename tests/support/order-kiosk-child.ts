@@ -7,9 +7,9 @@
  */
 
 import { KioskApp } from '../../src/app/kiosk-app.ts';
-import type { BrokerLogin } from '../../src/hq-platform/broker-credentials.ts';
 import { type JournalEvent, orderOf, txnOf } from '../../src/journal/records.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
+import type { BrokerLogin } from '../../src/reference-hq/broker-credentials.ts';
 
 /** The steps of an order a kill may follow. */
 export type OrderStep = 'placing' | 'placed' | 'paid' | 'created' | 'intent' | 'answered';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { BalanceService } from '../../src/balance/balance-service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { HqLink } from '../../src/hq/link.ts';
+import { HqLink } from '../../src/hq-link/link.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 

@@ -15,16 +15,16 @@ import { DeviceEffects } from '../../src/engine/device-effects.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { HqPort, HqRequest } from '../../src/engine/ports.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
-import { Accounts } from '../../src/hq-platform/accounts.ts';
-import { BillerHub } from '../../src/hq-platform/biller-hub.ts';
-import type { BillerEnv } from '../../src/hq-platform/billers/biller.ts';
-import { MOBILE_REGIONS } from '../../src/hq-platform/billers/catalogue.ts';
-import { powerCardBiller } from '../../src/hq-platform/billers/power-card.ts';
-import { FaultController } from '../../src/hq-platform/faults.ts';
-import type { HqStore } from '../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../src/hq-platform/store-level.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { createLogger, silentLogger } from '../../src/platform/logger.ts';
+import { Accounts } from '../../src/reference-hq/accounts.ts';
+import { BillerHub } from '../../src/reference-hq/biller-hub.ts';
+import type { BillerEnv } from '../../src/reference-hq/billers/biller.ts';
+import { MOBILE_REGIONS } from '../../src/reference-hq/billers/catalogue.ts';
+import { powerCardBiller } from '../../src/reference-hq/billers/power-card.ts';
+import { FaultController } from '../../src/reference-hq/faults.ts';
+import type { HqStore } from '../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../src/reference-hq/store-level.ts';
 import { tempDir, testConfig } from './kiosk-harness.ts';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

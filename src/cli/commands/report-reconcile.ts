@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkStatement, type HqRepayment } from '../../hq-platform/reconcile.ts';
+import { checkStatement, type HqRepayment } from '../../reference-hq/reconcile.ts';
 import type { KioskApiClient } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson } from '../output.ts';

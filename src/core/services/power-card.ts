@@ -24,7 +24,7 @@ import { sameDayOnly } from './rules.ts';
 
 /** Device effect operations of the card reader (see src/app/card-effects.ts). */
 export const CARD_OPS = { read: 'card-read', write: 'card-write', readBack: 'card-read-back' } as const;
-/** HQ operations of the utility (see src/hq-platform/billers/power-card.ts). */
+/** HQ operations of the utility (see src/reference-hq/billers/power-card.ts). */
 export const POWER_CARD_OPS = {
   query: 'query',
   pay: 'pay',

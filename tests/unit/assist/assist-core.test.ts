@@ -10,7 +10,7 @@ import {
   TransitionRefused,
 } from '../../../src/core/assist/request.ts';
 import { localInstant } from '../../../src/core/business-day.ts';
-import { readDemoGuide } from '../../../src/hq-platform/demo-guide.ts';
+import { readDemoGuide } from '../../../src/reference-hq/demo-guide.ts';
 
 const T0 = localInstant('20261201', '10:00');
 const DAY = 86_400_000;

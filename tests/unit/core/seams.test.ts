@@ -56,7 +56,7 @@ describe('the seams between the kiosk and its surfaces', () => {
   it('no journal key is spelled outside src/journal (the reference HQ keeps its own store)', async () => {
     const found: string[] = [];
     for (const f of await sources(SRC)) {
-      if (f.startsWith('src/journal/') || f.startsWith('src/hq-platform/')) continue;
+      if (f.startsWith('src/journal/') || f.startsWith('src/reference-hq/')) continue;
       const text = code(await readFile(join(ROOT, f), 'utf8'));
       text.split('\n').forEach((line, i) => {
         if (JOURNAL_KEY.test(line) || line.includes('\\xff')) found.push(`${f}:${i + 1}: ${line.trim()}`);

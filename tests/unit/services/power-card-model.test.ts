@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Money } from '../../../src/core/money.ts';
-import { type CardPurchase, powerCardKeys } from '../../../src/hq-platform/billers/power-card.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
+import { type CardPurchase, powerCardKeys } from '../../../src/reference-hq/billers/power-card.ts';
 import { useFakeClock } from '../../support/fake-time.ts';
 import {
   CUSTOMER,

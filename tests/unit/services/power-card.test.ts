@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
-import { type CardPurchase, powerCardKeys } from '../../../src/hq-platform/billers/power-card.ts';
 import { txnOf } from '../../../src/journal/records.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
+import { type CardPurchase, powerCardKeys } from '../../../src/reference-hq/billers/power-card.ts';
 import { useFakeClock } from '../../support/fake-time.ts';
 import { CUSTOMER, openPowerCardRig, type Rig } from '../../support/power-card-rig.ts';
 

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ensureCa, generateSigningKey, issueCertificate } from '../../hq-platform/keys.ts';
-import { addStationToFile } from '../../hq-platform/mosquitto-dynsec.ts';
+import { ensureCa, generateSigningKey, issueCertificate } from '../../reference-hq/keys.ts';
+import { addStationToFile } from '../../reference-hq/mosquitto-dynsec.ts';
 import { out } from './print.ts';
 
 type Run = (fn: () => Promise<number>) => void;

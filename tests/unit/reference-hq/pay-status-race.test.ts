@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import { Accounts } from '../../../src/hq-platform/accounts.ts';
-import type { BillerEnv, BillerRequest } from '../../../src/hq-platform/billers/biller.ts';
-import { MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
-import { paymentBiller } from '../../../src/hq-platform/billers/payment-biller.ts';
-import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
+import { Accounts } from '../../../src/reference-hq/accounts.ts';
+import type { BillerEnv, BillerRequest } from '../../../src/reference-hq/billers/biller.ts';
+import { MOBILE_REGIONS } from '../../../src/reference-hq/billers/catalogue.ts';
+import { paymentBiller } from '../../../src/reference-hq/billers/payment-biller.ts';
+import { LevelHqStore } from '../../../src/reference-hq/store-level.ts';
 
 const S = '33010001';
 

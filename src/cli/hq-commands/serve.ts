@@ -3,12 +3,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../core/clock.ts';
 import { Money } from '../../core/money.ts';
-import { FaultController, parseFault } from '../../hq-platform/faults.ts';
-import { ensureSigningKey } from '../../hq-platform/keys.ts';
-import { HqServer } from '../../hq-platform/server.ts';
-import { isPostgresUrl, openHqStore } from '../../hq-platform/store-open.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { loadPrivateKey } from '../../protocol/signed.ts';
+import { FaultController, parseFault } from '../../reference-hq/faults.ts';
+import { ensureSigningKey } from '../../reference-hq/keys.ts';
+import { HqServer } from '../../reference-hq/server.ts';
+import { isPostgresUrl, openHqStore } from '../../reference-hq/store-open.ts';
 import { out } from './print.ts';
 
 interface ServeOptions {

@@ -3,7 +3,7 @@ import { ElectricityCardApp } from '../../../devices/card-reader/electricity-car
 import { cardWriteSchema } from '../../../devices/card-reader/electricity-card-format.ts';
 import { SimCardReader } from '../../../devices/card-reader/sim-card-reader.ts';
 import { demoElectricityCard } from '../../../devices/card-reader/virtual-electricity-card.ts';
-import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/hq-platform/billers/power-card.ts';
+import { powerCardKeys, reconcilePowerCard, unitsFor } from '../../../src/reference-hq/billers/power-card.ts';
 import { type BillerRig, openBillerRig, RIG_STATION } from '../../support/biller-rig.ts';
 
 const S = RIG_STATION;

@@ -9,7 +9,7 @@ import {
   type Difference,
   type HqRepayment,
   reconcileStatement,
-} from '../../../src/hq-platform/reconcile.ts';
+} from '../../../src/reference-hq/reconcile.ts';
 
 const HEADER = 'date,time,terminal,serial,card,amount,reference';
 const line = (serial: string, amount: string, date = '20261105', terminal = '88000001') =>

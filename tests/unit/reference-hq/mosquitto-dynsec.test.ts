@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addStationToFile, kioskDynsecConfig } from '../../../src/hq-platform/mosquitto-dynsec.ts';
+import { addStationToFile, kioskDynsecConfig } from '../../../src/reference-hq/mosquitto-dynsec.ts';
 
 describe('kiosk rules for the dynamic-security plugin', () => {
   it('denies everything by default and gives each station only its own tree', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { HqMonthlyStats, HqRequestRecord } from '../../hq-platform/requests.ts';
+import type { HqMonthlyStats, HqRequestRecord } from '../../reference-hq/requests.ts';
 import { addConnectOptions, addTargetOptions, type ConnectOptions, targetOf, withAdmin } from './connect.ts';
 import { out, table } from './print.ts';
 

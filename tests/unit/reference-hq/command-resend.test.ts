@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import { CommandSender } from '../../../src/hq-platform/commands.ts';
-import type { HqStore } from '../../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
+import { CommandSender } from '../../../src/reference-hq/commands.ts';
+import type { HqStore } from '../../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../../src/reference-hq/store-level.ts';
 import { testSigningKey } from '../../support/hq-instance.ts';
 import { tempDir } from '../../support/kiosk-harness.ts';
 

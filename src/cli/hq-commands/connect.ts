@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AdminClient, type AdminConnection } from '../../hq-platform/admin-client.ts';
+import { AdminClient, type AdminConnection } from '../../reference-hq/admin-client.ts';
 
 /** Where `npm start` (embedded HQ) writes its broker address. */
 export const DEFAULT_CONNECTION_FILE = 'var/hq/connection.json';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkStatement, type HqRepayment } from '../../hq-platform/reconcile.ts';
+import { checkStatement, type HqRepayment } from '../../reference-hq/reconcile.ts';
 import { EXIT } from '../exit-codes.ts';
 import { HQ_SIDE, summaryLines, writeReconciliation } from '../reconcile-output.ts';
 import { addConnectOptions, type ConnectOptions, withAdmin } from './connect.ts';

@@ -1,12 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextStartPathsIn, protectedPathsIn } from '../../../src/hq/config-control.ts';
-import type { StoredNotice } from '../../../src/hq/kiosk-state.ts';
-import { NoticeBoard } from '../../../src/hq/notice-board.ts';
-import { ReplayGuard } from '../../../src/hq/replay-guard.ts';
-import { toRanges } from '../../../src/hq-platform/journals.ts';
-import { monthBefore, monthlyStats } from '../../../src/hq-platform/stats.ts';
+import { nextStartPathsIn, protectedPathsIn } from '../../../src/hq-link/config-control.ts';
+import type { StoredNotice } from '../../../src/hq-link/kiosk-state.ts';
+import { NoticeBoard } from '../../../src/hq-link/notice-board.ts';
+import { ReplayGuard } from '../../../src/hq-link/replay-guard.ts';
 import { loadPublicKey, openSigned, publicKeyBase64, signPayload } from '../../../src/protocol/signed.ts';
 import { parseTopic, upTopic } from '../../../src/protocol/topics.ts';
 
@@ -122,30 +120,6 @@ describe('NoticeBoard', () => {
     b.put(n('f3', { kind: 'follow-up', followUpOf: 'first', seq: 5 }));
     expect(b.withdraw('first')).toBe(true);
     expect(b.all()).toEqual([]);
-  });
-});
-
-describe('stats and ranges', () => {
-  it('flags the exit mechanism', () => {
-    const rows = monthlyStats(
-      [
-        { station: '1', byMonth: { '202611': 0 } },
-        { station: '2', byMonth: { '202609': 19, '202610': 5, '202611': 12 } },
-        { station: '3', byMonth: { '202609': 19, '202610': 25, '202611': 12 } },
-        { station: '4', byMonth: { '202611': 750 } },
-      ],
-      '202611',
-    );
-    expect(rows.map((r) => r.exit)).toEqual(['no-transactions', 'under-20-three-months', null, null]);
-    expect(monthBefore('202601', 1)).toBe('202512');
-    expect(monthBefore('202603', 14)).toBe('202501');
-  });
-
-  it('compresses sequence numbers into ranges', () => {
-    expect(toRanges([3, 1, 2, 7, 9, 8, 2])).toEqual([
-      [1, 3],
-      [7, 9],
-    ]);
   });
 });
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
-import { Accounts } from '../../../src/hq-platform/accounts.ts';
-import { BillerHub } from '../../../src/hq-platform/biller-hub.ts';
-import type { BillerEnv } from '../../../src/hq-platform/billers/biller.ts';
-import { billerCatalogue, MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
-import { FaultController } from '../../../src/hq-platform/faults.ts';
-import type { HqStore } from '../../../src/hq-platform/store.ts';
-import { LevelHqStore } from '../../../src/hq-platform/store-level.ts';
 import type { HqRequestMessage } from '../../../src/protocol/schemas/index.ts';
+import { Accounts } from '../../../src/reference-hq/accounts.ts';
+import { BillerHub } from '../../../src/reference-hq/biller-hub.ts';
+import type { BillerEnv } from '../../../src/reference-hq/billers/biller.ts';
+import { billerCatalogue, MOBILE_REGIONS } from '../../../src/reference-hq/billers/catalogue.ts';
+import { FaultController } from '../../../src/reference-hq/faults.ts';
+import type { HqStore } from '../../../src/reference-hq/store.ts';
+import { LevelHqStore } from '../../../src/reference-hq/store-level.ts';
 
 const S = '33010001';
 // 2026-11-26 10:00 in Asia/Shanghai.

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { StationMonthlyReport } from '../../hq-platform/journals.ts';
-import type { SettlementCheck } from '../../hq-platform/settlement-checks.ts';
-import type { StationRecord } from '../../hq-platform/stations.ts';
-import type { MonthlyRow } from '../../hq-platform/stats.ts';
+import type { StationMonthlyReport } from '../../reference-hq/journals.ts';
+import type { SettlementCheck } from '../../reference-hq/settlement-checks.ts';
+import type { StationRecord } from '../../reference-hq/stations.ts';
+import type { MonthlyRow } from '../../reference-hq/stats.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addConnectOptions, addTargetOptions, type ConnectOptions, targetOf, withAdmin } from './connect.ts';
 import { ago, out, table, yuan } from './print.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MOBILE_REGIONS } from '../../../src/hq-platform/billers/catalogue.ts';
 import { findUnmaskedNumber } from '../../../src/receipts/guard.ts';
+import { MOBILE_REGIONS } from '../../../src/reference-hq/billers/catalogue.ts';
 import { type BillerRig, openBillerRig, RIG_STATION } from '../../support/biller-rig.ts';
 
 const S = RIG_STATION;
