@@ -509,6 +509,19 @@ export class Journal extends EventEmitter<JournalEvents> {
     return covered;
   }
 
+  /**
+   * Resolves once every commit asked for so far has been written (or refused) and resolved, and the
+   * chain head names the last durable event: the journal is at rest.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      const queue = this.queue;
+      await queue.catch(() => undefined);
+      await this.headWritten();
+      if (queue === this.queue && !this.flushing) return;
+    }
+  }
+
   /** Resolves once the chain head names the last durable event and every commit has resolved. */
   async headWritten(): Promise<void> {
     while (this.headWriting !== null) await this.headWriting;

@@ -213,7 +213,13 @@ export async function openPowerCardRig(opts: { balanceFen?: number } = {}): Prom
       const settle = async () => {
         for (let i = 0; i < 3; i++) {
           // A dead process's drivers hang on their commits: only the living are waited for.
-          if (!dead) await Promise.race([rig.engine.whenIdle(turn), died.promise]);
+          // Commits are real disk writes: fake time moves on only once they are done, or a slow
+          // disk would look like minutes of fake time passing with a commit still on its way.
+          if (!dead)
+            await Promise.race([
+              Promise.all([rig.engine.whenIdle(turn), rig.journal.settled()]),
+              died.promise,
+            ]);
           else await turn();
           while (hq.busy > 0) await turn();
         }

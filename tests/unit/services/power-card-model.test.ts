@@ -19,7 +19,7 @@ const MORNING = Date.UTC(2026, 10, 26, 2, 0);
 const OPENING_FEN = 1_000_000;
 
 /** Runs and seed: fixed in `npm test` (and so in .ci/run); `npm run chaos:card` sets many runs and a random seed. */
-const RUNS = Number(process.env.CHAOS_RUNS ?? 25);
+const RUNS = Number(process.env.CHAOS_RUNS ?? 60);
 const SEED =
   process.env.CHAOS_SEED === 'random'
     ? randomInt(2 ** 31)
