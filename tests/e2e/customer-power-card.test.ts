@@ -10,6 +10,7 @@ import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { payQrOrder, type QrOrder } from '../../src/reference-hq/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { until } from '../support/wait.ts';
+import { consoleLogin, openScreen } from './console-login.ts';
 import { launch, SIZES, type Size, type Touch, touchPage } from './touch-kit.ts';
 
 const CUSTOMER = '3301000123';
@@ -135,6 +136,31 @@ describe('customer touchscreen: electricity card purchase', { timeout: 180_000 }
       await t.close();
     });
   }
+
+  it('the operator buys units onto the card at the console (assisted, cash at the counter) by taps at 800×480', async () => {
+    const before = { ...card().purchase };
+    const balance = app.balance.summary().balance;
+    const t = await openScreen(browser, new URL('ui/', app.url).href, SIZES[0], 'power-card-console');
+    await consoleLogin(t, 'A001', '123456');
+    await t.tap('[data-menu="assist"]');
+    await toConfirmation(t, '30');
+    await noFullNumbers(t);
+    await t.check('console-confirm');
+    await t.tap('#act-primary');
+    await t.page.locator('[data-outcome="succeeded"]').waitFor({ timeout: 30_000 });
+    await t.check('console-done');
+    const txn = await app.engine.get(await t.text('.serial'));
+    expect(txn).toMatchObject({
+      service: 'power-card',
+      state: 'succeeded',
+      channel: 'operator',
+      operator: 'A001',
+    });
+    expect(card().purchase.purchaseCounter).toBe(before.purchaseCounter + 1);
+    expect(Number(app.balance.summary().balance)).toBe(Number(balance) - 30);
+    expect(t.errors).toEqual([]);
+    await t.close();
+  });
 
   it('a card that is not an electricity card is named as such; the right card goes on', async () => {
     const mine = theCard;
