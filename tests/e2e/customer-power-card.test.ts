@@ -9,6 +9,7 @@ import {
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { payQrOrder, type QrOrder } from '../../src/reference-hq/billers/payment-qr.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
+import { callJson } from '../support/json-api.ts';
 import { until } from '../support/wait.ts';
 import { consoleLogin, openScreen } from './console-login.ts';
 import { launch, SIZES, type Size, type Touch, touchPage } from './touch-kit.ts';
@@ -31,18 +32,7 @@ describe('customer touchscreen: electricity card purchase', { timeout: 180_000 }
   /** The customer's card: back in the reader after every case, whatever the case did with it. */
   const theCard = demoElectricityCard(CUSTOMER);
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, app.url), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, body?: unknown) => callJson(app.url!, method, path, body, token);
   const reader = () => app.devices!.cardReader as SimCardReader;
   const card = () => reader().insertedCard() as VirtualElectricityCard;
 

@@ -11,6 +11,38 @@ import { LevelHqStore } from '../../../src/reference-hq/store-level.ts';
 
 const S = '33010001';
 
+/** A request about transaction T1 (12.34 yuan to account 55501234). */
+const req = (op: string): BillerRequest => ({
+  station: S,
+  service: 'water-bill',
+  op,
+  serial: '0000000001',
+  txnKey: 'T1',
+  idempotencyKey: `T1:${op}:0`,
+  payload: { fields: { account: '55501234' }, amount: '12.34' },
+});
+
+/**
+ * A biller step that is slow to go on (another HQ instance, a busy biller): `held` signals
+ * `inCheck` when reached, then waits until `release()`; `checking()` signals it by hand.
+ */
+function slowStep() {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let checking!: () => void;
+  const inCheck = new Promise<void>((r) => {
+    checking = r;
+  });
+  const held = async () => {
+    checking();
+    await gate;
+    return null;
+  };
+  return { release, checking, inCheck, held };
+}
+
 describe('requests about one transaction at HQ (pay, status, reversal, reversal status)', () => {
   let dir: string;
   let store: LevelHqStore;
@@ -41,34 +73,14 @@ describe('requests about one transaction at HQ (pay, status, reversal, reversal 
   });
 
   it('never both finds no payment and charges one: a query waits for the payment in progress', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let checking!: () => void;
-    const inCheck = new Promise<void>((r) => {
-      checking = r;
-    });
+    const { release, checking, inCheck, held } = slowStep();
     const biller = paymentBiller({
       service: 'water-bill',
       title: 'water',
       accountFields: ['account'],
       reversal: 'none',
       // The payment is past its tombstone check and slow to go on (another HQ instance, a busy biller).
-      check: async () => {
-        checking();
-        await gate;
-        return null;
-      },
-    });
-    const req = (op: string): BillerRequest => ({
-      station: S,
-      service: 'water-bill',
-      op,
-      serial: '0000000001',
-      txnKey: 'T1',
-      idempotencyKey: `T1:${op}:0`,
-      payload: { fields: { account: '55501234' }, amount: '12.34' },
+      check: held,
     });
     const pay = biller.ops.pay!(req('pay'), env);
     // A pay refused before its check would leave the query waiting forever: fail at once instead.
@@ -83,34 +95,14 @@ describe('requests about one transaction at HQ (pay, status, reversal, reversal 
   });
 
   it('never answers "no reversal requested" while a reversal of it is crediting the station', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let checking!: () => void;
-    const inCheck = new Promise<void>((r) => {
-      checking = r;
-    });
+    const { release, checking, inCheck, held } = slowStep();
     const biller = paymentBiller({
       service: 'water-bill',
       title: 'water',
       accountFields: ['account'],
       reversal: 'immediate',
       // The reversal is past its checks and slow to go on (another HQ instance, a busy biller).
-      reversalCheck: async () => {
-        checking();
-        await gate;
-        return null;
-      },
-    });
-    const req = (op: string): BillerRequest => ({
-      station: S,
-      service: 'water-bill',
-      op,
-      serial: '0000000001',
-      txnKey: 'T1',
-      idempotencyKey: `T1:${op}:0`,
-      payload: { fields: { account: '55501234' }, amount: '12.34' },
+      reversalCheck: held,
     });
     expect((await biller.ops.pay!(req('pay'), env)).outcome).toBe('ok');
     const reverse = biller.ops.reverse!(req('reverse'), env);
