@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,10 +85,29 @@ export async function ensureCa(
   }
 }
 
+/** A certificate's key: RSA-2048 (what `kiosk-hq keys` issues) or EC P-256 (cheap to make in bulk). */
+export type CertificateKey = 'rsa-2048' | 'ec-p256';
+
+const NEW_KEY: Record<CertificateKey, string[]> = {
+  'rsa-2048': ['-newkey', 'rsa:2048'],
+  'ec-p256': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+};
+
+/**
+ * A fresh serial number: 127 random bits (positive, unpredictable as RFC 5280 advises), so that
+ * certificates issued at the same time from one CA never share one and need no serial file.
+ */
+export function randomSerial(): string {
+  const b = randomBytes(16);
+  b[0] = (b[0] ?? 0) & 0x7f;
+  return `0x${b.toString('hex')}`;
+}
+
 /**
  * Issues `<name>.key` / `<name>.crt` signed by the CA in `dir`. A station's client certificate has
  * CN = the station id (the broker uses it as the user name for its ACL); a server certificate
- * carries the host names in subjectAltName.
+ * carries the host names in subjectAltName. Each certificate gets a random serial, so several may
+ * be issued from one CA concurrently (distinct `name`s).
  */
 export async function issueCertificate(
   dir: string,
@@ -100,6 +119,8 @@ export async function issueCertificate(
     hosts?: string[];
     /** openssl's environment (this process's by default). */
     env?: NodeJS.ProcessEnv;
+    /** The key type; RSA-2048 by default. */
+    key?: CertificateKey;
   },
 ): Promise<{ cert: string; key: string }> {
   const ext = join(dir, `${name}.ext`);
@@ -114,8 +135,7 @@ export async function issueCertificate(
   await openssl(
     [
       'req',
-      '-newkey',
-      'rsa:2048',
+      ...NEW_KEY[opts.key ?? 'rsa-2048'],
       '-nodes',
       '-subj',
       `/CN=${opts.cn}`,
@@ -137,7 +157,8 @@ export async function issueCertificate(
       'ca.crt',
       '-CAkey',
       'ca.key',
-      '-CAcreateserial',
+      '-set_serial',
+      randomSerial(),
       '-days',
       String(opts.days ?? 825),
       '-extfile',

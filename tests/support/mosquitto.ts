@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCa, issueCertificate } from '../../src/reference-hq/keys.ts';
+import { type CertificateKey, ensureCa, issueCertificate } from '../../src/reference-hq/keys.ts';
 import { kioskDynsecConfig } from '../../src/reference-hq/mosquitto-dynsec.ts';
 import { certificateWindow, envStartingAt } from './chosen-time.ts';
 
@@ -20,12 +20,19 @@ export interface Pki {
   client(name: string): { cert: string; key: string };
 }
 
+export interface PkiOptions {
+  /** The client certificates' key type: RSA-2048 as `kiosk-hq keys` issues by default. */
+  key?: CertificateKey;
+  /** How many openssl runs at once while issuing the client certificates (default 4). */
+  parallel?: number;
+}
+
 /**
  * A throwaway PKI made with openssl: CA, broker certificate (localhost), client certificates by CN;
  * the `hq` certificate comes from a CA of its own, as in production. Valid for the machine's clock
  * and the suite's chosen time alike (`certificateWindow`).
  */
-export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
+export async function makePki(dir: string, clientCns: string[], opts: PkiOptions = {}): Promise<Pki> {
   const { from, days } = certificateWindow();
   const clients = new Map<string, { cert: string; key: string }>();
   const hqDir = join(dir, 'hq-ca');
@@ -40,11 +47,22 @@ export async function makePki(dir: string, clientCns: string[]): Promise<Pki> {
     hosts: ['localhost', '127.0.0.1'],
     env,
   });
-  for (const cn of clientCns)
-    clients.set(
-      cn,
-      await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, { cn, kind: 'client', days, env }),
-    );
+  // Serials are random, so certificates from one CA may be issued side by side.
+  const queue = [...clientCns];
+  const issueNext = async (): Promise<void> => {
+    for (let cn = queue.shift(); cn !== undefined; cn = queue.shift())
+      clients.set(
+        cn,
+        await issueCertificate(cn === 'hq' ? hqDir : dir, `client-${cn}`, {
+          cn,
+          kind: 'client',
+          days,
+          env,
+          key: opts.key,
+        }),
+      );
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 4) }, issueNext));
   return {
     dir,
     ca: join(dir, 'ca.crt'),
