@@ -5,10 +5,10 @@ import {
   orderMessage,
   orderStatusLabel,
 } from '../core/orders/order.ts';
-import type { StateLabel, TxnRecord } from '../core/transaction/types.ts';
+import type { ServiceLine, StateLabel, TxnRecord } from '../core/transaction/types.ts';
 import { maskFields, maskKnown, type ServiceLookup, secretsOf } from './mask-txn.ts';
 import { stateLabel } from './state-labels.ts';
-import { yuan } from './txn-view.ts';
+import { detailsOf, yuan } from './txn-view.ts';
 
 /**
  * An order as the customer's screen and the operator see it: masked, money as yuan strings, its
@@ -44,6 +44,8 @@ export interface OrderView {
     stateLabel: StateLabel;
     terminal: boolean;
     result: string | null;
+    /** What the customer got, once it succeeded (the service's receipt lines). */
+    details: ServiceLine[];
   } | null;
 }
 
@@ -105,6 +107,7 @@ export function orderView(order: OrderRecord, txn: TxnRecord | null, services: S
           stateLabel: stateLabel(txn.state, def),
           terminal: txn.terminal,
           result: txn.result ?? null,
+          details: detailsOf(txn, def),
         }
       : null,
   };

@@ -1,6 +1,14 @@
 import { toLocal } from '../core/business-day.ts';
 import { Money } from '../core/money.ts';
-import type { Channel, RuleContext, StateLabel, TxnRecord, TxnResult } from '../core/transaction/types.ts';
+import type {
+  Channel,
+  RuleContext,
+  ServiceDefinition,
+  ServiceLine,
+  StateLabel,
+  TxnRecord,
+  TxnResult,
+} from '../core/transaction/types.ts';
 import { maskFields, maskKnown, type ServiceLookup, secretsOf } from './mask-txn.ts';
 import { type Bilingual, describeStatus, stateLabel, type TxnStatus } from './state-labels.ts';
 
@@ -32,6 +40,14 @@ export interface TxnView {
   alerts: string[];
   reason: { code: string; zh: string; en: string } | null;
   status: TxnStatus;
+  /** What the customer got (the service's receipt lines), once it succeeded; empty before. */
+  details: ServiceLine[];
+}
+
+/** The service's lines of what the customer got, once the transaction succeeded. Pure. */
+export function detailsOf(txn: TxnRecord, def: ServiceDefinition | undefined): ServiceLine[] {
+  if (!def?.receipt || !txn.terminal || txn.result !== 'succeeded') return [];
+  return def.receipt(txn).filter((l) => l.value !== '');
 }
 
 export function yuan(fen: number): string {
@@ -64,6 +80,7 @@ export function txnView(txn: TxnRecord, services: ServiceLookup, ctx?: RuleConte
     alerts: [...txn.alerts],
     reason: txn.reason ? { ...txn.reason } : null,
     status: describeStatus(txn, def, ctx),
+    details: detailsOf(txn, def),
   };
   return maskKnown(view, secrets) as TxnView;
 }

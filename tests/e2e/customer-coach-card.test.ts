@@ -125,14 +125,34 @@ describe('customer touchscreen: coach tickets and credit-card repayment', () => 
       state: 'sold',
       fields: { from: '杭州', to: '上海', date: tomorrow, tripId, seats: '2', price: fare },
     });
-    // The ticket number to collect it with is on the receipt.
+    // The customer's result shows the ticket number HQ issued first, in the serial's place, with
+    // the seat numbers, the departure and how to collect the ticket and board.
+    const ticketNo = String(txn.data.ticketNo);
+    expect(ticketNo).toMatch(/^T\d{8}K\d{8}$/);
+    await t.page.locator('dd[data-k="lead"]').waitFor({ timeout: 10_000 });
+    expect(await t.text('dd[data-k="lead"]')).toBe(ticketNo);
+    const rows = await t.page
+      .locator('.result-grid dd')
+      .evaluateAll((dds) => dds.map((d) => d.getAttribute('data-k')));
+    expect(rows.indexOf('lead')).toBeLessThan(rows.indexOf('serial'));
+    const seatNos = txn.data.seatNos as number[];
+    expect(seatNos).toHaveLength(2);
+    const grid = await t.text('.result-grid');
+    expect(grid).toContain(seatNos.map((n) => `${n}号`).join('、'));
+    expect(grid).toContain(`${tomorrow.slice(0, 4)}-${tomorrow.slice(4, 6)}-${tomorrow.slice(6)}`);
+    expect(grid).toContain('杭州汽车客运站');
+    expect(grid).toContain('检票');
+    // The same lines are on the receipt.
     await expect.poll(() => printer.jobs().length, { timeout: 10_000 }).toBeGreaterThan(printed);
     const receipt = printer
       .jobs()
       .slice(printed)
       .map((j) => printedText(decodeEscPos(j.bytes)))
       .join('\n');
-    expect(receipt).toContain(String(txn.data.ticketNo));
+    expect(receipt).toContain(ticketNo);
+    expect(receipt).toContain(seatNos.map((n) => `${n}号`).join('、'));
+    // (Long lines wrap on the 32-column paper.)
+    expect(receipt.replace(/\s/g, '')).toContain('杭州汽车客运站');
     await t.check('05-sold');
     await t.tap('#act-done');
     await finish(t);

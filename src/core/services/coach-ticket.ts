@@ -17,6 +17,9 @@ export const COACH_OPS = {
   void: 'void',
 } as const;
 
+/** How a passenger collects and boards when the coach company gave no instructions of its own. */
+export const COACH_CHECK_IN = '请于发车前30分钟凭取票号到车站售票窗口或自助机取票，凭票检票上车';
+
 /** Most seats in one sale. */
 export const COACH_MAX_SEATS = 5;
 
@@ -275,12 +278,22 @@ export const coachTicket = defineService({
   },
   receipt: (txn) => {
     const trip = tripOf(txn);
+    const date = txn.fields.date ?? '';
+    const day = date ? `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}` : '';
+    const seatNos = Array.isArray(txn.data.seatNos) ? txn.data.seatNos.map(String) : [];
     return [
+      { zh: '取票号', en: 'Ticket number', value: String(txn.data.ticketNo ?? ''), lead: true },
       { zh: '线路', en: 'Route', value: `${txn.fields.from ?? ''} → ${txn.fields.to ?? ''}` },
-      { zh: '发车', en: 'Departs', value: `${txn.fields.date ?? ''} ${trip?.departs ?? ''}` },
-      { zh: '座位数', en: 'Seats', value: txn.fields.seats ?? '' },
-      { zh: '取票号', en: 'Ticket number', value: String(txn.data.ticketNo ?? '') },
-      { zh: '取票', en: 'Collect', value: '凭取票号到车站售票窗口或自助机取票' },
+      { zh: '发车', en: 'Departs', value: `${day} ${trip?.departs ?? ''} ${txn.fields.from ?? ''}站`.trim() },
+      // The seat count is one of the sale's fields; the numbers are the company's.
+      ...(seatNos.length > 0
+        ? [{ zh: '座位号', en: 'Seat numbers', value: seatNos.map((n) => `${n}号`).join('、') }]
+        : []),
+      {
+        zh: '取票检票',
+        en: 'Collect and board',
+        value: typeof txn.data.checkIn === 'string' ? txn.data.checkIn : COACH_CHECK_IN,
+      },
     ];
   },
 });

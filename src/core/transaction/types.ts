@@ -243,6 +243,18 @@ export interface StationFacts {
 }
 
 /**
+ * A line of what the customer got. `lead`: the line that identifies it to the customer (an
+ * e-ticket's number, which they collect the ticket with); their result screen shows it in the
+ * serial's place, first and large.
+ */
+export interface ServiceLine {
+  zh: string;
+  en: string;
+  value: string;
+  lead?: boolean;
+}
+
+/**
  * One service, declared once: its input fields, amount rule, fee lookup, state machine, actions and
  * receipt lines. The CLI, the HTTP API, the UI and the receipt are all derived from it.
  */
@@ -311,6 +323,9 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
    */
   stateLabels?: Readonly<Record<string, StateLabel>>;
   actions?: Record<string, ActionDefinition>;
-  /** Receipt body lines (label, value) after the common header. */
-  receipt?: (txn: TxnRecord) => Array<{ zh: string; en: string; value: string }>;
+  /**
+   * What the customer got (label, value): the receipt's body lines after the common header, and the
+   * lines the customer's result screen shows once the transaction succeeded.
+   */
+  receipt?: (txn: TxnRecord) => ServiceLine[];
 }

@@ -73,15 +73,52 @@ function timetable(from: string, to: string, date: string): Trip[] {
 
 const seatsKey = (tripId: string) => `b:coach-ticket:seats:${tripId}`;
 
-async function seatsSold(env: Pick<BillerEnv, 'store'>, tripId: string): Promise<number> {
-  return (await env.store.get<number>(seatsKey(tripId))) ?? 0;
+/**
+ * The seat numbers (1…COACH_CAPACITY) sold on a trip. A count kept by an earlier version stands for
+ * the first that many seats.
+ */
+async function seatsTaken(env: Pick<BillerEnv, 'store'>, tripId: string): Promise<number[]> {
+  const kept = await env.store.get<number | number[]>(seatsKey(tripId));
+  if (Array.isArray(kept)) return kept;
+  return Array.from({ length: Math.min(COACH_CAPACITY, kept ?? 0) }, (_, i) => i + 1);
 }
 
-async function changeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, by: number): Promise<void> {
-  await env.store.withLock(seatsKey(tripId), async () => {
-    await env.store.put(seatsKey(tripId), Math.max(0, (await seatsSold(env, tripId)) + by));
+async function seatsSold(env: Pick<BillerEnv, 'store'>, tripId: string): Promise<number> {
+  return (await seatsTaken(env, tripId)).length;
+}
+
+/** Gives the lowest free seat numbers to a sale; fewer than asked when the coach is full. */
+async function takeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, count: number): Promise<number[]> {
+  return env.store.withLock(seatsKey(tripId), async () => {
+    const taken = new Set(await seatsTaken(env, tripId));
+    const given: number[] = [];
+    for (let n = 1; n <= COACH_CAPACITY && given.length < count; n++) if (!taken.has(n)) given.push(n);
+    await env.store.put(
+      seatsKey(tripId),
+      [...taken, ...given].sort((a, b) => a - b),
+    );
+    return given;
   });
 }
+
+/**
+ * Frees the seats of a sale that was refunded or voided: its seat numbers, or (a sale recorded
+ * before seats were numbered) the last `count` taken.
+ */
+async function freeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, seatNos: number[], count: number) {
+  await env.store.withLock(seatsKey(tripId), async () => {
+    const taken = await seatsTaken(env, tripId);
+    const free = new Set(seatNos.length > 0 ? seatNos : taken.slice(-count));
+    await env.store.put(
+      seatsKey(tripId),
+      taken.filter((n) => !free.has(n)),
+    );
+  });
+}
+
+/** Where and when the passenger collects the ticket and boards: the company's instructions. */
+export const checkInOf = (from: string) =>
+  `请于发车前30分钟凭取票号到${from}汽车客运站售票窗口或自助机取票，检票口凭票检票上车`;
 
 /** Where a journey starts: the place asked for, else the city of the station asking. */
 const departureOf = (req: BillerRequest, env: Pick<BillerEnv, 'station'>): string | undefined =>
@@ -96,6 +133,8 @@ function tripOf(req: BillerRequest, env: Pick<BillerEnv, 'station'>): Trip | und
 }
 
 const seatsOf = (rec: PaymentRecord) => Number(rec.data.seats ?? 1);
+const seatNosOf = (rec: PaymentRecord): number[] =>
+  Array.isArray(rec.data.seatNos) ? (rec.data.seatNos as number[]) : [];
 const hasTicket = (rec: PaymentRecord) => rec.data.companyTicket === 'issued';
 
 /**
@@ -144,13 +183,15 @@ export function coachTicketBiller(): Biller {
     async acceptData(req, env, rec) {
       const trip = tripOf(req, env)!;
       const seats = Number(field(req, 'seats') ?? '1');
-      await changeSeats(env, trip.tripId, seats);
+      const seatNos = await takeSeats(env, trip.tripId, seats);
       return {
         // A letter between the date and the number keeps it from reading as a bank card number.
         ticketNo: `T${rec.day}K${String(Math.floor(hashUnit(rec.ref) * 1e8)).padStart(8, '0')}`,
         tripId: trip.tripId,
         departsAt: localInstant(field(req, 'date') ?? '', trip.departs),
         seats,
+        seatNos,
+        checkIn: checkInOf(departureOf(req, env) ?? ''),
         companyTicket: oneSidedKind(rec.account) === 'kiosk' ? 'none' : 'issued',
       };
     },
@@ -178,7 +219,10 @@ export function coachTicketBiller(): Biller {
     const rec = await findPayment('coach-ticket', req, env);
     if (!rec) return base.ops.status!(req, env);
     if (rec.status === 'pending') return { outcome: 'pending', data: { billerRef: rec.ref } };
-    if (hasTicket(rec)) return ok({ billerRef: rec.ref, ticketNo: rec.data.ticketNo, seats: seatsOf(rec) });
+    if (hasTicket(rec)) {
+      const { ticketNo, departsAt, seatNos, checkIn } = rec.data;
+      return ok({ billerRef: rec.ref, ticketNo, seats: seatsOf(rec), seatNos, departsAt, checkIn });
+    }
     return declined('BILLER_NO_TICKET', '客运公司无此票', 'the coach company has no such ticket', {
       billerRef: rec.ref,
       ...(rec.status === 'ok' ? { oneSided: 'kiosk' } : {}),
@@ -195,7 +239,7 @@ export function coachTicketBiller(): Biller {
     await env.accounts.change(rec.station, rec.amountFen, `one-sided:${rec.ref}`, 'coach one-sided refund', [
       paymentOp({ ...rec, status: 'reversed', reversalAt: env.clock.now() }),
     ]);
-    await changeSeats(env, String(rec.data.tripId), -seatsOf(rec));
+    await freeSeats(env, String(rec.data.tripId), seatNosOf(rec), seatsOf(rec));
     return ok({ billerRef: rec.ref, refunded: yuanOf(rec.amountFen) });
   };
 
@@ -213,7 +257,7 @@ export function coachTicketBiller(): Biller {
         data: { ...rec.data, companyTicket: 'voided' },
       }),
     ]);
-    await changeSeats(env, String(rec.data.tripId), -seatsOf(rec));
+    await freeSeats(env, String(rec.data.tripId), seatNosOf(rec), seatsOf(rec));
     return ok({ billerRef: rec.ref, ticketNo: rec.data.ticketNo });
   };
 

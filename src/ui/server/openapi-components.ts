@@ -34,6 +34,11 @@ const totals = obj({ succeeded: tally, failed: tally, reversed: tally, open: tal
 
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   Bilingual: obj({ zh: str, en: str }),
+  ServiceLines: {
+    type: 'array',
+    description: 'what the customer got (the receipt lines of the service), once it succeeded',
+    items: withOptional(obj({ zh: str, en: str, value: str }), { lead: bool }),
+  },
   StateLabel: obj(
     {
       zh: str,
@@ -93,6 +98,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       alerts: { type: 'array', items: str },
       reason: nullable(obj({ code: str, zh: str, en: str })),
       status: ref('TxnStatus'),
+      details: ref('ServiceLines'),
     }),
     follow,
   ),
@@ -280,6 +286,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
           stateLabel: ref('StateLabel'),
           terminal: bool,
           result: nullable(str),
+          details: ref('ServiceLines'),
         }),
       ),
     }),
@@ -316,6 +323,7 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
         total: yuan,
         fields: { type: 'object' },
         status: obj({ phase: str, zh: str, en: str }),
+        details: ref('ServiceLines'),
         final: bool,
       }),
     ),

@@ -139,6 +139,7 @@ function lookupTxn(ctx: ServerContext, txn: TxnRecord) {
     total: v.total,
     fields: v.fields,
     status: { phase: v.status.phase, zh: v.status.zh, en: v.status.en },
+    details: v.details,
     final: FINAL_ORDER_STATUSES.size > 0 && v.terminal,
   };
 }

@@ -116,6 +116,23 @@ export function grouped(v, phone = false) {
 }
 
 /**
+ * What the customer got (the service's lines once it succeeded), as definition-list rows: `lead`
+ * is the line that identifies it (an e-ticket's number), meant for the serial's place; `rest` the
+ * others (seats, departure, how to collect and board).
+ * @param {Array<{ zh: string, en: string, value: string, lead?: boolean }> | undefined} details
+ * @returns {{ lead: Array<[Bilingual, Child, string]>, rest: Array<[Bilingual, Child, string]> }}
+ */
+export function detailRows(details) {
+  const lines = details ?? [];
+  return {
+    lead: lines
+      .filter((l) => l.lead)
+      .map((l) => [{ zh: l.zh, en: l.en }, h('span', { class: 'lead-value', text: l.value }), 'lead']),
+    rest: lines.filter((l) => !l.lead).map((l, i) => [{ zh: l.zh, en: l.en }, l.value, `detail-${i}`]),
+  };
+}
+
+/**
  * Rows of a definition list.
  * @param {Array<[Bilingual, Child, string?]>} rows label, value, optional class and data-k
  */

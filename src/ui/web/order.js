@@ -1,5 +1,5 @@
 import { api, sendOnce } from './api.js';
-import { bi, biOf, dl, fill, h } from './dom.js';
+import { bi, biOf, detailRows, dl, fill, h } from './dom.js';
 import { bodyOf } from './flow.js';
 import { notDoneScreen } from './payment.js';
 import { qrSvg } from './qr.js';
@@ -15,7 +15,8 @@ import { qrSvg } from './qr.js';
  *   serviceName: { zh: string, en: string }, total: string, expiresAt: number | null, serial: string | null,
  *   qr: { payload: string, expiresAt: number } | null, reason: { zh: string, en: string } | null,
  *   refund: unknown, updatedAt: number, transaction?: { state: string, terminal: boolean,
- *   stateLabel: { zh: string, en: string, customer?: { zh: string, en: string, mayLeave?: boolean } } } | null }} Order
+ *   stateLabel: { zh: string, en: string, customer?: { zh: string, en: string, mayLeave?: boolean } },
+ *   details?: Array<{ zh: string, en: string, value: string, lead?: boolean }> } | null }} Order
  */
 
 /**
@@ -121,6 +122,8 @@ export function followOrder(view, first, opts = {}) {
     const good = o.status === 'succeeded';
     const bad = ['failed', 'expired', 'cancelled', 'refunding', 'refunded'].includes(o.status);
     const cls = good ? 'succeeded' : bad ? 'failed' : waiting ? 'waiting' : 'working';
+    // What the customer got: its identifying line (an e-ticket's number) comes first.
+    const got = detailRows(good ? o.transaction?.details : undefined);
     view.step(o.final ? 4 : 3);
     const left = h('strong', { class: 'countdown', 'data-k': 'expires' });
     // Counted from the kiosk's own times (expiry less the last change), so a screen whose clock
@@ -142,6 +145,7 @@ export function followOrder(view, first, opts = {}) {
         { class: 'result-grid' },
         dl([
           [{ zh: '业务', en: 'Service' }, o.serviceName.zh],
+          ...got.lead,
           [{ zh: '订单号', en: 'Order number' }, h('span', { class: 'order-no', text: o.number }), 'order'],
           ...(o.serial
             ? /** @type {Array<[{ zh: string, en: string }, Node, string]>} */ ([
@@ -163,6 +167,7 @@ export function followOrder(view, first, opts = {}) {
                 [{ zh: '剩余时间', en: 'Time left' }, left, 'left'],
               ])
             : []),
+          ...got.rest,
         ]),
         waitingPay && o.tender === 'qr' && o.qr
           ? h('div', { class: 'qr pay-qr', 'data-k': 'pay-qr' }, qrSvg(o.qr.payload))

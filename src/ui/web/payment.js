@@ -1,5 +1,5 @@
 import { api, sendOnce, streamQuery } from './api.js';
-import { bi, biOf, dl, fill, h } from './dom.js';
+import { bi, biOf, detailRows, dl, fill, h } from './dom.js';
 import { bodyOf, fieldScreen, refused, stepsOf } from './flow.js';
 import { customerReason, isKioskProblem, unavailablePanel } from './problems.js';
 import { qrSvg } from './qr.js';
@@ -15,7 +15,7 @@ import { qrSvg } from './qr.js';
  *   stateLabel: { zh: string, en: string }, terminal: boolean, result: 'succeeded' | 'failed' | 'reversed' | null,
  *   amount: string, fee: string, total: string, reason: { zh: string, en: string } | null,
  *   status: { phase: 'final' | 'sending' | 'waiting' | 'working', zh?: string, en?: string },
- *   updatedAt?: number }} TxnView
+ *   updatedAt?: number, details?: Array<{ zh: string, en: string, value: string, lead?: boolean }> }} TxnView
  * @typedef {import('./shell.js').View} View
  */
 
@@ -127,6 +127,8 @@ export function follow(view, first, mode) {
     const key = t.terminal && t.result ? t.result : t.status?.phase === 'waiting' ? 'waiting' : 'working';
     const head = HEADLINES[key];
     const final = t.terminal;
+    // What the customer got: its identifying line (an e-ticket's number) takes the serial's place.
+    const got = detailRows(t.details);
     view.step(final ? 4 : 3);
     fill(
       view.main,
@@ -138,7 +140,9 @@ export function follow(view, first, mode) {
         { class: 'result-grid' },
         dl([
           [{ zh: '业务', en: 'Service' }, t.serviceName.zh],
+          ...got.lead,
           [{ zh: '流水号', en: 'Serial number' }, h('span', { class: 'serial', text: t.serial }), 'serial'],
+          ...got.rest,
           // A failure charged nothing, so it shows no total.
           ...(key === 'failed'
             ? []

@@ -139,6 +139,26 @@ describe('coach-ticket biller (reference HQ)', () => {
     expect(await call('ticket-status', { ref: null }, 'A')).toMatchObject({ outcome: 'declined' });
   });
 
+  it('numbers the seats of each sale (the lowest free ones) with where to collect and board; a void frees them', async () => {
+    const trip = await firstTrip();
+    const first = await call('pay', sale(trip.tripId, trip.price, '13812345678', 2), 'A');
+    expect(first).toMatchObject({
+      outcome: 'ok',
+      data: { seatNos: [1, 2], checkIn: expect.stringContaining('检票') },
+    });
+    const second = await call('pay', sale(trip.tripId, trip.price, '13812345679', 1), 'B');
+    expect(second).toMatchObject({ outcome: 'ok', data: { seatNos: [3] } });
+    // The company's ticket status repeats what the passenger needs.
+    expect(await call('ticket-status', { ref: null }, 'A')).toMatchObject({
+      outcome: 'ok',
+      data: { seatNos: [1, 2], checkIn: expect.any(String), departsAt: expect.any(Number) },
+    });
+    expect(await call('void', { ref: null }, 'A')).toMatchObject({ outcome: 'ok' });
+    expect((await firstTrip()).seatsLeft).toBe(39);
+    const third = await call('pay', sale(trip.tripId, trip.price, '13812345670', 3), 'C');
+    expect(third).toMatchObject({ outcome: 'ok', data: { seatNos: [1, 2, 4] } });
+  });
+
   it('refuses a wrong fare, too many seats and a void after departure', async () => {
     const trip = await firstTrip();
     expect((await call('pay', sale(trip.tripId, '1.00', '13812345678')))?.reason?.code).toBe(

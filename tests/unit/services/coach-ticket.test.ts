@@ -80,7 +80,7 @@ describe('coach e-tickets (长运电子客票)', () => {
     expect(k.balance.summary()).toMatchObject({ balance: '210.00', held: '0.00' });
     const lines = coachTicket.receipt!(done);
     expect(lines).toContainEqual(expect.objectContaining({ zh: '取票号', value: 'T20261126K12345678' }));
-    expect(lines).toContainEqual(expect.objectContaining({ zh: '发车', value: '20261127 09:30' }));
+    expect(lines).toContainEqual(expect.objectContaining({ zh: '发车', value: '2026-11-27 09:30 杭州站' }));
   });
 
   it.each([
