@@ -1,5 +1,16 @@
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
+import type { PNG as PngImage } from 'pngjs';
 import { type Frame, getPixel } from './frame.ts';
+
+/**
+ * pngjs, loaded on the first PNG asked for: only the simulator's picture file and the local API's
+ * sign preview draw one, so a kiosk driving a real sign never carries the encoder.
+ */
+let pngClass: typeof PngImage | undefined;
+function pngjs(): typeof PngImage {
+  pngClass ??= (createRequire(import.meta.url)('pngjs') as { PNG: typeof PngImage }).PNG;
+  return pngClass;
+}
 
 /**
  * The frame as terminal text: two LED rows per line with Unicode half blocks, lit LEDs in red.
@@ -25,6 +36,7 @@ export function frameToAnsi(f: Frame, brightness = 100): string {
  * gap when scale ≥ 3), lit LEDs red scaled by brightness, dark LEDs a dim red-brown.
  */
 export function frameToPng(f: Frame, scale = 4, brightness = 100): Buffer {
+  const PNG = pngjs();
   const png = new PNG({ width: f.width * scale, height: f.height * scale });
   const lit = Math.round(80 + (175 * Math.min(100, Math.max(0, brightness))) / 100);
   const gap = scale >= 3 ? 1 : 0;

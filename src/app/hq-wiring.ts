@@ -10,7 +10,7 @@ import type { ConnectionSettings } from '../hq-link/mqtt-options.ts';
 import type { DeviceHealthLike } from '../hq-link/telemetry.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
-import { type EmbeddedHq, startEmbeddedHq } from '../reference-hq/embedded.ts';
+import type { EmbeddedHq } from '../reference-hq/embedded.ts';
 import type { ServiceLookup } from '../reports/mask-txn.ts';
 
 export interface HqParts {
@@ -48,6 +48,9 @@ export async function startHq(deps: HqWiringDeps): Promise<HqParts> {
   let embedded: EmbeddedHq | undefined;
   if (hq.mode === 'embedded') {
     const e = hq.embedded;
+    // Loaded only here: the in-process broker and reference HQ are no part of a kiosk whose HQ
+    // runs elsewhere (broker mode), which would otherwise carry their code all day.
+    const { startEmbeddedHq } = await import('../reference-hq/embedded.ts');
     embedded = await startEmbeddedHq({
       dataDir: resolve(deps.cwd, e.dataDir),
       port: e.port,

@@ -51,6 +51,10 @@ export function mqttOptions(conn: ConnectionSettings, hq: HqConfig, will: Presen
     connectTimeout: Math.max(5000, hq.requestTimeoutMs),
     resubscribe: false,
     queueQoSZero: false,
+    // mqtt-packet otherwise builds a table of all 65,536 two-byte packet ids on the first write
+    // (65,536 Buffer objects, ~6 MB of heap held for the life of the process) to save one 2-byte
+    // allocation per packet; the link sends a few packets per transaction.
+    writeCache: false,
     will: {
       topic: upTopic(conn.topicPrefix, will.station, 'presence'),
       payload: Buffer.from(JSON.stringify(will)),
