@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   KIOSK_E_FORBIDDEN: { zh: '无权限', en: 'Not permitted' },
   KIOSK_E_SELF_SERVICE_LIMIT: { zh: '超出自助服务限额', en: 'Above the self-service limit' },
   KIOSK_E_TIMEOUT: { zh: '请求超时', en: 'Request timed out' },
+  KIOSK_E_HQ_PROTOCOL: { zh: '总部应答格式有误', en: 'Malformed answer from HQ' },
   KIOSK_E_PAYMENT_REQUIRED: { zh: '需先付款', en: 'Payment required first' },
   KIOSK_E_ORDER_NOT_FOUND: { zh: '找不到该订单', en: 'Order not found' },
   KIOSK_E_ORDER_STATE: { zh: '订单当前状态不允许该操作', en: 'Not allowed in the order’s current status' },

@@ -6,6 +6,7 @@ import { maskValue } from '../core/mask.ts';
 import { Money } from '../core/money.ts';
 import type { Actor } from '../core/transaction/machine.ts';
 import {
+  type InquiryDefinition,
   NO_FACTS,
   type RuleContext,
   type ServiceDefinition,
@@ -70,19 +71,23 @@ export function checkAccess(def: ServiceDefinition, actor: Actor, config: KioskC
   }
 }
 
-/** Validates only the fields an inquiry needs. */
-export function inquiryFields(def: ServiceDefinition, input: unknown): Record<string, string> {
-  if (!def.inquiry) {
+/** The service's inquiry and the input's fields it needs, validated; refused when there is none. */
+export function inquiryFields(
+  def: ServiceDefinition,
+  input: unknown,
+): { inquiry: InquiryDefinition; fields: Record<string, string> } {
+  const inquiry = def.inquiry;
+  if (!inquiry) {
     throw new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', {
       field: 'service',
       zh: `${def.title.zh}无需查询`,
       en: `${def.title.en} has no inquiry`,
     });
   }
-  const schema = pickFields(def.fields, def.inquiry.fields);
+  const schema = pickFields(def.fields, inquiry.fields);
   const all = (input ?? {}) as Record<string, unknown>;
-  const only = Object.fromEntries(def.inquiry.fields.filter((f) => f in all).map((f) => [f, all[f]]));
-  return validateInput(schema, def.fieldMeta, only) as Record<string, string>;
+  const only = Object.fromEntries(inquiry.fields.filter((f) => f in all).map((f) => [f, all[f]]));
+  return { inquiry, fields: validateInput(schema, def.fieldMeta, only) as Record<string, string> };
 }
 
 function selfServiceCap(def: ServiceDefinition, total: Money, config: KioskConfig): void {

@@ -4,7 +4,9 @@ import type { KioskConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
 import { refuseAbove } from '../core/ledger.ts';
+import { maskDigitRunsDeep } from '../core/mask.ts';
 import { waitingAlerts } from '../core/transaction/flows.ts';
+import { parseHqAnswer } from '../core/transaction/hq-answer.ts';
 import {
   type Actor,
   checkAction,
@@ -21,6 +23,8 @@ import type {
   DeviceName,
   EffectResult,
   EffectState,
+  InquiryAnswer,
+  InquiryDefinition,
   Outcome,
   RuleContext,
   ServiceDefinition,
@@ -32,7 +36,7 @@ import { receiptDueKey } from '../journal/keys.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { WriteBatch } from '../journal/write-batch.ts';
 import type { Logger } from '../platform/logger.ts';
-import { maskFields } from '../reports/mask-txn.ts';
+import { maskFields, maskKnown, secretsOf } from '../reports/mask-txn.ts';
 import {
   checkAccess,
   inquiryFields,
@@ -197,12 +201,37 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Asks HQ a service's read-only question (arrears, contract numbers) for the given fields. Nothing
    * is written. An unanswered question is refused (try again); a refusal names the field.
    */
-  async inquire(serviceId: string, input: unknown, actor: Actor): Promise<Record<string, unknown>> {
+  async inquire(serviceId: string, input: unknown, actor: Actor): Promise<InquiryAnswer> {
     this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     checkAccess(def, actor, this.deps.config());
-    const inquiry = def.inquiry!;
-    return this.ask(def, inquiry.op, inquiryFields(def, input), inquiry.fields[0] ?? 'service');
+    const { inquiry, fields } = inquiryFields(def, input);
+    return this.askInquiry(def, inquiry, fields);
+  }
+
+  /**
+   * Asks a service's inquiry and parses HQ's answer with the service's schema of it before anything
+   * uses or stores it. A malformed answer (a wrong type, a missing field, a field the schema does not
+   * declare) is refused as HQ's protocol error naming the answer's field; it is logged masked.
+   */
+  private async askInquiry(
+    def: ServiceDefinition,
+    inquiry: InquiryDefinition,
+    fields: Record<string, string>,
+  ): Promise<InquiryAnswer> {
+    const data = await this.ask(def, inquiry.op, fields, inquiry.fields[0] ?? 'service');
+    const parsed = parseHqAnswer(inquiry.answer, data);
+    if (parsed.ok) return parsed.answer;
+    this.deps.logger.warn(
+      {
+        service: def.id,
+        op: inquiry.op,
+        problems: parsed.problems.map((p) => p.field),
+        answer: maskDigitRunsDeep(maskKnown(data, secretsOf(def, fields))),
+      },
+      'HQ answered an inquiry malformed: refused',
+    );
+    throw new KioskValidationError('KIOSK_E_HQ_PROTOCOL', parsed.problems);
   }
 
   /**
@@ -353,7 +382,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async store(
     def: ServiceDefinition,
     prepared: PreparedTxn,
-    inquiry: Record<string, unknown> | undefined,
+    inquiry: InquiryAnswer | undefined,
     actor: Actor,
     ctx: RuleContext,
     opts: CreateOptions,
@@ -405,17 +434,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     serviceId: string,
     input: unknown,
     actor: Actor,
-  ): Promise<{ prepared: PreparedTxn; inquiry: Record<string, unknown> | undefined }> {
+  ): Promise<{ prepared: PreparedTxn; inquiry: InquiryAnswer | undefined }> {
     const def = this.deps.services.get(serviceId);
     const ctx = this.ctx();
     // Every local rule (fields, amount rules, caps, the available balance) before any question to HQ.
     const prepared = this.checkLocal(serviceId, input, actor);
     const probe = this.claimExclusive(def, prepared.fields);
     if (probe) this.claims.delete(probe);
-    let inquiry: Record<string, unknown> | undefined;
+    let inquiry: InquiryAnswer | undefined;
     if (def.inquiry) {
-      const fields = pick(prepared.fields, def.inquiry.fields);
-      inquiry = await this.ask(def, def.inquiry.op, fields, def.inquiry.fields[0] ?? 'service');
+      inquiry = await this.askInquiry(def, def.inquiry, pick(prepared.fields, def.inquiry.fields));
       const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
       if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
       this.refuseInSafeMode();

@@ -11,7 +11,12 @@ import type { QrAcquirer, QrAnswer } from './qr-acquirer.ts';
 const SELF = { channel: 'self' } as const;
 
 /** Errors after which starting the transaction is tried again rather than refunded. */
-const TRANSIENT = new Set(['KIOSK_E_TIMEOUT', 'KIOSK_E_JOURNAL_WRITE', 'KIOSK_E_INTERNAL']);
+const TRANSIENT = new Set([
+  'KIOSK_E_TIMEOUT',
+  'KIOSK_E_HQ_PROTOCOL',
+  'KIOSK_E_JOURNAL_WRITE',
+  'KIOSK_E_INTERNAL',
+]);
 
 const LATE = {
   code: 'KIOSK_E_PAID_AFTER_EXPIRY',

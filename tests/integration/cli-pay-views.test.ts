@@ -31,7 +31,10 @@ describe('kiosk pending and journal views against a running kiosk (real bin/kios
       token,
     });
     await k.app.engine.waitFor(ok, (t) => t.state === 'reversed');
-    k.hq.script('games', { outcome: 'ok', data: { games: [{ id: 'wow', packages: ['30'] }] } });
+    k.hq.script('games', {
+      outcome: 'ok',
+      data: { games: [{ id: 'wow', name: '魔兽世界', packages: ['30'] }] },
+    });
     k.hq.script('pay', 'declined');
     const game = await create('game-topup', {
       game: 'wow',

@@ -108,11 +108,8 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
     });
   });
 
-  it('asks the biller (inquiry) and masks the number wherever the answer echoes it', async () => {
-    k.hq.script('query', {
-      outcome: 'ok',
-      data: { phone: PHONE, city: '安庆', arrears: '0.00', echo: `No.${PHONE}` },
-    });
+  it('asks the biller (inquiry), masks the number the answer echoes and refuses a field the answer does not declare', async () => {
+    k.hq.script('query', { outcome: 'ok', data: { phone: PHONE, city: '安庆', arrears: '0.00' } });
     const r = await k.api('POST', '/api/services/mobile-topup/inquiry', {
       body: { phone: PHONE },
       token: teller,
@@ -120,9 +117,22 @@ describe('local HTTP API: services, quotes, transactions, actions, reports', () 
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       service: 'mobile-topup',
-      answer: { phone: MASKED_PHONE, city: '安庆', arrears: '0.00', echo: `No.${MASKED_PHONE}` },
+      answer: { phone: MASKED_PHONE, city: '安庆', arrears: '0.00' },
     });
     expect(r.text).not.toContain(PHONE);
+    k.hq.script('query', {
+      outcome: 'ok',
+      data: { phone: PHONE, city: '安庆', arrears: '0.00', echo: `No.${PHONE}` },
+    });
+    const hostile = await k.api('POST', '/api/services/mobile-topup/inquiry', {
+      body: { phone: PHONE },
+      token: teller,
+    });
+    expect(hostile).toMatchObject({
+      status: 502,
+      body: { code: 'KIOSK_E_HQ_PROTOCOL', field: 'answer.echo' },
+    });
+    expect(hostile.text).not.toContain(PHONE);
     k.hq.script('query', {
       outcome: 'declined',
       reason: { code: 'BILLER_REGION', zh: '该号码不属于开通地区', en: 'number outside the enabled regions' },

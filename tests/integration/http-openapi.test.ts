@@ -1,6 +1,7 @@
 import * as ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pickFields } from '../../src/core/transaction/validate-input.ts';
 import { SERVICES, startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
 // ajv comes with fastify; its CommonJS default export is the 2020-12 validator class.
@@ -115,10 +116,16 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
       }
       const inquiry = doc.paths[`/api/services/${def.id}/inquiry`];
       if (def.inquiry) {
-        const mask = Object.fromEntries(def.inquiry.fields.map((f) => [f, true as const]));
-        const expected = z.toJSONSchema(def.fields.pick(mask as never), { io: 'input' });
+        const expected = z.toJSONSchema(pickFields(def.fields, def.inquiry.fields), { io: 'input' });
         expect(resolve(doc, inquiry.post.requestBody.content['application/json'].schema.$ref)).toEqual(
           expected,
+        );
+        // The answer is documented by the one schema the kiosk checks HQ's answer with.
+        const res = resolve(doc, inquiry.post.responses['200'].content['application/json'].schema.$ref) as {
+          properties: { answer: { $ref: string } };
+        };
+        expect(resolve(doc, res.properties.answer.$ref), def.id).toEqual(
+          z.toJSONSchema(def.inquiry.answer, { io: 'output' }),
         );
       } else expect(inquiry).toBeUndefined();
     }
@@ -130,8 +137,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     expect(bodies).toHaveLength(withReverse.length);
     for (const def of withReverse) {
       const names = def.actions!.reverse!.confirmFields ?? [];
-      const mask = Object.fromEntries(names.map((f) => [f, true as const]));
-      expect(bodies).toContainEqual(z.toJSONSchema(def.fields.pick(mask as never), { io: 'input' }));
+      expect(bodies).toContainEqual(z.toJSONSchema(pickFields(def.fields, names), { io: 'input' }));
     }
   });
 

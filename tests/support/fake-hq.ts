@@ -19,6 +19,8 @@ export type Behaviour =
   | { outcome: EffectResult['outcome']; data?: Record<string, unknown>; reason?: EffectResult['reason'] };
 
 const MUTATING = new Set(['pay', 'reverse', 'confirm', 'write-confirm', 'topup']);
+/** Read-only questions (inquiries, lists): a plain `ok` answers them with nothing, like a biller with nothing to say. */
+const QUESTIONS = new Set(['query', 'games', 'trips', 'stations', 'unconfirmed']);
 
 export class FakeHq implements HqPort {
   readonly requests: HqRequest[] = [];
@@ -75,7 +77,10 @@ export class FakeHq implements HqPort {
     if (b === 'throw') throw new Error('connection reset');
     const result: EffectResult =
       typeof b === 'string'
-        ? { outcome: b, ...(b === 'ok' ? { data: { billerRef: `B${req.serial}` } } : {}) }
+        ? {
+            outcome: b,
+            ...(b === 'ok' ? { data: QUESTIONS.has(req.op) ? {} : { billerRef: `B${req.serial}` } } : {}),
+          }
         : {
             outcome: b.outcome,
             ...(b.data ? { data: b.data } : {}),

@@ -6,11 +6,11 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { KioskConfig } from '../../src/config/schema.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import type { ServiceDefinition, StationFacts } from '../../src/core/transaction/types.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine, type EngineDeps } from '../../src/engine/engine.ts';
 import type { HqPort } from '../../src/engine/ports.ts';
 import { ServiceRegistry } from '../../src/engine/service-registry.ts';
 import { Journal } from '../../src/journal/journal.ts';
-import { silentLogger } from '../../src/platform/logger.ts';
+import { type Logger, silentLogger } from '../../src/platform/logger.ts';
 import { testBillService } from './test-service.ts';
 
 export async function tempDir(
@@ -73,13 +73,17 @@ export async function openKiosk(
     start?: boolean;
     services?: readonly ServiceDefinition[];
     facts?: () => StationFacts;
+    /** Where the engine logs; nowhere by default. */
+    logger?: Logger;
+    /** Device health the engine reads (a service needing an absent device is unavailable). */
+    devices?: EngineDeps['devices'];
   } = {},
 ): Promise<Harness> {
   const config = opts.config ?? (await testConfig());
   const clock = opts.clock ?? systemClock;
   const journal = new Journal({ path: dir, stationId: config.stationId, clock });
   await journal.open();
-  const logger = silentLogger();
+  const logger = opts.logger ?? silentLogger();
   const engine = new Engine({
     journal,
     clock,
@@ -88,6 +92,7 @@ export async function openKiosk(
     services: new ServiceRegistry(opts.services ?? [testBillService]),
     runners: { hq },
     ...(opts.facts ? { facts: opts.facts } : {}),
+    ...(opts.devices ? { devices: opts.devices } : {}),
   });
   const balance = new BalanceService(journal, () => config, logger);
   if (opts.start !== false) await engine.start();

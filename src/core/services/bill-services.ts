@@ -3,6 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { FieldMeta, RuleContext, ServiceDefinition } from '../transaction/types.ts';
+import { answerList, answerText, yuanText } from './answer-fields.ts';
 import { defineService, storedAnswer } from './define-service.ts';
 import { accountNumber, amount, ENTRY, mobileNumber, phoneOrLandline } from './fields.ts';
 import { sameDayOnly, statusPolling } from './rules.ts';
@@ -35,6 +36,7 @@ export function billService(o: BillOptions): ServiceDefinition {
     fieldMeta.contractNo = { zh: '合同号', en: 'Contract number', entry: ENTRY.choice };
   }
   fieldMeta.amount = AMOUNT_META;
+  const answer = billAnswerOf(o);
   return defineService({
     id: o.id,
     title: o.title,
@@ -55,37 +57,54 @@ export function billService(o: BillOptions): ServiceDefinition {
     inquiry: {
       op: 'query',
       fields: [o.account.key],
-      check: (fields, answer, ctx) => billChecks(o, fields, answer, ctx),
+      answer,
+      check: (fields, a, ctx) => billChecks(o, fields, a, ctx),
     },
     ...paymentFlow({
       queryDelayMs: statusPolling,
       reversal: { guard: sameDayOnly, queryDelayMs: statusPolling, confirmFields: [o.account.key, 'amount'] },
     }),
     receipt: (txn) => {
-      const arrears = storedAnswer(billAnswer, txn)?.arrears;
+      // What the paid account (or, for a number with contracts, the chosen contract) owed.
+      const kept = storedAnswer(answer, txn);
+      const arrears = kept?.contracts
+        ? kept.contracts.find((c) => c.contractNo === txn.fields.contractNo)?.arrears
+        : kept?.arrears;
       return arrears !== undefined ? [{ zh: '缴费前欠费', en: 'Arrears before', value: `￥${arrears}` }] : [];
     },
   });
 }
 
-/** HQ's answer about an account, as the payment keeps it: what is owed, yuan. */
-const billAnswer = z.looseObject({ arrears: z.string() });
+/** One contract of a number (Telecom) and what it owes, yuan. */
+const contractAnswer = z.strictObject({ contractNo: answerText(30), arrears: yuanText });
 
-/** The area a biller names for an account (electricity): city or county, and its name. */
-const areaAnswer = z.looseObject({
-  area: z.enum(['city', 'county']).optional().catch(undefined),
-  areaName: z.string().optional().catch(undefined),
+/**
+ * HQ's answer about an account: what is owed (yuan), the holder's name as the biller shows it, the
+ * area the account belongs to (electricity) and the number's contracts (Telecom). Each bill
+ * requires the parts its rules read (`billAnswerOf`).
+ */
+const billAnswer = z.strictObject({
+  account: answerText(30).optional(),
+  name: answerText(40).optional(),
+  arrears: yuanText.optional(),
+  area: z.enum(['city', 'county']).optional(),
+  areaName: answerText(20).optional(),
+  contracts: answerList(contractAnswer, 50).optional(),
 });
+type BillAnswer = z.output<typeof billAnswer>;
 
-/** The contracts of a number (Telecom), each with what it owes: the one paid must be among them. */
-const contractsAnswer = z.looseObject({
-  contracts: z.array(z.looseObject({ contractNo: z.string().optional(), arrears: z.string().optional() })),
-});
+/** The answer a bill's rules need: the contracts to choose from, the area, the arrears to cover. */
+function billAnswerOf(o: BillOptions): z.ZodType<BillAnswer> {
+  if (o.contracts) return billAnswer.required({ contracts: true });
+  if (o.ownAreaOnly) return billAnswer.required({ arrears: true, area: true, areaName: true });
+  if (o.atLeastArrears) return billAnswer.required({ arrears: true });
+  return billAnswer;
+}
 
 function billChecks(
   o: BillOptions,
   fields: Record<string, string>,
-  answer: Record<string, unknown>,
+  answer: BillAnswer,
   ctx: RuleContext,
 ): KioskError[] {
   const problems: KioskError[] = [];
@@ -93,7 +112,7 @@ function billChecks(
     // The source rule: the city does not collect for its counties, nor a county for the city, nor
     // one county for another. The biller names the account's area; only the kiosk's own is paid.
     const own = ctx.config.region;
-    const { area, areaName } = areaAnswer.safeParse(answer).data ?? {};
+    const { area, areaName } = answer;
     if (area !== own.areaType || areaName !== own.city) {
       const names = { city: { zh: '城区', en: 'city' }, county: { zh: '县区', en: 'county' } };
       const kind = area ? names[area] : { zh: '外地', en: 'another area' };
@@ -109,7 +128,7 @@ function billChecks(
   }
   let arrearsText = answer.arrears;
   if (o.contracts) {
-    const list = contractsAnswer.safeParse(answer).data?.contracts ?? [];
+    const list = answer.contracts ?? [];
     const chosen = list.find((c) => c.contractNo === fields.contractNo);
     if (!chosen) {
       problems.push(
@@ -123,7 +142,7 @@ function billChecks(
     }
     arrearsText = chosen.arrears;
   }
-  if (o.atLeastArrears && typeof arrearsText === 'string' && /^\d{1,9}(\.\d{1,2})?$/.test(arrearsText)) {
+  if (o.atLeastArrears && arrearsText !== undefined) {
     const arrears = Money.of(arrearsText);
     if (Money.of(fields.amount ?? '0').lt(arrears)) {
       problems.push(

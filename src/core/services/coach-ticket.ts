@@ -5,6 +5,7 @@ import { Money } from '../money.ts';
 import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
 import type { ChoiceItem, EffectState, RuleContext, TxnRecord } from '../transaction/types.ts';
+import { answerList, answerText, yuanText } from './answer-fields.ts';
 import { defineService, storedAnswer } from './define-service.ts';
 import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
@@ -24,18 +25,26 @@ export const COACH_CHECK_IN = '请于发车前30分钟凭取票号到车站售�
 export const COACH_MAX_SEATS = 5;
 
 /** One departure of the timetable as HQ lists it. */
-const coachTripSchema = z.looseObject({
-  tripId: z.string(),
+const coachTripSchema = z.strictObject({
+  tripId: answerText(40),
   /** Local departure time HH:MM on the trip's date. */
-  departs: z.string(),
+  departs: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   /** Fare per seat, yuan. */
-  price: z.string(),
-  seatsLeft: z.number(),
+  price: yuanText,
+  seatsLeft: z.int().min(0).max(999),
 });
 export type CoachTrip = z.output<typeof coachTripSchema>;
 
-/** HQ's answer to the timetable inquiry, as the sale keeps it. */
-const timetableAnswer = z.looseObject({ trips: z.array(coachTripSchema) });
+/** HQ's answer to the timetable inquiry: the day's trips of the route it was asked. */
+const timetableAnswer = z.strictObject({
+  from: answerText(12).optional(),
+  to: answerText(12).optional(),
+  date: z
+    .string()
+    .regex(/^\d{8}$/)
+    .optional(),
+  trips: answerList(coachTripSchema),
+});
 
 const invalid = (field: string, zh: string, en: string) =>
   new KioskError('KIOSK_E_INVALID_INPUT', { field, zh, en });
@@ -223,9 +232,9 @@ export const coachTicket = defineService({
   inquiry: {
     op: COACH_OPS.trips,
     fields: ['from', 'to', 'date'],
+    answer: timetableAnswer,
     check: (fields, answer, ctx) => {
-      const trips = (Array.isArray(answer.trips) ? answer.trips : []) as CoachTrip[];
-      const trip = trips.find((t) => t.tripId === fields.tripId);
+      const trip = answer.trips.find((t) => t.tripId === fields.tripId);
       if (!trip) return [invalid('tripId', '无此班次', 'no such trip on that day')];
       const problems: KioskError[] = [];
       if (trip.price !== fields.price)

@@ -3,18 +3,34 @@ import { KioskError } from '../errors.ts';
 import { Money, normaliseWidth } from '../money.ts';
 import { confirmed, pattern } from '../transaction/fields.ts';
 import { PAY_OPS, payBase, payingState, queryingState } from '../transaction/flows.ts';
-import { defineService } from './define-service.ts';
+import type { TxnRecord } from '../transaction/types.ts';
+import { answerList, answerText } from './answer-fields.ts';
+import { defineService, storedAnswer } from './define-service.ts';
 import { accountNumber, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
 /** The biller's answer code for a payment it never received. */
 export const NO_SUCH_PAYMENT = 'BILLER_NO_SUCH_PAYMENT';
 
-export interface GameEntry {
-  id: string;
-  name: string;
-  packages: string[];
-}
+/**
+ * One game of HQ's catalogue: its id (sent with the top-up), its name, the packages it sells (each
+ * its price in whole yuan) and, when HQ groups them, its category and the initial letter of its
+ * name's pinyin (the screen filters by both).
+ */
+export const gameEntry = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{2,20}$/),
+  name: answerText(30),
+  packages: answerList(z.string().regex(/^\d{1,5}$/), 20).min(1),
+  category: answerText(12).optional(),
+  initial: z
+    .string()
+    .regex(/^[A-Z]$/)
+    .optional(),
+});
+export type GameEntry = z.output<typeof gameEntry>;
+
+/** HQ's answer to the catalogue inquiry: the games it sells, common ones first. */
+export const gameCatalogue = z.strictObject({ games: answerList(gameEntry, 500) });
 
 /**
  * The games whose name or id contains the search text (case and width folded), common ones first
@@ -24,6 +40,11 @@ export function searchGames(games: readonly GameEntry[], text: string): GameEntr
   const q = normaliseWidth(text).trim().toLowerCase();
   if (!q) return [...games];
   return games.filter((g) => g.name.toLowerCase().includes(q) || g.id.toLowerCase().includes(q));
+}
+
+/** The game a top-up was for, as the catalogue the top-up was checked against listed it. */
+export function gameOf(txn: TxnRecord): GameEntry | undefined {
+  return storedAnswer(gameCatalogue, txn)?.games.find((g) => g.id === txn.fields.game);
 }
 
 /**
@@ -65,12 +86,9 @@ export const gameTopup = defineService({
   inquiry: {
     op: 'games',
     fields: [],
+    answer: gameCatalogue,
     check: (fields, answer) => {
-      const games = (Array.isArray(answer.games) ? answer.games : []) as Array<{
-        id: string;
-        packages: string[];
-      }>;
-      const game = games.find((g) => g.id === fields.game);
+      const game = answer.games.find((g) => g.id === fields.game);
       if (!game)
         return [
           new KioskError('KIOSK_E_INVALID_INPUT', { field: 'game', zh: '无此游戏', en: 'unknown game' }),
@@ -112,8 +130,9 @@ export const gameTopup = defineService({
     correcting: { zh: '冲正中', en: 'being corrected (冲正)' },
     refunded: { zh: '已冲正退款', en: 'corrected and refunded' },
   },
+  // The game by the name the catalogue gave it when the top-up was made (its id without one).
   receipt: (txn) => [
-    { zh: '游戏', en: 'Game', value: txn.fields.game ?? '' },
+    { zh: '游戏', en: 'Game', value: gameOf(txn)?.name ?? txn.fields.game ?? '' },
     { zh: '套餐', en: 'Package', value: `${txn.fields.package ?? ''} 元` },
   ],
 });

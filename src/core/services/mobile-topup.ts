@@ -3,6 +3,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
 import type { EffectResult, EffectState, RuleContext } from '../transaction/types.ts';
+import { answerText, yuanText } from './answer-fields.ts';
 import { defineService, storedAnswer } from './define-service.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
 import {
@@ -29,24 +30,29 @@ export function mobileSubmitError(result: EffectResult): string | null {
   return null;
 }
 
+/** HQ's answer about a number: the city it belongs to (and what it owes, which a top-up ignores). */
+export const mobileAnswer = z.strictObject({
+  phone: answerText(20).optional(),
+  city: answerText(20),
+  arrears: yuanText.optional(),
+});
+export type MobileAnswer = z.output<typeof mobileAnswer>;
+
 /**
  * Only numbers of the cities HQ opened for this station's province (`services.mobileRegions`) are
- * topped up; a number of any other city, or one whose city HQ did not name, is refused.
+ * topped up; a number of any other city is refused.
  */
-/** HQ's answer about a number, as the top-up keeps it: the city the number belongs to. */
-const mobileAnswer = z.looseObject({ city: z.string() });
-
-export function mobileRegionCheck(answer: Record<string, unknown>, ctx: RuleContext): KioskError[] {
+export function mobileRegionCheck(answer: MobileAnswer, ctx: RuleContext): KioskError[] {
   const regions = ctx.config.services.mobileRegions;
-  const city = typeof answer.city === 'string' ? answer.city : '';
-  if (city !== '' && regions.includes(city)) return [];
+  const { city } = answer;
+  if (regions.includes(city)) return [];
   const open = regions.length > 0 ? regions.join('、') : '无';
   const openEn = regions.length > 0 ? regions.join(', ') : 'none';
   return [
     new KioskError('KIOSK_E_INVALID_INPUT', {
       field: 'phone',
-      zh: `该号码归属${city || '未知地区'}，本亭只能为已开通地区（${open}）的移动号码充值`,
-      en: `this number belongs to ${city || 'an unknown region'}; the kiosk tops up only numbers of the enabled regions (${openEn})`,
+      zh: `该号码归属${city}，本亭只能为已开通地区（${open}）的移动号码充值`,
+      en: `this number belongs to ${city}; the kiosk tops up only numbers of the enabled regions (${openEn})`,
     }),
   ];
 }
@@ -101,7 +107,12 @@ export const mobileTopup = defineService({
       : [];
   },
   // The region of a number is known upstream: asking first refuses other regions before any hold.
-  inquiry: { op: 'query', fields: ['phone'], check: (_f, answer, ctx) => mobileRegionCheck(answer, ctx) },
+  inquiry: {
+    op: 'query',
+    fields: ['phone'],
+    answer: mobileAnswer,
+    check: (_f, answer, ctx) => mobileRegionCheck(answer, ctx),
+  },
   ...flow,
   states: {
     ...flow.states,

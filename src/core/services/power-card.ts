@@ -3,6 +3,7 @@ import type { CardWrite } from '../card-write.ts';
 import { Money } from '../money.ts';
 import { digits, pattern } from '../transaction/fields.ts';
 import type { EffectState, StateDefinition, StateLabel, TxnRecord } from '../transaction/types.ts';
+import { answerText } from './answer-fields.ts';
 import { defineService } from './define-service.ts';
 import { amount } from './fields.ts';
 import {
@@ -21,6 +22,20 @@ import {
   untilHqAnswers,
 } from './power-card-rules.ts';
 import { sameDayOnly } from './rules.ts';
+
+/**
+ * HQ's answer about a customer number before a purchase: the area it belongs to, its meter, the
+ * tariff (li per kWh) and the reference of a purchase the utility still has open, if any. The sale
+ * reads none of it; the screens show the area.
+ */
+const powerCardAnswer = z.strictObject({
+  customerNo: answerText(20).optional(),
+  area: z.enum(['city', 'county']).optional(),
+  areaName: answerText(20).optional(),
+  meter: answerText(20).optional(),
+  tariffLiPerKwh: z.int().min(0).max(100_000).optional(),
+  unresolvedRef: answerText(40).nullable().optional(),
+});
 
 /** Device effect operations of the card reader (see src/app/card-effects.ts). */
 export const CARD_OPS = { read: 'card-read', write: 'card-write', readBack: 'card-read-back' } as const;
@@ -305,7 +320,7 @@ export const powerCard = defineService({
   requires: ['cardReader'],
   exclusiveField: 'cardSerial',
   operatorQueries: [POWER_CARD_OPS.unconfirmed],
-  inquiry: { op: POWER_CARD_OPS.query, fields: ['customerNo'] },
+  inquiry: { op: POWER_CARD_OPS.query, fields: ['customerNo'], answer: powerCardAnswer },
   initial: 'reading-card',
   states,
   stateLabels: STATE_LABELS,

@@ -242,6 +242,26 @@ export interface StationFacts {
   signIn: { date: string; terminalNo: string } | null;
 }
 
+/** HQ's answer to an inquiry once its service's schema has parsed it: an object of declared fields. */
+export type InquiryAnswer = Record<string, unknown>;
+
+/** The schema of HQ's answer to an inquiry: an object, whatever its fields. */
+export type AnswerSchema = z.ZodType<InquiryAnswer>;
+
+/**
+ * A service's read-only question to HQ and the one schema its answer must match. The engine parses
+ * HQ's answer with `answer` before anything uses or stores it: a wrong type, a missing field or a
+ * field the schema does not declare is refused as HQ's protocol error naming that field.
+ */
+export interface InquiryDefinition<A extends AnswerSchema = AnswerSchema> {
+  op: string;
+  /** The fields the question needs (a subset of the service's `fields`). */
+  fields: readonly string[];
+  answer: A;
+  /** Rules on the parsed answer (the account's area, the chosen contract, the arrears). Pure. */
+  check?(fields: Record<string, string>, answer: z.output<A>, ctx: RuleContext): KioskError[];
+}
+
 /**
  * A line of what the customer got. `lead`: the line that identifies it to the customer (an
  * e-ticket's number, which they collect the ticket with); their result screen shows it in the
@@ -258,7 +278,10 @@ export interface ServiceLine {
  * One service, declared once: its input fields, amount rule, fee lookup, state machine, actions and
  * receipt lines. The CLI, the HTTP API, the UI and the receipt are all derived from it.
  */
-export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
+export interface ServiceDefinition<
+  S extends z.ZodObject = z.ZodObject,
+  A extends AnswerSchema = AnswerSchema,
+> {
   id: string;
   title: { zh: string; en: string };
   /** A valid input for the CLI's help and the API documentation: `field → value`. */
@@ -301,18 +324,9 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   /**
    * A read-only question to HQ before the transaction exists (arrears, contract numbers). `create`
    * asks it first and refuses, naming the field, when `check` finds a problem; nothing is held or
-   * written until it passes. Its answer is kept in the transaction's `data`.
+   * written until it passes. Its answer, as `answer` parsed it, is kept in the transaction's `data`.
    */
-  inquiry?: {
-    op: string;
-    /** The fields the question needs (a subset of `fields`). */
-    fields: readonly string[];
-    check?: (
-      fields: Record<string, string>,
-      answer: Record<string, unknown>,
-      ctx: RuleContext,
-    ) => KioskError[];
-  };
+  inquiry?: InquiryDefinition<A>;
   /** Lists that `choice` fields name in their entry (`entry.list`). */
   lists?: Record<string, ServiceList>;
   initial: string;

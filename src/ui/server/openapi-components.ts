@@ -115,7 +115,6 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     },
     ['service', 'serviceName', 'fields', 'amount', 'fee', 'total'],
   ),
-  InquiryAnswer: obj({ service: str, answer: { type: 'object' } }),
   Service: obj({
     availability: ref('Availability'),
     id: str,
@@ -153,7 +152,9 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       }),
     },
     schema: { type: 'object' },
-    inquiry: nullable(obj({ fields: { type: 'array', items: str }, schema: { type: 'object' } })),
+    inquiry: nullable(
+      obj({ fields: { type: 'array', items: str }, schema: { type: 'object' }, answer: { type: 'object' } }),
+    ),
     actions: {
       type: 'array',
       items: obj({

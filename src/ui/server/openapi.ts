@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
-import { actionSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
+import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -479,14 +479,20 @@ export function buildOpenApi(
     schemas[input] = inputSchema(def);
     const base = `/api/services/${def.id}`;
     const inquiry = inquirySchema(def);
-    if (inquiry) {
+    const answer = answerSchema(def);
+    if (inquiry && answer) {
       schemas[schemaName(def.id, 'inquiry')] = inquiry;
+      schemas[schemaName(def.id, 'answer')] = answer;
+      schemas[schemaName(def.id, 'inquiry-answer')] = {
+        ...obj({ service: { const: def.id }, answer: ref(schemaName(def.id, 'answer')) }),
+        required: ['service', 'answer'],
+      };
       paths[`${base}/inquiry`] = {
         post: post(
           `${def.title.zh} ${def.title.en}: inquiry`,
           ref(schemaName(def.id, 'inquiry')),
           '200',
-          'InquiryAnswer',
+          schemaName(def.id, 'inquiry-answer'),
         ),
       };
     }

@@ -32,7 +32,8 @@ export interface ServiceView {
   fields: FieldView[];
   /** JSON Schema (2020-12) of the create/quote body, from the service's zod schema. */
   schema: JsonSchema;
-  inquiry: { fields: string[]; schema: JsonSchema } | null;
+  /** The inquiry: its body's schema and the schema of the answer it gives. */
+  inquiry: { fields: string[]; schema: JsonSchema; answer: JsonSchema } | null;
   actions: Array<{
     name: string;
     title: Bilingual;
@@ -73,6 +74,16 @@ export function inquirySchema(def: ServiceDefinition): JsonSchema | null {
     'inquiry',
     () => z.toJSONSchema(pickFields(def.fields, fields), { io: 'input' }) as JsonSchema,
   );
+}
+
+/**
+ * The answer an inquiry gives (after the kiosk checked HQ's answer with the service's schema of it):
+ * z.toJSONSchema of that schema, output side. Null for a service that asks nothing.
+ */
+export function answerSchema(def: ServiceDefinition): JsonSchema | null {
+  const answer = def.inquiry?.answer;
+  if (!answer) return null;
+  return memo(def, 'answer', () => z.toJSONSchema(answer, { io: 'output' }) as JsonSchema);
 }
 
 /** The body of an action: the fields it asks to be entered again (none: an empty object). */
@@ -118,7 +129,9 @@ export function serviceView(def: ServiceDefinition, config: KioskConfig): Servic
       fromCard: def.fieldMeta[name]?.fromCard !== undefined,
     })),
     schema: inputSchema(def),
-    inquiry: def.inquiry ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)! } : null,
+    inquiry: def.inquiry
+      ? { fields: [...def.inquiry.fields], schema: inquirySchema(def)!, answer: answerSchema(def)! }
+      : null,
     actions: Object.entries(def.actions ?? {}).map(([name, a]) => ({
       name,
       title: a.title ? { ...a.title } : { zh: name, en: name },

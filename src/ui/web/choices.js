@@ -7,7 +7,9 @@ import { customerReason } from './problems.js';
  * (by category or initial letter, shown by name) and its packages.
  *
  * @typedef {import('./flow.js').Flow} Flow
- * @typedef {{ id: string, name?: string, category?: string, initial?: string, packages: string[] }} Game
+ * A game as the kiosk's inquiry answers it: already checked against `gameEntry` (game-topup.ts),
+ * the one schema of HQ's catalogue, so `name` and `packages` are always there.
+ * @typedef {{ id: string, name: string, category?: string, initial?: string, packages: string[] }} Game
  */
 
 /**
@@ -243,7 +245,7 @@ function gamesView(games, flow, pick) {
     fill(
       list,
       ...shown.map((g) => {
-        const name = g.name ?? g.id;
+        const name = g.name;
         return h(
           'button',
           {

@@ -15,6 +15,10 @@ const CUSTOMER_REASONS = {
     zh: '暂时连不上缴费中心，请稍后再试',
     en: 'the payment centre cannot be reached just now; please try later',
   },
+  KIOSK_E_HQ_PROTOCOL: {
+    zh: '缴费中心暂时无法办理，请稍后再试',
+    en: 'the payment centre cannot take this just now; please try later',
+  },
   KIOSK_E_INSUFFICIENT_BALANCE: {
     zh: '本亭暂时不能办理此业务，请稍后再试或到柜台咨询',
     en: 'this kiosk cannot take this payment just now; please try later or ask at the counter',

@@ -15,7 +15,14 @@ const telecom = () =>
     fields: { number: '057187654321', contractNo: 'HT123456', amount: '120.00' },
     amountFen: 12000,
     feeFen: 100,
-    data: { inquiry: { account: '057187654321', arrears: '98.50' }, note: 'paid for 057187654321' },
+    data: {
+      inquiry: {
+        account: '057187654321',
+        arrears: '98.50',
+        contracts: [{ contractNo: 'HT123456', arrears: '98.50' }],
+      },
+      note: 'paid for 057187654321',
+    },
   });
 
 describe('transaction view', () => {
@@ -24,7 +31,11 @@ describe('transaction view', () => {
     expect(v.fields).toEqual({ number: '057*****4321', contractNo: 'HT123456', amount: '120.00' });
     expect(JSON.stringify(v)).not.toContain('87654321');
     expect(v.data).toEqual({
-      inquiry: { account: expect.stringMatching(/^\*+4321$|^057\*+4321$/), arrears: '98.50' },
+      inquiry: {
+        account: expect.stringMatching(/^\*+4321$|^057\*+4321$/),
+        arrears: '98.50',
+        contracts: [{ contractNo: 'HT123456', arrears: '98.50' }],
+      },
       note: 'paid for 057*****4321',
     });
     expect(v).toMatchObject({

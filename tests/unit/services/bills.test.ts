@@ -182,11 +182,11 @@ describe('account bills: Unicom, Telecom, electricity, cable TV, water, gas', ()
     });
     const own = await pay('electricity-bill', { account: '9000112233', amount: '10' });
     expect(own.state).toBe('succeeded');
-    // An answer that does not name the area is refused: the kiosk cannot tell it is its own.
+    // An answer that does not name the area is HQ's protocol error: the kiosk cannot tell it is its own.
     hq.script('query', { outcome: 'ok', data: { account: '9000112233', arrears: '0.00', area: 'county' } });
     await expect(
       k.engine.create('electricity-bill', { account: '9000112233', amount: '10' }, TELLER),
-    ).rejects.toMatchObject({ code: 'KIOSK_E_INVALID_INPUT' });
+    ).rejects.toMatchObject({ code: 'KIOSK_E_HQ_PROTOCOL', field: 'answer.areaName' });
   });
 
   it('an unanswered inquiry refuses the payment (try again) and charges nothing', async () => {

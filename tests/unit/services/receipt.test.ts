@@ -63,12 +63,20 @@ describe('receipt of a transaction, from its service definition', () => {
     expect(r).toMatchObject({ reprint: true, reprintedAt: 5 });
   });
 
-  it('prints the telecom contract number and the arrears before payment', () => {
+  it('prints the telecom contract number and the arrears of that contract before payment', () => {
     const r = receiptFor(
       txn({
         service: 'telecom-bill',
         fields: { number: '057187654321', contractNo: 'HT0002', amount: '12.00' },
-        data: { inquiry: { arrears: '12.00' } },
+        data: {
+          inquiry: {
+            arrears: '30.00',
+            contracts: [
+              { contractNo: 'HT0001', arrears: '18.00' },
+              { contractNo: 'HT0002', arrears: '12.00' },
+            ],
+          },
+        },
       }),
       telecomBill,
       station,

@@ -14,10 +14,11 @@ describe('inquiry answers a transaction keeps are read through their schemas', (
 
   it('prints the arrears before payment only when the kept answer states them', () => {
     const lines = (inquiry: unknown) => electricityBill.receipt?.(txn({ data: { inquiry } })) ?? [];
-    expect(lines({ arrears: '88.50' })).toEqual([
+    const area = { area: 'city', areaName: '安庆' };
+    expect(lines({ arrears: '88.50', ...area })).toEqual([
       { zh: '缴费前欠费', en: 'Arrears before', value: '￥88.50' },
     ]);
-    expect(lines({ arrears: 88.5 })).toEqual([]);
+    expect(lines({ arrears: 88.5, ...area })).toEqual([]);
   });
 
   it('finds a coach sale’s trip only in a timetable of the expected shape', () => {

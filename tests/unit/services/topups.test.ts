@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
-import { type GameEntry, searchGames } from '../../../src/core/services/game-topup.ts';
+import { gameCatalogue, gameTopup, searchGames } from '../../../src/core/services/game-topup.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { advance, useFakeClock } from '../../support/fake-time.ts';
@@ -56,9 +56,24 @@ describe('game, bus card and balance top-ups', () => {
     });
   });
 
+  it('a game top-up’s receipt names the game as the catalogue it was checked against listed it', async () => {
+    await open(['game-topup']);
+    const t = await k.engine.create(
+      'game-topup',
+      { game: 'wzry', account: 'player001', package: '30', confirm: 'yes' },
+      TELLER,
+    );
+    await advance(k.engine, 10);
+    const done = await k.engine.get(t.serial);
+    expect(gameTopup.receipt?.(done)).toEqual([
+      { zh: '游戏', en: 'Game', value: '王者荣耀' },
+      { zh: '套餐', en: 'Package', value: '30 元' },
+    ]);
+  });
+
   it('game list comes from HQ and is searched by name or id', async () => {
     await open(['game-topup']);
-    const answer = (await k.engine.inquire('game-topup', {}, TELLER)) as { games: GameEntry[] };
+    const answer = gameCatalogue.parse(await k.engine.inquire('game-topup', {}, TELLER));
     expect(searchGames(answer.games, '王者').map((g) => g.id)).toEqual(['wzry']);
     expect(searchGames(answer.games, 'ＷＺ').map((g) => g.id)).toEqual(['wzry']);
     expect(searchGames(answer.games, '')).toHaveLength(1);
