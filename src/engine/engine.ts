@@ -635,14 +635,22 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /**
    * What a new transaction would cost, checked as `create` checks it before asking HQ (safe mode,
-   * devices, access, fields, amount rules, caps), asking no one and writing nothing. Instead of
+   * devices, access, fields, amount rules, caps), writing nothing; HQ is asked only the inquiry
+   * of a service whose answer changes meanwhile (`inquiry.atQuote`). Instead of
    * refusing a balance below the amount it says whether the available balance covers it now.
    */
-  quote(serviceId: string, input: unknown, actor: Actor): Quote {
+  async quote(serviceId: string, input: unknown, actor: Actor): Promise<Quote> {
     this.refuseInSafeMode();
     const def = this.deps.services.get(serviceId);
     this.refuseWithoutDevices(def);
-    const prepared = prepareTransaction(def, input, actor, this.ctx());
+    const ctx = this.ctx();
+    const prepared = prepareTransaction(def, input, actor, ctx);
+    // An answer that changes while the customer chooses (free seats) is checked before they confirm.
+    if (def.inquiry?.atQuote) {
+      const answer = await this.askInquiry(def, def.inquiry, pick(prepared.fields, def.inquiry.fields));
+      const problems = def.inquiry.check?.(prepared.fields, answer, ctx) ?? [];
+      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+    }
     const holdFen = (def.funding ?? 'hold') === 'hold' ? prepared.amount.toFen() : 0;
     return { ...prepared, balanceSufficient: refuseAbove(this.deps.journal.balance, holdFen) === null };
   }

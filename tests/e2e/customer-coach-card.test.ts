@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPrinter } from '../../devices/printer/sim-printer.ts';
 import type { KioskApp } from '../../src/app/kiosk-app.ts';
 import { addDays, toLocal } from '../../src/core/business-day.ts';
-import { COACH_PLACES } from '../../src/reference-hq/billers/coach-ticket.ts';
+import { COACH_CAPACITY, COACH_PLACES, coachSeatsKey } from '../../src/reference-hq/billers/coach-ticket.ts';
 import { type EmbeddedKiosk, startEmbeddedKiosk } from '../support/embedded-kiosk.ts';
 import { decodeEscPos, printedText } from '../support/escpos-decoder.ts';
 import { callJson } from '../support/json-api.ts';
@@ -156,6 +156,93 @@ describe('customer touchscreen: coach tickets and credit-card repayment', () => 
     await t.check('05-sold');
     await t.tap('#act-done');
     await finish(t);
+  });
+
+  it('seats sold out while the customer chooses: the confirmation says so before anything is placed, and the order is checked again', async () => {
+    const store = app.hq.embedded!.store;
+    /** Another kiosk sells the trip's seats but `left`. */
+    const sellAllBut = (tripId: string, left: number) =>
+      store.put(
+        coachSeatsKey(tripId),
+        Array.from({ length: COACH_CAPACITY - left }, (_, i) => i + 1),
+      );
+    const t = await open('coach-seats');
+    await t.tap('.tile[data-service="coach-ticket"]');
+    await t.page.locator('.option[data-value="杭州"]').waitFor({ timeout: 15_000 });
+    await t.tap('.option[data-value="杭州"]');
+    await t.tap('#act-primary');
+    await t.page.locator('.option[data-value="宁波"]').waitFor();
+    await t.tap('.option[data-value="宁波"]');
+    await t.tap('#act-primary');
+    const tomorrow = addDays(toLocal(app.clock.now()).date, 1);
+    await t.page.locator(`.option[data-value="${tomorrow}"]`).waitFor();
+    await t.tap(`.option[data-value="${tomorrow}"]`);
+    await t.tap('#act-primary');
+    const trip = t.page.locator('.options .option:not([disabled])', { hasText: '发车' }).first();
+    await trip.waitFor({ timeout: 15_000 });
+    const tripId = (await trip.getAttribute('data-value'))!;
+    await t.tap(`.option[data-value="${tripId}"]`);
+    await t.tap('#act-primary');
+    await t.page.locator('#f-seats').waitFor();
+    await t.type('2');
+    await t.tap('#act-primary');
+    await t.page.locator('#f-phone').waitFor();
+    await t.type('13800138000');
+    // Meanwhile all but one seat go: the quote for the confirmation finds it and sends the
+    // customer back to the seats, naming what is left.
+    await sellAllBut(tripId, 1);
+    await t.tap('#act-primary');
+    await t.page.locator('#f-seats').waitFor({ timeout: 15_000 });
+    expect(await t.text('[data-field="seats"]')).toContain('余票仅 1 张');
+    expect(await t.page.locator('dd[data-k="total"]').count()).toBe(0);
+    await t.check('01-seats-left');
+    await t.tap('.key[data-key="del"]');
+    await t.type('1');
+    await t.tap('#act-primary');
+    await t.page.locator('#f-phone').waitFor();
+    // The last seat goes too: back to the trip, which says there are none.
+    await sellAllBut(tripId, 0);
+    await t.tap('#act-primary');
+    await t.page.locator(`.option[data-value="${tripId}"]`).waitFor({ timeout: 15_000 });
+    await t.page.locator('p.error', { hasText: '已无余票' }).waitFor({ timeout: 10_000 });
+    expect(await t.page.locator(`.option[data-value="${tripId}"]`).isDisabled()).toBe(true);
+    await t.check('02-sold-out');
+    await finish(t);
+    // Seats come back (a void) and the customer places the order; the last seat is sold before
+    // they pay at the counter: taking the cash is refused with the reason, nothing is sold.
+    await sellAllBut(tripId, 1);
+    const fare = (
+      await api('POST', '/api/services/coach-ticket/inquiry', {
+        from: '杭州',
+        to: '宁波',
+        date: tomorrow,
+      })
+    ).body.answer.trips.find((x: { tripId: string }) => x.tripId === tripId).price;
+    const fields = {
+      from: '杭州',
+      to: '宁波',
+      date: tomorrow,
+      tripId,
+      seats: '1',
+      price: fare,
+      phone: '13800138000',
+    };
+    const quote = await api('POST', '/api/services/coach-ticket/quote', fields);
+    expect(quote.status).toBe(200);
+    const placed = await api('POST', '/api/orders', {
+      service: 'coach-ticket',
+      fields,
+      tender: 'counter',
+      idempotencyKey: 'seats-order-1',
+    });
+    expect(placed.status).toBe(201);
+    await sellAllBut(tripId, 0);
+    const cash = await api('POST', `/api/orders/${placed.body.id}/cash-received`, {}, token);
+    expect(cash.status).toBe(400);
+    expect(JSON.stringify(cash.body)).toContain('已无余票');
+    expect((await api('GET', `/api/orders/${placed.body.id}`, undefined, token)).body.status).toBe(
+      'awaiting-payment',
+    );
   });
 
   it('repays a credit card by taps: the check digit refused on the card’s own screen, the terminal’s state told as the kiosk’s reason', async () => {

@@ -233,14 +233,30 @@ export const coachTicket = defineService({
     op: COACH_OPS.trips,
     fields: ['from', 'to', 'date'],
     answer: timetableAnswer,
+    // Seats go while the customer chooses: the confirmation's quote asks for them again.
+    atQuote: true,
     check: (fields, answer, ctx) => {
       const trip = answer.trips.find((t) => t.tripId === fields.tripId);
       if (!trip) return [invalid('tripId', '无此班次', 'no such trip on that day')];
       const problems: KioskError[] = [];
       if (trip.price !== fields.price)
         problems.push(invalid('price', `票价应为 ${trip.price} 元`, `the fare is ${trip.price} yuan`));
-      if (Number(fields.seats) > trip.seatsLeft)
-        problems.push(invalid('seats', `余票仅 ${trip.seatsLeft} 张`, `only ${trip.seatsLeft} seat(s) left`));
+      if (trip.seatsLeft <= 0)
+        problems.push(
+          invalid(
+            'tripId',
+            `${trip.departs} 班次已无余票，请选择其他班次`,
+            `no seats left on the ${trip.departs} trip; choose another`,
+          ),
+        );
+      else if (Number(fields.seats) > trip.seatsLeft)
+        problems.push(
+          invalid(
+            'seats',
+            `${trip.departs} 班次余票仅 ${trip.seatsLeft} 张`,
+            `only ${trip.seatsLeft} seat(s) left on the ${trip.departs} trip`,
+          ),
+        );
       if (departureOf(fields.date ?? '', trip.departs) <= ctx.clock.now())
         problems.push(invalid('tripId', '该班次已发车', 'the trip has left'));
       return problems;

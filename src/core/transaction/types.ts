@@ -258,6 +258,11 @@ export interface InquiryDefinition<A extends AnswerSchema = AnswerSchema> {
   /** The fields the question needs (a subset of the service's `fields`). */
   fields: readonly string[];
   answer: A;
+  /**
+   * The answer changes while the customer chooses (a coach's free seats): the quote shown for
+   * confirmation asks it too and refuses what `check` finds, and `create` asks again.
+   */
+  atQuote?: boolean;
   /** Rules on the parsed answer (the account's area, the chosen contract, the arrears). Pure. */
   check?(fields: Record<string, string>, answer: z.output<A>, ctx: RuleContext): KioskError[];
 }

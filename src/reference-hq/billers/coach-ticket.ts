@@ -71,14 +71,15 @@ function timetable(from: string, to: string, date: string): Trip[] {
   }));
 }
 
-const seatsKey = (tripId: string) => `b:coach-ticket:seats:${tripId}`;
+/** Where HQ keeps the seat numbers sold on a trip. */
+export const coachSeatsKey = (tripId: string) => `b:coach-ticket:seats:${tripId}`;
 
 /**
  * The seat numbers (1…COACH_CAPACITY) sold on a trip. A count kept by an earlier version stands for
  * the first that many seats.
  */
 async function seatsTaken(env: Pick<BillerEnv, 'store'>, tripId: string): Promise<number[]> {
-  const kept = await env.store.get<number | number[]>(seatsKey(tripId));
+  const kept = await env.store.get<number | number[]>(coachSeatsKey(tripId));
   if (Array.isArray(kept)) return kept;
   return Array.from({ length: Math.min(COACH_CAPACITY, kept ?? 0) }, (_, i) => i + 1);
 }
@@ -89,12 +90,12 @@ async function seatsSold(env: Pick<BillerEnv, 'store'>, tripId: string): Promise
 
 /** Gives the lowest free seat numbers to a sale; fewer than asked when the coach is full. */
 async function takeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, count: number): Promise<number[]> {
-  return env.store.withLock(seatsKey(tripId), async () => {
+  return env.store.withLock(coachSeatsKey(tripId), async () => {
     const taken = new Set(await seatsTaken(env, tripId));
     const given: number[] = [];
     for (let n = 1; n <= COACH_CAPACITY && given.length < count; n++) if (!taken.has(n)) given.push(n);
     await env.store.put(
-      seatsKey(tripId),
+      coachSeatsKey(tripId),
       [...taken, ...given].sort((a, b) => a - b),
     );
     return given;
@@ -106,11 +107,11 @@ async function takeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, count: n
  * before seats were numbered) the last `count` taken.
  */
 async function freeSeats(env: Pick<BillerEnv, 'store'>, tripId: string, seatNos: number[], count: number) {
-  await env.store.withLock(seatsKey(tripId), async () => {
+  await env.store.withLock(coachSeatsKey(tripId), async () => {
     const taken = await seatsTaken(env, tripId);
     const free = new Set(seatNos.length > 0 ? seatNos : taken.slice(-count));
     await env.store.put(
-      seatsKey(tripId),
+      coachSeatsKey(tripId),
       taken.filter((n) => !free.has(n)),
     );
   });
@@ -174,7 +175,11 @@ export function coachTicketBiller(): Biller {
       if (fen !== Math.round(Number(trip.price) * 100) * seats)
         return declined('BILLER_BAD_AMOUNT', '票款与票价不符', 'amount does not match the fare');
       if (seats > COACH_CAPACITY - (await seatsSold(env, trip.tripId)))
-        return declined('BILLER_NO_SEATS', '余票不足', 'not enough seats left');
+        return declined(
+          'BILLER_NO_SEATS',
+          '该班次余票不足，未出票',
+          'not enough seats left on this trip; no ticket sold',
+        );
       if (localInstant(field(req, 'date') ?? '', trip.departs) <= env.clock.now())
         return declined('BILLER_DEPARTED', '该班次已发车', 'the trip has left');
       if (failsPayment(phone)) return declined('BILLER_REFUSED', '客运公司拒绝售票', 'the company refused');

@@ -86,7 +86,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
     const body = await fillFromCard(ctx, req, def, objectBody(req.body));
     noteSecrets(req, def, body);
     const { actor } = authOf(req, ctx.sessions);
-    const q = kiosk.engine.quote(def.id, body, actor);
+    const q = await kiosk.engine.quote(def.id, body, actor);
     return {
       service: def.id,
       serviceName: { ...def.title },

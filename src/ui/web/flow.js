@@ -229,8 +229,28 @@ async function quote(view, flow, box) {
     const q = await api('POST', `/api/services/${flow.service.id}/quote`, bodyOf(flow, true));
     view.nav.go(confirmScreen(flow, q));
   } catch (e) {
+    const err = /** @type {ApiError} */ (e);
+    // The answer may have changed since it was asked (the trip's seats went): asked again, so
+    // the screen the customer goes back to shows it as it is now.
+    if (!isKioskProblem(err)) await askAgain(flow);
     fill(box);
-    refused(view, flow, /** @type {ApiError} */ (e), box, null, -1);
+    refused(view, flow, err, box, null, -1);
+  }
+}
+
+/**
+ * Asks the look-up again with the same fields, keeping what was chosen; an error keeps the old answer.
+ * @param {Flow} flow
+ */
+async function askAgain(flow) {
+  const { lookup } = stepsOf(flow.service);
+  if (lookup.length === 0 || !flow.answer) return;
+  try {
+    const body = Object.fromEntries(lookup.map((n) => [n, flow.values[n] ?? '']));
+    const r = await api('POST', `/api/services/${flow.service.id}/inquiry`, body);
+    flow.answer = r.answer ?? flow.answer;
+  } catch {
+    // The refusal is shown all the same.
   }
 }
 

@@ -28,34 +28,34 @@ describe('a quote is an engine operation that changes nothing', () => {
 
   it('prices a payment with its fee and tells whether the balance covers it, asking no one and writing nothing', async () => {
     const before = await storeContents(rig.journal);
-    const q = rig.engine.quote('test-bill', { phone: '13800138000', amount: '20' }, TELLER);
+    const q = await rig.engine.quote('test-bill', { phone: '13800138000', amount: '20' }, TELLER);
     expect(q.amount.toString()).toBe('20.00');
     expect(q.fee.toString()).toBe('1.50');
     expect(q.balanceSufficient).toBe(true);
     expect(
-      rig.engine.quote('test-bill', { phone: '13800138000', amount: '60' }, TELLER).balanceSufficient,
+      (await rig.engine.quote('test-bill', { phone: '13800138000', amount: '60' }, TELLER)).balanceSufficient,
     ).toBe(false);
     expect(rig.hq.requests).toHaveLength(0);
     expect(await storeContents(rig.journal)).toEqual(before);
     expect(rig.journal.lastCounters.serial).toBe(0);
   });
 
-  it('refuses a service whose device is offline, as a sale would be refused', () => {
+  it('refuses a service whose device is offline, as a sale would be refused', async () => {
     rig.health.cardReader = { state: 'offline', reason: { zh: '未检测到读卡器', en: 'no reader' } };
-    expect(() => rig.engine.quote('card-bill', { phone: '13800138000', amount: '10' }, TELLER)).toThrow(
-      expect.objectContaining({ code: 'KIOSK_E_SERVICE_UNAVAILABLE', field: 'service' }),
-    );
+    await expect(
+      rig.engine.quote('card-bill', { phone: '13800138000', amount: '10' }, TELLER),
+    ).rejects.toThrow(expect.objectContaining({ code: 'KIOSK_E_SERVICE_UNAVAILABLE', field: 'service' }));
   });
 
   it('refuses in safe mode and lists every bad field, changing nothing', async () => {
     const before = await storeContents(rig.journal);
-    expect(() => rig.engine.quote('test-bill', { phone: '12', amount: 'x' }, TELLER)).toThrow(
+    await expect(rig.engine.quote('test-bill', { phone: '12', amount: 'x' }, TELLER)).rejects.toThrow(
       expect.objectContaining({ code: 'KIOSK_E_INVALID_INPUT' }),
     );
     rig.engine.enterSafeMode({ zh: '检查', en: 'check' });
-    expect(() => rig.engine.quote('test-bill', { phone: '13800138000', amount: '10' }, TELLER)).toThrow(
-      expect.objectContaining({ code: 'KIOSK_E_SAFE_MODE' }),
-    );
+    await expect(
+      rig.engine.quote('test-bill', { phone: '13800138000', amount: '10' }, TELLER),
+    ).rejects.toThrow(expect.objectContaining({ code: 'KIOSK_E_SAFE_MODE' }));
     expect(await storeContents(rig.journal)).toEqual(before);
   });
 });

@@ -105,7 +105,7 @@ describe('coach e-tickets (长运电子客票)', () => {
     ['tripId', { tripId: '20261127-9-999' }, '无此班次'],
     ['price', { price: '40' }, '45.00'],
     ['seats', { seats: '4' }, '余票仅 3 张'],
-    ['seats', { tripId: '20261127-2-456', price: '60' }, '余票仅 0 张'],
+    ['tripId', { tripId: '20261127-2-456', price: '60' }, '已无余票'],
   ])('refuses from HQ’s timetable: %s, holding nothing', async (field, input, text) => {
     await open();
     const err = await sell(input).catch((e) => e);
