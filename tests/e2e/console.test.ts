@@ -75,11 +75,20 @@ describe('operator console', () => {
       await t.tap('#act-primary');
       await t.page.locator('[data-k="who"]').waitFor();
       expect(await t.text('[data-k="who"]')).toContain('T001');
+      // The header says it is the operator console and whose, not the customers' kiosk.
+      const header = await t.text('#station');
+      expect(header).toContain('营业员控制台');
+      expect(header).toContain('柜员甲（T001）柜员');
+      expect(header).toContain('Operator console');
+      expect(header).not.toContain('Self-service kiosk');
       expect(await t.page.locator('[data-menu="supervisor"]').count()).toBe(0);
       await t.check('03-menu');
       await t.tap('#act-logout');
       await t.page.locator('.tile[data-service]').first().waitFor();
       expect(await t.page.locator('[data-menu]').count()).toBe(0);
+      // The customers' screen gets its own header back.
+      expect(await t.text('#station')).toContain('Self-service kiosk');
+      expect(await t.text('#station')).not.toContain('营业员控制台');
       await done(t);
     });
   }

@@ -106,6 +106,38 @@ function loginPassword(shell, code, problem = null) {
   };
 }
 
+/** The header's words on the customer's screens, given back when the operator leaves. */
+/** @type {Node[] | null} */
+let customerBrand = null;
+
+/**
+ * The header says whose screen it is: the operator console with the operator's name, code and
+ * role while one is logged in, the kiosk's own name for customers otherwise.
+ * @param {Shell} shell
+ * @param {Operator | null} operator
+ */
+function showBrand(shell, operator) {
+  const brand = /** @type {HTMLElement | null} */ (shell.els.screen.ownerDocument.getElementById('station'));
+  if (!brand) return;
+  if (operator) {
+    customerBrand ??= [...brand.childNodes];
+    const role =
+      operator.role === 'supervisor' ? { zh: '主管', en: 'supervisor' } : { zh: '柜员', en: 'teller' };
+    fill(
+      brand,
+      h(
+        'span',
+        { class: 'bi', 'data-k': 'console-brand' },
+        h('span', { class: 'zh' }, `营业员控制台 · ${operator.name}（${operator.code}）${role.zh}`),
+        h('span', { class: 'en', lang: 'en' }, `Operator console · ${operator.code} ${role.en}`),
+      ),
+    );
+  } else if (customerBrand) {
+    fill(brand, ...customerBrand);
+    customerBrand = null;
+  }
+}
+
 /**
  * @param {Shell} shell
  * @param {string} token
@@ -114,6 +146,7 @@ function loginPassword(shell, code, problem = null) {
 async function logIn(shell, token, operator) {
   setToken(token);
   shell.operator = operator;
+  showBrand(shell, operator);
   document.documentElement.classList.add('console');
   const { consoleHome } = await import('./console-home.js');
   shell.homeScreen = () => consoleHome(shell);
@@ -138,6 +171,7 @@ export async function logOut(shell, auto = false) {
   }
   setToken(null);
   shell.operator = null;
+  showBrand(shell, null);
   document.documentElement.classList.remove('console');
   shell.homeScreen = homeScreen;
   shell.onIdle = () => shell.nav.home();
