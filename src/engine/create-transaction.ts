@@ -40,7 +40,7 @@ export function prepareTransaction(
   checkAccess(def, actor, config);
   const notReady = def.ready?.(ctx.facts ?? NO_FACTS, ctx);
   if (notReady) throw notReady;
-  const fields = validateInput(def.fields, def.fieldMeta, input) as Record<string, string>;
+  const fields = validateInput(def.fields, def.fieldMeta, input);
   const problems = def.check?.(fields, ctx) ?? [];
   if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
   const amount = def.amount(fields);
@@ -85,9 +85,11 @@ export function inquiryFields(
     });
   }
   const schema = pickFields(def.fields, inquiry.fields);
-  const all = (input ?? {}) as Record<string, unknown>;
-  const only = Object.fromEntries(inquiry.fields.filter((f) => f in all).map((f) => [f, all[f]]));
-  return { inquiry, fields: validateInput(schema, def.fieldMeta, only) as Record<string, string> };
+  const all: object = typeof input === 'object' && input !== null ? input : {};
+  const only = Object.fromEntries(
+    inquiry.fields.filter((f) => f in all).map((f) => [f, Reflect.get(all, f)]),
+  );
+  return { inquiry, fields: validateInput(schema, def.fieldMeta, only) };
 }
 
 function selfServiceCap(def: ServiceDefinition, total: Money, config: KioskConfig): void {

@@ -19,6 +19,7 @@ import {
 } from '../core/transaction/machine.ts';
 import type {
   AlertRule,
+  AnswerSchema,
   ChoiceItem,
   DeviceName,
   EffectResult,
@@ -219,17 +220,28 @@ export class Engine extends EventEmitter<EngineEvents> {
     inquiry: InquiryDefinition,
     fields: Record<string, string>,
   ): Promise<InquiryAnswer> {
-    const data = await this.ask(def, inquiry.op, fields, inquiry.fields[0] ?? 'service');
-    const parsed = parseHqAnswer(inquiry.answer, data);
+    return this.askChecked(def, inquiry.op, inquiry.answer, fields, inquiry.fields[0] ?? 'service');
+  }
+
+  /** Asks HQ a read-only question and parses the answer with the schema of that answer. */
+  private async askChecked(
+    def: ServiceDefinition,
+    op: string,
+    schema: AnswerSchema,
+    fields: Record<string, string>,
+    field: string,
+  ): Promise<InquiryAnswer> {
+    const data = await this.ask(def, op, fields, field);
+    const parsed = parseHqAnswer(schema, data);
     if (parsed.ok) return parsed.answer;
     this.deps.logger.warn(
       {
         service: def.id,
-        op: inquiry.op,
+        op,
         problems: parsed.problems.map((p) => p.field),
         answer: maskDigitRunsDeep(maskKnown(data, secretsOf(def, fields))),
       },
-      'HQ answered an inquiry malformed: refused',
+      'HQ answered a question malformed: refused',
     );
     throw new KioskValidationError('KIOSK_E_HQ_PROTOCOL', parsed.problems);
   }
@@ -250,7 +262,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         en: `${def.title.en} has no list named ${name}`,
       });
     const field = Object.entries(def.fieldMeta).find(([, m]) => m.entry?.list === name)?.[0] ?? 'service';
-    const answer = list.op ? await this.ask(def, list.op, {}, field) : {};
+    if (list.op === undefined) return list.items({}, this.ctx());
+    const answer = await this.askChecked(def, list.op, list.answer, {}, field);
     return list.items(answer, this.ctx());
   }
 

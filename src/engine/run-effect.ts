@@ -34,16 +34,19 @@ export async function withTimeout(
       });
     }, timeoutMs);
   });
-  const run = work(ac.signal).catch(
-    (e: unknown): EffectResult => ({
+  const run = work(ac.signal).catch((e: unknown): EffectResult => {
+    const code =
+      e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : 'KIOSK_E_INTERNAL';
+    const message = e instanceof Error ? e.message : String(e);
+    return {
       outcome: 'unknown',
       reason: {
-        code: (e as { code?: string }).code ?? 'KIOSK_E_INTERNAL',
-        zh: `请求失败，结果未知：${(e as Error).message}`,
-        en: `request failed, outcome unknown: ${(e as Error).message}`,
+        code,
+        zh: `请求失败，结果未知：${message}`,
+        en: `request failed, outcome unknown: ${message}`,
       },
-    }),
-  );
+    };
+  });
   try {
     return await Promise.race([run, timeout]);
   } finally {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JournalBatch } from '../protocol/schemas/index.ts';
 import { type HqStore, pad16 } from './store.ts';
 
@@ -15,12 +16,22 @@ const EMPTY: JournalMeta = { contiguous: 0, highest: 0, stored: 0, duplicates: 0
 
 type RelayedEvent = JournalBatch['events'][number];
 
+/**
+ * The parts of a relayed transaction snapshot HQ counts by. The wire check of a journal event
+ * only knows its snapshot is an object, so HQ reads these through their own schema.
+ */
+const completedTxn = z.object({
+  serial: z.string().min(1),
+  result: z.literal('succeeded'),
+  businessDate: z.string().regex(/^\d{8}$/),
+});
+
 /** Month (yyyymm) a completed transaction counts in, from its business date. */
 function completedMonth(ev: RelayedEvent): { serial: string; month: string } | null {
-  const txn = ev.txn as { serial?: string; result?: string; businessDate?: string } | undefined;
-  if (ev.type !== 'txn.transition' || !txn?.serial || txn.result !== 'succeeded' || !txn.businessDate)
-    return null;
-  return { serial: txn.serial, month: txn.businessDate.slice(0, 6) };
+  if (ev.type !== 'txn.transition') return null;
+  const txn = completedTxn.safeParse(ev.txn);
+  if (!txn.success) return null;
+  return { serial: txn.data.serial, month: txn.data.businessDate.slice(0, 6) };
 }
 
 /** A station's monthly report as HQ keeps it (`mr:<station>:<yyyymm>`). */
@@ -34,15 +45,24 @@ export interface StationMonthlyReport {
   lastDate: string;
 }
 
+/** Totals of one service and result in a monthly report. */
+const totals = z.object({ count: z.number(), amountFen: z.number(), feeFen: z.number() });
+
+/** The facts of a `monthly-report` system event, as HQ reads them. */
+const monthlyReportInfo = z.object({
+  kind: z.literal('monthly-report'),
+  period: z.string(),
+  count: z.coerce.number().catch(0),
+  byService: z.record(z.string(), z.record(z.string(), totals)).catch({}),
+  lastDate: z.string().catch(''),
+});
+
 function monthlyReportOf(ev: RelayedEvent): Omit<StationMonthlyReport, 'station' | 'seq'> | null {
-  const info = (ev as { info?: Record<string, unknown> }).info;
-  if (ev.type !== 'system' || info?.kind !== 'monthly-report' || typeof info.period !== 'string') return null;
-  return {
-    period: info.period,
-    count: Number(info.count ?? 0),
-    byService: (info.byService ?? {}) as StationMonthlyReport['byService'],
-    lastDate: String(info.lastDate ?? ''),
-  };
+  if (ev.type !== 'system') return null;
+  const info = monthlyReportInfo.safeParse(ev.info);
+  if (!info.success) return null;
+  const { period, count, byService, lastDate } = info.data;
+  return { period, count, byService, lastDate };
 }
 
 /**

@@ -6,7 +6,7 @@ import { money, pattern } from '../transaction/fields.ts';
 import { payBase, payingState, queryAlerts } from '../transaction/flows.ts';
 import type { ChoiceItem, EffectState, RuleContext, TxnRecord } from '../transaction/types.ts';
 import { answerList, answerText, yuanText } from './answer-fields.ts';
-import { defineService, storedAnswer } from './define-service.ts';
+import { defineList, defineService, storedAnswer } from './define-service.ts';
 import { ENTRY, mobileNumber } from './fields.ts';
 import { statusPolling } from './rules.ts';
 
@@ -110,20 +110,31 @@ export function travelDates(ctx: RuleContext): ChoiceItem[] {
   });
 }
 
+/** HQ's answer to the places list: every place coaches serve, with its name's pinyin initial. */
+export const stationsAnswer = z.strictObject({
+  stations: answerList(
+    z.strictObject({
+      name: answerText(12),
+      initial: z
+        .string()
+        .regex(/^[A-Za-z]$/)
+        .optional(),
+    }),
+  ),
+});
+export type StationsAnswer = z.output<typeof stationsAnswer>;
+
 /**
  * HQ's places served by coach (`stations`: name and the pinyin initial), as choices, the station's
  * own city (`region.city`, where a journey from this kiosk usually starts) first. Pure.
  */
-export function coachPlaces(answer: Record<string, unknown>, ctx: Pick<RuleContext, 'config'>): ChoiceItem[] {
-  const list = Array.isArray(answer.stations) ? answer.stations : [];
+export function coachPlaces(answer: StationsAnswer, ctx: Pick<RuleContext, 'config'>): ChoiceItem[] {
   const here = ctx.config.region.city;
-  const places = list
-    .filter((p): p is { name: string; initial?: string } => typeof p?.name === 'string')
-    .map((p) => ({
-      value: p.name,
-      zh: p.name,
-      ...(typeof p.initial === 'string' ? { group: p.initial.toUpperCase() } : {}),
-    }));
+  const places = answer.stations.map((p) => ({
+    value: p.name,
+    zh: p.name,
+    ...(p.initial !== undefined ? { group: p.initial.toUpperCase() } : {}),
+  }));
   return [...places.filter((p) => p.value === here), ...places.filter((p) => p.value !== here)];
 }
 
@@ -263,7 +274,7 @@ export const coachTicket = defineService({
     },
   },
   lists: {
-    places: { op: COACH_OPS.stations, items: coachPlaces },
+    places: defineList({ op: COACH_OPS.stations, answer: stationsAnswer, items: coachPlaces }),
     dates: { items: (_answer, ctx) => travelDates(ctx) },
   },
   initial: 'paying',

@@ -148,7 +148,7 @@ export const creditCardRepayment = defineService({
   funding: 'none',
   ready: repaymentRefusal,
   check: (f) => {
-    const { debitCard, creditCard, amount: a } = f as Record<string, string>;
+    const { debitCard, creditCard, amount: a } = f;
     const problems: KioskError[] = [];
     if (debitCard === creditCard)
       problems.push(

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import type { AnswerSchema, ServiceDefinition, TxnRecord } from '../transaction/types.ts';
+import type {
+  AnswerSchema,
+  ChoiceItem,
+  FieldsSchema,
+  RuleContext,
+  ServiceDefinition,
+  ServiceList,
+  TxnRecord,
+} from '../transaction/types.ts';
 
 /**
  * Declares a service with its field types taken from its schema and its inquiry answer's type taken
@@ -7,10 +15,22 @@ import type { AnswerSchema, ServiceDefinition, TxnRecord } from '../transaction/
  * types (no casts), and the result still fits every consumer of `ServiceDefinition` (the catalogue,
  * the engine, the CLI, the HTTP API, the receipt).
  */
-export function defineService<S extends z.ZodObject, A extends AnswerSchema>(
+export function defineService<S extends FieldsSchema, A extends AnswerSchema>(
   def: ServiceDefinition<S, A>,
 ): ServiceDefinition<S, A> {
   return def;
+}
+
+/**
+ * Declares a list HQ answers (`op`) with the schema of its answer: `items` receives the answer as
+ * that schema parsed it. The engine checks HQ's answer against it before `items` sees it.
+ */
+export function defineList<A extends AnswerSchema>(list: {
+  op: string;
+  answer: A;
+  items(answer: z.output<A>, ctx: RuleContext): ChoiceItem[];
+}): ServiceList {
+  return list;
 }
 
 /**

@@ -37,6 +37,9 @@ const powerCardAnswer = z.strictObject({
   unresolvedRef: answerText(40).nullable().optional(),
 });
 
+/** What the card held after the write, as the read-back kept it (units are centi-kWh). */
+const cardAfterSchema = z.object({ pendingUnits: z.int().optional(), purchaseCounter: z.int().optional() });
+
 /** Device effect operations of the card reader (see src/app/card-effects.ts). */
 export const CARD_OPS = { read: 'card-read', write: 'card-write', readBack: 'card-read-back' } as const;
 /** HQ operations of the utility (see src/reference-hq/billers/power-card.ts). */
@@ -353,7 +356,7 @@ export const powerCard = defineService({
   },
   receipt: (txn) => {
     const w = txn.data.writeData as CardWrite | undefined;
-    const after = txn.data.cardAfter as { pendingUnits?: number; purchaseCounter?: number } | undefined;
+    const after = cardAfterSchema.safeParse(txn.data.cardAfter).data;
     // Units are centi-kWh: two decimals of kWh, integers only.
     const kwh = (u: number) => `${Math.floor(u / 100)}.${String(u % 100).padStart(2, '0')} kWh`;
     return [

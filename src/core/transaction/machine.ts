@@ -135,10 +135,7 @@ export function confirmActionFields(
 ): void {
   const names = action.confirmFields ?? [];
   if (names.length === 0) return;
-  const given = validateInput(pickFields(def.fields, names), def.fieldMeta, pickKeys(input, names)) as Record<
-    string,
-    string
-  >;
+  const given = validateInput(pickFields(def.fields, names), def.fieldMeta, pickKeys(input, names));
   const wrong = names.filter((n) => given[n] !== txn.fields[n]);
   if (wrong.length > 0) {
     throw new KioskValidationError(

@@ -206,13 +206,13 @@ export interface ChoiceItem {
 }
 
 /**
- * A list a `choice` field is picked from: answered by HQ (`op`, asked with no fields, read-only)
- * or made by the kiosk itself from its clock and config. `items` turns the answer into choices.
+ * A list a `choice` field is picked from: answered by HQ (`op`, asked with no fields, read-only,
+ * its answer checked against `answer` like an inquiry's) or made by the kiosk itself from its clock
+ * and config. `items` turns the answer into choices. Declare one with `defineList`.
  */
-export interface ServiceList {
-  op?: string;
-  items: (answer: Record<string, unknown>, ctx: RuleContext) => ChoiceItem[];
-}
+export type ServiceList =
+  | { op: string; answer: AnswerSchema; items(answer: InquiryAnswer, ctx: RuleContext): ChoiceItem[] }
+  | { op?: undefined; items(answer: InquiryAnswer, ctx: RuleContext): ChoiceItem[] };
 
 export interface FieldMeta {
   zh: string;
@@ -241,6 +241,12 @@ export interface StationFacts {
   /** The terminal's last successful daily sign-in (签到): business date and terminal number. */
   signIn: { date: string; terminalNo: string } | null;
 }
+
+/**
+ * The schema of a service's input: every field parses to a string (as stored in `TxnRecord.fields`
+ * and sent to HQ), so rules receive the parsed fields without casts.
+ */
+export type FieldsSchema = z.ZodObject<{ [field: string]: z.ZodType<string, unknown> }>;
 
 /** HQ's answer to an inquiry once its service's schema has parsed it: an object of declared fields. */
 export type InquiryAnswer = Record<string, unknown>;
@@ -284,7 +290,7 @@ export interface ServiceLine {
  * receipt lines. The CLI, the HTTP API, the UI and the receipt are all derived from it.
  */
 export interface ServiceDefinition<
-  S extends z.ZodObject = z.ZodObject,
+  S extends FieldsSchema = FieldsSchema,
   A extends AnswerSchema = AnswerSchema,
 > {
   id: string;

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { KioskError, KioskValidationError } from '../errors.ts';
-import type { FieldMeta } from './types.ts';
+import type { FieldMeta, FieldsSchema } from './types.ts';
 
 /**
  * A service's fields limited to `names` (unknown names are left out), strict like the whole: the
  * fields an inquiry asks, or an action asks to be entered again.
  */
-export function pickFields(schema: z.ZodObject, names: readonly string[]): z.ZodObject {
+export function pickFields(schema: FieldsSchema, names: readonly string[]): FieldsSchema {
   const shape = schema.shape;
-  return z.strictObject(
-    Object.fromEntries(names.filter((n) => Object.hasOwn(shape, n)).map((n) => [n, shape[n] as z.ZodType])),
-  );
+  const picked: FieldsSchema['shape'] = {};
+  for (const n of names) {
+    const field = Object.hasOwn(shape, n) ? shape[n] : undefined;
+    if (field) picked[n] = field;
+  }
+  return z.strictObject(picked);
 }
 
 /**
@@ -18,7 +21,7 @@ export function pickFields(schema: z.ZodObject, names: readonly string[]): z.Zod
  * field's key and whose message names the field in Chinese and English. Throws
  * KioskValidationError (KIOSK_E_INVALID_INPUT) listing all of them; returns the parsed fields.
  */
-export function validateInput<S extends z.ZodObject>(
+export function validateInput<S extends FieldsSchema>(
   schema: S,
   meta: Record<string, FieldMeta>,
   input: unknown,
@@ -37,10 +40,13 @@ export function validateInput<S extends z.ZodObject>(
     }
     const field = issue.path.map(String).join('.') || '(input)';
     const label = meta[field.split('.')[0] ?? ''] ?? { zh: field, en: field };
-    const params = (issue as { params?: { zh?: string; en?: string } }).params;
+    // A field's own refusal (fields.ts) carries its bilingual reason in a custom issue's params.
+    const params = issue.code === 'custom' ? issue.params : undefined;
+    const said = (lang: 'zh' | 'en'): string | undefined =>
+      typeof params?.[lang] === 'string' ? params[lang] : undefined;
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    const zh = missing ? '必须填写' : (params?.zh ?? '格式不正确');
-    const en = missing ? 'is required' : (params?.en ?? issue.message);
+    const zh = missing ? '必须填写' : (said('zh') ?? '格式不正确');
+    const en = missing ? 'is required' : (said('en') ?? issue.message);
     errors.push(
       new KioskError('KIOSK_E_INVALID_INPUT', { field, zh: `${label.zh}：${zh}`, en: `${label.en}: ${en}` }),
     );

@@ -95,4 +95,52 @@ describe('the seams between the kiosk and its surfaces', () => {
     }
     expect(cycles).toEqual([]);
   });
+
+  /**
+   * The service seam: service definitions (src/core/services), the transaction model and rules
+   * they are written against (src/core/transaction) and the engine that runs them (src/engine).
+   * Their types come from the schemas (fields, inquiry answers), so none of them casts to an
+   * inline shape, to `never`, through `unknown` or to a `Record`; a cast to a named type is not
+   * matched here.
+   */
+  it('no cast at the service seam: services, the transaction model and the engine', async () => {
+    const SEAM = /^src\/(core\/services|core\/transaction|engine)\//;
+    const CAST = /\bas\s+(never\b|unknown\s+as\b|\{|Record\s*<)/;
+    const found: string[] = [];
+    for (const f of await sources(SRC)) {
+      if (!SEAM.test(f)) continue;
+      code(await readFile(join(ROOT, f), 'utf8'))
+        .split('\n')
+        .forEach((line, i) => {
+          if (CAST.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('an inquiry answer is typed by its schema: no rule takes it as a bag of unknowns', async () => {
+    const found: string[] = [];
+    for (const f of await sources(SRC)) {
+      if (!/^src\/(core|engine)\//.test(f)) continue;
+      code(await readFile(join(ROOT, f), 'utf8'))
+        .split('\n')
+        .forEach((line, i) => {
+          if (/\banswer\s*:\s*Record\s*<\s*string\s*,\s*unknown\s*>/.test(line)) found.push(`${f}:${i + 1}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('the reference HQ reads a relayed journal event by its type, not through a cast', async () => {
+    const found: string[] = [];
+    for (const f of await sources(join(SRC, 'reference-hq'))) {
+      code(await readFile(join(ROOT, f), 'utf8'))
+        .split('\n')
+        .forEach((line, i) => {
+          if (/\b(ev|e|event)\.(txn|info|order|ledger)\s+as\b|\((ev|event)\s+as\s+\{/.test(line))
+            found.push(`${f}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
 });

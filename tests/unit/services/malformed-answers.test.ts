@@ -170,6 +170,27 @@ describe('HQ’s answer to an inquiry is checked against the service’s schema 
     });
   }
 
+  it('a list HQ answers (the coach places) is checked the same way before it becomes choices', async () => {
+    const k = await open('coach-ticket');
+    const before = await storeContents(k.journal);
+    for (const [data, field] of [
+      [{ stations: [{ name: '杭州' }, { initial: 'X' }] }, 'answer.stations.1.name'],
+      [{ stations: ['杭州'] }, 'answer.stations.0'],
+      [{}, 'answer.stations'],
+    ] as const) {
+      hq.script('stations', { outcome: 'ok', data });
+      await expect(k.engine.list('coach-ticket', 'places', TELLER)).rejects.toMatchObject({
+        code: 'KIOSK_E_HQ_PROTOCOL',
+        issues: [expect.objectContaining({ field })],
+      });
+    }
+    hq.script('stations', { outcome: 'ok', data: { stations: [{ name: '杭州', initial: 'H' }] } });
+    expect(await k.engine.list('coach-ticket', 'places', TELLER)).toEqual([
+      { value: '杭州', zh: '杭州', group: 'H' },
+    ]);
+    expect(await storeContents(k.journal)).toEqual(before);
+  });
+
   it('logs the refusal with the field and the answer masked', async () => {
     const k = await open('mobile-topup');
     hq.script('query', { outcome: 'ok', data: { phone: PHONE, city: 42, echo: `number ${PHONE}` } });
@@ -178,7 +199,7 @@ describe('HQ’s answer to an inquiry is checked against the service’s schema 
     ).rejects.toMatchObject({
       code: 'KIOSK_E_HQ_PROTOCOL',
     });
-    const line = log.find((l) => l.includes('HQ answered an inquiry malformed'));
+    const line = log.find((l) => l.includes('HQ answered a question malformed'));
     expect(line).toBeDefined();
     expect(line).toContain('answer.city');
     expect(line).toContain('answer.echo');
