@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   type Appointment,
   bookableDates,
+  closeAppointment,
   hoursOfDay,
   type SlotView,
   slotsOn,
@@ -130,6 +131,33 @@ export class AppointmentBook {
       this.desk.emit('changed');
       this.desk.printQuietly(() => appointmentSlip(a, this.deps.station()));
       return { appointment: a, repeated: false };
+    });
+  }
+
+  /**
+   * Closes a booked appointment for the operator: `cancelled` (取消预约, the slot is free again) or
+   * `served` (办理完毕). Journaled with the change before it is answered; a repeat is answered
+   * with the record as it is and writes nothing; cancelling one already served is refused.
+   */
+  close(
+    id: string,
+    to: 'served' | 'cancelled',
+    operator: string,
+  ): Promise<{ appointment: Appointment; changed: boolean }> {
+    return this.desk.serial(async () => {
+      const cur = await this.desk.store.appointment(id);
+      if (!cur)
+        throw new KioskError('KIOSK_E_NOT_FOUND', {
+          field: 'id',
+          zh: `没有预约 ${id}`,
+          en: `no appointment ${id}`,
+        });
+      const r = closeAppointment(cur, to, operator, this.deps.clock.now());
+      if (!r.changed) return r;
+      await this.deps.journal.commit((b) => AssistStore.putAppointment(b, r.appointment, to));
+      this.deps.logger.info({ id, operator, to }, `appointment ${to}`);
+      this.desk.emit('changed');
+      return r;
     });
   }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAppointment } from './commands/appointment.ts';
 import { registerBalance } from './commands/balance.ts';
 import { registerCard } from './commands/card.ts';
 import { registerConfig } from './commands/config.ts';
@@ -39,6 +40,7 @@ await runProgram(
     registerJournalViews,
     registerReport,
     registerCreditCard,
+    registerAppointment,
   ],
   (e, json) => reportError(e, { json }),
 );

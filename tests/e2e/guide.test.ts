@@ -126,6 +126,56 @@ describe('service guide on the touchscreen', () => {
     await t.page.locator('[data-menu="requests"]').waitFor();
   };
 
+  it('the operator cancels a citizen’s appointment or marks it served on the console; a served one cannot be cancelled, a cancel is idempotent', async () => {
+    const book = async (phone: string, key: string) => {
+      const r = await kiosk.api('POST', '/api/appointments', {
+        body: { matter: 'marriage-registration', date: '20261201', from: '14:00', phone },
+        headers: { 'idempotency-key': key },
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    const left = async () =>
+      (await kiosk.api('GET', '/api/guide/marriage-registration/slots')).body.days[0].slots[0].left as number;
+    const toCancel = await book('13911110001', 'appointment-cancel-1');
+    const toServe = await book('13911110002', 'appointment-serve-1');
+    const before = await left();
+    const t = await touchPage(browser, 'about:blank', SIZES[0], 'console-appointments');
+    await t.page.clock.install();
+    await t.page.goto(new URL('ui/', kiosk.url).href);
+    await t.page.locator('#act-guide').waitFor();
+    await login(t);
+    await t.tap('[data-menu="requests"]');
+    await t.tap('#act-appointments');
+    await t.page.locator(`[data-cancel="${toCancel}"]`).waitFor();
+    await t.check('01-appointments');
+    await t.tap(`[data-cancel="${toCancel}"]`);
+    await t.page.locator(`[data-appointment="${toCancel}"][data-status="cancelled"]`).waitFor();
+    expect(await t.page.locator(`[data-cancel="${toCancel}"]`).count()).toBe(0);
+    // The slot is free again.
+    expect(await left()).toBe(before + 1);
+    await t.tap(`[data-serve="${toServe}"]`);
+    await t.page.locator(`[data-appointment="${toServe}"][data-status="served"]`).waitFor();
+    await t.check('02-closed');
+    await done(t);
+    // Journaled: the store holds the change with who made it.
+    expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({
+      status: 'cancelled',
+      closedBy: 'T001',
+    });
+    // Through the API, the same operation: a repeat changes nothing, a served one is refused.
+    const token = await kiosk.login('T001', '123456');
+    const again = await kiosk.api('POST', `/api/appointments/${toCancel}/cancel`, { body: {}, token });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'cancelled', unchanged: true });
+    const served = await kiosk.api('POST', `/api/appointments/${toServe}/cancel`, { body: {}, token });
+    expect(served.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(served.body)).toContain('已办理，不能取消');
+    expect(await kiosk.app.assist.store.appointment(toServe)).toMatchObject({ status: 'served' });
+    // Only an operator may close one.
+    expect((await kiosk.api('POST', `/api/appointments/${toServe}/serve`, { body: {} })).status).toBe(401);
+  });
+
   it('registers a request at the console and follows it to its close, HQ bringing the result', async () => {
     const t = await touchPage(browser, 'about:blank', SIZES[0], 'console-request');
     await t.page.clock.install();

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDemoGuide } from '../../src/reference-hq/demo-guide.ts';
 import { runKiosk, startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
 const PHONE = '13800138000';
@@ -57,6 +58,33 @@ describe('kiosk journal list and kiosk operator while the kiosk runs', () => {
     const none = await kiosk(['journal', 'list']);
     expect(none.code).toBe(2);
     expect(none.err).toContain('--operator');
+  }, 120_000);
+
+  it('cancels a citizen’s appointment through the API as the operator; again it changes nothing, a served one is refused', async () => {
+    await k.app.assist.applyGuide(await readDemoGuide());
+    const book = async (phone: string) => {
+      const r = await k.api('POST', '/api/appointments', {
+        body: { matter: 'marriage-registration', date: '20261201', from: '14:00', phone },
+      });
+      expect(r.status, r.text).toBe(201);
+      return r.body.id as string;
+    };
+    const id = await book('13911110003');
+    const served = await book('13911110004');
+    const first = await kiosk(['appointment', 'cancel', id, '--operator', 'A001', '--json'], '123456\n');
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ id, status: 'cancelled', unchanged: false });
+    const again = await kiosk(['appointment', 'cancel', id, '--operator', 'A001'], '123456\n');
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('早已取消');
+    expect((await kiosk(['appointment', 'serve', served, '--operator', 'A001'], '123456\n')).code).toBe(0);
+    const refused = await kiosk(['appointment', 'cancel', served, '--operator', 'A001'], '123456\n');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('已办理，不能取消');
+    expect(await k.app.assist.store.appointment(served)).toMatchObject({
+      status: 'served',
+      closedBy: 'A001',
+    });
   }, 120_000);
 
   it('adds, lists, unlocks and changes passwords through the API as a supervisor', async () => {

@@ -1,4 +1,5 @@
 import { addDays, localInstant, SHANGHAI_OFFSET_MS } from '../business-day.ts';
+import { KioskError } from '../errors.ts';
 import type { Guide, Matter } from './guide.ts';
 import type { Citizen } from './request.ts';
 
@@ -16,9 +17,44 @@ export interface Appointment {
   citizen: Citizen;
   purgedAt: number | null;
   channel: 'operator' | 'self';
-  status: 'booked' | 'cancelled';
+  /** `booked` until the citizen is served (办理) or the booking is cancelled; both are final. */
+  status: 'booked' | 'served' | 'cancelled';
+  /** The operator who served or cancelled it, and when (absent while booked). */
+  closedBy?: string;
+  closedAt?: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * Closes a booked appointment as `served` or `cancelled` by an operator. Closing it again the same
+ * way changes nothing (`changed: false`, the same record); the other way round is refused: a
+ * citizen already served cannot be cancelled, a cancelled booking cannot be served. Pure.
+ */
+export function closeAppointment(
+  a: Appointment,
+  to: 'served' | 'cancelled',
+  operator: string,
+  now: number,
+): { appointment: Appointment; changed: boolean } {
+  if (a.status === to) return { appointment: a, changed: false };
+  if (a.status !== 'booked')
+    throw new KioskError('KIOSK_E_ACTION_NOT_ALLOWED', {
+      field: 'id',
+      ...(a.status === 'served'
+        ? {
+            zh: `预约 ${a.id} 已办理，不能取消`,
+            en: `appointment ${a.id} was already served; it cannot be cancelled`,
+          }
+        : {
+            zh: `预约 ${a.id} 已取消，不能再办理`,
+            en: `appointment ${a.id} was cancelled; it cannot be served`,
+          }),
+    });
+  return {
+    appointment: { ...a, status: to, closedBy: operator, closedAt: now, updatedAt: now },
+    changed: true,
+  };
 }
 
 export interface SlotView {

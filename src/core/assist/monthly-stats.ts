@@ -59,7 +59,7 @@ export function monthlyStats(
   const byMatter = [...rows.values()].sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.matter.localeCompare(b.matter),
   );
-  const booked = appointments.filter((a) => a.status === 'booked' && a.date.slice(0, 6) === month).length;
+  const booked = appointments.filter((a) => a.status !== 'cancelled' && a.date.slice(0, 6) === month).length;
   return { month, byMatter, totals, overdue, appointments: booked };
 }
 

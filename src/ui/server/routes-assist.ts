@@ -72,6 +72,18 @@ export function registerAssistRoutes(app: FastifyInstance, ctx: ServerContext): 
     return { date, items: await desk.appointmentsOn(date) };
   });
 
+  // The operator closes a citizen's booking: cancelled (the slot is free again) or served.
+  for (const [action, to] of [
+    ['cancel', 'cancelled'],
+    ['serve', 'served'],
+  ] as const) {
+    app.post<ById>(`/api/appointments/:id/${action}`, async (req) => {
+      const s = requireOperator(req, ctx.sessions);
+      const { appointment, changed } = await desk.appointments.close(req.params.id, to, s.code);
+      return { ...AppointmentBook.masked(appointment), unchanged: !changed };
+    });
+  }
+
   app.post('/api/assist/requests', async (req, reply) => {
     const { actor } = authOf(req, ctx.sessions);
     const who =

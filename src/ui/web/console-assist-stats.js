@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { loadInto, table } from './console-kit.js';
 import { requestsScreen } from './console-requests.js';
-import { bi, dl, fill, h, messageBox, title } from './dom.js';
+import { bi, button, dl, fill, h, messageBox, title } from './dom.js';
 
 /**
  * The month's statistics of the assisted services (每月结报): requests by matter and outcome, the
@@ -66,35 +66,76 @@ export function assistStatsScreen(shell) {
   };
 }
 
+/** An appointment's state in words. */
+const APPOINTMENT_STATUS = {
+  booked: { zh: '已预约', en: 'booked' },
+  served: { zh: '已办理', en: 'served' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+};
+
 /**
- * Today's appointments, by slot, with the phone number to call if the citizen does not come.
+ * Today's appointments, by slot, with the phone number to call if the citizen does not come; a
+ * booking still open is marked served or cancelled here (the same operation as the API and
+ * `kiosk appointment`), and the list is read again.
  * @param {import('./shell.js').Shell} shell
  * @returns {import('./shell.js').Screen}
  */
 export function appointmentsScreen(shell) {
   return (view) => {
+    const box = messageBox();
     const body = h('div');
-    fill(view.main, title('今日预约', 'Appointments today'), body);
+    fill(view.main, title('今日预约', 'Appointments today'), box, body);
     view.bar({ back: { zh: '返回', en: 'Back', run: () => view.nav.go(requestsScreen(shell)) } });
-    void loadInto(body, async () => {
-      const r = await api('GET', '/api/appointments');
-      if (r.items.length === 0)
-        return h('p', { 'data-k': 'none' }, bi('今日没有预约', 'No appointments today'));
-      return table(
-        [
-          { zh: '时段', en: 'Slot' },
-          { zh: '编号', en: 'Number' },
-          { zh: '事项', en: 'Matter' },
-          { zh: '电话', en: 'Phone' },
-        ],
-        r.items.map((/** @type {any} */ a) => [
-          `${a.from}-${a.to}`,
-          a.id,
-          a.matterTitle.zh,
-          a.citizen.phone ?? '',
-        ]),
-        'appointments',
-      );
-    });
+    const close = async (/** @type {string} */ id, /** @type {'cancel' | 'serve'} */ action) => {
+      fill(box);
+      try {
+        await api('POST', `/api/appointments/${encodeURIComponent(id)}/${action}`, {});
+      } catch (e) {
+        const err = /** @type {import('./api.js').ApiError} */ (e);
+        fill(box, h('p', { class: 'error' }, bi(err.zh, err.en)));
+      }
+      await load();
+    };
+    const load = () =>
+      loadInto(body, async () => {
+        const r = await api('GET', '/api/appointments');
+        if (r.items.length === 0)
+          return h('p', { 'data-k': 'none' }, bi('今日没有预约', 'No appointments today'));
+        return table(
+          [
+            { zh: '时段', en: 'Slot' },
+            { zh: '编号', en: 'Number' },
+            { zh: '事项', en: 'Matter' },
+            { zh: '电话', en: 'Phone' },
+            { zh: '状态', en: 'State' },
+          ],
+          r.items.map((/** @type {any} */ a) => {
+            const st = APPOINTMENT_STATUS[/** @type {keyof typeof APPOINTMENT_STATUS} */ (a.status)];
+            return [
+              `${a.from}-${a.to}`,
+              a.id,
+              a.matterTitle.zh,
+              a.citizen.phone ?? '',
+              h(
+                'span',
+                { class: 'appointment-state', 'data-appointment': a.id, 'data-status': a.status },
+                st ? bi(st.zh, st.en) : a.status,
+                a.status === 'booked'
+                  ? [
+                      button('已办理', 'Served', () => close(a.id, 'serve'), 'small', {
+                        'data-serve': a.id,
+                      }),
+                      button('取消预约', 'Cancel', () => close(a.id, 'cancel'), 'small', {
+                        'data-cancel': a.id,
+                      }),
+                    ]
+                  : null,
+              ),
+            ];
+          }),
+          'appointments',
+        );
+      });
+    void load();
   };
 }
