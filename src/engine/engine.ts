@@ -734,7 +734,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     let tries = 0;
     const entries = new Map<string, number>();
     while (!txn.terminal && !this.stopping && !this.safe) {
-      const state = stateOf(def, txn.state) as EffectState;
+      const state = stateOf(def, txn.state);
+      // An open transaction always waits in an effect state; a final state here is a broken record.
+      if (state.type !== 'effect')
+        throw new KioskError('KIOSK_E_INTERNAL', {
+          field: 'state',
+          zh: `流水 ${txn.serial} 未结束却处于终态 ${txn.state}`,
+          en: `transaction ${txn.serial} is open but in the final state ${txn.state}`,
+        });
       const attempt = txn.attempts + 1;
       const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.ctx());
       for (;;) {
@@ -1001,7 +1008,12 @@ function actorInfo(actor: Actor): Record<string, unknown> {
 }
 
 function pick(fields: Record<string, string>, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, fields[n] as string]));
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = Object.hasOwn(fields, n) ? fields[n] : undefined;
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
 }
 
 /** The refusal of anything new once shutdown has begun (HTTP 503; nothing was charged). */

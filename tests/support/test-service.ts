@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { businessDate } from '../../src/core/business-day.ts';
 import { KioskError } from '../../src/core/errors.ts';
 import { Money } from '../../src/core/money.ts';
+import { defineService } from '../../src/core/services/define-service.ts';
 import { digits, money } from '../../src/core/transaction/fields.ts';
 import { paymentFlow } from '../../src/core/transaction/flows.ts';
 import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
@@ -10,7 +11,7 @@ import type { ServiceDefinition } from '../../src/core/transaction/types.ts';
  * A bill payment used to test the engine on its own: the standard payment flow with a status query
  * every 30 s, an alert after 30 minutes unknown, and a reversal allowed on the same business date.
  */
-export const testBillService: ServiceDefinition = {
+export const testBillService: ServiceDefinition = defineService({
   id: 'test-bill',
   title: { zh: '测试缴费', en: 'Test bill' },
   fields: z.strictObject({
@@ -21,7 +22,7 @@ export const testBillService: ServiceDefinition = {
     phone: { zh: '手机号码', en: 'Phone number', sensitive: 'phone' },
     amount: { zh: '金额', en: 'Amount' },
   },
-  amount: (f) => Money.of((f as { amount: string }).amount),
+  amount: (f) => Money.of(f.amount),
   ...paymentFlow({
     queryDelayMs: () => 30_000,
     unknownAlertMs: 30 * 60_000,
@@ -37,4 +38,4 @@ export const testBillService: ServiceDefinition = {
           : null,
     },
   }),
-};
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { paymentFlow } from '../transaction/flows.ts';
-import type { EffectResult, EffectState, RuleContext } from '../transaction/types.ts';
+import type { EffectResult, RuleContext } from '../transaction/types.ts';
 import { answerText, yuanText } from './answer-fields.ts';
 import { defineService, storedAnswer } from './define-service.ts';
 import { amount, ENTRY, mobileNumber } from './fields.ts';
@@ -60,6 +60,7 @@ export function mobileRegionCheck(answer: MobileAnswer, ctx: RuleContext): Kiosk
 const flow = paymentFlow({
   queryDelayMs: statusPolling,
   unknownAlertMs: MOBILE_UNKNOWN_ALERT_MS,
+  submitAlert: mobileSubmitError,
   reversal: {
     guard: mobileReversalWindow,
     beforeSend: mobileReversalSendGate,
@@ -114,10 +115,6 @@ export const mobileTopup = defineService({
     check: (_f, answer, ctx) => mobileRegionCheck(answer, ctx),
   },
   ...flow,
-  states: {
-    ...flow.states,
-    paying: { ...(flow.states.paying as EffectState), alertOn: mobileSubmitError },
-  },
   receipt: (txn) => {
     const city = storedAnswer(mobileAnswer, txn)?.city;
     return city !== undefined ? [{ zh: '号码归属', en: 'Region', value: city }] : [];

@@ -33,6 +33,8 @@ export interface PaymentFlowOptions {
   queryDelayMs: (attempt: number, ctx: RuleContext) => number;
   /** Raise an alert when a status stays unknown this long (mobile top-up: 30 minutes). */
   unknownAlertMs?: number;
+  /** An alert raised at once when the payment request's answer means people must act now. */
+  submitAlert?: EffectState['alertOn'];
   /** Adds the reversal path; the guard holds the service's reversal rules. */
   reversal?: {
     guard: NonNullable<ActionDefinition['guard']>;
@@ -154,7 +156,10 @@ export function paymentFlow(opts: PaymentFlowOptions): {
     opts.unknownAlertMs,
   );
   const states: Record<string, StateDefinition> = {
-    paying: payingState((txn) => ({ ...base(txn), ...(opts.payPayload?.(txn) ?? {}) })),
+    paying: {
+      ...payingState((txn) => ({ ...base(txn), ...(opts.payPayload?.(txn) ?? {}) })),
+      ...(opts.submitAlert ? { alertOn: opts.submitAlert } : {}),
+    },
     querying,
     succeeded: { type: 'terminal', result: 'succeeded', ledger: 'capture', receipt: true },
     failed: { type: 'terminal', result: 'failed', ledger: 'release' },

@@ -105,17 +105,24 @@ describe('the seams between the kiosk and its surfaces', () => {
    */
   it('no cast at the service seam: services, the transaction model and the engine', async () => {
     const SEAM = /^src\/(core\/services|core\/transaction|engine)\//;
-    const CAST = /\bas\s+(never\b|unknown\s+as\b|\{|Record\s*<)/;
+    // Any `x as T` but `as const`; `as` inside words and comments is not matched.
+    const CAST = /[\w)\]?!]\s+as\s+(?!const\b)[\w{([]/;
     const found: string[] = [];
     for (const f of await sources(SRC)) {
       if (!SEAM.test(f)) continue;
       code(await readFile(join(ROOT, f), 'utf8'))
         .split('\n')
         .forEach((line, i) => {
-          if (CAST.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+          if (CAST.test(line.replace(/'[^']*'|`[^`]*`/g, "''"))) found.push(`${f}: ${line.trim()}`);
         });
     }
-    expect(found).toEqual([]);
+    // The power card's device and HQ effect data (card state, write data) are not yet read through
+    // schemas: these named-type casts are the only ones left, and the list may only shrink.
+    const known = found.filter((l) =>
+      /^src\/core\/services\/power-card(-rules)?\.ts: .*\bas (CardState|CardWrite)\b/.test(l),
+    );
+    expect(found.filter((l) => !known.includes(l))).toEqual([]);
+    expect(known.length).toBeLessThanOrEqual(9);
   });
 
   it('an inquiry answer is typed by its schema: no rule takes it as a bag of unknowns', async () => {
