@@ -40,6 +40,7 @@ import { CardEffects } from './card-effects.ts';
 import { CardTerminal } from './card-terminal.ts';
 import { DeviceDesk } from './device-desk.ts';
 import { type KioskDevices, startDevices } from './device-wiring.ts';
+import { loadFollowKey } from './follow-key.ts';
 import { GpioBridge } from './gpio-bridge.ts';
 import { type HqParts, SwitchableHqPort, startHq, stopHq } from './hq-wiring.ts';
 import { JournalRecovery } from './journal-recovery.ts';
@@ -119,6 +120,8 @@ export class KioskApp extends EventEmitter<AppEvents> {
   private loaded!: LoadedConfig;
   private readonly hqPort = new SwitchableHqPort(new UnavailableHqPort());
   private server: LocalServer | undefined;
+  /** This kiosk's secret for customers' follow tokens, read from the journal before the server starts. */
+  followKey: Buffer = Buffer.alloc(0);
   private recovery: JournalRecovery | undefined;
   problems: JournalProblem[] = [];
   startedAt = 0;
@@ -304,6 +307,7 @@ export class KioskApp extends EventEmitter<AppEvents> {
     });
     this.recovery.start();
     if (this.opts.http !== false) {
+      this.followKey = await loadFollowKey(this.journal, log);
       this.server = new LocalServer(this, log);
       await this.server.start();
     }

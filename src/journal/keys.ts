@@ -26,12 +26,14 @@
  *   a:b:<id>                 Appointment                     appointments
  *   g:<yyyymmdd>             DayTotalsRecord                 totals of a business date, written with each change
  *   m:day-totals             { event }                       the g: records are maintained through this event
+ *   m:follow-key             { key }                         this kiosk's secret for customers' follow tokens (base64url, 32 bytes)
  */
 export const FORMAT_KEY = 'm:format';
 export const COUNTERS_KEY = 'm:counters';
 export const BALANCE_KEY = 'm:balance';
 export const OUTBOX_KEY = 'm:outbox';
 export const DAY_TOTALS_META_KEY = 'm:day-totals';
+export const FOLLOW_KEY_KEY = 'm:follow-key';
 export const SELF_OPERATOR = '~self';
 export const SERIAL_DIGITS = 10;
 

@@ -1,10 +1,11 @@
 import { CardReads } from '../../app/card-reads.ts';
 import { businessDate } from '../../core/business-day.ts';
+import { FINAL_ORDER_STATUSES } from '../../core/orders/order.ts';
 import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
 import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EventHub } from './event-hub.ts';
-import { FollowTokens } from './follow-tokens.ts';
+import { type Followed, FollowTokens, followable } from './follow-tokens.ts';
 import type { ServerKiosk } from './server-kiosk.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -15,7 +16,7 @@ export class ServerContext {
   /** Card reads a screen names by token instead of the card's full numbers. */
   readonly cardReads: CardReads;
   /** Tokens that open a customer's event stream for the one transaction or order they created. */
-  readonly follow = new FollowTokens();
+  readonly follow: FollowTokens;
 
   constructor(
     readonly kiosk: ServerKiosk,
@@ -24,7 +25,21 @@ export class ServerContext {
     this.lookup = (id: string): ServiceDefinition | undefined =>
       kiosk.services.has(id) ? kiosk.services.get(id) : undefined;
     this.hub = new EventHub(kiosk, this.lookup);
+    this.follow = new FollowTokens(kiosk.followKey);
     this.cardReads = new CardReads(() => kiosk.devices?.cardReader, kiosk.clock);
+  }
+
+  /** Whether the transaction or order a follow token names is still one to follow (see `followable`). */
+  async stillFollowed(what: Followed): Promise<boolean> {
+    if (what.kind === 'order') {
+      const o = await this.kiosk.orderBook.find(what.id);
+      return followable(
+        o && { final: FINAL_ORDER_STATUSES.has(o.status), updatedAt: o.updatedAt },
+        this.now(),
+      );
+    }
+    const t = await this.kiosk.engine.get(what.id).catch(() => undefined);
+    return followable(t && { final: t.terminal, updatedAt: t.updatedAt }, this.now());
   }
 
   now(): number {

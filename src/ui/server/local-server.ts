@@ -116,7 +116,8 @@ export class LocalServer {
           : q.order
             ? { kind: 'order' as const, id: q.order }
             : null;
-        if (!what || !q.follow || !ctx.follow.opens(q.follow, what))
+        // A token ends with what it names (final for a while, or unknown to this kiosk).
+        if (!what || !q.follow || !ctx.follow.opens(q.follow, what) || !(await ctx.stillFollowed(what)))
           throw new KioskError('KIOSK_E_AUTH_FAILED', {
             field: 'follow',
             zh: '需要操作员登录，或本笔交易的跟踪凭据',

@@ -33,6 +33,8 @@ export type ServerEngine = Pick<
 export interface ServerKiosk {
   readonly clock: Clock;
   readonly config: KioskConfig;
+  /** This kiosk's secret for customers' follow tokens (kept in its journal; survives restarts). */
+  readonly followKey: Buffer;
   /** When the kiosk started (ms since the epoch). */
   readonly startedAt: number;
   /** Journal problems found since the start (safe mode while any is unresolved). */
