@@ -87,9 +87,9 @@ emit({
 const outbox = new URL('./bench-outbox.ts', import.meta.url);
 if (existsSync(outbox)) {
   const mod = (await import(outbox.href)) as {
-    benchOutbox?: () => Promise<Record<string, unknown> | Record<string, unknown>[]>;
+    benchOutbox?: (rounds: number) => Promise<Record<string, unknown> | Record<string, unknown>[]>;
   };
-  if (mod.benchOutbox) for (const f of [await mod.benchOutbox()].flat()) emit(f);
+  if (mod.benchOutbox) for (const f of [await mod.benchOutbox(quick ? 6 : 20)].flat()) emit(f);
 }
 
 const { benchStartup } = await import('./bench-startup.ts');
