@@ -65,12 +65,33 @@ function monthlyReportOf(ev: RelayedEvent): Omit<StationMonthlyReport, 'station'
   return { period, count, byService, lastDate };
 }
 
+/** One relayed batch waiting for its station's next durable write. */
+interface Waiting {
+  events: RelayedEvent[];
+  resolve: (r: StoredBatch) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface StoredBatch {
+  /** Sequence numbers of the batch that are now stored (new or earlier): what HQ may acknowledge. */
+  acked: number[];
+  meta: JournalMeta;
+}
+
 /**
  * Stores relayed journal events durably, once each, keyed by station and sequence number, and keeps
  * per-station gap detection and monthly counts of completed transactions. Resolves only after the
  * write is durable: the caller acknowledges to the kiosk after that and never before.
+ *
+ * Group commit: a station's batches that arrive while its previous write is under way (a kiosk
+ * keeps several in flight) are stored together in the next write, one atomic store batch under the
+ * station's lock; each caller still hears only of its own batch's events, once all are durable.
+ * Batches may arrive in any order and any number of times: an event already stored is counted as
+ * a duplicate and acknowledged again, never stored or counted twice.
  */
 export class JournalArchive {
+  private readonly waiting = new Map<string, Waiting[]>();
+
   constructor(
     private readonly store: HqStore,
     private readonly now: () => number,
@@ -80,61 +101,94 @@ export class JournalArchive {
     return (await this.store.get<JournalMeta>(`jm:${station}`)) ?? { ...EMPTY };
   }
 
-  async storeBatch(station: string, events: RelayedEvent[]): Promise<{ acked: number[]; meta: JournalMeta }> {
-    return this.store.withLock(`journal:${station}`, async () => {
-      const meta = await this.meta(station);
-      const keys = events.map((e) => `j:${station}:${pad16(e.seq)}`);
-      const existing = await this.store.getMany<unknown>(keys);
-      const ops: Array<{ type: 'put'; key: string; value: unknown }> = [];
-      const counts = new Map<string, number>();
-      const serialKeys: string[] = [];
-      const fresh: RelayedEvent[] = [];
-      events.forEach((e, i) => {
-        if (existing[i] !== undefined || e.stationId !== station) {
-          meta.duplicates += existing[i] !== undefined ? 1 : 0;
-          return;
-        }
-        fresh.push(e);
-        ops.push({ type: 'put', key: keys[i] as string, value: e });
-      });
-      const done = fresh.map(completedMonth);
-      for (const d of done) if (d) serialKeys.push(`ms:${station}:${d.serial}`);
-      const counted = serialKeys.length ? await this.store.getMany<unknown>(serialKeys) : [];
-      let k = 0;
-      for (const d of done) {
-        if (!d) continue;
-        if (counted[k++] === undefined && !ops.some((o) => o.key === `ms:${station}:${d.serial}`)) {
-          ops.push({ type: 'put', key: `ms:${station}:${d.serial}`, value: d.month });
-          counts.set(d.month, (counts.get(d.month) ?? 0) + 1);
-        }
-      }
-      for (const e of fresh) {
-        const report = monthlyReportOf(e);
-        if (report)
-          ops.push({
-            type: 'put',
-            key: `mr:${station}:${report.period}`,
-            value: { ...report, station, seq: e.seq },
-          });
-      }
-      for (const [month, n] of counts) {
-        const key = `mc:${station}:${month}`;
-        ops.push({ type: 'put', key, value: ((await this.store.get<number>(key)) ?? 0) + n });
-      }
-      meta.stored += fresh.length;
-      for (const e of fresh) meta.highest = Math.max(meta.highest, e.seq);
-      meta.contiguous = await this.advance(station, meta.contiguous, new Set(fresh.map((e) => e.seq)));
-      meta.gapSince = meta.highest > meta.contiguous ? (meta.gapSince ?? this.now()) : null;
-      ops.push({ type: 'put', key: `jm:${station}`, value: meta });
-      await this.store.batch(ops);
-      return { acked: events.filter((e) => e.stationId === station).map((e) => e.seq), meta };
+  storeBatch(station: string, events: RelayedEvent[]): Promise<StoredBatch> {
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(station);
+      if (queue) return void queue.push({ events, resolve, reject });
+      this.waiting.set(station, [{ events, resolve, reject }]);
+      void this.writeQueued(station);
     });
   }
 
-  /** Moves the contiguous mark over events now stored (new ones, or earlier ones above a gap). */
-  private async advance(station: string, from: number, fresh: Set<number>): Promise<number> {
-    let c = from;
+  /** Writes the station's waiting batches, all that queued meanwhile in one write, until none wait. */
+  private async writeQueued(station: string): Promise<void> {
     for (;;) {
+      const queue = this.waiting.get(station) ?? [];
+      const group = queue.splice(0);
+      if (group.length === 0) return void this.waiting.delete(station);
+      try {
+        const meta = await this.store.withLock(`journal:${station}`, () =>
+          this.storeGroup(
+            station,
+            group.flatMap((g) => g.events),
+          ),
+        );
+        for (const g of group)
+          g.resolve({ acked: g.events.filter((e) => e.stationId === station).map((e) => e.seq), meta });
+      } catch (e) {
+        for (const g of group) g.reject(e);
+      }
+    }
+  }
+
+  private async storeGroup(station: string, events: RelayedEvent[]): Promise<JournalMeta> {
+    const meta = await this.meta(station);
+    const keys = events.map((e) => `j:${station}:${pad16(e.seq)}`);
+    const existing = await this.store.getMany<unknown>(keys);
+    const ops: Array<{ type: 'put'; key: string; value: unknown }> = [];
+    const fresh: RelayedEvent[] = [];
+    const freshSeqs = new Set<number>();
+    events.forEach((e, i) => {
+      if (e.stationId !== station) return;
+      if (existing[i] !== undefined || freshSeqs.has(e.seq)) {
+        meta.duplicates++;
+        return;
+      }
+      freshSeqs.add(e.seq);
+      fresh.push(e);
+      ops.push({ type: 'put', key: keys[i] as string, value: e });
+    });
+    const done = fresh.map(completedMonth).filter((d) => d !== null);
+    const serialKeys = [...new Set(done.map((d) => `ms:${station}:${d.serial}`))];
+    const counted = serialKeys.length ? await this.store.getMany<unknown>(serialKeys) : [];
+    const countedNow = new Set(serialKeys.filter((_, i) => counted[i] !== undefined));
+    const counts = new Map<string, number>();
+    for (const d of done) {
+      const key = `ms:${station}:${d.serial}`;
+      if (countedNow.has(key)) continue;
+      countedNow.add(key);
+      ops.push({ type: 'put', key, value: d.month });
+      counts.set(d.month, (counts.get(d.month) ?? 0) + 1);
+    }
+    for (const e of fresh) {
+      const report = monthlyReportOf(e);
+      if (report)
+        ops.push({
+          type: 'put',
+          key: `mr:${station}:${report.period}`,
+          value: { ...report, station, seq: e.seq },
+        });
+    }
+    for (const [month, n] of counts) {
+      const key = `mc:${station}:${month}`;
+      ops.push({ type: 'put', key, value: ((await this.store.get<number>(key)) ?? 0) + n });
+    }
+    meta.stored += fresh.length;
+    for (const e of fresh) meta.highest = Math.max(meta.highest, e.seq);
+    meta.contiguous = await this.advance(station, meta.contiguous, freshSeqs, meta.highest);
+    meta.gapSince = meta.highest > meta.contiguous ? (meta.gapSince ?? this.now()) : null;
+    ops.push({ type: 'put', key: `jm:${station}`, value: meta });
+    await this.store.batch(ops);
+    return meta;
+  }
+
+  /**
+   * Moves the contiguous mark over events now stored (new ones, or earlier ones above a gap); the
+   * store is read only for numbers up to `highest` (nothing is stored above it).
+   */
+  private async advance(station: string, from: number, fresh: Set<number>, highest: number): Promise<number> {
+    let c = from;
+    while (c < highest) {
       const next = c + 1;
       if (fresh.has(next)) {
         c = next;
@@ -144,6 +198,7 @@ export class JournalArchive {
       if (stored === undefined) return c;
       c = next;
     }
+    return c;
   }
 
   /** Stored events of a station from `fromSeq`, in order. */
