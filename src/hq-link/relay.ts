@@ -10,38 +10,59 @@ export interface RelayTransport {
 }
 
 export interface RelayOptions {
+  /** Events per published batch. */
   batchMax: number;
+  /** Batches published and not yet acknowledged by HQ, at most. */
   inflightMax: number;
+  /** After this long without HQ's ack of the oldest batch in flight, send the window again, ms. */
   ackTimeoutMs: number;
 }
 
 interface InFlight {
   first: number;
   last: number;
+  /** Sequence numbers of the batch HQ has not acknowledged yet. */
   seqs: Set<number>;
   sentAt: number;
 }
 
+/** Ranges wider than this in one ack are ignored (a forged or broken ack must not stall the relay). */
+const MAX_ACK_RANGE = 100_000;
+
 /**
  * Store and forward of the journal to HQ. The outbox is every event after the acknowledged
  * watermark (kept in the journal's meta record), so an event is in the outbox from the batch that
- * writes it and nothing can be lost between them. The relay reads events after the watermark in
- * sequence order, publishes batches with QoS 1 (at most `inflightMax` unacknowledged), and moves the
- * watermark only when HQ acknowledges them by sequence number after storing them durably. On every
- * (re)connect, and when an ack is overdue, it starts again from the first event after the
- * watermark: it never relies on the MQTT client's in-memory queue. HQ stores by sequence
- * number, so a re-sent event is harmless and order per kiosk is kept.
+ * writes it and nothing can be lost between them.
+ *
+ * Window: the relay reads the outbox in sequence order, `batchMax` events at a time in one read,
+ * and keeps up to `inflightMax` batches published (QoS 1) and not yet acknowledged, sending the
+ * next as soon as one is acknowledged; it does not wait for each PUBACK. HQ acknowledges batches
+ * by sequence number after storing them durably, in whatever order they reach it. The watermark
+ * moves only over a contiguous prefix of acknowledged events (`Journal.ackOutbox`): an ack above a
+ * gap is remembered and never skips the gap, so after a crash at any point the outbox still holds
+ * every event HQ has not acknowledged in order (and at worst some it has, which HQ recognises by
+ * sequence number and acknowledges again without storing or counting them twice).
+ *
+ * On every (re)connect, and when the oldest batch's ack is overdue, the relay forgets its window
+ * and starts again from the first event after the watermark, skipping events acknowledged out of
+ * order: the unacknowledged events go again with the same sequence numbers. It never relies on the
+ * MQTT client's in-memory queue. A read or publish begun before such a restart is dropped (the
+ * window's generation changed), so a stale read never moves the new window's cursor.
  */
 export class OutboxRelay {
   private cursor = 0;
   private readonly inflight: InFlight[] = [];
+  /** Bumped by every restart; a fill that started under an older generation sends nothing more. */
+  private generation = 0;
   private pumping = false;
   private again = false;
+  /** Resolves once no read or send of the window is under way (see `whenIdle`). */
+  private idle: { promise: Promise<void>; resolve: () => void } | null = null;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly onEvent = (): void => this.pump();
-  /** Counters for telemetry and tests. */
-  readonly stats = { batches: 0, events: 0, acked: 0, resends: 0 };
+  /** Counters for telemetry and tests; `peakInFlight` is the most batches ever in flight at once. */
+  readonly stats = { batches: 0, events: 0, acked: 0, resends: 0, peakInFlight: 0 };
 
   constructor(
     private readonly journal: Journal,
@@ -59,6 +80,7 @@ export class OutboxRelay {
 
   stop(): void {
     this.stopped = true;
+    this.generation++;
     this.journal.off('event', this.onEvent);
     clearTimeout(this.timer);
     this.inflight.length = 0;
@@ -66,8 +88,10 @@ export class OutboxRelay {
 
   /** Forget what is in flight and send again from the oldest outbox entry (on every connect). */
   restart(): void {
+    this.generation++;
     this.inflight.length = 0;
     this.cursor = 0;
+    clearTimeout(this.timer);
     this.pump();
   }
 
@@ -75,24 +99,28 @@ export class OutboxRelay {
     return this.inflight.length;
   }
 
-  /** Handles HQ's ack: deletes acknowledged entries from the outbox, then sends more. */
+  /**
+   * Handles HQ's ack: the journal records it (watermark over the contiguous prefix), the batches
+   * it completes leave the window and the next ones go at once; resolves once the watermark it
+   * moved is stored.
+   */
   async acknowledge(ranges: ReadonlyArray<readonly [number, number]>): Promise<number> {
     const seqs: number[] = [];
     for (const [a, b] of ranges) {
-      if (b - a > 100_000) continue;
+      if (b - a > MAX_ACK_RANGE) continue;
       for (let s = a; s <= b; s++) seqs.push(s);
     }
     if (seqs.length === 0) return 0;
-    const acked = new Set(seqs);
-    await this.journal.ackOutbox(seqs);
+    const stored = this.journal.ackOutbox(seqs);
     this.stats.acked += seqs.length;
     for (let i = this.inflight.length - 1; i >= 0; i--) {
       const f = this.inflight[i] as InFlight;
-      for (const s of f.seqs) if (acked.has(s)) f.seqs.delete(s);
+      for (const s of seqs) f.seqs.delete(s);
       if (f.seqs.size === 0) this.inflight.splice(i, 1);
     }
     this.armTimer();
     this.pump();
+    await stored;
     return seqs.length;
   }
 
@@ -116,6 +144,11 @@ export class OutboxRelay {
     return sent;
   }
 
+  /** Resolves once the relay has sent what it can for now (window full, outbox sent, or offline). */
+  whenIdle(): Promise<void> {
+    return this.idle?.promise ?? Promise.resolve();
+  }
+
   pump(): void {
     if (this.stopped) return;
     if (this.pumping) {
@@ -123,62 +156,56 @@ export class OutboxRelay {
       return;
     }
     this.pumping = true;
+    if (!this.idle) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.idle = { promise, resolve };
+    }
     this.fill()
       .catch((e: unknown) => this.logger.warn({ err: e }, 'journal relay: send failed; will retry'))
       .finally(() => {
         this.pumping = false;
-        if (this.again) {
+        if (this.again && !this.stopped) {
           this.again = false;
           this.pump();
+          return;
         }
+        this.again = false;
+        const idle = this.idle;
+        this.idle = null;
+        idle?.resolve();
       });
   }
 
+  /** Publishes outbox batches until the window is full or the outbox is sent. */
   private async fill(): Promise<void> {
+    const generation = this.generation;
     const o = this.opts();
     while (!this.stopped && this.transport.connected && this.inflight.length < o.inflightMax) {
-      const seqs = await this.journal.outboxSeqs(this.cursor, o.batchMax);
-      if (seqs.length === 0) return;
-      const events = await this.readEvents(seqs);
-      this.cursor = (seqs[seqs.length - 1] as number) + 1;
-      if (events.length === 0) {
-        this.logger.error(
-          { seqs: seqs.length, from: seqs[0] },
-          'journal relay: outbox entries without events',
-        );
-        continue;
+      const events = await this.journal.outboxEvents(this.cursor, o.batchMax);
+      if (generation !== this.generation) {
+        this.again = true;
+        return;
       }
+      if (events.length === 0) return;
       const first = (events[0] as JournalEvent).seq;
       const last = (events[events.length - 1] as JournalEvent).seq;
-      const entry: InFlight = { first, last, seqs: new Set(events.map((e) => e.seq)), sentAt: this.now() };
-      this.inflight.push(entry);
-      this.armTimer();
+      this.cursor = last + 1;
+      this.inflight.push({ first, last, seqs: new Set(events.map((e) => e.seq)), sentAt: this.now() });
+      this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inflight.length);
+      if (this.inflight.length === 1) this.armTimer();
       this.stats.batches++;
       this.stats.events += events.length;
       const station = events[0]?.stationId ?? this.journal.stationId;
-      // Not awaited one by one: PUBACKs pipeline; a failed publish makes the relay start over.
+      // Not awaited one by one: the window pipelines; a failed publish makes the relay start over.
       this.transport.publishJournal({ v: 1, station, events: wire(events) }).catch((e: unknown) => {
+        if (generation !== this.generation) return;
         this.logger.warn({ err: e, first, last }, 'journal relay: publish failed');
         this.scheduleRestart();
       });
     }
-  }
-
-  /** Contiguous seqs are read with one iterator; holes (acked out of order) are skipped. */
-  private async readEvents(seqs: number[]): Promise<JournalEvent[]> {
-    const want = new Set(seqs);
-    const first = seqs[0] as number;
-    const last = seqs[seqs.length - 1] as number;
-    const out: JournalEvent[] = [];
-    if (last - first < seqs.length * 4) {
-      for await (const ev of this.journal.events(first, last - first + 1)) if (want.has(ev.seq)) out.push(ev);
-    } else {
-      for (const s of seqs) {
-        const ev = await this.journal.getEvent(s);
-        if (ev) out.push(ev);
-      }
-    }
-    return out;
   }
 
   private scheduleRestart(): void {
@@ -186,14 +213,16 @@ export class OutboxRelay {
     this.restart();
   }
 
+  /** The ack timeout runs for the oldest batch in flight. */
   private armTimer(): void {
     clearTimeout(this.timer);
     const oldest = this.inflight[0];
     if (!oldest || this.stopped) return;
     const due = oldest.sentAt + this.opts().ackTimeoutMs - this.now();
+    const generation = this.generation;
     this.timer = setTimeout(
       () => {
-        if (this.inflight.length === 0) return;
+        if (this.inflight.length === 0 || generation !== this.generation) return;
         this.logger.warn({ first: this.inflight[0]?.first }, 'journal relay: ack overdue; sending again');
         this.scheduleRestart();
       },

@@ -121,6 +121,9 @@ export class Journal extends EventEmitter<JournalEvents> {
   private ackedThrough = 0;
   /** Acknowledged events above the watermark (HQ may acknowledge batches out of order). */
   private readonly ackedAbove = new Set<number>();
+  /** The watermark as last stored, and the store chain: one write at a time, each the latest mark. */
+  private watermarkStored = 0;
+  private watermarkWrite: Promise<void> = Promise.resolve();
   private writeFault: KioskError | null = null;
   private sealedBy: KioskError | null = null;
   private readonly head: ChainHeadFile;
@@ -236,6 +239,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await this.watermarkWrite.catch(() => undefined);
     await this.headWritten();
     await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
@@ -289,6 +293,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     this.counters = await read<Counters>(COUNTERS_KEY, { event: 0, serial: 0, ledger: 0 });
     this.ackedThrough = (await read<{ ackedThrough: number }>(OUTBOX_KEY, { ackedThrough: 0 })).ackedThrough;
     this.ackedAbove.clear();
+    this.watermarkStored = this.ackedThrough;
     const bal = await read<BalanceRecord>(BALANCE_KEY, { balanceFen: 0, heldFen: 0 });
     const holds = new Map<string, number>();
     for await (const [key, value] of this.db.iterator(prefixRange('h:'))) {
@@ -650,15 +655,41 @@ export class Journal extends EventEmitter<JournalEvents> {
     return out;
   }
 
+  /**
+   * Up to `limit` events still waiting for HQ's acknowledgement, oldest first, from `fromSeq`, in
+   * one read of the log (entries fetched `limit` at a time), skipping those acknowledged out of
+   * order. What the relay sends.
+   */
+  async outboxEvents(fromSeq: number, limit: number): Promise<JournalEvent[]> {
+    const out: JournalEvent[] = [];
+    const start = Math.max(fromSeq, this.ackedThrough + 1);
+    const it = this.db.iterator({ gte: eventKey(start), lt: 'e:\xff' });
+    try {
+      while (out.length < limit) {
+        const entries = await it.nextv(limit - out.length);
+        if (entries.length === 0) break;
+        for (const [key, value] of entries)
+          if (!this.ackedAbove.has(seqFromKey(key))) out.push(decodeValue<JournalEvent>(key, value));
+      }
+    } finally {
+      await it.close();
+    }
+    return out;
+  }
+
   /** Events written but not yet acknowledged by HQ. */
   outboxDepth(): number {
     return Math.max(0, this.counters.event - this.ackedThrough - this.ackedAbove.size);
   }
 
   /**
-   * Records HQ's acknowledgement. The watermark advances over every contiguous acknowledged event
-   * and is stored without fsync: losing it only makes the relay send again what HQ already has,
-   * which HQ recognises by event id.
+   * Records HQ's acknowledgement. The watermark advances over every contiguous acknowledged event,
+   * never past one that is not (an acknowledgement above a gap waits in memory until the gap is
+   * acknowledged), and is stored without fsync: losing it only makes the relay send again what HQ
+   * already has, which HQ recognises by event id. The in-memory outbox changes before this
+   * returns its promise (the relay may send on at once); the promise resolves once the watermark
+   * it moved is stored. Stores are one at a time and each writes the latest mark, so acks that
+   * come back to back cost one write and the stored mark never goes back.
    */
   async ackOutbox(seqs: readonly number[]): Promise<void> {
     const beyond = seqs.filter((s) => s > this.counters.event);
@@ -674,8 +705,20 @@ export class Journal extends EventEmitter<JournalEvents> {
     for (const s of seqs) if (s > this.ackedThrough && s <= this.counters.event) this.ackedAbove.add(s);
     const before = this.ackedThrough;
     while (this.ackedAbove.delete(this.ackedThrough + 1)) this.ackedThrough++;
-    if (this.ackedThrough !== before)
-      await this.db.put(OUTBOX_KEY, encodeValue({ ackedThrough: this.ackedThrough }));
+    if (this.ackedThrough !== before) await this.storeWatermark();
+  }
+
+  private storeWatermark(): Promise<void> {
+    const write = this.watermarkWrite
+      .catch(() => undefined)
+      .then(async () => {
+        const mark = this.ackedThrough;
+        if (mark <= this.watermarkStored) return;
+        await this.db.put(OUTBOX_KEY, encodeValue({ ackedThrough: mark }));
+        this.watermarkStored = Math.max(this.watermarkStored, mark);
+      });
+    this.watermarkWrite = write;
+    return write;
   }
 
   /** Serials whose receipt is due (recorded with their final transition, not yet queued). */
