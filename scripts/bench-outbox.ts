@@ -2,6 +2,8 @@
  * Outbox drain benchmark: journal events relayed to a local Mosquitto and acknowledged by the
  * reference HQ (stored durably), against a bare mqtt QoS 1 publish loop of the same number of
  * messages of one event's size to the same broker, in alternating rounds of the same run.
+ * `BENCH_RELAY='{"batchMax":200,"inflightMax":8,"ackTimeoutMs":15000}'` replaces `hq.relay` (to
+ * compare window settings); the figure names the settings it ran with.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -155,6 +157,7 @@ export async function benchOutbox(rounds = 20, perRound = 1000): Promise<Record<
           mode: 'broker',
           brokerUrl: broker.url,
           publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          ...(process.env.BENCH_RELAY ? { relay: JSON.parse(process.env.BENCH_RELAY) } : {}),
         },
       },
     });

@@ -33,6 +33,8 @@ function spawnKiosk(env: Record<string, string>): Child {
 
 const wrote = (c: Child): number =>
   Math.max(0, ...[...c.out.matchAll(/wrote (\d+)/g)].map((m) => Number(m[1])));
+const peakInFlight = (c: Child): number =>
+  Math.max(0, ...[...c.out.matchAll(/peak-in-flight (\d+)/g)].map((m) => Number(m[1])));
 const exited = (p: ChildProcess) =>
   new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
@@ -73,13 +75,15 @@ describe('journal relay survives a SIGKILLed kiosk and a broker outage', () => {
       KEY: cert.key,
       HQ_PUB: key.publicPem,
     };
-    // 1. A kiosk writing as fast as it can is killed while events are in flight.
+    // 1. A kiosk writing as fast as it can is killed while batches are in flight (up to 8).
     const first = spawnKiosk({ ...env, COUNT: '0' });
     children.push(first);
     await expect
       .poll(async () => (await hq.archive.meta(STATION)).stored, { timeout: 20_000 })
       .toBeGreaterThan(100);
     await expect.poll(() => wrote(first), { timeout: 20_000 }).toBeGreaterThan(400);
+    // The relay had more than one batch awaiting HQ's ack at once: the kill lands in a window.
+    await expect.poll(() => peakInFlight(first), { timeout: 20_000 }).toBeGreaterThan(1);
     first.proc.kill('SIGKILL');
     await exited(first.proc);
     const beforeOutage = (await hq.archive.meta(STATION)).stored;

@@ -1,6 +1,7 @@
 /**
  * A kiosk process for the outbox crash test: journal + HQ link over mTLS, writing journal events
- * as fast as it can. Prints `wrote <n>` lines, and `total <lastSeq>` after a fixed count.
+ * as fast as it can. Prints `wrote <n> peak-in-flight <batches>` lines (the most relay batches
+ * awaiting HQ's ack at once so far), and `total <lastSeq>` after a fixed count.
  * Env: DIR, STATION, BROKER, CA, CERT, KEY, HQ_PUB (PEM), COUNT (0 = until killed).
  */
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ const { config } = await loadConfig({
       tls: { ca: env('CA'), cert: env('CERT'), key: env('KEY') },
       publicKey: env('HQ_PUB'),
       reconnect: { minDelayMs: 100, maxDelayMs: 500 },
-      relay: { batchMax: 50, inflightMax: 4, ackTimeoutMs: 2000 },
+      relay: { batchMax: 20, inflightMax: 8, ackTimeoutMs: 2000 },
     },
   },
 });
@@ -55,6 +56,6 @@ for (let i = 1; count === 0 || i <= count; i++) {
   await journal.commit((b) => {
     b.event({ type: 'system', info: { n: i, pid: process.pid } });
   });
-  if (i % 50 === 0) process.stdout.write(`wrote ${i}\n`);
+  if (i % 50 === 0) process.stdout.write(`wrote ${i} peak-in-flight ${link.relayStats?.peakInFlight ?? 0}\n`);
 }
 process.stdout.write(`total ${journal.lastCounters.event}\n`);
