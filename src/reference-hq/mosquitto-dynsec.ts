@@ -27,6 +27,29 @@ export interface DynsecConfig {
 
 const roleOf = (station: string) => `station-${station}`;
 
+/**
+ * The broker's administrator on the kiosk listener (certificate CN, issued by `kiosk-hq keys
+ * broker-admin` from the kiosks' CA and kept on HQ): the one client allowed on the plugin's control
+ * topic, through which HQ adds a station while the broker runs. Never an 8-digit station id.
+ */
+export const DYNSEC_ADMIN = 'broker-admin';
+export const DYNSEC_CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
+const ADMIN_ROLE = 'dynsec-admin';
+
+function addAdmin(config: DynsecConfig): void {
+  if (config.clients.some((c) => c.username === DYNSEC_ADMIN)) return;
+  const allow = (acltype: string, topic: string) => ({ acltype, topic, priority: 0, allow: true });
+  config.roles.push({
+    rolename: ADMIN_ROLE,
+    acls: [
+      allow('publishClientSend', `${DYNSEC_CONTROL_TOPIC}`),
+      allow('publishClientReceive', `${DYNSEC_CONTROL_TOPIC}/response`),
+      allow('subscribePattern', `${DYNSEC_CONTROL_TOPIC}/response`),
+    ],
+  });
+  config.clients.push({ username: DYNSEC_ADMIN, roles: [{ rolename: ADMIN_ROLE }] });
+}
+
 /** The rules for `stations` on topic prefix `prefix` (deny by default). Pure. */
 export function kioskDynsecConfig(stations: readonly string[], prefix = 'kiosk'): DynsecConfig {
   const config: DynsecConfig = {
@@ -40,31 +63,54 @@ export function kioskDynsecConfig(stations: readonly string[], prefix = 'kiosk')
     groups: [],
     roles: [],
   };
+  addAdmin(config);
   for (const s of stations) addStation(config, s, prefix);
   return config;
 }
 
-/** Adds `station` (its client and role) to `config` unless it is there already. Mutates `config`. */
-export function addStation(config: DynsecConfig, station: string, prefix = 'kiosk'): DynsecConfig {
+/** A station's role: its own topic tree only. Pure. */
+function stationRole(station: string, prefix: string): DynsecConfig['roles'][number] {
   if (!STATION_RE.test(station)) throw new Error(`station id must be 8 digits: ${station}`);
-  if (config.clients.some((c) => c.username === station)) return config;
   const root = `${prefix}/${PROTOCOL_VERSION}/${station}`;
   const allow = (acltype: string, topic: string) => ({ acltype, topic, priority: 0, allow: true });
-  config.roles.push({
+  return {
     rolename: roleOf(station),
     acls: [
       allow('publishClientSend', `${root}/up/#`),
       allow('publishClientReceive', `${root}/down/#`),
       allow('subscribePattern', `${root}/down/#`),
     ],
-  });
-  config.clients.push({ username: station, roles: [{ rolename: roleOf(station) }] });
+  };
+}
+
+/** Adds `station` (its client and role) to `config` unless it is there already. Mutates `config`. */
+export function addStation(config: DynsecConfig, station: string, prefix = 'kiosk'): DynsecConfig {
+  const role = stationRole(station, prefix);
+  if (config.clients.some((c) => c.username === station)) return config;
+  config.roles.push(role);
+  config.clients.push({ username: station, roles: [{ rolename: role.rolename }] });
   return config;
 }
 
 /**
+ * The control-topic commands that add `station` to a running broker: the same role and client as
+ * `addStation` writes to the file. Pure.
+ */
+export function addStationCommands(
+  station: string,
+  prefix = 'kiosk',
+): Array<{ command: string } & Record<string, unknown>> {
+  const role = stationRole(station, prefix);
+  return [
+    { command: 'createRole', rolename: role.rolename, acls: role.acls },
+    { command: 'createClient', username: station, roles: [{ rolename: role.rolename, priority: 0 }] },
+  ];
+}
+
+/**
  * Adds `station` to the plugin's file at `path` (created when missing), written by rename so the
- * broker never reads half a file. The broker reads it at start: restart it after adding stations.
+ * broker never reads half a file. The broker reads it at start; a running broker is told through
+ * its control topic instead (`applyStation`), and writes the file itself.
  */
 export async function addStationToFile(path: string, station: string, prefix = 'kiosk'): Promise<void> {
   let config: DynsecConfig;
@@ -74,6 +120,7 @@ export async function addStationToFile(path: string, station: string, prefix = '
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     config = kioskDynsecConfig([], prefix);
   }
+  addAdmin(config);
   addStation(config, station, prefix);
   await writeFile(`${path}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   await rename(`${path}.tmp`, path);

@@ -98,7 +98,14 @@ export class Mosquitto {
   hqPort = 0;
   log = '';
 
-  constructor(private readonly pki: Pki) {}
+  /**
+   * `stations`: the stations in the broker's rules at start (the PKI's by default); a station with
+   * a certificate left out is one HQ adds later, while the broker runs.
+   */
+  constructor(
+    private readonly pki: Pki,
+    private readonly opts: { stations?: readonly string[] } = {},
+  ) {}
 
   get url(): string {
     return `mqtts://127.0.0.1:${this.port}`;
@@ -114,7 +121,12 @@ export class Mosquitto {
     const dir = this.pki.dir;
     await writeFile(join(dir, 'acl-hq'), await readFile(join(SHIPPED, 'acl-hq'), 'utf8'));
     // What `kiosk-hq keys station` writes for each station it issues a certificate to.
-    await writeFile(join(dir, 'dynamic-security.json'), JSON.stringify(kioskDynsecConfig(this.pki.stations)));
+    await writeFile(
+      join(dir, 'dynamic-security.json'),
+      JSON.stringify(
+        kioskDynsecConfig((this.opts.stations ?? this.pki.stations).filter((s) => /^\d{8}$/.test(s))),
+      ),
+    );
     await copyFile(this.pki.hqCa, join(dir, 'hq-ca.crt'));
     const conf = (await readFile(join(SHIPPED, 'mosquitto.conf'), 'utf8'))
       .replaceAll('/etc/mosquitto/kiosk/', `${dir}/`)

@@ -1,8 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import mqtt from 'mqtt';
+import { applyStation } from '../../reference-hq/dynsec-control.ts';
 import { ensureCa, generateSigningKey, issueCertificate } from '../../reference-hq/keys.ts';
-import { addStationToFile } from '../../reference-hq/mosquitto-dynsec.ts';
+import { addStationToFile, DYNSEC_ADMIN } from '../../reference-hq/mosquitto-dynsec.ts';
 import { out } from './print.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -39,9 +41,13 @@ export function registerKeys(program: Command, run: Run): void {
       .option('--json', 'JSON output');
   certOpts(keys.command('station <stationId>'))
     .description(
-      'issue a kiosk’s client certificate (CN = station id) from the local CA and add the station to the broker’s rules (<dir>/dynamic-security.json)',
+      'issue a kiosk’s client certificate (CN = station id) from the local CA and add the station to the broker’s rules: on a running broker through its control topic (--broker), else in <dir>/dynamic-security.json',
     )
-    .action((station: string, o: { dir: string; days: string; json?: boolean }) =>
+    .option(
+      '--broker <url>',
+      'the running broker’s kiosk listener (mqtts://host:8883): add the station at once, as broker-admin (<dir>/broker-admin.crt)',
+    )
+    .action((station: string, o: { dir: string; days: string; json?: boolean; broker?: string }) =>
       run(async () => {
         if (!/^\d{8}$/.test(station)) throw new Error('station id must be 8 digits');
         const dir = resolve(o.dir);
@@ -52,14 +58,49 @@ export function registerKeys(program: Command, run: Run): void {
           days: Number(o.days),
         });
         const dynsec = join(dir, 'dynamic-security.json');
-        await addStationToFile(dynsec, station);
-        const data = { ca: join(dir, 'ca.crt'), ...r, dynsec };
-        out(
-          o.json,
-          data,
-          () =>
-            `certificate ${r.cert}\nkey ${r.key}\nCA ${data.ca}\nbroker rules ${dynsec} (copy next to mosquitto.conf, restart the broker)`,
+        if (o.broker) {
+          // The broker applies it at once and saves its own rules file.
+          const admin = await mqtt.connectAsync(o.broker, {
+            protocolVersion: 5,
+            clientId: DYNSEC_ADMIN,
+            ca: await readFile(join(dir, 'ca.crt')),
+            cert: await readFile(join(dir, `${DYNSEC_ADMIN}.crt`)),
+            key: await readFile(join(dir, `${DYNSEC_ADMIN}.key`)),
+            reconnectPeriod: 0,
+            connectTimeout: 10_000,
+          });
+          try {
+            await applyStation(admin, station);
+          } finally {
+            await admin.endAsync(true);
+          }
+        } else await addStationToFile(dynsec, station);
+        const data = { ca: join(dir, 'ca.crt'), ...r, ...(o.broker ? { broker: o.broker } : { dynsec }) };
+        out(o.json, data, () =>
+          [
+            `certificate ${r.cert}\nkey ${r.key}\nCA ${data.ca}`,
+            o.broker
+              ? `added to the running broker ${o.broker}: the kiosk can connect now`
+              : `broker rules ${dynsec} (copy next to mosquitto.conf before the broker starts; a running broker: --broker URL)`,
+          ].join('\n'),
         );
+        return 0;
+      }),
+    );
+  certOpts(keys.command('broker-admin'))
+    .description(
+      'issue the broker administrator’s client certificate (CN = broker-admin) from the local CA: the one client allowed on the dynamic-security control topic; keep it on HQ',
+    )
+    .action((o: { dir: string; days: string; json?: boolean }) =>
+      run(async () => {
+        const dir = resolve(o.dir);
+        await ensureCa(dir);
+        const r = await issueCertificate(dir, DYNSEC_ADMIN, {
+          cn: DYNSEC_ADMIN,
+          kind: 'client',
+          days: Number(o.days),
+        });
+        out(o.json, r, () => `certificate ${r.cert}\nkey ${r.key}`);
         return 0;
       }),
     );
