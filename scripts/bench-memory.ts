@@ -51,21 +51,27 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
   return { ms: performance.now() - t0, failed };
 }
 
-/** The kiosk's environment as its systemd unit sets it (read from the unit, so they cannot differ). */
-async function unitEnvironment(): Promise<Record<string, string>> {
+/**
+ * The kiosk's environment and Node options as its systemd unit sets them (read from the unit, so
+ * they cannot differ): `MALLOC_*` variables and the options between `node` and the script in ExecStart.
+ */
+async function unitSettings(): Promise<{ env: Record<string, string>; nodeArgs: string[] }> {
   const unit = await readFile(join(import.meta.dirname, '../systemd/newsstand-kiosk.service'), 'utf8');
   const env: Record<string, string> = {};
   for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm))
     env[m[1] as string] = m[2] as string;
-  return env;
+  const exec = /^ExecStart=\S+\s+(.*)$/m.exec(unit)?.[1]?.split(/\s+/) ?? [];
+  const script = exec.findIndex((a) => !a.startsWith('--'));
+  return { env, nodeArgs: exec.slice(0, Math.max(0, script)) };
 }
 
 async function measure(
   mode: 'broker' | 'embedded',
   n: number,
+  nodeArgs: string[],
 ): Promise<{ idle: number; after: number; ms: number; failed: number }> {
   const dir = await mkdtemp(join(tmpdir(), `kiosk-bench-mem-${mode}-`));
-  const stack = new ChaosStack(dir);
+  const stack = new ChaosStack(dir, nodeArgs);
   let kiosk: KioskProcess | undefined;
   try {
     if (mode === 'broker') {
@@ -77,6 +83,7 @@ async function measure(
         dataDir: join(dir, 'data'),
         hq: { mode: 'embedded', embedded: { dataDir: join(dir, 'hq'), openingBalance: '1000.00' } },
       });
+      kiosk.nodeArgs = nodeArgs;
       await kiosk.prepare();
       await kiosk.start();
     }
@@ -105,10 +112,10 @@ const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
 /** The figure for `npm run bench`. */
 export async function benchMemory(n: number): Promise<Record<string, unknown>> {
   // The kiosk processes inherit it (KioskProcess passes this process's environment on).
-  const unitEnv = await unitEnvironment();
+  const { env: unitEnv, nodeArgs } = await unitSettings();
   Object.assign(process.env, unitEnv);
-  const broker = await measure('broker', n);
-  const embedded = await measure('embedded', n);
+  const broker = await measure('broker', n, nodeArgs);
+  const embedded = await measure('embedded', n, nodeArgs);
   return {
     figure: 'kiosk.rss_after_transactions',
     transactions: n,
@@ -120,6 +127,7 @@ export async function benchMemory(n: number): Promise<Record<string, unknown>> {
     failed: broker.failed + embedded.failed,
     transactionsPerSecond: Math.round((n / broker.ms) * 1000),
     env: unitEnv,
+    nodeArgs,
     run: buildIsCurrent() ? 'compiled' : 'source (tsx in the process: build first for the production figure)',
     target: '< 120 (broker mode)',
     note: 'value: broker mode (Mosquitto and the reference HQ in their own processes); embedded: broker and HQ inside the kiosk process; resident set of the kiosk process once every transaction is final',

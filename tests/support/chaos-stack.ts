@@ -29,7 +29,11 @@ export class ChaosStack {
   private hq: ChildProcess | undefined;
   private hqOpts!: HqChildOptions;
 
-  constructor(readonly dir: string) {}
+  /** `kioskNodeArgs`: Node options for the kiosk process (the systemd unit's, in the benchmark). */
+  constructor(
+    readonly dir: string,
+    private readonly kioskNodeArgs: string[] = [],
+  ) {}
 
   async start(): Promise<void> {
     this.pki = await makePki(join(this.dir, 'pki'), [STACK_STATION, HOSTILE_STATION, 'hq']);
@@ -64,6 +68,7 @@ export class ChaosStack {
         requestTimeoutMs: 3000,
       }),
     );
+    this.kiosk.nodeArgs = this.kioskNodeArgs;
     await this.kiosk.prepare();
     await this.kiosk.start();
   }

@@ -25,6 +25,8 @@ export class KioskProcess {
   url = '';
   private token = '';
   stderr = '';
+  /** Node options before the script (V8 flags as the systemd unit gives them). */
+  nodeArgs: string[] = [];
 
   constructor(
     readonly configFile: string,
@@ -62,7 +64,7 @@ export class KioskProcess {
   async start(timeoutMs = 60_000, startAt?: number): Promise<void> {
     const at = atChosenTime(
       process.execPath,
-      [BIN, 'start', '--config', this.configFile],
+      [...this.nodeArgs, BIN, 'start', '--config', this.configFile],
       process.env,
       ...(startAt === undefined ? [] : [startAt]),
     );
