@@ -10,7 +10,7 @@
  * resolves, or when nothing succeeded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts } from '../src/reference-hq/accounts.ts';
@@ -18,10 +18,11 @@ import { PgHqStore } from '../src/reference-hq/store-pg.ts';
 import { atChosenTime } from '../tests/support/chosen-time.ts';
 import { testSigningKey } from '../tests/support/hq-instance.ts';
 import { Mosquitto, makePki } from '../tests/support/mosquitto.ts';
-import { startPostgres } from '../tests/support/postgres.ts';
+import { type PostgresCluster, startPostgres } from '../tests/support/postgres.ts';
 import { until } from '../tests/support/wait.ts';
 import { parseFleetArgs } from './fleet/fleet-args.ts';
 import { ledgerCheck, percentile } from './fleet/fleet-ledger.ts';
+import { kioskProcessFiles, parseOpenFilesLimit } from './fleet/fleet-limits.ts';
 import type { WorkerMessage, WorkerOptions } from './fleet/fleet-protocol.ts';
 
 const OPENING_FEN = 1000_00;
@@ -38,20 +39,46 @@ if ('errors' in args) {
   process.exit(2);
 }
 const { kiosks: N, txns, workers: W } = args;
+const limit = parseOpenFilesLimit(await readFile('/proc/self/limits', 'utf8').catch(() => ''));
+const files = limit ? kioskProcessFiles(Math.ceil(N / W), limit) : { raiseTo: null };
+if ('error' in files) {
+  process.stderr.write(`${files.error}\n`);
+  process.exit(2);
+}
 const dir = await mkdtemp(join(tmpdir(), 'kiosk-fleet-'));
 const children: ChildProcess[] = [];
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 let broker: Mosquitto | undefined;
-let cleanup = async (): Promise<void> => undefined;
+let pg: PostgresCluster | undefined;
 
-try {
-  const pg = await startPostgres();
-  cleanup = async () => {
+/**
+ * Stops everything this run started. Each child also ends by itself when this process dies
+ * (SIGKILL included): the kiosk processes and HQ instances when their IPC channel closes, Mosquitto
+ * and PostgreSQL by their parent-death signal; this removes the files as well.
+ */
+let cleaning: Promise<void> | undefined;
+const cleanup = () => {
+  cleaning ??= (async () => {
     for (const c of children) if (alive(c)) c.kill('SIGKILL');
     await broker?.stop().catch(() => undefined);
-    await pg.stop();
+    await pg?.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-  };
+  })();
+  return cleaning;
+};
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)
+  process.once(signal, () => {
+    log(`${signal}: stopping everything`);
+    void cleanup().finally(() => process.exit(code));
+  });
+
+try {
+  log(`files in ${dir}`);
+  pg = await startPostgres();
+  log(`PostgreSQL (pid ${pg.pid}) in ${pg.dir}`);
   const storeUrl = await pg.createDatabase('hq');
   const stations = Array.from({ length: N }, (_, i) => String(33_010_001 + i));
   log(`issuing ${N} kiosk certificates`);
@@ -80,7 +107,8 @@ try {
       billerLatencyMs: 20,
     };
     const at = atChosenTime(process.execPath, ['--import', 'tsx', HQ_CHILD, JSON.stringify(opts)]);
-    const child = spawn(at.cmd, at.args, { env: at.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel only tells the instance when this process is gone.
+    const child = spawn(at.cmd, at.args, { env: at.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.push(child);
     let out = '';
     let err = '';
@@ -114,8 +142,14 @@ try {
       openingFen: OPENING_FEN,
       txnsPerKiosk: txns,
       thinkMs: 300,
+      startSpreadMs: 200,
     };
-    const at = atChosenTime(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(opts)]);
+    const node = [process.execPath, '--import', 'tsx', WORKER, JSON.stringify(opts)];
+    // A process may raise its own soft limit up to the hard one: the shell does, then becomes node.
+    const argv = files.raiseTo
+      ? ['/bin/sh', '-c', `ulimit -n ${files.raiseTo} && exec "$0" "$@"`, ...node]
+      : node;
+    const at = atChosenTime(argv[0]!, argv.slice(1));
     const child = spawn(at.cmd, at.args, { env: at.env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     children.push(child);
     const state = { child, ready: false, done: 0, result: undefined as WorkerMessage | undefined, err: '' };

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 export interface FleetArgs {
   kiosks: number;
   txns: number;
@@ -12,9 +14,14 @@ const OPTIONS: Record<string, { zh: string; min: number; max: number }> = {
 
 /**
  * `--kiosks N [--txns T] [--workers W]`; every bad option is named (Chinese and English), none
- * repaired. Defaults: 50 kiosks, 4 sales each, one process per 125 kiosks (at most 4).
+ * repaired. Defaults: 50 kiosks, 4 sales each, one process per 125 kiosks, at most one per core
+ * (`cores`) and at most 4: the kiosks share the cores with the broker, HQ and PostgreSQL, and each
+ * process more costs its own start-up and memory without adding a core.
  */
-export function parseFleetArgs(argv: readonly string[]): FleetArgs | { errors: string[] } {
+export function parseFleetArgs(
+  argv: readonly string[],
+  cores: number = availableParallelism(),
+): FleetArgs | { errors: string[] } {
   const errors: string[] = [];
   const got: Record<string, number> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -38,6 +45,6 @@ export function parseFleetArgs(argv: readonly string[]): FleetArgs | { errors: s
   return {
     kiosks,
     txns: got['--txns'] ?? 4,
-    workers: Math.min(kiosks, got['--workers'] ?? Math.min(4, Math.ceil(kiosks / 125))),
+    workers: Math.min(kiosks, got['--workers'] ?? Math.min(4, Math.max(1, cores), Math.ceil(kiosks / 125))),
   };
 }

@@ -38,6 +38,9 @@ export class FleetKiosk {
 
   async start(): Promise<void> {
     const o = this.opts;
+    // The shipped timings (config/default.json) for requests, status queries, telemetry and
+    // reconnects: a fleet that polls faster than a real kiosk measures its own polling, and under
+    // load short request timeouts turn into retries that add to the load they time out on.
     const base: LoadConfigOptions = {
       overrides: {
         stationId: o.station,
@@ -48,10 +51,7 @@ export class FleetKiosk {
           protocolVersion: 5,
           tls: o.tls,
           publicKey: o.hqPublicKey,
-          requestTimeoutMs: 3000,
-          reconnect: { minDelayMs: 500, maxDelayMs: 8000 },
         },
-        engine: { requestTimeoutMs: 3000, statusQueryIntervalMs: 300, firstStatusQueryMs: 300 },
       },
     };
     this.config = (await loadConfig(base)).config;

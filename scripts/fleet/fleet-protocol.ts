@@ -10,6 +10,8 @@ export interface WorkerOptions {
   txnsPerKiosk: number;
   /** Longest pause of an operator between two sales, ms. */
   thinkMs: number;
+  /** Longest pause after starting a kiosk before the next ten start, ms (spreads the connects). */
+  startSpreadMs: number;
 }
 
 export type WorkerMessage =

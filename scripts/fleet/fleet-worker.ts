@@ -11,6 +11,8 @@ import { FleetKiosk } from './fleet-kiosk.ts';
 import { FLEET_SALES, type WorkerMessage, type WorkerOptions } from './fleet-protocol.ts';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
+// The IPC channel closes when the fleet process dies, however it dies: then so do its kiosks.
+process.once('disconnect', () => process.exit(1));
 // The process runs at the fleet's chosen time through libfaketime; the clock reads it as it goes.
 const clock = clockStartingAt(Date.now());
 const TELLER = { channel: 'operator', code: 'A001', role: 'teller' } as const;
@@ -39,7 +41,12 @@ const funded = (k: FleetKiosk) =>
   FLEET_SALES.every((s) => k.enabled(s.service)) &&
   k.journal.balance.balanceFen >= o.openingFen;
 
-await inBatches(kiosks, 10, (k) => k.start());
+// Ten kiosks at a time, a pause between tens: the broker and HQ see a city's kiosks come online
+// over seconds, not all TLS handshakes and first contacts in one instant.
+await inBatches(kiosks, 10, async (k) => {
+  await k.start();
+  await sleep(rand(0, o.startSpreadMs));
+});
 await until(() => kiosks.every(funded), 600_000, 'every kiosk online, enabled and funded');
 send({ type: 'ready' });
 

@@ -3,7 +3,8 @@
  * `node --import tsx hq-child.ts <json options>`. It connects to a test Mosquitto's HQ listener with
  * the PKI's `hq` certificate, keeps its state in `store` (PostgreSQL) or its LevelDB in `dataDir`, signs with the Ed25519 key in
  * `signingKeyFile`, gives a new station `openingBalanceFen` and every catalogue service, and prints
- * `ready` once subscribed. SIGTERM stops it cleanly.
+ * `ready` once subscribed. SIGTERM stops it cleanly; spawned with an IPC channel, it exits when the
+ * channel closes (its parent died).
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -52,6 +53,8 @@ const server = new HqServer({
 });
 await server.start();
 process.stdout.write('ready\n');
+// Started with an IPC channel (the fleet): the parent's death closes it, and this instance goes too.
+if (process.channel) process.once('disconnect', () => process.exit(1));
 process.once('SIGTERM', () => {
   void server
     .stop()

@@ -137,7 +137,11 @@ export class Mosquitto {
       file,
       `${conf}\nuser root\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n`,
     );
-    const proc = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // setpriv execs mosquitto in place (same pid) with SIGTERM as its parent-death signal: a
+    // suite or fleet that is killed takes its broker with it.
+    const proc = spawn('setpriv', ['--pdeathsig', 'SIGTERM', '--', 'mosquitto', '-c', file], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.proc = proc;
     proc.stderr?.on('data', (d: Buffer) => {
       this.log += d.toString();

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ const ROOT = '/usr/lib/postgresql';
 /** A throw-away PostgreSQL cluster in a temporary folder, reached over its Unix socket only. */
 export interface PostgresCluster {
   dir: string;
+  /** The postmaster's process id. */
+  pid: number;
   /** Connection URL of the `postgres` database as the superuser `kiosk`. */
   url: string;
   /** A new, empty database's URL (one per store under test). */
@@ -36,14 +38,16 @@ export async function postgresBinDir(): Promise<string> {
 }
 
 /**
- * initdb + pg_ctl start in a fresh temporary folder, trust authentication, no TCP listener (the
- * socket is in the folder, so clusters of parallel suites never meet). PostgreSQL refuses to run as
- * root: as root the cluster runs as the `postgres` user (created by the package), else as the
- * caller.
+ * initdb, then the postmaster in the foreground as this process's child, in a fresh temporary folder
+ * (inside `parent` when given), trust authentication, no TCP listener (the socket is in the folder, so
+ * clusters of parallel suites never meet). PostgreSQL refuses to run as root: as root the cluster
+ * runs as the `postgres` user (created by the package), else as the caller. The postmaster is
+ * started through `setpriv --pdeathsig SIGQUIT`, so it shuts down (immediate mode) when this process
+ * dies, however it dies: a killed suite or fleet leaves no database server behind.
  */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres(opts: { parent?: string } = {}): Promise<PostgresCluster> {
   const bin = await postgresBinDir();
-  const dir = await mkdtemp(join(tmpdir(), 'kiosk-pg-'));
+  const dir = await mkdtemp(join(opts.parent ?? tmpdir(), 'kiosk-pg-'));
   const asUser = process.getuid?.() === 0 ? postgresUser() : null;
   if (asUser) {
     await chown(dir, asUser.uid, asUser.gid);
@@ -60,29 +64,62 @@ export async function startPostgres(): Promise<PostgresCluster> {
     }
   };
   await pgRun('initdb', ['-D', join(dir, 'db'), '-A', 'trust', '-U', 'kiosk', '-E', 'UTF8', '--no-sync']);
-  const opts = `-k ${dir} -c listen_addresses= -c fsync=on -c max_connections=200`;
-  await pgRun('pg_ctl', [
+  const server = [
+    join(bin, 'postgres'),
     '-D',
     join(dir, 'db'),
-    '-o',
-    opts,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-t',
-    '120',
-    'start',
-  ]);
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=',
+    '-c',
+    'fsync=on',
+    '-c',
+    'max_connections=200',
+  ];
+  // setpriv execs the postmaster in place (no process in between), so its pid is the postmaster's.
+  const user = asUser ? ['--reuid=postgres', '--regid=postgres', '--init-groups'] : [];
+  const proc = spawn('setpriv', [...user, '--pdeathsig', 'SIGQUIT', '--', ...server], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const running = () => proc.exitCode === null && proc.signalCode === null;
+  const ready = async () => {
+    if (!running()) throw new Error(`postgres exited (${proc.exitCode ?? proc.signalCode}): ${log}`);
+    const r = await run(join(bin, 'pg_isready'), ['-h', dir, '-U', 'kiosk', '-q']).then(
+      () => true,
+      () => false,
+    );
+    return r;
+  };
+  const end = Date.now() + 120_000;
+  while (!(await ready())) {
+    if (Date.now() > end) {
+      proc.kill('SIGKILL');
+      throw new Error(`postgres did not accept connections within 120 s: ${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const urlOf = (db: string) => `postgresql://kiosk@/${db}?host=${encodeURIComponent(dir)}`;
   return {
     dir,
+    pid: proc.pid ?? 0,
     url: urlOf('postgres'),
     async createDatabase(name) {
       await pgRun('createdb', ['-h', dir, '-U', 'kiosk', name]);
       return urlOf(name);
     },
     async stop() {
-      await pgRun('pg_ctl', ['-D', join(dir, 'db'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      // SIGQUIT: immediate shutdown, as `pg_ctl -m immediate stop`; the data is thrown away anyway.
+      if (running()) {
+        proc.kill('SIGQUIT');
+        await exited;
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };

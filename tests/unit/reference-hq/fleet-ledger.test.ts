@@ -32,7 +32,10 @@ describe('the fleet ledger check', () => {
 
   it('reads its options with defaults and refuses bad ones', () => {
     expect(parseFleetArgs([])).toEqual({ kiosks: 50, txns: 4, workers: 1 });
-    expect(parseFleetArgs(['--kiosks', '500'])).toEqual({ kiosks: 500, txns: 4, workers: 4 });
+    expect(parseFleetArgs(['--kiosks', '500'], 8)).toEqual({ kiosks: 500, txns: 4, workers: 4 });
+    // One process per core at most: two on a 2-core machine.
+    expect(parseFleetArgs(['--kiosks', '500'], 2)).toEqual({ kiosks: 500, txns: 4, workers: 2 });
+    expect(parseFleetArgs(['--kiosks', '500', '--workers', '3'], 2)).toMatchObject({ workers: 3 });
     expect(parseFleetArgs(['--kiosks=3', '--workers', '8'])).toEqual({ kiosks: 3, txns: 4, workers: 3 });
     expect(parseFleetArgs(['--kiosks', '1.5', '--workers'])).toEqual({
       errors: [
