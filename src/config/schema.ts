@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { devicesConfigSchema } from './devices-config.ts';
 import { hqConfigSchema } from './hq-config.ts';
-import { moneyString, serviceId, tenderKind, timeOfDay } from './types.ts';
+import { mediaPattern, moneyString, serviceId, tenderKind, timeOfDay } from './types.ts';
 
 /**
  * The one configuration schema. Defaults live in config/default.json (not here) so that an operator
@@ -108,6 +108,32 @@ export const configSchema = z.strictObject({
       .max(24 * 60),
     /** Tickets are sold for departures from today up to this many days ahead (预售期). */
     presaleDays: z.int().min(0).max(60),
+  }),
+  /** Reports. */
+  reports: z.strictObject({
+    /**
+     * Where UnionPay statements (docs/unionpay-statement.md) arrive for credit-card reconciliation
+     * on the console: the kiosk's own folder and the removable media it reads. Only regular files
+     * named `*.csv` directly inside a folder are offered; links are never followed.
+     */
+    statements: z.strictObject({
+      /** The kiosk's statements folder; null: `statements` inside `dataDir`. Relative to the working folder. */
+      dir: z
+        .string()
+        .min(1)
+        .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain a ".." segment')
+        .nullable(),
+      /**
+       * Removable media: absolute folder patterns where a `*` segment stands for any one folder
+       * (never a link), e.g. `/media/*\/*` for sticks mounted at /media/<user>/<label>.
+       */
+      media: z.array(mediaPattern).max(8),
+      /** Largest statement read, bytes; a larger file is refused naming the line that passes it. */
+      maxBytes: z
+        .int()
+        .min(1024)
+        .max(256 * 1024 * 1024),
+    }),
   }),
   http: z.strictObject({
     host: z.string().min(1),

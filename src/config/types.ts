@@ -18,3 +18,20 @@ export const serviceId = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a k
 /** How a self-service customer pays: cash at the counter, or a payment QR through HQ. */
 export const tenderKind = z.enum(['counter', 'qr']);
 export type TenderKind = z.infer<typeof tenderKind>;
+
+/**
+ * An absolute folder pattern for removable media: `/`-separated, each segment a name or `*` (any
+ * one folder), no `.`/`..` segments, no other wildcard characters.
+ */
+export const mediaPattern = z
+  .string()
+  .max(200)
+  .refine(
+    (p) =>
+      p.startsWith('/') &&
+      p
+        .slice(1)
+        .split('/')
+        .every((seg) => seg === '*' || (seg !== '' && seg !== '.' && seg !== '..' && !/[*?[\]\\]/.test(seg))),
+    'must be an absolute folder pattern like "/media/*/*" (segments are names or *, no "..")',
+  );

@@ -12,10 +12,11 @@ export interface ConfigControl {
   apply(config: KioskConfig): void;
 }
 
-/** Keys HQ may not set: they would cut the kiosk off from HQ or move its data. */
+/** Keys HQ may not set: they would cut the kiosk off from HQ, move its data or name local folders. */
 export const PROTECTED_PATHS = [
   'stationId',
   'dataDir',
+  'reports.statements',
   'timezone',
   'http',
   'hq.mode',

@@ -1,10 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDIT_CARD_SERVICE } from '../../src/core/services/credit-card.ts';
-import { HQ_KEYS } from '../../src/hq-link/kiosk-state.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
-import { txn } from '../unit/reports/fixtures.ts';
+import { seedRepayments } from '../support/repayments.ts';
 import { runKiosk, startTestKiosk, type TestKiosk } from './http-kiosk.ts';
 
 const HEADER = 'date,time,terminal,serial,card,amount,reference';
@@ -28,37 +26,15 @@ describe('kiosk report reconcile: the UnionPay statement against the kiosk’s j
     await k.app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
     await k.app.operators.add({ code: 'S001', name: '王五', role: 'supervisor', password: '654321' });
     DATE = (await k.api('GET', '/api/health')).body.businessDate;
-    await k.app.journal.commit((b) => {
-      b.put(HQ_KEYS.terminal, { terminalNo: '88000001', status: 'enabled', at: b.at });
-    });
-    await k.app.cardTerminal.load();
     // Four repayments: matched, amount differs, only here, and one that failed (expected nowhere).
-    for (const [amountFen, ok] of [
-      [1000_00, true],
-      [256_30, true],
-      [88_00, true],
-      [50_00, false],
-    ] as const)
-      await k.app.journal.commit((b) => {
-        const serial = b.nextSerial();
-        serials.push(serial);
-        const t = txn({
-          serial,
-          idempotencyKey: `k${serial}`,
-          stationId: k.app.config.stationId,
-          service: CREDIT_CARD_SERVICE,
-          businessDate: DATE,
-          createdAt: b.at,
-          updatedAt: b.at,
-          stateSince: b.at,
-          fields: {},
-          amountFen,
-          feeFen: 0,
-          ...(ok ? {} : { state: 'failed', result: 'failed' }),
-        });
-        b.event({ type: 'txn.transition', serial, from: 'paying', outcome: 'ok', txn: t });
-        b.putTxn(t);
-      });
+    serials.push(
+      ...(await seedRepayments(k.app, DATE, [
+        [1000_00, true],
+        [256_30, true],
+        [88_00, true],
+        [50_00, false],
+      ])),
+    );
   });
   afterAll(async () => {
     await k.stop();
@@ -83,14 +59,15 @@ describe('kiosk report reconcile: the UnionPay statement against the kiosk’s j
     const csv = await readFile(`${file}.differences.csv`);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = csv.toString('utf8').slice(1).trim().split('\r\n');
-    expect(rows[0]).toBe('kind,date,terminal,serial,station,line,unionpay,kiosk,kioskStatus');
+    expect(rows[0]).toBe('kind,date,terminal,serial,station,line,unionpay,kiosk,kioskStatus,card');
     expect(rows.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
       `amount-differs,${DATE},88000001,${serials[1]}`,
       `missing-at-kiosk,${DATE},88000001,9999999999`,
       `missing-at-kiosk,${DATE},88000001,${serials[3]}`,
       `missing-at-unionpay,${DATE},88000001,${serials[2]}`,
     ]);
-    expect(rows.find((l) => l.includes(serials[3]!))).toMatch(/,failed$/);
+    expect(rows.find((l) => l.includes(serials[3]!))).toMatch(/,failed,622588\*{6}1234$/);
+    expect(rows.find((l) => l.startsWith('missing-at-unionpay'))).toMatch(/,625807\*{6}7896$/);
   }, 120_000);
 
   it('refuses a bad statement naming each line and field, and a teller', async () => {

@@ -96,7 +96,7 @@ describe('kiosk-hq reconcile import', () => {
       differences: diffs,
     });
     const csv = await readFile(diffs, 'utf8');
-    expect(csv.startsWith('\uFEFFkind,date,terminal,serial,station,line,unionpay,hq,hqStatus\r\n')).toBe(
+    expect(csv.startsWith('\uFEFFkind,date,terminal,serial,station,line,unionpay,hq,hqStatus,card\r\n')).toBe(
       true,
     );
     expect(csv).toContain(`amount-differs,20261105,88000021,0000000002,${STATION},3,55.00,50.00,`);

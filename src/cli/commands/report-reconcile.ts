@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { checkStatement, type HqRepayment } from '../../reference-hq/reconcile.ts';
+import { differencesCsv, KIOSK_SIDE } from '../../reconcile/reconcile-csv.ts';
+import { refusalLines, runReconciliation } from '../../reconcile/reconcile-run.ts';
+import type { HqRepayment } from '../../reconcile/statement-match.ts';
 import type { KioskApiClient } from '../api-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
-import { KIOSK_SIDE, summaryLines, writeReconciliation } from '../reconcile-output.ts';
+import { summaryLines } from '../reconcile-output.ts';
 import { type ApiOptions, apiOptions } from './api-command.ts';
 
 type Action = (opts: ApiOptions, fn: (c: KioskApiClient) => Promise<number>) => void;
@@ -23,24 +25,24 @@ export function registerReportReconcile(report: Command, action: Action): void {
       .option('--out <file>', 'differences CSV (UTF-8 with BOM); default FILE.differences.csv'),
   ).action((file: string, opts: ApiOptions & { out?: string }) =>
     action(opts, async (client) => {
-      const check = await checkStatement(file);
-      if (check.errors.length > 0) {
+      const outFile = opts.out || `${file}.differences.csv`;
+      const run = await runReconciliation(
+        file,
+        async (from, to) =>
+          (
+            await client.get<{ repayments: HqRepayment[] }>(
+              `/api/reports/repayments?${new URLSearchParams({ from, to })}`,
+            )
+          ).repayments,
+        () => differencesCsv(outFile, KIOSK_SIDE),
+      );
+      const { check } = run;
+      if (run.refused) {
         if (opts.json) printJson({ refused: true, ...check });
-        else
-          process.stdout.write(
-            `${[
-              `statement refused, nothing matched — 对账文件有误，未对账 (${check.errors.length + check.moreErrors} errors):`,
-              ...check.errors.map((e) => `  line ${e.line} ${e.field}: ${e.zh} / ${e.en}`),
-              ...(check.moreErrors > 0 ? [`  … and ${check.moreErrors} more`] : []),
-            ].join('\n')}\n`,
-          );
+        else process.stdout.write(`${refusalLines(check)}\n`);
         return EXIT.INVALID;
       }
-      const mine = await client.get<{ repayments: HqRepayment[] }>(
-        `/api/reports/repayments?${new URLSearchParams({ from: check.from ?? '', to: check.to ?? '' })}`,
-      );
-      const outFile = opts.out || `${file}.differences.csv`;
-      const summary = await writeReconciliation(file, mine.repayments, outFile, KIOSK_SIDE);
+      const { summary } = run;
       if (opts.json)
         printJson({ rows: check.rows, from: check.from, to: check.to, ...summary, differences: outFile });
       else

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { checkStatement, type HqRepayment } from '../../reference-hq/reconcile.ts';
+import { differencesCsv, HQ_SIDE } from '../../reconcile/reconcile-csv.ts';
+import { refusalLines, runReconciliation } from '../../reconcile/reconcile-run.ts';
+import type { HqRepayment } from '../../reconcile/statement-match.ts';
 import { EXIT } from '../exit-codes.ts';
-import { HQ_SIDE, summaryLines, writeReconciliation } from '../reconcile-output.ts';
+import { summaryLines } from '../reconcile-output.ts';
 import { addConnectOptions, type ConnectOptions, withAdmin } from './connect.ts';
 import { out } from './print.ts';
 
@@ -18,22 +20,18 @@ export function registerReconcileCommands(program: Command, run: Run): void {
     .option('--json', 'JSON output')
     .action((file: string, o: ConnectOptions & { out: string; json?: boolean }) =>
       run(async () => {
-        const check = await checkStatement(file);
-        if (check.errors.length > 0) {
-          out(o.json, { refused: true, ...check }, () =>
-            [
-              `statement refused, nothing matched — 对账文件有误，未对账 (${check.errors.length + check.moreErrors} errors):`,
-              ...check.errors.map((e) => `  line ${e.line} ${e.field}: ${e.zh} / ${e.en}`),
-              ...(check.moreErrors > 0 ? [`  … and ${check.moreErrors} more`] : []),
-            ].join('\n'),
-          );
+        const outFile = o.out || `${file}.differences.csv`;
+        const run = await runReconciliation(
+          file,
+          (from, to) => withAdmin(o, (c) => c.request<HqRepayment[]>('repayments', { from, to })),
+          () => differencesCsv(outFile, HQ_SIDE),
+        );
+        const { check } = run;
+        if (run.refused) {
+          out(o.json, { refused: true, ...check }, () => refusalLines(check));
           return EXIT.INVALID;
         }
-        const hq = await withAdmin(o, (c) =>
-          c.request<HqRepayment[]>('repayments', { from: check.from, to: check.to }),
-        );
-        const outFile = o.out || `${file}.differences.csv`;
-        const summary = await writeReconciliation(file, hq, outFile, HQ_SIDE);
+        const { summary } = run;
         const result = { rows: check.rows, from: check.from, to: check.to, ...summary, differences: outFile };
         out(o.json, result, () => summaryLines(HQ_SIDE, summary, check.rows, check.from, check.to, outFile));
         const differs = summary.missingAtHq + summary.missingAtUnionpay + summary.amountDiffers;

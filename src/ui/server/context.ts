@@ -2,6 +2,8 @@ import { CardReads } from '../../app/card-reads.ts';
 import { businessDate } from '../../core/business-day.ts';
 import { FINAL_ORDER_STATUSES } from '../../core/orders/order.ts';
 import type { RuleContext, ServiceDefinition, TxnRecord } from '../../core/transaction/types.ts';
+import { StatementDesk } from '../../reconcile/statement-desk.ts';
+import { StatementFolders } from '../../reconcile/statement-folders.ts';
 import type { ServiceLookup } from '../../reports/mask-txn.ts';
 import { type TxnView, txnView } from '../../reports/txn-view.ts';
 import { EventHub } from './event-hub.ts';
@@ -17,6 +19,9 @@ export class ServerContext {
   readonly cardReads: CardReads;
   /** Tokens that open a customer's event stream for the one transaction or order they created. */
   readonly follow: FollowTokens;
+  /** The statements folders (`reports.statements`) and the reconciliation of their statements. */
+  readonly statementFolders: StatementFolders;
+  readonly statements: StatementDesk;
 
   constructor(
     readonly kiosk: ServerKiosk,
@@ -27,6 +32,17 @@ export class ServerContext {
     this.hub = new EventHub(kiosk, this.lookup);
     this.follow = new FollowTokens(kiosk.followKey);
     this.cardReads = new CardReads(() => kiosk.devices?.cardReader, kiosk.clock);
+    this.statementFolders = new StatementFolders(() => ({
+      dataDir: kiosk.config.dataDir,
+      ...kiosk.config.reports.statements,
+    }));
+    this.statements = new StatementDesk({
+      folders: this.statementFolders,
+      transactionsOfDates: (from, to) => kiosk.records.transactionsOfDates(from, to),
+      station: () => kiosk.config.stationId,
+      terminal: () => kiosk.cardTerminal.facts().terminal?.terminalNo ?? null,
+      maxBytes: () => kiosk.config.reports.statements.maxBytes,
+    });
   }
 
   /** Whether the transaction or order a follow token names is still one to follow (see `followable`). */

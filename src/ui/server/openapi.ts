@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
+import { STATEMENT_PATHS, STATEMENT_SCHEMAS } from './openapi-statements.ts';
 import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
 
 export const API_VERSION = '1.0.0';
@@ -92,7 +93,10 @@ export function buildOpenApi(
   services: readonly ServiceDefinition[],
   server: string,
 ): Record<string, unknown> {
-  const schemas: Record<string, JsonSchema> = { ...COMPONENT_SCHEMAS };
+  const schemas: Record<string, JsonSchema> = {
+    ...COMPONENT_SCHEMAS,
+    ...(STATEMENT_SCHEMAS as Record<string, JsonSchema>),
+  };
   const paths: Record<string, Record<string, Operation>> = {
     '/api/health': { get: get('Kiosk health', 'Health', OPTIONAL) },
     '/api/openapi.json': {
@@ -511,6 +515,7 @@ export function buildOpenApi(
       actionBodies.set(name, [...(actionBodies.get(name) ?? []), ref(s)]);
     }
   }
+  Object.assign(paths, STATEMENT_PATHS);
   for (const [name, bodies] of actionBodies) {
     paths[`/api/transactions/{serial}/actions/${name}`] = {
       post: {

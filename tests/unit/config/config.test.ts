@@ -108,6 +108,37 @@ describe('configuration', () => {
     expect(err.issues.find((i) => i.field === 'typo')?.en).toBe('unknown key');
   });
 
+  it('refuses bad statements folders naming each field: a ".." folder, media patterns that are not absolute folder patterns, a size out of range', async () => {
+    const { config } = await loadConfig({ file: undefined });
+    expect(config.reports.statements).toEqual({
+      dir: null,
+      media: ['/media/*', '/media/*/*'],
+      maxBytes: 16 * 1024 * 1024,
+    });
+    const file = join(dir.path, 'statements.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        reports: {
+          statements: {
+            dir: '../../etc',
+            media: ['/media/*', 'media/*', '/media/../etc', '/media/s*'],
+            maxBytes: 10,
+          },
+        },
+      }),
+    );
+    const err = (await loadConfig({ file }).catch((e) => e)) as KioskValidationError;
+    expect(err.code).toBe('KIOSK_E_CONFIG');
+    expect(err.issues.map((i) => i.field).sort()).toEqual([
+      'reports.statements.dir',
+      'reports.statements.maxBytes',
+      'reports.statements.media[1]',
+      'reports.statements.media[2]',
+      'reports.statements.media[3]',
+    ]);
+  });
+
   it('names a missing or unreadable file and bad JSON', async () => {
     await expect(loadConfig({ file: join(dir.path, 'none.json') })).rejects.toMatchObject({
       code: 'KIOSK_E_CONFIG',

@@ -4,12 +4,12 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkStatement } from '../../../src/reconcile/statement-file.ts';
 import {
-  checkStatement,
   type Difference,
   type HqRepayment,
   reconcileStatement,
-} from '../../../src/reference-hq/reconcile.ts';
+} from '../../../src/reconcile/statement-match.ts';
 
 const HEADER = 'date,time,terminal,serial,card,amount,reference';
 const line = (serial: string, amount: string, date = '20261105', terminal = '88000001') =>

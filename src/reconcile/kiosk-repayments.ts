@@ -1,6 +1,14 @@
-import { CREDIT_CARD_SERVICE } from '../core/services/credit-card.ts';
+import { maskValue } from '../core/mask.ts';
+import { CREDIT_CARD_SERVICE, creditCardRepayment } from '../core/services/credit-card.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import type { HqRepayment } from '../reference-hq/reconcile.ts';
+import { sensitiveKindOf } from '../reports/mask-txn.ts';
+import type { HqRepayment } from './statement-match.ts';
+
+/** A repaid card masked by the repayment service's declared sensitivity of its credit card field. */
+export function maskRepaymentCard(card: string): string {
+  const kind = sensitiveKindOf(creditCardRepayment, 'creditCard') ?? 'card';
+  return maskValue(kind, card);
+}
 
 /**
  * The kiosk's own credit-card repayments in the shape reconciliation matches by terminal and
@@ -15,6 +23,7 @@ export function kioskRepayments(
   const out: HqRepayment[] = [];
   for (const t of txns) {
     if (t.service !== CREDIT_CARD_SERVICE) continue;
+    const card = t.fields.creditCard;
     out.push({
       station,
       terminal,
@@ -23,6 +32,7 @@ export function kioskRepayments(
       amountFen: t.amountFen,
       status: t.terminal && t.result === 'succeeded' ? 'ok' : t.state,
       ref: String(t.data?.billerRef ?? ''),
+      card: typeof card === 'string' && card !== '' ? maskRepaymentCard(card) : null,
     });
   }
   return out;

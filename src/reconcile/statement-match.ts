@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import {
-  checkHeader,
-  parseStatementLine,
-  type StatementError,
-  type StatementRow,
-} from '../reports/unionpay-statement.ts';
+import { type StatementSource, statementRows } from './statement-file.ts';
+
+/**
+ * Matching a UnionPay statement against one side's repayment records, by terminal and serial: HQ's
+ * (`kiosk-hq reconcile import`) or the kiosk's own journal (`kiosk report reconcile`, the console).
+ */
 
 /** A credit-card repayment as HQ recorded it (`kiosk-hq` fetches them with the `repayments` action). */
 export interface HqRepayment {
@@ -18,6 +16,8 @@ export interface HqRepayment {
   /** HQ's status; only `ok` repayments are expected on the UnionPay statement. */
   status: string;
   ref: string;
+  /** The credit card repaid, masked as the journal keeps it (the kiosk's own records only). */
+  card?: string | null;
 }
 
 export type DifferenceKind = 'missing-at-hq' | 'missing-at-unionpay' | 'amount-differs';
@@ -34,70 +34,8 @@ export interface Difference {
   hqFen: number | null;
   /** HQ's status when it holds the repayment but not as completed. */
   hqStatus: string | null;
-}
-
-export interface StatementCheck {
-  rows: number;
-  /** First and last business date on the statement (null when it has no row). */
-  from: string | null;
-  to: string | null;
-  errors: StatementError[];
-  /** Errors beyond those listed (the list stops at `maxErrors`). */
-  moreErrors: number;
-}
-
-/** Lines of a file with their numbers (from 1), streamed: memory does not grow with the file. */
-async function* numberedLines(path: string): AsyncGenerator<{ text: string; line: number }> {
-  const rl = createInterface({
-    input: createReadStream(path, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  for await (const text of rl) yield { text, line: ++line };
-}
-
-/** The rows of a statement that `checkStatement` found valid (blank lines are skipped). */
-export async function* statementRows(path: string): AsyncGenerator<StatementRow> {
-  for await (const { text, line } of numberedLines(path)) {
-    if (line === 1 || text.trim() === '') continue;
-    const r = parseStatementLine(text, line);
-    if (r.row) yield r.row;
-  }
-}
-
-/**
- * Reads the whole statement once and lists every error by line and field (up to `maxErrors`, then
- * counts the rest); an empty file, or one with only a header, is an error too.
- */
-export async function checkStatement(path: string, maxErrors = 10_000): Promise<StatementCheck> {
-  const out: StatementCheck = { rows: 0, from: null, to: null, errors: [], moreErrors: 0 };
-  const add = (errs: readonly StatementError[]) => {
-    for (const e of errs) {
-      if (out.errors.length < maxErrors) out.errors.push(e);
-      else out.moreErrors++;
-    }
-  };
-  let lines = 0;
-  for await (const { text, line } of numberedLines(path)) {
-    lines = line;
-    if (line === 1) {
-      add(checkHeader(text));
-      continue;
-    }
-    if (text.trim() === '') continue;
-    const r = parseStatementLine(text, line);
-    if (r.errors) {
-      add(r.errors);
-      continue;
-    }
-    out.rows++;
-    if (out.from === null || r.row.date < out.from) out.from = r.row.date;
-    if (out.to === null || r.row.date > out.to) out.to = r.row.date;
-  }
-  if (lines === 0) add([{ line: 1, field: 'file', zh: '文件为空', en: 'the file is empty' }]);
-  else if (out.rows === 0 && out.errors.length === 0)
-    add([{ line: 2, field: 'file', zh: '文件没有交易行', en: 'the file has no repayment lines' }]);
-  return out;
+  /** The card as the statement prints it, else as our record keeps it (masked either way). */
+  card: string | null;
 }
 
 export interface ReconcileSummary {
@@ -113,7 +51,7 @@ export interface ReconcileSummary {
  * records are held in memory, never the statement.
  */
 export async function reconcileStatement(
-  path: string,
+  path: StatementSource,
   hq: readonly HqRepayment[],
   onDiff: (d: Difference) => void | Promise<void>,
 ): Promise<ReconcileSummary> {
@@ -130,6 +68,7 @@ export async function reconcileStatement(
       serial: row.serial,
       line: row.line,
       unionpayFen: row.amountFen,
+      card: row.card,
     };
     if (mine?.status !== 'ok') {
       sum.missingAtHq++;
@@ -169,6 +108,7 @@ export async function reconcileStatement(
       unionpayFen: null,
       hqFen: r.amountFen,
       hqStatus: null,
+      card: r.card ?? null,
     });
   }
   return sum;
