@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { handoverScreen } from './console-handover.js';
 import { loadInto, table } from './console-kit.js';
+import { reconcileScreen } from './console-reconcile.js';
 import { bi, dl, fill, h, messageBox, title } from './dom.js';
 import { entryField } from './keypad.js';
 
@@ -74,6 +75,16 @@ export function reportsScreen(shell) {
               onclick: () => view.nav.go(tellersScreen(shell)),
             },
             bi('柜员报表', "A teller's report"),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn secondary',
+              'data-go': 'reconcile',
+              onclick: () => view.nav.go(reconcileScreen(shell, () => reportsScreen(shell))),
+            },
+            bi('信用卡对账', 'Card reconciliation'),
           ),
         )
       : null;
