@@ -223,6 +223,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.askChecked(def, inquiry.op, inquiry.answer, fields, inquiry.fields[0] ?? 'service');
   }
 
+  /**
+   * Asks the inquiry for a transaction's fields and applies the service's check of the answer: a
+   * customer's input the answer rules out is refused naming the field.
+   */
+  private async inquiryFor(
+    def: ServiceDefinition,
+    inquiry: InquiryDefinition,
+    fields: Record<string, string>,
+    ctx: RuleContext,
+  ): Promise<InquiryAnswer> {
+    const answer = await this.askInquiry(def, inquiry, pick(fields, inquiry.fields));
+    const problems = inquiry.check?.(fields, answer, ctx) ?? [];
+    if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+    return answer;
+  }
+
   /** Asks HQ a read-only question and parses the answer with the schema of that answer. */
   private async askChecked(
     def: ServiceDefinition,
@@ -456,9 +472,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (probe) this.claims.delete(probe);
     let inquiry: InquiryAnswer | undefined;
     if (def.inquiry) {
-      inquiry = await this.askInquiry(def, def.inquiry, pick(prepared.fields, def.inquiry.fields));
-      const problems = def.inquiry.check?.(prepared.fields, inquiry, ctx) ?? [];
-      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
+      inquiry = await this.inquiryFor(def, def.inquiry, prepared.fields, ctx);
       this.refuseInSafeMode();
     }
     return { prepared, inquiry };
@@ -659,11 +673,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const ctx = this.ctx();
     const prepared = prepareTransaction(def, input, actor, ctx);
     // An answer that changes while the customer chooses (free seats) is checked before they confirm.
-    if (def.inquiry?.atQuote) {
-      const answer = await this.askInquiry(def, def.inquiry, pick(prepared.fields, def.inquiry.fields));
-      const problems = def.inquiry.check?.(prepared.fields, answer, ctx) ?? [];
-      if (problems.length > 0) throw new KioskValidationError('KIOSK_E_INVALID_INPUT', problems);
-    }
+    if (def.inquiry?.atQuote) await this.inquiryFor(def, def.inquiry, prepared.fields, ctx);
     const holdFen = (def.funding ?? 'hold') === 'hold' ? prepared.amount.toFen() : 0;
     return { ...prepared, balanceSufficient: refuseAbove(this.deps.journal.balance, holdFen) === null };
   }
