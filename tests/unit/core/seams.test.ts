@@ -110,11 +110,8 @@ describe('the seams between the kiosk and its surfaces', () => {
     const found: string[] = [];
     for (const f of await sources(SRC)) {
       if (!SEAM.test(f)) continue;
-      code(await readFile(join(ROOT, f), 'utf8'))
-        .split('\n')
-        .forEach((line, i) => {
-          if (CAST.test(line.replace(/'[^']*'|`[^`]*`/g, "''"))) found.push(`${f}: ${line.trim()}`);
-        });
+      for (const line of code(await readFile(join(ROOT, f), 'utf8')).split('\n'))
+        if (CAST.test(line.replace(/'[^']*'|`[^`]*`/g, "''"))) found.push(`${f}: ${line.trim()}`);
     }
     // The power card's device and HQ effect data (card state, write data) are not yet read through
     // schemas: these named-type casts are the only ones left, and the list may only shrink.
