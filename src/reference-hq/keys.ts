@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadPrivateKey, publicKeyBase64 } from '../protocol/signed.ts';
@@ -23,23 +23,46 @@ export function generateSigningKey(): SigningKeyFiles {
   };
 }
 
-/** Reads HQ's signing key from `path`, creating it (mode 0600) when it does not exist. */
+/**
+ * Reads HQ's signing key from `path`, creating it (mode 0600) when it does not exist. Instances
+ * started together on one data folder agree on one key: a new key is written to a private file and
+ * linked into place, so `path` appears only complete, and a loser of the race reads the winner's key.
+ */
 export async function ensureSigningKey(path: string): Promise<SigningKeyFiles> {
-  try {
-    const privatePem = await readFile(path, 'utf8');
-    const pub = createPublicKey(loadPrivateKey(privatePem));
-    return {
-      privatePem,
-      publicPem: pub.export({ format: 'pem', type: 'spki' }).toString(),
-      publicBase64: publicKeyBase64(pub),
-    };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const existing = await readSigningKey(path);
+  if (existing) return existing;
   const k = generateSigningKey();
-  await writeFile(path, k.privatePem, { mode: 0o600 });
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, k.privatePem, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(tmp, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const winner = await readSigningKey(path);
+    if (!winner) throw new Error(`HQ signing key ${path} vanished while being created`);
+    return winner;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
   await writeFile(`${path}.pub`, k.publicPem);
   return k;
+}
+
+/** The signing key at `path`, or null when there is none. */
+async function readSigningKey(path: string): Promise<SigningKeyFiles | null> {
+  let privatePem: string;
+  try {
+    privatePem = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const pub = createPublicKey(loadPrivateKey(privatePem));
+  return {
+    privatePem,
+    publicPem: pub.export({ format: 'pem', type: 'spki' }).toString(),
+    publicBase64: publicKeyBase64(pub),
+  };
 }
 
 /** Runs openssl in `cwd`; `env` is its environment (this process's by default). */

@@ -76,15 +76,31 @@ describe('kiosk-hq serve --store', () => {
       );
       children.push(c);
       let out = '';
+      let err = '';
+      let exited: number | null = null;
       c.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
       });
-      return { c, out: () => out };
+      c.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      c.once('exit', (code) => {
+        exited = code ?? -1;
+      });
+      /** Started: printed its facts; an instance that exits first fails the test with what it said. */
+      const started = () => {
+        if (exited !== null) throw new Error(`instance ${name} exited ${exited} before starting:\n${err}`);
+        return out.includes('"publicKey"');
+      };
+      return { c, out: () => out, started };
     };
     const [a, b] = [start('a'), start('b')];
-    await until(() => a.out().includes('"publicKey"') && b.out().includes('"publicKey"'), 120_000, 'both');
-    // The start-up facts name the store.
+    await until(() => a.started() && b.started(), 120_000, 'both');
+    // The start-up facts name the store, and both serve with the one signing key they created together.
     for (const x of [a, b]) expect(x.out()).toMatch(/"store":\s*"postgresql"/);
+    const key = (x: typeof a) => /"publicKey":\s*"([^"]+)"/.exec(x.out())?.[1];
+    expect(key(a)).toBeDefined();
+    expect(key(a)).toBe(key(b));
     // Both created the one schema at once without tripping over each other; it takes writes.
     const store = new PgHqStore(url);
     await store.open();
