@@ -47,6 +47,12 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
   private active: PcscReaderHandle | null = null;
   private atr: Uint8Array | null = null;
   private session: PcscSession | null = null;
+  /**
+   * True from a connect's start until its session exists or it failed. A second SCardConnect on the
+   * same reader object would overwrite (zero, when refused) the binding's one card handle: the first
+   * session's commands would then fail with "Invalid handle" while pcscd keeps its exclusive hold.
+   */
+  private connecting = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly lastStatus = new WeakMap<PcscReaderHandle, PcscStatus>();
 
@@ -101,9 +107,17 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
     const r = this.active;
     if (!r) throw noReader();
     if (!this.atr) throw new DeviceError('DEVICE_E_NO_CARD', '请插入电卡', 'no card in the reader');
-    if (this.session) throw busyReader();
+    if (this.session || this.connecting) throw busyReader();
+    this.connecting = true;
+    try {
+      return await this.openSession(r, this.atr);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async openSession(r: PcscReaderHandle, atr: Uint8Array): Promise<CardSession> {
     if (r.connected) await disconnect(r);
-    const atr = this.atr;
     const protocol = await new Promise<number>((resolve, reject) => {
       r.connect({ share_mode: r.SCARD_SHARE_EXCLUSIVE }, (err, p) =>
         err ? reject(mapPcscError(err)) : resolve(p),

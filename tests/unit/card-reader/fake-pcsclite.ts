@@ -7,6 +7,11 @@ import type { VirtualCard } from '../../../devices/card-reader/virtual-electrici
  * readers announced through 'reader', an immediate 'status', 'end' after a reader goes away or is
  * closed, errors as `Error("<Fn> error: <text>(0x8010xxxx)")`, 'error' on the context when it is
  * closed or pcscd dies, and the vpcd habit of answering a torn exchange with an empty buffer.
+ * The card handle is modelled as the binding keeps it: one native handle per reader object that
+ * every SCardConnect overwrites (pcsc-lite zeroes it first, so a refused connect loses a handle
+ * held before), `connected` set only when a connect or disconnect succeeds, a transmit on a zero
+ * handle failing with "Invalid handle", and pcscd holding an exclusive connection until that very
+ * handle is disconnected.
  */
 const STATE_EMPTY = 0x10;
 const STATE_PRESENT = 0x20;
@@ -38,27 +43,47 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
     this.emit('status', this.card ? { state, atr: Buffer.from(this.card.atr) } : { state });
   }
 
-  connect(_o: { share_mode?: number }, cb: (err: Error | null, p: number) => void): void {
+  /** The binding's native card handle (0: none). */
+  handle = 0;
+
+  connect(_o: { share_mode?: number }, cb: (err: Error | null, p?: number) => void): void {
+    // The binding answers a connect on a reader it believes connected with nothing at all.
+    if (this.connected) return void cb(null);
     setImmediate(() => {
+      this.handle = 0;
       if (this.connectError) {
         const e = this.connectError;
         this.connectError = null;
         return cb(e, 0);
       }
       if (!this.card) return cb(pcscErr('SCardConnect', 'No smart card inserted.', 0x8010000c), 0);
+      if (this.bus.exclusive.has(this.name))
+        return cb(pcscErr('SCardConnect', 'Sharing violation.', 0x8010000b), 0);
+      this.handle = this.bus.nextHandle++;
+      this.bus.exclusive.set(this.name, this.handle);
       this.connected = true;
       cb(null, 2);
     });
   }
 
   disconnect(_d: number, cb: (err: Error | null) => void): void {
-    this.connected = false;
-    setImmediate(() => cb(null));
+    if (!this.connected) return void cb(null);
+    setImmediate(() => {
+      if (this.handle && this.bus.exclusive.get(this.name) === this.handle)
+        this.bus.exclusive.delete(this.name);
+      this.handle = 0;
+      this.connected = false;
+      cb(null);
+    });
   }
 
   transmit(data: Buffer, _len: number, _p: number, cb: (err: Error | null, d: Buffer) => void): void {
     if (!this.connected) {
       cb(new Error('Card Reader not connected'), Buffer.alloc(0));
+      return;
+    }
+    if (!this.handle) {
+      setImmediate(() => cb(pcscErr('SCardTransmit', 'Invalid handle.', 0x80100003), Buffer.alloc(0)));
       return;
     }
     this.bus.transmits.push(Buffer.from(data).toString('hex'));
@@ -121,6 +146,9 @@ export class FakePcscBus {
   readonly contexts: FakeContext[] = [];
   readonly readers: FakeReader[] = [];
   readonly transmits: string[] = [];
+  /** pcscd's exclusive connections: reader name → the handle holding it. */
+  readonly exclusive = new Map<string, number>();
+  nextHandle = 0x1000;
   /** Order in which readers and contexts were closed. */
   readonly closeLog: string[] = [];
   private plugged = new Map<string, VirtualCard | null>();
@@ -164,6 +192,7 @@ export class FakePcscBus {
   /** The binding closes a reader that disappeared from the list, which emits 'end'. */
   unplug(name: string): void {
     this.plugged.delete(name);
+    this.exclusive.delete(name);
     if (this.serviceUp) this.reader(name).close();
   }
 
@@ -184,6 +213,7 @@ export class FakePcscBus {
   /** pcscd dies: every watcher fails with an RPC transport error and ends. */
   killService(): void {
     this.serviceUp = false;
+    this.exclusive.clear();
     const err = () => pcscErr('SCardGetStatusChange', 'RPC transport error.', 0x80100013);
     for (const r of this.readers.filter((x) => !x.closed)) {
       r.emit('error', err());

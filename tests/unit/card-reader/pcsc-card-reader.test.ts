@@ -105,6 +105,40 @@ describe('PcscCardReader', () => {
     await expect(reader.connect()).rejects.toMatchObject({ code: 'DEVICE_E_NO_CARD' });
   });
 
+  it("a second connect while one is on its way is refused busy and cannot take the first one's handle", async () => {
+    bus.plug(READER, card());
+    make();
+    await reader.start();
+    await flush();
+    // A purchase write and a customer's read reach the reader at once.
+    const [first, second] = await Promise.allSettled([reader.connect(), reader.connect()]);
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'DEVICE_E_BUSY' } });
+    if (first.status !== 'fulfilled') throw first.reason;
+    const s = first.value;
+    await expect(s.transmit(selectAid(ELECTRICITY_AID))).resolves.toMatchObject({ sw: 0x9000 });
+    await s.close();
+    // The exclusive hold went with the session: the next one connects.
+    expect(bus.exclusive.size).toBe(0);
+    const again = await reader.connect();
+    await expect(again.transmit(selectAid(ELECTRICITY_AID))).resolves.toMatchObject({ sw: 0x9000 });
+    await again.close();
+  });
+
+  it('a context that fails with a session open lets go of the card before it is rebuilt', async () => {
+    bus.plug(READER, card());
+    make();
+    await reader.start();
+    await flush();
+    const s = await reader.connect();
+    expect(bus.exclusive.size).toBe(1);
+    bus.contexts.at(-1)!.emit('error', new Error('SCardGetStatusChange error: Internal error.(0x80100001)'));
+    await flush();
+    expect(bus.exclusive.size).toBe(0);
+    await expect(s.transmit(selectAid(ELECTRICITY_AID))).rejects.toMatchObject({
+      code: 'DEVICE_E_CARD_REMOVED',
+    });
+  });
+
   it.each([
     ['SCardConnect error: Card is unresponsive.(0x80100066)', 'DEVICE_E_WRONG_CARD'],
     ['SCardConnect error: Sharing violation.(0x8010000b)', 'DEVICE_E_BUSY'],
