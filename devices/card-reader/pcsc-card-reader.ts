@@ -119,9 +119,13 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
   private async openSession(r: PcscReaderHandle, atr: Uint8Array): Promise<CardSession> {
     if (r.connected) await disconnect(r);
     const protocol = await new Promise<number>((resolve, reject) => {
-      r.connect({ share_mode: r.SCARD_SHARE_EXCLUSIVE }, (err, p) =>
-        err ? reject(mapPcscError(err)) : resolve(p),
-      );
+      r.connect({ share_mode: r.SCARD_SHARE_EXCLUSIVE }, (err, p) => {
+        if (err) reject(mapPcscError(err));
+        // The earlier connection could not be closed: the binding kept it and connected nothing.
+        else if (p === undefined)
+          reject(new DeviceError('DEVICE_E_BUSY', '读卡器正忙', 'previous card connection still open'));
+        else resolve(p);
+      });
     });
     if (this.active !== r || this.atr !== atr) {
       await disconnect(r);

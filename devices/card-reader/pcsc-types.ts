@@ -18,7 +18,8 @@ export interface PcscReaderHandle extends EventEmitter {
   readonly SCARD_STATE_PRESENT: number;
   readonly SCARD_STATE_MUTE: number;
   readonly SCARD_LEAVE_CARD: number;
-  connect(options: { share_mode?: number; protocol?: number }, cb: Cb<number>): void;
+  /** Answers with no protocol and no error, without connecting, when `connected` is already true. */
+  connect(options: { share_mode?: number; protocol?: number }, cb: Cb<number | undefined>): void;
   disconnect(disposition: number, cb: (err: Error | null | undefined) => void): void;
   transmit(data: Buffer, resLen: number, protocol: number, cb: Cb<Buffer>): void;
   /** Stops the reader's status thread; every reader must be closed before the context. */

@@ -28,6 +28,8 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
   card: VirtualCard | null = null;
   /** Connect fails with this error once. */
   connectError: Error | null = null;
+  /** Disconnect fails with this error once (the binding then still counts itself connected). */
+  disconnectError: Error | null = null;
   /** Transmit fails with this error once. */
   transmitError: Error | null = null;
 
@@ -69,6 +71,9 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
   disconnect(_d: number, cb: (err: Error | null) => void): void {
     if (!this.connected) return void cb(null);
     setImmediate(() => {
+      const fail = this.disconnectError;
+      this.disconnectError = null;
+      if (fail) return cb(fail);
       if (this.handle && this.bus.exclusive.get(this.name) === this.handle)
         this.bus.exclusive.delete(this.name);
       this.handle = 0;

@@ -124,6 +124,23 @@ describe('PcscCardReader', () => {
     await again.close();
   });
 
+  it('a connection the binding could not close is refused busy, never used without a protocol', async () => {
+    bus.plug(READER, card());
+    make();
+    await reader.start();
+    await flush();
+    const s = await reader.connect();
+    const fail = () => new Error('SCardDisconnect error: Internal error.(0x80100001)');
+    bus.reader(READER).disconnectError = fail();
+    await s.close();
+    bus.reader(READER).disconnectError = fail();
+    await expect(reader.connect()).rejects.toMatchObject({ code: 'DEVICE_E_BUSY' });
+    // The next attempt closes it and connects.
+    const again = await reader.connect();
+    await expect(again.transmit(selectAid(ELECTRICITY_AID))).resolves.toMatchObject({ sw: 0x9000 });
+    await again.close();
+  });
+
   it('a context that fails with a session open lets go of the card before it is rebuilt', async () => {
     bus.plug(READER, card());
     make();
