@@ -7,7 +7,7 @@ import {
 import { cardWriteSchema } from '../../devices/card-reader/electricity-card-format.ts';
 import { DeviceError } from '../../devices/device.ts';
 import { CARD_OPS } from '../core/services/power-card.ts';
-import type { CardState } from '../core/services/power-card-rules.ts';
+import type { CardState } from '../core/services/power-card-data.ts';
 import type { EffectResult } from '../core/transaction/types.ts';
 import type { DevicePort } from '../engine/ports.ts';
 

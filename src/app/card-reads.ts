@@ -3,7 +3,7 @@ import type { CardReader } from '../../devices/card-reader/card-reader.ts';
 import { ElectricityCardApp } from '../../devices/card-reader/electricity-card.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
-import type { CardState } from '../core/services/power-card-rules.ts';
+import type { CardState } from '../core/services/power-card-data.ts';
 import { cardView } from './card-effects.ts';
 
 /** How long a card read may name the card in a request, ms (a customer's whole purchase screen). */

@@ -1,21 +1,13 @@
 import { addDays, businessDayStart } from '../business-day.ts';
 import { type CardWrite, cardWriteSchema } from '../card-write.ts';
 import type { AlertRule, EffectResult, RuleContext, TxnRecord } from '../transaction/types.ts';
+import { cardIn, storedWrite } from './power-card-data.ts';
 
 /**
  * Pure rules of the smart electricity card purchase (智能电卡充值): what the card read must show,
  * whether HQ's write data fits the card and the transaction, and how long the kiosk waits for a
  * card before it gives the purchase back (账务撤销).
  */
-
-/** The card as a device effect reports it (`card-read`). */
-export interface CardState {
-  cardSerial: string;
-  customerNo: string;
-  purchaseCounter: number;
-  pendingUnits: number;
-  lastPurchase: { txnRef: string; units: number; kind: 'purchase' | 'reversal' } | null;
-}
 
 /**
  * How long a write whose card was not in the reader (pulled before the write was sent, or never
@@ -67,7 +59,7 @@ export const declinedBecause = (code: string, zh: string, en: string): EffectRes
 /** The card read at the start of a purchase must be the card the customer chose. */
 export function checkPurchaseCard(txn: TxnRecord, r: EffectResult): EffectResult {
   if (r.outcome !== 'ok') return r;
-  const card = r.data?.card as CardState | undefined;
+  const card = cardIn(r.data);
   if (!card || card.cardSerial !== txn.fields.cardSerial || card.customerNo !== txn.fields.customerNo)
     return declinedBecause(
       'KIOSK_E_WRONG_CARD',
@@ -86,9 +78,10 @@ export function checkPurchaseWrite(txn: TxnRecord, r: EffectResult): EffectResul
   if (r.outcome === 'pending') return { ...r, outcome: 'unknown' };
   if (r.outcome !== 'ok') return r;
   const parsed = cardWriteSchema.safeParse(r.data?.writeData);
-  const card = txn.data.card as CardState;
+  const card = cardIn(txn.data);
   const w: CardWrite | undefined = parsed.success ? parsed.data : undefined;
   if (
+    !card ||
     w?.kind !== 'purchase' ||
     w.cardSerial !== card.cardSerial ||
     w.customerNo !== card.customerNo ||
@@ -113,8 +106,14 @@ export function checkPurchaseWrite(txn: TxnRecord, r: EffectResult): EffectResul
  */
 export function checkReversalCard(txn: TxnRecord, r: EffectResult): EffectResult {
   if (r.outcome !== 'ok') return r;
-  const card = r.data?.card as CardState | undefined;
-  const w = txn.data.writeData as CardWrite;
+  const card = cardIn(r.data);
+  const w = storedWrite(txn, 'writeData');
+  if (!w)
+    return declinedBecause(
+      'KIOSK_E_BAD_WRITE_DATA',
+      '本次购电没有写卡记录，不能撤销',
+      'the purchase holds no card write; cannot reverse',
+    );
   if (!card || card.cardSerial !== w.cardSerial)
     return declinedBecause('KIOSK_E_WRONG_CARD', '请插入原购电卡', 'insert the card of the purchase');
   if (card.purchaseCounter !== w.purchaseCounter || card.lastPurchase?.txnRef !== w.txnRef)
@@ -137,9 +136,10 @@ export function checkReversalWrite(txn: TxnRecord, r: EffectResult): EffectResul
   if (r.outcome === 'pending') return { ...r, outcome: 'unknown' };
   if (r.outcome !== 'ok') return r;
   const parsed = cardWriteSchema.safeParse(r.data?.writeData);
-  const orig = txn.data.writeData as CardWrite;
+  const orig = storedWrite(txn, 'writeData');
   const w = parsed.success ? parsed.data : undefined;
   if (
+    !orig ||
     w?.kind !== 'reversal' ||
     w.cardSerial !== orig.cardSerial ||
     w.originalTxnRef !== orig.txnRef ||

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CardWrite } from '../card-write.ts';
 import { Money } from '../money.ts';
 import { digits, pattern } from '../transaction/fields.ts';
 import type { EffectState, StateDefinition, StateLabel, TxnRecord } from '../transaction/types.ts';
@@ -7,11 +6,17 @@ import { answerText } from './answer-fields.ts';
 import { defineService } from './define-service.ts';
 import { amount } from './fields.ts';
 import {
+  cardAfterSchema,
+  requiredCard,
+  requiredWrite,
+  storedWrite,
+  type WriteKey,
+} from './power-card-data.ts';
+import {
   afterDayCut,
   alertAfter,
   CARD_NEEDED_ALERT_MS,
   CARD_WAIT_MS,
-  type CardState,
   CONFIRM_ALERT_MS,
   cardPolling,
   checkPurchaseCard,
@@ -36,9 +41,6 @@ const powerCardAnswer = z.strictObject({
   tariffLiPerKwh: z.int().min(0).max(100_000).optional(),
   unresolvedRef: answerText(40).nullable().optional(),
 });
-
-/** What the card held after the write, as the read-back kept it (units are centi-kWh). */
-const cardAfterSchema = z.object({ pendingUnits: z.int().optional(), purchaseCounter: z.int().optional() });
 
 /** Device effect operations of the card reader (see src/app/card-effects.ts). */
 export const CARD_OPS = { read: 'card-read', write: 'card-write', readBack: 'card-read-back' } as const;
@@ -66,11 +68,11 @@ const card = (op: string, payload: (txn: TxnRecord) => Record<string, unknown>) 
   payload: payload(txn),
 });
 const ref = (txn: TxnRecord) => ({ ref: txn.data.billerRef ?? null });
-const refOf = (w: CardWrite) => ({
-  cardSerial: w.cardSerial,
-  purchaseCounter: w.purchaseCounter,
-  txnRef: w.txnRef,
-});
+/** What a read-back looks for on the card: the write kept under `key`. */
+const refOf = (txn: TxnRecord, key: WriteKey) => {
+  const w = requiredWrite(txn, key);
+  return { cardSerial: w.cardSerial, purchaseCounter: w.purchaseCounter, txnRef: w.txnRef };
+};
 
 /**
  * The three states that put one write on the card, for a purchase or a reversal. Nothing is written
@@ -86,7 +88,7 @@ const refOf = (w: CardWrite) => ({
  */
 function writeStates(
   prefix: '' | 'reverse-',
-  dataKey: 'writeData' | 'reversalWrite',
+  dataKey: WriteKey,
   done: string,
   refused: string,
 ): Record<string, EffectState> {
@@ -110,7 +112,7 @@ function writeStates(
     },
     [`${prefix}verifying`]: {
       type: 'effect',
-      effect: card(CARD_OPS.readBack, (txn) => refOf(txn.data[dataKey] as CardWrite)),
+      effect: card(CARD_OPS.readBack, (txn) => refOf(txn, dataKey)),
       retry: 'safe',
       on: { ok: done, declined: `${prefix}card-waiting` },
       delayMs: cardPolling,
@@ -140,7 +142,7 @@ const states: Record<string, StateDefinition> = {
   purchasing: {
     type: 'effect',
     effect: hq(POWER_CARD_OPS.pay, (txn) => {
-      const c = txn.data.card as CardState;
+      const c = requiredCard(txn, 'card');
       return {
         fields: txn.fields,
         amount: Money.fromFen(txn.amountFen).toString(),
@@ -176,7 +178,7 @@ const states: Record<string, StateDefinition> = {
   'reverse-requesting': {
     type: 'effect',
     effect: hq(POWER_CARD_OPS.reverse, (txn) => {
-      const c = txn.data.reversalCard as CardState;
+      const c = requiredCard(txn, 'reversalCard');
       return {
         ...ref(txn),
         fields: { customerNo: txn.fields.customerNo },
@@ -355,7 +357,7 @@ export const powerCard = defineService({
     },
   },
   receipt: (txn) => {
-    const w = txn.data.writeData as CardWrite | undefined;
+    const w = storedWrite(txn, 'writeData');
     const after = cardAfterSchema.safeParse(txn.data.cardAfter).data;
     // Units are centi-kWh: two decimals of kWh, integers only.
     const kwh = (u: number) => `${Math.floor(u / 100)}.${String(u % 100).padStart(2, '0')} kWh`;
