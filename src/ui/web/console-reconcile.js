@@ -2,8 +2,8 @@ import { api } from './api.js';
 import { loadInto, table } from './console-kit.js';
 import { bi, fill, h, messageBox, title } from './dom.js';
 
-/** Differences on one page: fits above the action bar at 800×480. */
-const PAGE = 5;
+/** Differences on one page: they fit above the action bar at 800×480 (the page buttons sit by the title). */
+const PAGE = 4;
 
 const KIND = {
   'missing-at-kiosk': { zh: '本亭无', en: 'Not here' },
@@ -63,7 +63,13 @@ function resultScreen(shell, id, offset, back) {
   return (view) => {
     const box = messageBox();
     const body = h('div', { class: 'reports' });
-    fill(view.main, title('对账结果', 'Reconciliation'), box, body);
+    const pager = h('div', { class: 'pager' });
+    fill(
+      view.main,
+      h('div', { class: 'screen-head' }, title('对账结果', 'Reconciliation'), pager),
+      box,
+      body,
+    );
     /** @param {string} path @param {(r: any) => [string, string]} say */
     const act = (path, say) => async () => {
       try {
@@ -97,8 +103,10 @@ function resultScreen(shell, id, offset, back) {
     void loadInto(body, async () => {
       const r = await api('GET', `/api/reports/statements/${id}/reconcile?offset=${offset}&limit=${PAGE}`);
       const c = r.counts;
+      // Both page buttons stay in place; the one leading past an end is disabled.
       const page = (
         /** @type {number} */ at,
+        /** @type {boolean} */ open,
         /** @type {string} */ k,
         /** @type {string} */ zh,
         /** @type {string} */ en,
@@ -109,9 +117,19 @@ function resultScreen(shell, id, offset, back) {
             type: 'button',
             class: 'chip',
             'data-k': k,
+            disabled: !open,
             onclick: () => view.nav.go(resultScreen(shell, id, at, back)),
           },
           bi(zh, en),
+        );
+      const pages = Math.ceil(c.differences / PAGE);
+      const at = Math.floor(offset / PAGE) + 1;
+      if (pages > 1)
+        fill(
+          pager,
+          page(Math.max(0, offset - PAGE), offset > 0, 'prev-page', '上一页', 'Previous'),
+          h('span', { 'data-k': 'page' }, bi(`第 ${at}/${pages} 页`, `page ${at} of ${pages}`)),
+          page(offset + PAGE, offset + PAGE < c.differences, 'next-page', '下一页', 'Next page'),
         );
       return [
         h(
@@ -138,12 +156,6 @@ function resultScreen(shell, id, offset, back) {
             `${d.kiosk ?? '—'}${d.kioskStatus ? ` ${d.kioskStatus}` : ''}`,
           ]),
           'differences',
-        ),
-        h(
-          'div',
-          { class: 'choice-row' },
-          offset > 0 ? page(Math.max(0, offset - PAGE), 'prev-page', '上一页', 'Previous') : null,
-          offset + PAGE < c.differences ? page(offset + PAGE, 'next-page', '下一页', 'Next page') : null,
         ),
       ];
     });
