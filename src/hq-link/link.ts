@@ -10,7 +10,7 @@ import { SERVICE_CATALOGUE } from '../core/services/catalogue.ts';
 import type { HqPort } from '../engine/ports.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { HqRequestMessage, JournalBatch } from '../protocol/schemas/index.ts';
+import type { HqRequestMessage } from '../protocol/schemas/index.ts';
 import { loadPublicKey, type RejectCode } from '../protocol/signed.ts';
 import {
   DOWN,
@@ -25,11 +25,11 @@ import { certStatus, readCertExpiry } from './cert.ts';
 import { CommandRouter } from './command-router.ts';
 import type { ConfigControl } from './config-control.ts';
 import type { AssistPort, CommandContext } from './handlers/handler.ts';
-import { journalForHq } from './journal-for-hq.ts';
+import { journalPayload } from './journal-for-hq.ts';
 import { readHqState, type TerminalBinding } from './kiosk-state.ts';
 import { type ConnectionSettings, mqttOptions, resolveConnection } from './mqtt-options.ts';
 import { NoticeBoard } from './notice-board.ts';
-import { OutboxRelay } from './relay.ts';
+import { type OutboxBatch, OutboxRelay } from './relay.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { MqttHqPort, RpcClient } from './rpc.ts';
 import { buildBirth, buildOffline, buildTelemetry, type DeviceHealthLike } from './telemetry.ts';
@@ -131,7 +131,7 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
         get connected() {
           return link.isOnline;
         },
-        publishJournal: (b: JournalBatch) => link.publish('journal', journalForHq(b, services)),
+        publishJournal: (b: OutboxBatch) => link.publish('journal', journalPayload(b, services)),
       },
       () => deps.config().hq.relay,
       deps.logger,
@@ -371,10 +371,12 @@ export class HqLink extends EventEmitter<HqLinkEvents> {
     });
   }
 
-  private async publish(kind: UpKind, body: object): Promise<void> {
+  /** QoS 1 publish of `body` (serialised here, or already the message text). */
+  private async publish(kind: UpKind, body: object | string): Promise<void> {
     const client = this.client;
     if (!client || !this.isOnline) throw new Error('HQ link offline');
-    await client.publishAsync(upTopic(this.conn.topicPrefix, this.station, kind), JSON.stringify(body), {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    await client.publishAsync(upTopic(this.conn.topicPrefix, this.station, kind), text, {
       qos: 1,
     });
   }

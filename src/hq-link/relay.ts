@@ -1,12 +1,19 @@
-import type { Journal } from '../journal/journal.ts';
+import type { Journal, OutboxEntry } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/records.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { JournalBatch } from '../protocol/schemas/index.ts';
+import { OutboxFeed } from './outbox-feed.ts';
+
+/** Journal events as one message to HQ (`resend`: sent again on HQ's request). */
+export interface OutboxBatch {
+  station: string;
+  resend?: true;
+  entries: OutboxEntry[];
+}
 
 export interface RelayTransport {
   readonly connected: boolean;
   /** QoS 1 publish; resolves on PUBACK (which is not durability: only HQ's ack is). */
-  publishJournal(batch: JournalBatch): Promise<void>;
+  publishJournal(batch: OutboxBatch): Promise<void>;
 }
 
 export interface RelayOptions {
@@ -34,9 +41,11 @@ const MAX_ACK_RANGE = 100_000;
  * watermark (kept in the journal's meta record), so an event is in the outbox from the batch that
  * writes it and nothing can be lost between them.
  *
- * Window: the relay reads the outbox in sequence order, `batchMax` events at a time in one read,
- * and keeps up to `inflightMax` batches published (QoS 1) and not yet acknowledged, sending the
- * next as soon as one is acknowledged; it does not wait for each PUBACK. HQ acknowledges batches
+ * Window: the relay takes the outbox in sequence order, `batchMax` events at a time, from an
+ * `OutboxFeed` (the events each commit announces, queued in memory with their stored JSON text; a
+ * read of the log only after a restart or when it cannot follow), and keeps up to `inflightMax`
+ * batches published (QoS 1) and not yet acknowledged, sending the next as soon as one is
+ * acknowledged; it does not wait for each PUBACK. HQ acknowledges batches
  * by sequence number after storing them durably, in whatever order they reach it. The watermark
  * moves only over a contiguous prefix of acknowledged events (`Journal.ackOutbox`): an ack above a
  * gap is remembered and never skips the gap, so after a crash at any point the outbox still holds
@@ -50,7 +59,7 @@ const MAX_ACK_RANGE = 100_000;
  * window's generation changed), so a stale read never moves the new window's cursor.
  */
 export class OutboxRelay {
-  private cursor = 0;
+  private readonly feed: OutboxFeed;
   private readonly inflight: InFlight[] = [];
   /** Bumped by every restart; a fill that started under an older generation sends nothing more. */
   private generation = 0;
@@ -60,7 +69,17 @@ export class OutboxRelay {
   private idle: { promise: Promise<void>; resolve: () => void } | null = null;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
-  private readonly onEvent = (): void => this.pump();
+  private pumpQueued = false;
+  /** Queues the event; sends once the commit's events are all announced (they come in one loop). */
+  private readonly onEvent = (event: JournalEvent, json: string): void => {
+    this.feed.offer(event, json);
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  };
   /** Counters for telemetry and tests; `peakInFlight` is the most batches ever in flight at once. */
   readonly stats = { batches: 0, events: 0, acked: 0, resends: 0, peakInFlight: 0 };
 
@@ -70,7 +89,13 @@ export class OutboxRelay {
     private readonly opts: () => RelayOptions,
     private readonly logger: Logger,
     private readonly now: () => number,
-  ) {}
+  ) {
+    // Two windows' worth queued in memory at most; beyond that the log is read.
+    this.feed = new OutboxFeed(journal, () => {
+      const o = this.opts();
+      return 2 * o.batchMax * o.inflightMax;
+    });
+  }
 
   start(): void {
     this.stopped = false;
@@ -84,13 +109,14 @@ export class OutboxRelay {
     this.journal.off('event', this.onEvent);
     clearTimeout(this.timer);
     this.inflight.length = 0;
+    this.feed.reset();
   }
 
   /** Forget what is in flight and send again from the oldest outbox entry (on every connect). */
   restart(): void {
     this.generation++;
     this.inflight.length = 0;
-    this.cursor = 0;
+    this.feed.reset();
     clearTimeout(this.timer);
     this.pump();
   }
@@ -128,16 +154,16 @@ export class OutboxRelay {
   async resend(fromSeq: number, toSeq: number | null, station: string): Promise<number> {
     const o = this.opts();
     let sent = 0;
-    let batch: JournalEvent[] = [];
+    let batch: OutboxEntry[] = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await this.transport.publishJournal({ v: 1, station, resend: true, events: wire(batch) });
+      await this.transport.publishJournal({ station, resend: true, entries: batch });
       sent += batch.length;
       batch = [];
     };
     for await (const ev of this.journal.events(fromSeq)) {
       if (toSeq !== null && ev.seq > toSeq) break;
-      batch.push(ev);
+      batch.push({ event: ev });
       if (batch.length >= o.batchMax) await flush();
     }
     await flush();
@@ -184,23 +210,22 @@ export class OutboxRelay {
     const generation = this.generation;
     const o = this.opts();
     while (!this.stopped && this.transport.connected && this.inflight.length < o.inflightMax) {
-      const events = await this.journal.outboxEvents(this.cursor, o.batchMax);
+      const entries = await this.feed.take(o.batchMax);
       if (generation !== this.generation) {
         this.again = true;
         return;
       }
-      if (events.length === 0) return;
-      const first = (events[0] as JournalEvent).seq;
-      const last = (events[events.length - 1] as JournalEvent).seq;
-      this.cursor = last + 1;
-      this.inflight.push({ first, last, seqs: new Set(events.map((e) => e.seq)), sentAt: this.now() });
+      if (entries.length === 0) return;
+      const first = (entries[0] as OutboxEntry).event.seq;
+      const last = (entries[entries.length - 1] as OutboxEntry).event.seq;
+      this.inflight.push({ first, last, seqs: new Set(entries.map((e) => e.event.seq)), sentAt: this.now() });
       this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inflight.length);
       if (this.inflight.length === 1) this.armTimer();
       this.stats.batches++;
-      this.stats.events += events.length;
-      const station = events[0]?.stationId ?? this.journal.stationId;
+      this.stats.events += entries.length;
+      const station = entries[0]?.event.stationId ?? this.journal.stationId;
       // Not awaited one by one: the window pipelines; a failed publish makes the relay start over.
-      this.transport.publishJournal({ v: 1, station, events: wire(events) }).catch((e: unknown) => {
+      this.transport.publishJournal({ station, entries }).catch((e: unknown) => {
         if (generation !== this.generation) return;
         this.logger.warn({ err: e, first, last }, 'journal relay: publish failed');
         this.scheduleRestart();
@@ -230,9 +255,4 @@ export class OutboxRelay {
     );
     this.timer.unref();
   }
-}
-
-/** Journal events as the wire schema types them (the same objects). */
-function wire(events: JournalEvent[]): JournalBatch['events'] {
-  return events as unknown as JournalBatch['events'];
 }

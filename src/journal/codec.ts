@@ -9,6 +9,11 @@ export function encodeValue(body: unknown): string {
   return `${crc32(json).toString(16).padStart(8, '0')}${json}`;
 }
 
+/** The JSON text of a stored value (after its checksum), unchecked: for values this process wrote. */
+export function jsonOf(value: string): string {
+  return value.slice(8);
+}
+
 export class CorruptRecordError extends Error {
   constructor(
     readonly key: string,

@@ -9,7 +9,7 @@ import type { OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { ChainHeadFile } from './chain.ts';
 import { checkChainEnd } from './chain-check.ts';
-import { CorruptRecordError, decodeValue, encodeValue } from './codec.ts';
+import { CorruptRecordError, decodeValue, encodeValue, jsonOf } from './codec.ts';
 import { DayTotals, type RebuildReason, type Staged, type StagedBatch } from './day-totals.ts';
 import {
   BALANCE_KEY,
@@ -88,9 +88,15 @@ export interface JournalProblem {
   message: string;
 }
 
+/** An event in the outbox with the JSON text it is stored as (absent: serialise the event). */
+export interface OutboxEntry {
+  event: JournalEvent;
+  json?: string;
+}
+
 export interface JournalEvents {
-  /** Emitted after a commit is durable, once per event in it. */
-  event: [JournalEvent];
+  /** Emitted after a commit is durable, once per event in it, in order, with its stored JSON text. */
+  event: [JournalEvent, string];
   /** The journal found committed events missing after start-up (HQ holds more than it has). */
   integrity: [JournalProblem];
   /** A write failed (full disk, I/O error): the journal refuses writes until `recover()` succeeds. */
@@ -119,6 +125,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   private flushing = false;
   /** Every event up to here is acknowledged by HQ. */
   private ackedThrough = 0;
+  /** The last event announced (`event` emitted); every stored event counts as announced at open. */
+  private announcedEvent = 0;
   /** Acknowledged events above the watermark (HQ may acknowledge batches out of order). */
   private readonly ackedAbove = new Set<number>();
   /** The watermark as last stored, and the store chain: one write at a time, each the latest mark. */
@@ -293,6 +301,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     this.counters = await read<Counters>(COUNTERS_KEY, { event: 0, serial: 0, ledger: 0 });
     this.ackedThrough = (await read<{ ackedThrough: number }>(OUTBOX_KEY, { ackedThrough: 0 })).ackedThrough;
     this.ackedAbove.clear();
+    this.announcedEvent = this.counters.event;
     this.watermarkStored = this.ackedThrough;
     const bal = await read<BalanceRecord>(BALANCE_KEY, { balanceFen: 0, heldFen: 0 });
     const holds = new Map<string, number>();
@@ -470,7 +479,10 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   private announce(built: Array<{ commit: PendingCommit; batch: WriteBatch; result: unknown }>): void {
     for (const b of built) {
-      for (const ev of b.batch.events) this.emit('event', ev);
+      b.batch.events.forEach((ev, i) => {
+        this.announcedEvent = ev.seq;
+        this.emit('event', ev, b.batch.eventTexts[i] as string);
+      });
       b.commit.resolve(b.result);
     }
   }
@@ -658,23 +670,42 @@ export class Journal extends EventEmitter<JournalEvents> {
   /**
    * Up to `limit` events still waiting for HQ's acknowledgement, oldest first, from `fromSeq`, in
    * one read of the log (entries fetched `limit` at a time), skipping those acknowledged out of
-   * order. What the relay sends.
+   * order, each with its stored JSON text. `through` is the last sequence number the read covered:
+   * every event up to it that is not among the entries is acknowledged (it is at least the last
+   * event announced before the read began). What the relay reads when it cannot follow the commits.
    */
-  async outboxEvents(fromSeq: number, limit: number): Promise<JournalEvent[]> {
-    const out: JournalEvent[] = [];
+  async outboxEntries(fromSeq: number, limit: number): Promise<{ entries: OutboxEntry[]; through: number }> {
+    const entries: OutboxEntry[] = [];
     const start = Math.max(fromSeq, this.ackedThrough + 1);
+    // Events announced so far are durable, so the iterator (a snapshot taken now) holds them.
+    let through = Math.max(start - 1, this.announcedEvent);
     const it = this.db.iterator({ gte: eventKey(start), lt: 'e:\xff' });
     try {
-      while (out.length < limit) {
-        const entries = await it.nextv(limit - out.length);
-        if (entries.length === 0) break;
-        for (const [key, value] of entries)
-          if (!this.ackedAbove.has(seqFromKey(key))) out.push(decodeValue<JournalEvent>(key, value));
+      while (entries.length < limit) {
+        const got = await it.nextv(limit - entries.length);
+        if (got.length === 0) break;
+        for (const [key, value] of got) {
+          const event = decodeValue<JournalEvent>(key, value);
+          if (!this.ackedAbove.has(event.seq)) entries.push({ event, json: jsonOf(value) });
+        }
       }
     } finally {
       await it.close();
     }
-    return out;
+    const last = entries[entries.length - 1]?.event.seq;
+    if (last !== undefined && entries.length >= limit) through = last;
+    else if (last !== undefined) through = Math.max(through, last);
+    return { entries, through };
+  }
+
+  /** The last event announced to `event` listeners (every event up to it is durable). */
+  get lastAnnounced(): number {
+    return this.announcedEvent;
+  }
+
+  /** HQ has acknowledged event `seq` (below the watermark or out of order above it). */
+  isAcknowledged(seq: number): boolean {
+    return seq <= this.ackedThrough || this.ackedAbove.has(seq);
   }
 
   /** Events written but not yet acknowledged by HQ. */

@@ -2,7 +2,7 @@ import { applyLedgerOp, type BalanceState, type LedgerEntry, type LedgerOp } fro
 import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { GENESIS, link } from './chain.ts';
-import { encodeValue } from './codec.ts';
+import { encodeValue, jsonOf } from './codec.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
@@ -36,6 +36,8 @@ export type NewEvent = JournalEvent extends infer E
 export class WriteBatch {
   readonly ops: BatchOp[] = [];
   readonly events: JournalEvent[] = [];
+  /** The stored JSON text of each of `events`, in the same order (serialised once, here). */
+  readonly eventTexts: string[] = [];
   readonly ledgerEntries: LedgerEntry[] = [];
   /** Every snapshot written, in order (the per-date totals follow them). */
   readonly txnsWritten: TxnRecord[] = [];
@@ -68,6 +70,7 @@ export class WriteBatch {
     this.countersDirty = true;
     this.ops.push({ type: 'put', key: eventKey(ev.seq), value });
     this.events.push(ev);
+    this.eventTexts.push(jsonOf(value));
     return ev;
   }
 

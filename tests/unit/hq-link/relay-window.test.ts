@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
-import { OutboxRelay, type RelayOptions } from '../../../src/hq-link/relay.ts';
+import { journalPayload } from '../../../src/hq-link/journal-for-hq.ts';
+import { type OutboxBatch, OutboxRelay, type RelayOptions } from '../../../src/hq-link/relay.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { silentLogger } from '../../../src/platform/logger.ts';
 import type { JournalBatch } from '../../../src/protocol/schemas/index.ts';
@@ -11,14 +12,14 @@ import type { JournalBatch } from '../../../src/protocol/schemas/index.ts';
 const STATION = '33010077';
 const OPTS: RelayOptions = { batchMax: 2, inflightMax: 3, ackTimeoutMs: 5000 };
 
-/** The HQ side of the wire as the relay sees it: records every batch; PUBACK at once. */
+/** The HQ side of the wire as the relay sees it: records every message as sent; PUBACK at once. */
 class RecordingTransport {
   connected = true;
   readonly sent: JournalBatch[] = [];
   failNext = false;
 
-  async publishJournal(batch: JournalBatch): Promise<void> {
-    this.sent.push(structuredClone(batch));
+  async publishJournal(batch: OutboxBatch): Promise<void> {
+    this.sent.push(JSON.parse(journalPayload(batch, () => undefined)) as JournalBatch);
     if (this.failNext) {
       this.failNext = false;
       throw new Error('connection reset');
@@ -197,30 +198,81 @@ describe('journal relay window', () => {
   });
 
   it('a read under way when the window restarts is dropped: the new window starts at the oldest unacknowledged event', async () => {
-    await write(2);
-    startRelay({ ...OPTS, inflightMax: 2 });
-    await relay.whenIdle();
-    expect(transport.seqs()).toEqual([[1, 2]]);
-    // The next read is held until the window has restarted (a reconnect while it ran).
-    const read = journal.outboxEvents.bind(journal);
+    await write(4);
+    // The first read of the log is held until the window has restarted (a reconnect while it ran).
+    const read = journal.outboxEntries.bind(journal);
     let release = (): void => undefined;
     const held = new Promise<void>((r) => {
       release = r;
     });
-    const spy = vi.spyOn(journal, 'outboxEvents').mockImplementationOnce(async (from, limit) => {
-      const events = await read(from, limit);
+    const spy = vi.spyOn(journal, 'outboxEntries').mockImplementationOnce(async (from, limit) => {
+      const got = await read(from, limit);
       await held;
-      return events;
+      return got;
     });
-    await write(4);
+    startRelay({ ...OPTS, inflightMax: 2 });
     await vi.waitUntil(() => spy.mock.calls.length === 1, { interval: 1, timeout: 60_000 });
     relay.restart();
     release();
     await relay.whenIdle();
-    // The held read ([3, 4]) sent nothing; the restarted window sent 1..4 again, in order.
-    expect(transport.seqs(1)).toEqual([
+    // The held read sent nothing; the restarted window sent 1..4 once, in order.
+    expect(transport.seqs()).toEqual([
       [1, 2],
       [3, 4],
+    ]);
+  });
+
+  it('follows the commits: events written while it runs are sent as stored, without reading the log again', async () => {
+    startRelay({ ...OPTS, inflightMax: 8 });
+    await relay.whenIdle();
+    const reads = vi.spyOn(journal, 'outboxEntries');
+    for (let i = 0; i < 5; i++) await write(2);
+    await relay.whenIdle();
+    expect(reads).not.toHaveBeenCalled();
+    expect(transport.seqs()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+    ]);
+    const stored = [];
+    for await (const ev of journal.events(1)) stored.push(ev);
+    expect(transport.sent.flatMap((b) => b.events)).toEqual(stored);
+  });
+
+  it('past two windows queued it reads the log instead, and still sends every event once, in order', async () => {
+    startRelay();
+    await relay.whenIdle();
+    const reads = vi.spyOn(journal, 'outboxEntries');
+    // One window (3 batches of 2) in flight, two windows (12 events) queued, the rest left in the log.
+    await write(30);
+    await relay.whenIdle();
+    expect(transport.seqs()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    for (let first = 1; first < 30; first += 2) {
+      await relay.acknowledge([[first, first + 1]]);
+      await relay.whenIdle();
+    }
+    expect(transport.seqs().flat()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(journal.outboxDepth()).toBe(0);
+    expect(reads).toHaveBeenCalled();
+  });
+
+  it('an event HQ acknowledges before it is sent (HQ already holds it) is not sent', async () => {
+    startRelay({ ...OPTS, inflightMax: 1 });
+    await write(6);
+    await relay.whenIdle();
+    expect(transport.seqs()).toEqual([[1, 2]]);
+    await relay.acknowledge([[3, 4]]);
+    await relay.acknowledge([[1, 2]]);
+    await relay.whenIdle();
+    expect(transport.seqs()).toEqual([
+      [1, 2],
+      [5, 6],
     ]);
   });
 
