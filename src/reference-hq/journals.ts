@@ -28,7 +28,8 @@ const completedTxn = z.object({
 
 /** Month (yyyymm) a completed transaction counts in, from its business date. */
 function completedMonth(ev: RelayedEvent): { serial: string; month: string } | null {
-  if (ev.type !== 'txn.transition') return null;
+  // Most events are not completed transactions: a failed parse (building its issues) is dear.
+  if (ev.type !== 'txn.transition' || (ev.txn as { result?: unknown }).result !== 'succeeded') return null;
   const txn = completedTxn.safeParse(ev.txn);
   if (!txn.success) return null;
   return { serial: txn.data.serial, month: txn.data.businessDate.slice(0, 6) };
@@ -58,7 +59,7 @@ const monthlyReportInfo = z.object({
 });
 
 function monthlyReportOf(ev: RelayedEvent): Omit<StationMonthlyReport, 'station' | 'seq'> | null {
-  if (ev.type !== 'system') return null;
+  if (ev.type !== 'system' || ev.info.kind !== 'monthly-report') return null;
   const info = monthlyReportInfo.safeParse(ev.info);
   if (!info.success) return null;
   const { period, count, byService, lastDate } = info.data;
