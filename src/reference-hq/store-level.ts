@@ -11,8 +11,6 @@ import {
   type StoreOp,
 } from './store.ts';
 
-type LevelOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
-
 /**
  * The HQ store in one process's LevelDB (every write `sync: true`): the embedded default. Several
  * HQ instances in this process may share it; locks are in-process, so `insert` and `expect` are
@@ -57,15 +55,21 @@ export class LevelHqStore implements HqStore {
 
   async batch(ops: readonly StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
-    const write = () =>
-      this.db.batch(
-        ops.flatMap((o): LevelOp[] => {
-          if (o.type === 'expect') return [];
-          if (o.type === 'del') return [{ type: 'del', key: o.key }];
-          return [{ type: 'put', key: o.key, value: encodeValue(o.value) }];
-        }),
-        { sync: true },
-      );
+    // A chained batch: the array form copies and checks every operation again (about three times
+    // the CPU per operation, measured), and a relayed journal batch is hundreds of puts.
+    const write = async (): Promise<void> => {
+      const batch = this.db.batch();
+      try {
+        for (const o of ops) {
+          if (o.type === 'del') batch.del(o.key);
+          else if (o.type !== 'expect') batch.put(o.key, encodeValue(o.value));
+        }
+      } catch (e) {
+        await batch.close();
+        throw e;
+      }
+      await batch.write({ sync: true });
+    };
     if (!ops.some((o) => o.type === 'insert' || o.type === 'expect')) return void (await write());
     await this.checked.run('batch', async () => {
       for (const o of ops) {
