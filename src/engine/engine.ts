@@ -239,15 +239,20 @@ export class Engine extends EventEmitter<EngineEvents> {
     return answer;
   }
 
-  /** Asks HQ a read-only question and parses the answer with the schema of that answer. */
+  /**
+   * Asks HQ a read-only question and parses the answer with the schema of that answer. Every
+   * question to HQ outside a transaction (inquiries, lists, operator queries) is asked here.
+   */
   private async askChecked(
     def: ServiceDefinition,
     op: string,
     schema: AnswerSchema,
     fields: Record<string, string>,
     field: string,
+    /** More of the question besides the fields (e.g. a business date). */
+    extra: Record<string, unknown> = {},
   ): Promise<InquiryAnswer> {
-    const data = await this.ask(def, op, fields, field);
+    const data = await this.ask(def, op, fields, field, extra);
     const parsed = parseHqAnswer(schema, data);
     if (parsed.ok) return parsed.answer;
     this.deps.logger.warn(
@@ -286,7 +291,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /**
    * Asks HQ one of the read-only questions a service lets operators ask outside any transaction
    * (`operatorQueries`, e.g. the power card's unconfirmed list). Nothing is written; refusals and
-   * an unanswered question are reported like an inquiry's.
+   * an unanswered question are reported like an inquiry's, and HQ's answer is parsed with the
+   * query's answer schema like an inquiry's (malformed: KIOSK_E_HQ_PROTOCOL naming `answer.<path>`).
    */
   async askHq(
     serviceId: string,
@@ -294,26 +300,28 @@ export class Engine extends EventEmitter<EngineEvents> {
     fields: Record<string, string>,
     extra: Record<string, unknown>,
     actor: Actor,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<InquiryAnswer> {
     const def = this.deps.services.get(serviceId);
     checkAccess(def, actor, this.deps.config());
-    if (actor.channel !== 'operator' || !def.operatorQueries?.includes(op))
+    const queries = def.operatorQueries ?? {};
+    const schema = Object.hasOwn(queries, op) ? queries[op] : undefined;
+    if (actor.channel !== 'operator' || !schema)
       throw new KioskError('KIOSK_E_FORBIDDEN', {
         field: 'op',
         zh: `${def.title.zh}不提供此查询`,
         en: `${def.title.en} has no operator query ${op}`,
       });
-    return this.ask(def, op, fields, 'service', extra);
+    return this.askChecked(def, op, schema, fields, 'service', extra);
   }
 
+  /** HQ's raw answer to a read-only question: only askChecked reads it. */
   private async ask(
     def: ServiceDefinition,
     op: string,
     fields: Record<string, string>,
     field: string,
-    /** More of the question besides the fields (e.g. a business date). */
-    extra: Record<string, unknown> = {},
-  ): Promise<Record<string, unknown>> {
+    extra: Record<string, unknown>,
+  ): Promise<unknown> {
     const ac = new AbortController();
     let abandon = (): void => undefined;
     const closed = new Promise<'closed'>((r) => {

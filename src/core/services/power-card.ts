@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { U32_MAX } from '../card-write.ts';
 import { Money } from '../money.ts';
 import { digits, pattern } from '../transaction/fields.ts';
 import type { EffectState, StateDefinition, StateLabel, TxnRecord } from '../transaction/types.ts';
-import { answerText } from './answer-fields.ts';
+import { answerList, answerText } from './answer-fields.ts';
 import { defineService } from './define-service.ts';
 import { amount } from './fields.ts';
 import {
@@ -40,6 +41,25 @@ const powerCardAnswer = z.strictObject({
   meter: answerText(20).optional(),
   tariffLiPerKwh: z.int().min(0).max(100_000).optional(),
   unresolvedRef: answerText(40).nullable().optional(),
+});
+
+/**
+ * HQ's answer to the unconfirmed query (未确认交易查询): the station's purchases and reversals the
+ * utility still holds unconfirmed, amounts in fen, days as business dates (yyyymmdd).
+ */
+const unconfirmedAnswer = z.strictObject({
+  items: answerList(
+    z.strictObject({
+      kind: z.enum(['purchase', 'reversal']),
+      ref: answerText(40),
+      serial: answerText(40),
+      /** Masked on the way (account sensitivity): digits and `*`. */
+      customerNo: z.string().regex(/^[\d*]{1,20}$/),
+      amountFen: z.int().min(0).max(U32_MAX),
+      day: z.string().regex(/^\d{8}$/),
+    }),
+    500,
+  ),
 });
 
 /** Device effect operations of the card reader (see src/app/card-effects.ts). */
@@ -324,7 +344,7 @@ export const powerCard = defineService({
   amount: (f) => Money.of(f.amount),
   requires: ['cardReader'],
   exclusiveField: 'cardSerial',
-  operatorQueries: [POWER_CARD_OPS.unconfirmed],
+  operatorQueries: { [POWER_CARD_OPS.unconfirmed]: unconfirmedAnswer },
   inquiry: { op: POWER_CARD_OPS.query, fields: ['customerNo'], answer: powerCardAnswer },
   initial: 'reading-card',
   states,

@@ -317,8 +317,11 @@ export interface ServiceDefinition<
    * serial): a new one is refused, naming the open one, until that one is resolved.
    */
   exclusiveField?: string;
-  /** Read-only HQ operations an operator may ask outside any transaction (engine.askHq). */
-  operatorQueries?: readonly string[];
+  /**
+   * Read-only HQ operations an operator may ask outside any transaction (engine.askHq), each with
+   * the schema of HQ's answer: an answer it does not parse is HQ's protocol error, never passed on.
+   */
+  operatorQueries?: Readonly<Record<string, AnswerSchema>>;
   /**
    * `hold` (default): the amount is paid from the prepaid balance, so it is held at creation.
    * `none`: the transaction brings money in (self top-up from the bound debit card) and holds

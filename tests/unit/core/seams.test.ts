@@ -129,6 +129,20 @@ describe('the seams between the kiosk and its surfaces', () => {
     expect(found).toEqual([]);
   });
 
+  it('HQ answers a read-only question (inquiry, list, operator query) only through its answer schema', async () => {
+    const text = code(await readFile(join(SRC, 'engine/engine.ts'), 'utf8'));
+    // The engine member each raw question to HQ is asked from: only askChecked, which parses it.
+    const askers: string[] = [];
+    for (const m of text.matchAll(/this\.ask\(/g)) {
+      const before = text.slice(0, m.index);
+      const member = [...before.matchAll(/^ {2}(?:private |public )?(?:async )?(\w+)\(/gm)].at(-1);
+      askers.push(member?.[1] ?? '?');
+    }
+    expect(askers).toEqual(['askChecked']);
+    // An operator query names its answer's schema; a bare list of operations would pass HQ on.
+    expect(text).toMatch(/askHq\([\s\S]*?this\.askChecked\(def, op, schema/);
+  });
+
   it('the reference HQ reads a relayed journal event by its type, not through a cast', async () => {
     const found: string[] = [];
     for (const f of await sources(join(SRC, 'reference-hq'))) {

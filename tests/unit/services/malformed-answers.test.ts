@@ -102,6 +102,37 @@ const CASES: Record<string, AnswerCase> = {
   },
 };
 
+const HQ_ITEM = {
+  kind: 'purchase',
+  ref: 'PC-20261126-0001',
+  serial: 'S1-20261126-000001',
+  customerNo: '3301****23',
+  amountFen: 4000,
+  day: '20261126',
+};
+
+/**
+ * Every query an operator may ask HQ outside a transaction (`operatorQueries`): its extra question,
+ * a well-formed answer, and malformed ones (a wrong type, a missing field, a hostile extra field),
+ * each with the answer field the refusal must name.
+ */
+const QUERY_CASES: Record<string, { extra: Data; good: Data; malformed: Array<[Data, string]> }> = {
+  'power-card/unconfirmed': {
+    extra: { day: '20261126' },
+    good: { items: [HQ_ITEM, { ...HQ_ITEM, kind: 'reversal', ref: 'PC-20261126-0002' }] },
+    malformed: [
+      [{ items: [{ ...HQ_ITEM, amountFen: '40.00' }] }, 'answer.items.0.amountFen'],
+      [{ items: [{ ...HQ_ITEM, amountFen: 40.5 }] }, 'answer.items.0.amountFen'],
+      [{ items: [{ ...HQ_ITEM, kind: 'gift' }] }, 'answer.items.0.kind'],
+      [{}, 'answer.items'],
+      [{ items: [{ ...HQ_ITEM, serial: undefined }] }, 'answer.items.0.serial'],
+      [{ items: [{ ...HQ_ITEM, phone: PHONE }] }, 'answer.items.0.phone'],
+      [{ items: [], redirect: `http://evil/${PHONE}` }, 'answer.redirect'],
+      [{ items: 'none' }, 'answer.items'],
+    ],
+  },
+};
+
 /** Every key and value of the store, to show a refusal leaves it exactly as it was. */
 async function storeContents(journal: Journal): Promise<string[]> {
   const out: string[] = [];
@@ -190,6 +221,40 @@ describe('HQ’s answer to an inquiry is checked against the service’s schema 
     ]);
     expect(await storeContents(k.journal)).toEqual(before);
   });
+
+  it('has a case for every query an operator may ask HQ', () => {
+    const queries = SERVICE_CATALOGUE.flatMap((d) =>
+      Object.keys(d.operatorQueries ?? {}).map((op) => `${d.id}/${op}`),
+    );
+    expect(Object.keys(QUERY_CASES).sort()).toEqual(queries.sort());
+  });
+
+  for (const [query, c] of Object.entries(QUERY_CASES)) {
+    const [service = '', op = ''] = query.split('/');
+    it(`${query}: an operator query's malformed answer is HQ's protocol error naming its field, values unquoted, nothing stored`, async () => {
+      const k = await open(service);
+      const before = await storeContents(k.journal);
+      for (const [data, field] of c.malformed) {
+        hq.script(op, { outcome: 'ok', data });
+        const e = await k.engine.askHq(service, op, {}, c.extra, TELLER).catch((x: unknown) => x);
+        expect(e, JSON.stringify(data)).toMatchObject({
+          code: 'KIOSK_E_HQ_PROTOCOL',
+          issues: expect.arrayContaining([expect.objectContaining({ field })]),
+        });
+        const text = JSON.stringify(e);
+        expect(text).toContain(`总部应答有误：${field}`);
+        expect(text).toContain(`HQ's answer is malformed: ${field}`);
+        for (const value of [PHONE, '40.00', 'gift', 'evil', 'none']) expect(text).not.toContain(value);
+      }
+      expect(log.filter((l) => l.includes('HQ answered a question malformed'))).toHaveLength(
+        c.malformed.length,
+      );
+      hq.script(op, { outcome: 'ok', data: c.good });
+      expect(await k.engine.askHq(service, op, {}, c.extra, TELLER)).toEqual(c.good);
+      expect(hq.requests.filter((r) => r.op === op).at(-1)?.payload).toMatchObject(c.extra);
+      expect(await storeContents(k.journal)).toEqual(before);
+    });
+  }
 
   it('logs the refusal with the field and the answer masked', async () => {
     const k = await open('mobile-topup');
