@@ -126,7 +126,7 @@ describe('service guide on the touchscreen', () => {
     await t.page.locator('[data-menu="requests"]').waitFor();
   };
 
-  it('the operator cancels a citizen’s appointment or marks it served on the console; a served one cannot be cancelled, a cancel is idempotent', async () => {
+  it('the operator cancels a citizen’s appointment (after 取消预约？ 确认; 返回 changes nothing) or marks it served on the console; a served one cannot be cancelled, a cancel is idempotent', async () => {
     const book = async (phone: string, key: string) => {
       const r = await kiosk.api('POST', '/api/appointments', {
         body: { matter: 'marriage-registration', date: '20261201', from: '14:00', phone },
@@ -149,14 +149,40 @@ describe('service guide on the touchscreen', () => {
     await t.tap('#act-appointments');
     await t.page.locator(`[data-cancel="${toCancel}"]`).waitFor();
     await t.check('01-appointments');
-    await t.tap(`[data-cancel="${toCancel}"]`);
+    // 取消预约 first asks, naming the booking, with large buttons; 返回 changes nothing.
+    const dialog = t.page.locator('[role="alertdialog"].confirm-dialog');
+    const ask = async () => {
+      await t.tap(`[data-cancel="${toCancel}"]`);
+      await dialog.waitFor();
+      expect(await t.text('#confirm-title')).toContain('取消预约？');
+      expect(await t.text('[data-k="confirm-detail"]')).toContain(toCancel);
+      for (const b of ['#confirm-no', '#confirm-yes']) {
+        expect(await t.text(b)).toContain(b === '#confirm-no' ? '返回' : '确认');
+        const box = (await t.page.locator(b).boundingBox())!;
+        expect(box.height, b).toBeGreaterThanOrEqual(60);
+        expect(box.width, b).toBeGreaterThanOrEqual(120);
+      }
+    };
+    await ask();
+    await t.check('02-confirm-cancel');
+    await t.tap('#confirm-no');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await t.page.locator(`[data-appointment="${toCancel}"]`).getAttribute('data-status')).toBe(
+      'booked',
+    );
+    expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({ status: 'booked' });
+    expect(await left()).toBe(before);
+    // 确认 cancels it.
+    await ask();
+    await t.tap('#confirm-yes');
+    await dialog.waitFor({ state: 'detached' });
     await t.page.locator(`[data-appointment="${toCancel}"][data-status="cancelled"]`).waitFor();
     expect(await t.page.locator(`[data-cancel="${toCancel}"]`).count()).toBe(0);
     // The slot is free again.
     expect(await left()).toBe(before + 1);
     await t.tap(`[data-serve="${toServe}"]`);
     await t.page.locator(`[data-appointment="${toServe}"][data-status="served"]`).waitFor();
-    await t.check('02-closed');
+    await t.check('03-closed');
     await done(t);
     // Journaled: the store holds the change with who made it.
     expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({

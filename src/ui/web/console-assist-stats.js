@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { askToConfirm } from './confirm-dialog.js';
 import { loadInto, table } from './console-kit.js';
 import { requestsScreen } from './console-requests.js';
 import { bi, button, dl, fill, h, messageBox, title } from './dom.js';
@@ -96,6 +97,18 @@ export function appointmentsScreen(shell) {
       }
       await load();
     };
+    // A cancelled booking frees its slot for someone else: asked once more, naming the booking.
+    const cancel = async (/** @type {any} */ a) => {
+      const yes = await askToConfirm(
+        view.main,
+        { zh: '取消预约？', en: 'Cancel this appointment?' },
+        bi(
+          `${a.from}-${a.to} ${a.matterTitle.zh}（${a.id}）`,
+          `${a.from}-${a.to} ${a.matterTitle.en}, no. ${a.id}`,
+        ),
+      );
+      if (yes) await close(a.id, 'cancel');
+    };
     const load = () =>
       loadInto(body, async () => {
         const r = await api('GET', '/api/appointments');
@@ -125,9 +138,7 @@ export function appointmentsScreen(shell) {
                       button('已办理', 'Served', () => close(a.id, 'serve'), 'small', {
                         'data-serve': a.id,
                       }),
-                      button('取消预约', 'Cancel', () => close(a.id, 'cancel'), 'small', {
-                        'data-cancel': a.id,
-                      }),
+                      button('取消预约', 'Cancel', () => cancel(a), 'small', { 'data-cancel': a.id }),
                     ]
                   : null,
               ),
