@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { buildIsCurrent } from '../bin/launch.js';
 import { ChaosStack } from '../tests/support/chaos-stack.ts';
 import { KioskProcess } from '../tests/support/kiosk-process.ts';
+import { unitSettings } from '../tests/support/unit-settings.ts';
 import { until } from '../tests/support/wait.ts';
 
 const LANES = 16;
@@ -49,20 +50,6 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
   const t0 = performance.now();
   await Promise.all(Array.from({ length: LANES }, lane));
   return { ms: performance.now() - t0, failed };
-}
-
-/**
- * The kiosk's environment and Node options as its systemd unit sets them (read from the unit, so
- * they cannot differ): `MALLOC_*` variables and the options between `node` and the script in ExecStart.
- */
-async function unitSettings(): Promise<{ env: Record<string, string>; nodeArgs: string[] }> {
-  const unit = await readFile(join(import.meta.dirname, '../systemd/newsstand-kiosk.service'), 'utf8');
-  const env: Record<string, string> = {};
-  for (const m of unit.matchAll(/^Environment=(MALLOC_[A-Z_]+)=(\S+)$/gm))
-    env[m[1] as string] = m[2] as string;
-  const exec = /^ExecStart=\S+\s+(.*)$/m.exec(unit)?.[1]?.split(/\s+/) ?? [];
-  const script = exec.findIndex((a) => !a.startsWith('--'));
-  return { env, nodeArgs: exec.slice(0, Math.max(0, script)) };
 }
 
 async function measure(

@@ -29,6 +29,7 @@ import {
 } from './keys.ts';
 import { runMigrations } from './migrations.ts';
 import { type BalanceRecord, type Counters, JOURNAL_FORMAT_VERSION, type JournalEvent } from './records.ts';
+import { JOURNAL_STORE_OPTIONS } from './store-options.ts';
 import { readTxnValue, readTxnValues, TXN_CHUNK } from './txn-records.ts';
 import { type BatchOp, WriteBatch } from './write-batch.ts';
 
@@ -206,7 +207,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   private async openDb(): Promise<void> {
     this.db = this.opts.openDb
       ? this.opts.openDb(this.opts.path)
-      : new Level<string, string>(this.opts.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+      : new Level<string, string>(this.opts.path, JOURNAL_STORE_OPTIONS);
     try {
       await this.db.open();
     } catch (e) {
