@@ -90,10 +90,11 @@ export class OutboxRelay {
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
-    // Two windows' worth queued in memory at most; beyond that the log is read.
+    // One window's worth queued in memory at most (memory stays bounded while HQ lags or the
+    // link is down); beyond that the log is read.
     this.feed = new OutboxFeed(journal, () => {
       const o = this.opts();
-      return 2 * o.batchMax * o.inflightMax;
+      return o.batchMax * o.inflightMax;
     });
   }
 
