@@ -59,6 +59,8 @@ export type RebuildReason = 'missing' | 'format' | 'behind' | 'damaged' | 'cut' 
  */
 export class DayTotals {
   private days = new Map<string, DayTotalsRecord>();
+  /** The encoded form of records in `days`, filled as they are written or first compared. */
+  private values = new Map<string, string>();
   /** False until loaded and found consistent (or rebuilt): reports then read the journal. */
   ready = false;
 
@@ -87,6 +89,7 @@ export class DayTotals {
     const lastEvent = counters.event;
     this.ready = false;
     this.days.clear();
+    this.values.clear();
     const rawMeta = await db.get(DAY_TOTALS_META_KEY);
     if (rawMeta === undefined) {
       const empty = counters.event === 0 && counters.serial === 0 && counters.ledger === 0;
@@ -139,10 +142,14 @@ export class DayTotals {
       const e = decodeValue<LedgerEntry>(key, value);
       addLedgerEntry(dayOf(days, businessDate(e.at, cut), cut).ledger, e);
     }
-    for (const rec of days.values())
-      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value: encodeValue(rec) });
+    const values = new Map<string, string>();
+    for (const rec of days.values()) {
+      const value = encodeValue(rec);
+      values.set(rec.date, value);
+      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value });
+    }
     ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: metaValue(lastEvent) });
-    return { ops, days, replaceAll: true };
+    return { ops, days, values, replaceAll: true };
   }
 
   /**
@@ -169,13 +176,20 @@ export class DayTotals {
     };
     const latest = new Map<string, TxnRecord>();
     for (const t of batch.txnsWritten) {
-      const before = latest.get(t.serial) ?? known(t.serial) ?? (await readTxn(db, t.serial));
-      if (before) {
-        const c = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
-        addRowTo(working(before.businessDate), c, -1);
-      }
-      addRowTo(working(t.businessDate), contributionOf(t, await tenderFor(t, db, batch.ordersWritten)), 1);
+      // A transaction the batch creates has no snapshot before it: nothing to read back.
+      const before =
+        latest.get(t.serial) ??
+        known(t.serial) ??
+        (batch.txnsCreated.has(t.serial) ? undefined : await readTxn(db, t.serial));
       latest.set(t.serial, t);
+      const after = contributionOf(t, await tenderFor(t, db, batch.ordersWritten));
+      if (before) {
+        const was = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
+        // A step that leaves the transaction's row and amounts as they were (an intent, say).
+        if (before.businessDate === t.businessDate && sameContribution(was, after)) continue;
+        addRowTo(working(before.businessDate), was, -1);
+      }
+      addRowTo(working(t.businessDate), after, 1);
     }
     for (const e of batch.ledgerEntries) {
       const rec = working(businessDate(e.at, cut));
@@ -184,15 +198,16 @@ export class DayTotals {
       addLedgerEntry(rec.ledger, e);
     }
     const ops: BatchOp[] = [];
+    const values = new Map<string, string>();
     for (const [date, rec] of changed) {
       rec.rows = rec.rows.filter((r) => !isEmptyRow(r));
       const value = encodeValue(rec);
-      const had = this.days.get(date);
-      // A step that leaves the totals as they were (an intent, say) rewrites nothing.
-      if (had && encodeValue(had) === value) {
+      // Changes that cancel out rewrite nothing.
+      if (value === this.storedValue(date)) {
         changed.delete(date);
         continue;
       }
+      values.set(date, value);
       ops.push({ type: 'put', key: dayTotalsKey(rec.date), value });
     }
     if (batch.ops.length > 0 || ops.length > 0)
@@ -201,29 +216,45 @@ export class DayTotals {
         key: DAY_TOTALS_META_KEY,
         value: metaValue(batch.counters.event),
       });
-    return { ops, days: changed, replaceAll: false };
+    return { ops, days: changed, values, replaceAll: false };
+  }
+
+  /** The stored value of a date's record as this process last wrote or read it (encoded once). */
+  private storedValue(date: string): string | undefined {
+    let v = this.values.get(date);
+    if (v === undefined) {
+      const had = this.days.get(date);
+      if (!had) return undefined;
+      v = encodeValue(had);
+      this.values.set(date, v);
+    }
+    return v;
   }
 
   /** Takes staged changes once their batch is durable. */
   adopt(staged: Staged): void {
     if (staged.replaceAll) {
       this.days = staged.days;
+      this.values = staged.values;
       this.ready = true;
       return;
     }
     for (const [date, rec] of staged.days) this.days.set(date, rec);
+    for (const [date, value] of staged.values) this.values.set(date, value);
   }
 }
 
 /** What staging reads of a batch (or of a group of batches written together). */
 export type StagedBatch = Pick<
   WriteBatch,
-  'txnsWritten' | 'ordersWritten' | 'ledgerEntries' | 'ops' | 'counters'
+  'txnsWritten' | 'txnsCreated' | 'ordersWritten' | 'ledgerEntries' | 'ops' | 'counters'
 >;
 
 export interface Staged {
   ops: BatchOp[];
   days: Map<string, DayTotalsRecord>;
+  /** The encoded records of `days`, as written. */
+  values: Map<string, string>;
   replaceAll: boolean;
 }
 
@@ -234,8 +265,39 @@ const newRecord = (date: string, cut: string): DayTotalsRecord => ({
   ledger: emptyLedgerDay(),
 });
 
+/** A copy to change (same key order, so an unchanged copy encodes to the same value). */
 function cloneRecord(r: DayTotalsRecord): DayTotalsRecord {
-  return structuredClone(r);
+  return {
+    ...r,
+    rows: r.rows.map(cloneRow),
+    ledger: { ...r.ledger, counts: { ...r.ledger.counts } },
+  };
+}
+
+function cloneRow(r: TallyRow): TallyRow {
+  return {
+    ...r,
+    payments: { ...r.payments },
+    reversals: { ...r.reversals },
+    open: { ...r.open },
+    failed: { ...r.failed },
+  };
+}
+
+const sameTally = (a: TallyRow['open'], b: TallyRow['open']): boolean =>
+  a.count === b.count && a.amountFen === b.amountFen && a.feeFen === b.feeFen;
+
+function sameContribution(a: TallyRow, b: TallyRow): boolean {
+  return (
+    a.service === b.service &&
+    a.who === b.who &&
+    a.tender === b.tender &&
+    a.recorded === b.recorded &&
+    sameTally(a.payments, b.payments) &&
+    sameTally(a.reversals, b.reversals) &&
+    sameTally(a.open, b.open) &&
+    sameTally(a.failed, b.failed)
+  );
 }
 
 function dayOf(days: Map<string, DayTotalsRecord>, date: string, cut: string): DayTotalsRecord {

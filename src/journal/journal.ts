@@ -49,6 +49,7 @@ function groupView(batches: WriteBatch[]): StagedBatch {
   const last = batches.at(-1);
   return {
     txnsWritten: batches.flatMap((b) => b.txnsWritten),
+    txnsCreated: new Set(batches.flatMap((b) => [...b.txnsCreated])),
     ordersWritten: new Map(batches.flatMap((b) => [...b.ordersWritten])),
     ledgerEntries: batches.flatMap((b) => b.ledgerEntries),
     ops: batches.flatMap((b) => b.ops),

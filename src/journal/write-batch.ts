@@ -41,6 +41,8 @@ export class WriteBatch {
   readonly ledgerEntries: LedgerEntry[] = [];
   /** Every snapshot written, in order (the per-date totals follow them). */
   readonly txnsWritten: TxnRecord[] = [];
+  /** Serials of the transactions this batch creates (written with no snapshot before them). */
+  readonly txnsCreated = new Set<string>();
   /** Orders written, by id. */
   readonly ordersWritten = new Map<string, OrderRecord>();
   private countersDirty = false;
@@ -86,6 +88,7 @@ export class WriteBatch {
     this.ops.push({ type: 'put', key: txnKey(txn.serial), value });
     this.txnsWritten.push(txn);
     if (!previous) {
+      this.txnsCreated.add(txn.serial);
       this.ops.push({ type: 'put', key: dayIndexKey(txn.businessDate, txn.serial), value: '' });
       this.ops.push({ type: 'put', key: serviceIndexKey(txn.service, txn.serial), value: '' });
       this.ops.push({ type: 'put', key: operatorIndexKey(txn.operator, txn.serial), value: '' });
