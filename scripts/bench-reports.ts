@@ -18,6 +18,7 @@ import { ledgerMovement } from '../src/reports/ledger-movement.ts';
 import type { ServiceLookup } from '../src/reports/mask-txn.ts';
 import { dailyCsv } from '../src/reports/report-csv.ts';
 import { settle } from '../src/reports/settlement.ts';
+import { writeWithoutSync } from './bench-journal.ts';
 
 const lookup: ServiceLookup = (id) => SERVICE_CATALOGUE.find((s) => s.id === id);
 const SERVICES = ['mobile-topup', 'water-bill', 'gas-bill', 'electricity-bill', 'telecom-bill'];
@@ -37,10 +38,7 @@ export async function benchReports(n: number, runs = 3): Promise<Record<string, 
   const journal = new Journal({ path: dir, stationId: '33010001', clock });
   try {
     await journal.open();
-    const db = journal.raw;
-    const realBatch = db.batch.bind(db);
-    (db as unknown as { batch: unknown }).batch = (ops: unknown[]) =>
-      realBatch(ops as never, { sync: false });
+    writeWithoutSync(journal.raw);
     clock.set(localInstant(FIRST, '07:00'));
     await journal.commit((b) => {
       b.ledger({ kind: 'topup', fen: 1e11, ref: 'bench-slip' });

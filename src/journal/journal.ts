@@ -66,6 +66,26 @@ function withoutOverwrittenState(ops: BatchOp[]): BatchOp[] {
   return ops.filter((op, i) => (op.key !== COUNTERS_KEY && op.key !== BALANCE_KEY) || last.get(op.key) === i);
 }
 
+/**
+ * Writes `ops` as one atomic LevelDB batch with `sync: true`. Through a chained batch: the array
+ * form costs about three times the main-thread CPU per op (classic-level looks up every op's
+ * properties by name in native code, after abstract-level has copied each op), and a group commit
+ * writes a dozen ops per commit.
+ */
+async function writeOps(db: JournalDb, ops: readonly BatchOp[]): Promise<void> {
+  const batch = db.batch();
+  try {
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+  } catch (e) {
+    await batch.close();
+    throw e;
+  }
+  await batch.write({ sync: true });
+}
+
 /** Written and deleted by `recover()` to prove the disk takes writes again (kept outside the layout's data). */
 const PROBE_KEY = 'm:probe';
 /** Room the probe needs (bytes): a sale's next commits must fit too. */
@@ -453,7 +473,7 @@ export class Journal extends EventEmitter<JournalEvents> {
       if (staged) ops.push(...staged.ops);
       else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
       try {
-        await this.db.batch(withoutOverwrittenState(ops), { sync: true });
+        await writeOps(this.db, withoutOverwrittenState(ops));
       } catch (e) {
         const fault = this.fail(
           new KioskError('KIOSK_E_JOURNAL_WRITE', {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
+import { onBatchWrite } from '../../support/batch-writes.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { advance, useFakeClock } from '../../support/fake-time.ts';
 import { type Harness, openKiosk, tempDir } from '../../support/kiosk-harness.ts';
@@ -166,17 +167,15 @@ describe('transaction engine', () => {
   });
 
   it('refuses the transaction before any money moves when the journal cannot write', async () => {
-    const db = k.journal.raw;
-    const original = db.batch.bind(db);
-    (db as unknown as { batch: unknown }).batch = async () => {
+    const undo = onBatchWrite(k.journal.raw, () => {
       throw Object.assign(new Error('IO error: No space left on device'), { code: 'LEVEL_IO_ERROR' });
-    };
+    });
     await expect(
       k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER),
     ).rejects.toMatchObject({
       code: 'KIOSK_E_JOURNAL_WRITE',
     });
-    (db as unknown as { batch: unknown }).batch = original;
+    undo();
     // Refused until reopened: LevelDB's state after an I/O error is unknown.
     await expect(
       k.engine.create('test-bill', { phone: '13800138000', amount: '30' }, TELLER),

@@ -5,6 +5,7 @@ import { Journal, type JournalDb } from '../../../src/journal/journal.ts';
 import { DAY_TOTALS_META_KEY } from '../../../src/journal/keys.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
 import type { WriteBatch } from '../../../src/journal/write-batch.ts';
+import { onBatchWrite } from '../../support/batch-writes.ts';
 import { FakeHq } from '../../support/fake-hq.ts';
 import { openKiosk, tempDir } from '../../support/kiosk-harness.ts';
 
@@ -15,16 +16,14 @@ const STATION = '11010001';
 /** A real LevelDB whose batches are counted, and can be made to fail. */
 function countingDb(path: string, state: { batches: number; syncs: number; failNext: boolean }): JournalDb {
   const db = new Level<string, string>(path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-  const real = db.batch.bind(db) as (ops: unknown, opts?: { sync?: boolean }) => Promise<void>;
-  (db as unknown as { batch: unknown }).batch = async (ops: unknown, opts?: { sync?: boolean }) => {
+  onBatchWrite(db, (sync) => {
     state.batches++;
-    if (opts?.sync) state.syncs++;
+    if (sync) state.syncs++;
     if (state.failNext) {
       state.failNext = false;
       throw new Error('EIO: i/o error');
     }
-    return real(ops, opts);
-  };
+  });
   return db;
 }
 
@@ -46,14 +45,9 @@ describe('journal group commit', () => {
     try {
       await k.balance.applyHqEvent({ kind: 'topup', fen: 1_000_00, ref: 'slip-1' });
       let syncs = 0;
-      const db = k.journal.raw as unknown as {
-        batch: (ops: unknown, o?: { sync?: boolean }) => Promise<void>;
-      };
-      const real = db.batch.bind(db);
-      db.batch = (ops, o) => {
-        if (o?.sync) syncs++;
-        return real(ops, o);
-      };
+      onBatchWrite(k.journal.raw, (sync) => {
+        if (sync) syncs++;
+      });
       const txns = await Promise.all(
         Array.from({ length: 8 }, () =>
           k.engine.create('test-bill', { phone: '13800138000', amount: '10' }, TELLER),
