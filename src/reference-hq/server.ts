@@ -218,8 +218,11 @@ export class HqServer {
       }
       case 'journal': {
         const r = journalBatchSchema.safeParse(body);
-        if (!r.success || r.data.station !== t.station)
-          return void log.warn({ topic }, 'HQ: bad journal batch');
+        // Refused whole, nothing stored or acknowledged: the log names where (never the values).
+        if (!r.success)
+          return void log.warn({ topic, problems: problemPaths(r.error) }, 'HQ: bad journal batch');
+        if (r.data.station !== t.station)
+          return void log.warn({ topic, problems: ['station'] }, 'HQ: bad journal batch');
         const { acked, meta } = await this.archive.storeBatch(t.station, r.data.events);
         await this.requests.absorb(t.station, r.data.events);
         this.counters.journalEvents += r.data.events.length;
@@ -364,4 +367,9 @@ function parseJson(b: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Where a message is malformed, at most five paths (`events.0.txn.amountFen`); never the values. */
+function problemPaths(e: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }> }): string[] {
+  return e.issues.slice(0, 5).map((i) => i.path.map(String).join('.') || '(message)');
 }

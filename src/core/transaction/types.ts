@@ -4,58 +4,19 @@ import type { Clock } from '../clock.ts';
 import type { KioskError } from '../errors.ts';
 import type { SensitiveKind } from '../mask.ts';
 import type { Money } from '../money.ts';
+import type { channelSchema, txnRecordSchema, txnResultSchema } from './txn-record.ts';
 
 /** Devices a service may depend on, by the names the kiosk reports their health under. */
 export type DeviceName = 'cardReader' | 'display' | 'printer' | 'gpio';
 
 /** How a transaction was started: by a logged-in operator, or by a customer on their own. */
-export type Channel = 'operator' | 'self';
+export type Channel = z.output<typeof channelSchema>;
 
 /** Final result class of a terminal state; used by reports and the special journal. */
-export type TxnResult = 'succeeded' | 'failed' | 'reversed';
+export type TxnResult = z.output<typeof txnResultSchema>;
 
-/**
- * The snapshot of one transaction as stored under its serial. Money fields are integer fen.
- * `fields` holds the validated input as strings, exactly as sent to HQ.
- */
-export interface TxnRecord {
-  v: 1;
-  /** 流水号: station-unique, monotonic, never reused. */
-  serial: string;
-  /** Travels with every request this transaction causes; HQ answers a repeat with the first answer. */
-  idempotencyKey: string;
-  stationId: string;
-  service: string;
-  channel: Channel;
-  /** Operator code, or null for self-service. */
-  operator: string | null;
-  /** yyyymmdd business date (after the day cut it is the next day). */
-  businessDate: string;
-  createdAt: number;
-  /** When the latest action (e.g. a reversal) was taken; absent before any. */
-  actedAt?: number | undefined;
-  updatedAt: number;
-  state: string;
-  /** When the current state was first entered (self-loops keep it). */
-  stateSince: number;
-  terminal: boolean;
-  result?: TxnResult | undefined;
-  fields: Record<string, string>;
-  amountFen: number;
-  feeFen: number;
-  /** Facts gathered along the way (biller reference, arrears, card write data, reasons). */
-  data: Record<string, unknown>;
-  /** Attempts of the current state's effect. */
-  attempts: number;
-  /** Bumped by every action (e.g. a second reversal), so its requests get fresh idempotency keys. */
-  generation: number;
-  /** Alert names already raised, so each is raised once. */
-  alerts: string[];
-  /** Set while an effect is in flight: written before the side effect, cleared with its outcome. */
-  inFlight?: { state: string; attempt: number; at: number } | undefined;
-  /** Last failure reason, bilingual. */
-  reason?: { code: string; zh: string; en: string } | undefined;
-}
+/** The snapshot of one transaction as stored under its serial (see txn-record.ts). */
+export type TxnRecord = z.output<typeof txnRecordSchema>;
 
 /** Outcomes an effect can report. `unknown` is never a failure: it means "ask again". */
 export type Outcome = 'ok' | 'declined' | 'pending' | 'unknown';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { LedgerEntry } from '../../core/ledger.ts';
 import type { OrderRecord } from '../../core/orders/order.ts';
+import { txnRecordSchema } from '../../core/transaction/txn-record.ts';
 import type { Outcome, TxnRecord } from '../../core/transaction/types.ts';
 import { epochMs, stationId } from './common.ts';
 
-/** A record the kiosk wrote whole (a transaction, order or ledger snapshot): an object on the wire. */
+/** A record the kiosk wrote whole (an order or ledger snapshot): an object on the wire. */
 const snapshot = <T>() => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
 /** Free-form facts of an event; never money as a float. */
 const info = z.record(z.string(), z.unknown());
@@ -19,8 +20,11 @@ const base = {
   prev: z.string().optional(),
 };
 
-/** A transaction event carries the snapshot after the change: the log alone rebuilds it. */
-const txn = { serial: z.string(), txn: snapshot<TxnRecord>(), info: info.optional() };
+/**
+ * A transaction event carries the snapshot after the change: the log alone rebuilds it. The
+ * snapshot is checked whole (integer fen, known channel and result, business date, …).
+ */
+const txn = { serial: z.string(), txn: txnRecordSchema, info: info.optional() };
 
 /** Any other event may name the transaction it concerns (a reprint) and carry facts. */
 const other = { serial: z.string().optional(), info: info.optional() };
