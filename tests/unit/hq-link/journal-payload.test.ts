@@ -7,6 +7,7 @@ import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
 import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { journalPayload } from '../../../src/hq-link/journal-for-hq.ts';
 import { Journal, type OutboxEntry } from '../../../src/journal/journal.ts';
+import { txnOf } from '../../../src/journal/records.ts';
 import { journalBatchSchema } from '../../../src/protocol/schemas/index.ts';
 
 const STATION = '33010078';
@@ -24,12 +25,29 @@ describe('journal batch as it leaves for HQ', () => {
     await journal.open();
     entries = [];
     journal.on('event', (event, json) => entries.push({ event, json }));
-    const txn = {
+    // A whole snapshot: HQ checks a relayed one against the transaction schema.
+    const txn: TxnRecord = {
+      v: 1,
       serial: '0000000001',
+      idempotencyKey: 'key-0000000001',
+      stationId: STATION,
       service: 'telecom-bill',
+      channel: 'operator',
+      operator: 'A001',
+      businessDate: '20261126',
+      createdAt: 1,
+      updatedAt: 1,
+      state: 'querying',
+      stateSince: 1,
+      terminal: false,
       fields: { number: NUMBER },
+      amountFen: 5000,
+      feeFen: 0,
       data: { billerEcho: `account ${NUMBER} found` },
-    } as unknown as TxnRecord;
+      attempts: 0,
+      generation: 0,
+      alerts: [],
+    };
     await journal.commit((b) => {
       b.event({ type: 'system', info: { kind: 'boot', note: 'no numbers here' } });
       b.event({ type: 'txn.created', serial: '0000000001', txn });
@@ -48,12 +66,11 @@ describe('journal batch as it leaves for HQ', () => {
     expect(text).toContain(entries[0]?.json);
     const batch = journalBatchSchema.parse(JSON.parse(text));
     expect(batch.events.map((e) => e.seq)).toEqual([1, 2]);
-    const txn = (
-      batch.events[1] as unknown as { txn: { fields: { number: string }; data: { billerEcho: string } } }
-    ).txn;
-    expect(txn.fields.number).not.toBe(NUMBER);
-    expect(txn.fields.number.slice(-4)).toBe(NUMBER.slice(-4));
-    expect(txn.data.billerEcho).toBe(`account ${txn.fields.number} found`);
+    const txn = txnOf(batch.events[1]!);
+    const number = txn?.fields.number ?? '';
+    expect(number).not.toBe(NUMBER);
+    expect(number.slice(-4)).toBe(NUMBER.slice(-4));
+    expect(txn?.data.billerEcho).toBe(`account ${number} found`);
     // The journal itself keeps the full number.
     expect(JSON.stringify(await journal.getEvent(2))).toContain(NUMBER);
   });
