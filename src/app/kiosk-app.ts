@@ -419,6 +419,11 @@ export class KioskApp extends EventEmitter<AppEvents> {
     return this.server?.url;
   }
 
+  /** The local API's routes (`METHOD /path/:param`); none while it does not run. */
+  get httpRoutes(): readonly string[] {
+    return this.server?.routes ?? [];
+  }
+
   private toSafeMode(problems: JournalProblem[]): void {
     this.problems = problems;
     const reason = {

@@ -1,30 +1,41 @@
+import { z } from 'zod';
 import { addDays, localInstant, SHANGHAI_OFFSET_MS } from '../business-day.ts';
 import { KioskError } from '../errors.ts';
 import type { Guide, Matter } from './guide.ts';
-import type { Citizen } from './request.ts';
+import { citizenSchema } from './request.ts';
 
-/** A booked appointment (预约办理): a matter, a day and a slot of that day's hours. */
-export interface Appointment {
-  id: string;
+/**
+ * A booked appointment (预约办理): a matter, a day and a slot of that day's hours. The one
+ * definition of its shape: the type below, the journal record and the API's published schema.
+ */
+export const appointmentSchema = z.object({
+  id: z.string(),
   /** Short number printed on the slip. */
-  number: string;
-  matter: string;
-  matterTitle: { zh: string; en: string };
+  number: z.string(),
+  matter: z.string(),
+  matterTitle: z.object({ zh: z.string(), en: z.string() }),
   /** yyyymmdd (Asia/Shanghai). */
-  date: string;
-  from: string;
-  to: string;
-  citizen: Citizen;
-  purgedAt: number | null;
-  channel: 'operator' | 'self';
+  date: z.string().regex(/^\d{8}$/),
+  from: z.string().regex(/^\d{2}:\d{2}$/),
+  to: z.string().regex(/^\d{2}:\d{2}$/),
+  citizen: citizenSchema,
+  purgedAt: z.number().int().nullable(),
+  channel: z.enum(['operator', 'self']),
   /** `booked` until the citizen is served (办理) or the booking is cancelled; both are final. */
-  status: 'booked' | 'served' | 'cancelled';
+  status: z.enum(['booked', 'served', 'cancelled']),
   /** The operator who served or cancelled it, and when (absent while booked). */
-  closedBy?: string;
-  closedAt?: number;
-  createdAt: number;
-  updatedAt: number;
-}
+  closedBy: z.string().optional(),
+  closedAt: z.number().int().optional(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Appointment = z.infer<typeof appointmentSchema>;
+
+/** How an operator closes a booking: the API action and the state it leads to. */
+export const APPOINTMENT_CLOSES = [
+  ['cancel', 'cancelled'],
+  ['serve', 'served'],
+] as const;
 
 /**
  * Closes a booked appointment as `served` or `cancelled` by an operator. Closing it again the same

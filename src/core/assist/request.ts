@@ -45,11 +45,13 @@ export const isFinalState = (s: RequestState): boolean => s === 'closed' || s ==
 export const CITIZEN_SENSITIVITY = { name: 'name', idNumber: 'id-number', phone: 'phone' } as const;
 export type Sensitivity = (typeof CITIZEN_SENSITIVITY)[keyof typeof CITIZEN_SENSITIVITY];
 
-export interface Citizen {
-  name: string | null;
-  idNumber: string | null;
-  phone: string | null;
-}
+/** A citizen's personal fields as stored and answered (masked wherever they leave the operator's view). */
+export const citizenSchema = z.object({
+  name: z.string().nullable(),
+  idNumber: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+export type Citizen = z.infer<typeof citizenSchema>;
 
 const bi = z.strictObject({ zh: z.string().min(1).max(200), en: z.string().min(1).max(600) });
 

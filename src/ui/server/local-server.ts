@@ -42,6 +42,8 @@ export class LocalServer {
   url: string | undefined;
   /** The port the server listens on (the configured one, or the one the system chose for 0). */
   private port = 0;
+  /** Every route served, as `METHOD /path/:param` (HEAD twins left out): what OpenAPI must publish. */
+  readonly routes: string[] = [];
 
   constructor(
     private readonly kiosk: ServerKiosk,
@@ -53,6 +55,9 @@ export class LocalServer {
     const sessions = new SessionStore(kiosk.clock, () => kiosk.config.business.dayCut);
     const ctx = new ServerContext(kiosk, sessions);
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD') this.routes.push(`${m} ${r.url}`);
+    });
     installErrorHandlers(app, this.logger);
     installMasking(app);
     app.addHook('onRequest', async (req) => {

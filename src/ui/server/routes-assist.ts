@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppointmentBook } from '../../assist/appointment-book.ts';
+import { APPOINTMENT_CLOSES } from '../../core/assist/appointments.ts';
 import { MODE_TEXT } from '../../core/assist/guide.ts';
 import { maskRequest } from '../../core/assist/privacy.ts';
 import { type AssistRequest, STATE_TEXT } from '../../core/assist/request.ts';
@@ -73,10 +74,7 @@ export function registerAssistRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   // The operator closes a citizen's booking: cancelled (the slot is free again) or served.
-  for (const [action, to] of [
-    ['cancel', 'cancelled'],
-    ['serve', 'served'],
-  ] as const) {
+  for (const [action, to] of APPOINTMENT_CLOSES) {
     app.post<ById>(`/api/appointments/:id/${action}`, async (req) => {
       const s = requireOperator(req, ctx.sessions);
       const { appointment, changed } = await desk.appointments.close(req.params.id, to, s.code);
