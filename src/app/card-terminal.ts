@@ -4,7 +4,13 @@ import { businessDate } from '../core/business-day.ts';
 import type { Clock } from '../core/clock.ts';
 import { KioskError, KioskValidationError } from '../core/errors.ts';
 import { Money } from '../core/money.ts';
-import { CREDIT_CARD_SERVICE, historyRangeProblems, terminalRefusal } from '../core/services/credit-card.ts';
+import {
+  CREDIT_CARD_SERVICE,
+  historyRangeProblems,
+  repaymentHistoryAnswer,
+  terminalRefusal,
+} from '../core/services/credit-card.ts';
+import { parseHqAnswer } from '../core/transaction/hq-answer.ts';
 import type { Actor } from '../core/transaction/machine.ts';
 import type { EffectResult, StationFacts } from '../core/transaction/types.ts';
 import type { HqPort } from '../engine/ports.ts';
@@ -131,13 +137,21 @@ export class CardTerminal {
     if (refusal) throw refusal;
     const answer = await this.ask('history', { from: String(from).trim(), to: String(to).trim() });
     if (answer.outcome !== 'ok') throw refusedBy(answer, 'to', '还款查询');
-    const items = Array.isArray(answer.data?.items) ? answer.data.items : [];
-    return (items as Array<Record<string, unknown>>).map((i) => ({
-      serial: String(i.serial ?? ''),
-      date: String(i.day ?? ''),
-      amount: Money.fromFen(Number(i.amountFen ?? 0)).toString(),
-      status: String(i.status ?? ''),
-      ref: String(i.ref ?? ''),
+    // HQ's answer is parsed like an inquiry's: malformed is HQ's protocol error naming answer.<path>.
+    const parsed = parseHqAnswer(repaymentHistoryAnswer, answer.data ?? {});
+    if (!parsed.ok) {
+      this.logger.warn(
+        { service: CREDIT_CARD_SERVICE, op: 'history', problems: parsed.problems.map((p) => p.field) },
+        'HQ answered a question malformed: refused',
+      );
+      throw new KioskValidationError('KIOSK_E_HQ_PROTOCOL', parsed.problems);
+    }
+    return parsed.answer.items.map((i) => ({
+      serial: i.serial,
+      date: i.day,
+      amount: Money.fromFen(i.amountFen).toString(),
+      status: i.status,
+      ref: i.ref,
     }));
   }
 

@@ -4,6 +4,7 @@ import { KioskError } from '../errors.ts';
 import { Money } from '../money.ts';
 import { payBase, payingState, queryingState } from '../transaction/flows.ts';
 import type { RuleContext, StationFacts } from '../transaction/types.ts';
+import { answerList, answerText } from './answer-fields.ts';
 import { defineService } from './define-service.ts';
 import { amount, bankCard, ENTRY } from './fields.ts';
 import { statusPolling } from './rules.ts';
@@ -76,6 +77,23 @@ export function repaymentRefusal(facts: StationFacts, ctx: RuleContext): KioskEr
 }
 
 const DATE = /^\d{8}$/;
+
+/**
+ * HQ's answer to the repayment history query (还款查询): the station's repayments between two
+ * business dates, amounts in fen. Checked like an inquiry's answer before anything shows it.
+ */
+export const repaymentHistoryAnswer = z.strictObject({
+  items: answerList(
+    z.strictObject({
+      ref: answerText(40),
+      serial: answerText(40),
+      day: z.string().regex(DATE),
+      amountFen: z.int().min(0).max(1_000_000_000),
+      status: z.enum(['pending', 'ok', 'declined', 'reversal-pending', 'reversed', 'reversal-refused']),
+    }),
+    1000,
+  ),
+});
 
 function validDate(s: string): boolean {
   if (!DATE.test(s)) return false;

@@ -141,6 +141,10 @@ describe('the seams between the kiosk and its surfaces', () => {
     expect(askers).toEqual(['askChecked']);
     // An operator query names its answer's schema; a bare list of operations would pass HQ on.
     expect(text).toMatch(/askHq\([\s\S]*?this\.askChecked\(def, op, schema/);
+    // The repayment terminal's operator queries read HQ's data only through parseHqAnswer.
+    const terminal = code(await readFile(join(SRC, 'app/card-terminal.ts'), 'utf8'));
+    const reads = [...terminal.matchAll(/^.*\banswer\.data\b.*$/gm)].map((m) => m[0].trim());
+    expect(reads.every((l) => l.includes('parseHqAnswer('))).toBe(true);
   });
 
   it('the reference HQ reads a relayed journal event by its type, not through a cast', async () => {
