@@ -41,11 +41,7 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
  */
 const UNPUBLISHED = new Set<string>([
   'GET /api/card/unconfirmed',
-  // The service guide and assisted requests (代办/帮办) and their monthly statistics.
-  'GET /api/guide',
-  'GET /api/guide/:id',
-  'POST /api/guide/:id/print',
-  'GET /api/guide/:id/slots',
+  // Assisted requests (代办/帮办) and their monthly statistics.
   'POST /api/assist/requests',
   'GET /api/assist/requests',
   'GET /api/assist/requests/:id',
@@ -157,7 +153,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     expect(published(doc, 'POST /api/appointments/:id/cancel')).toBe(true);
   });
 
-  it('documents appointments with the zod schemas the kiosk books and stores them by, and its answers conform', async () => {
+  it('documents the guide and appointments with the zod schemas the kiosk reads, books and stores them by, and its answers conform', async () => {
     const body = doc.paths['/api/appointments'].post.requestBody.content['application/json'].schema;
     expect(resolve(doc, body.$ref)).toEqual(z.toJSONSchema(bookInputSchema, { io: 'input' }));
     expect(resolve(doc, '#/components/schemas/Appointment')).toEqual(
@@ -169,6 +165,14 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
         body: { matter: 'marriage-registration', date: '20261201', from: '14:00', phone },
         headers: { 'idempotency-key': key },
       });
+    const guide = await k.api('GET', '/api/guide');
+    conforms('/api/guide', 'get', '200', guide.body);
+    conforms('/api/guide/{id}', 'get', '200', (await k.api('GET', '/api/guide/marriage-registration')).body);
+    const slots = await k.api('GET', '/api/guide/marriage-registration/slots');
+    expect(slots.body.days.length).toBeGreaterThan(0);
+    conforms('/api/guide/{id}/slots', 'get', '200', slots.body);
+    const sheet = await k.api('POST', '/api/guide/marriage-registration/print', { body: {} });
+    conforms('/api/guide/{id}/print', 'post', '200', sheet.body);
     const first = await book('13911112222', 'openapi-book-1');
     expect(first.status, first.text).toBe(201);
     conforms('/api/appointments', 'post', '201', first.body);

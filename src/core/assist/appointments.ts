@@ -68,13 +68,15 @@ export function closeAppointment(
   };
 }
 
-export interface SlotView {
-  from: string;
-  to: string;
-  capacity: number;
-  booked: number;
-  left: number;
-}
+/** One slot of a day as offered: its capacity, how many are booked and what is left. */
+export const slotViewSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  capacity: z.number().int(),
+  booked: z.number().int(),
+  left: z.number().int(),
+});
+export type SlotView = z.infer<typeof slotViewSchema>;
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a yyyymmdd date. */
 export function weekdayOf(date: string): number {

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { APPOINTMENT_PATHS, APPOINTMENT_SCHEMAS } from './openapi-appointments.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
+import { GUIDE_PATHS, GUIDE_SCHEMAS } from './openapi-guide.ts';
 import { STATEMENT_PATHS, STATEMENT_SCHEMAS } from './openapi-statements.ts';
 import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
 
@@ -98,6 +99,7 @@ export function buildOpenApi(
     ...COMPONENT_SCHEMAS,
     ...(STATEMENT_SCHEMAS as Record<string, JsonSchema>),
     ...(APPOINTMENT_SCHEMAS as Record<string, JsonSchema>),
+    ...(GUIDE_SCHEMAS as Record<string, JsonSchema>),
   };
   const paths: Record<string, Record<string, Operation>> = {
     '/api/health': { get: get('Kiosk health', 'Health', OPTIONAL) },
@@ -517,7 +519,7 @@ export function buildOpenApi(
       actionBodies.set(name, [...(actionBodies.get(name) ?? []), ref(s)]);
     }
   }
-  Object.assign(paths, STATEMENT_PATHS, APPOINTMENT_PATHS);
+  Object.assign(paths, STATEMENT_PATHS, APPOINTMENT_PATHS, GUIDE_PATHS);
   for (const [name, bodies] of actionBodies) {
     paths[`/api/transactions/{serial}/actions/${name}`] = {
       post: {
