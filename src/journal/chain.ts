@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +13,9 @@ export const GENESIS = '0'.repeat(32);
 
 /** 128-bit chain value (hex) after a stored event value. */
 export function link(prev: string, storedValue: string): string {
-  return createHash('sha256').update(prev).update(storedValue).digest('hex').slice(0, 32);
+  // One-shot hash of the concatenation: the same digest as updating with each (prev is hex), at
+  // about half the cost of a Hash object per event.
+  return hash('sha256', prev + storedValue, 'hex').slice(0, 32);
 }
 
 /** The last committed event and the chain value after it, kept outside LevelDB. */
