@@ -60,7 +60,15 @@ async function survivors(procs: ProcessEntry[]): Promise<string[]> {
 }
 
 afterEach(async () => {
-  if (run?.child.pid && run.child.exitCode === null) process.kill(-run.child.pid, 'SIGKILL');
+  // A case that failed midway leaves its group running; a group already gone is nothing to clean.
+  const pid = run?.child.pid;
+  if (pid && processGroup(pid).length > 0) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
   run = undefined;
 });
 
