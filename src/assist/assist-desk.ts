@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { z } from 'zod';
 import type { Appointment } from '../core/assist/appointments.ts';
 import { type Guide, guideProblems, guideSchema, type Matter, matterOf } from '../core/assist/guide.ts';
-import { type MonthlyStats, monthlyStats } from '../core/assist/monthly-stats.ts';
+import {
+  type MonthlyStats,
+  monthlyStats,
+  type StatsRequest,
+  statsRequestSchema,
+} from '../core/assist/monthly-stats.ts';
 import { purgeDue, purgeRequest } from '../core/assist/privacy.ts';
 import {
   type AssistRequest,
@@ -348,6 +354,13 @@ export class AssistDesk extends EventEmitter<AssistEvents> {
       if (changed > 0) this.emit('changed');
       return changed;
     });
+  }
+
+  /** Which month's statistics a query or body asks for, checked by its schema (bad fields named). */
+  statsRequest(body: unknown, schema: z.ZodType<StatsRequest> = statsRequestSchema): StatsRequest {
+    const parsed = schema.safeParse(body ?? {});
+    if (!parsed.success) throw invalid(parsed.error.issues);
+    return parsed.data;
   }
 
   /** The month's statistics (yyyymm). */

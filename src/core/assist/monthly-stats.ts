@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { toLocal } from '../business-day.ts';
 import type { Appointment } from './appointments.ts';
 import type { AssistRequest } from './request.ts';
@@ -5,24 +6,46 @@ import type { AssistRequest } from './request.ts';
 /** The outcome a request counts under in the month's statistics. */
 export type StatsOutcome = 'closed' | 'refused' | 'open';
 
-export interface MonthlyStats {
+const counts = {
+  closed: z.number().int().min(0),
+  refused: z.number().int().min(0),
+  open: z.number().int().min(0),
+  total: z.number().int().min(0),
+};
+
+/** A month's statistics as computed, journaled for HQ, printed and answered. */
+export const monthlyStatsSchema = z.object({
   /** yyyymm (Asia/Shanghai calendar month of registration). */
-  month: string;
+  month: z.string().regex(/^\d{6}$/),
   /** Requests registered in the month, by request kind, matter and outcome. */
-  byMatter: Array<{
-    matter: string;
-    kind: string;
-    title: { zh: string; en: string };
-    closed: number;
-    refused: number;
-    open: number;
-    total: number;
-  }>;
-  totals: { closed: number; refused: number; open: number; total: number };
+  byMatter: z.array(
+    z.object({
+      matter: z.string(),
+      kind: z.string(),
+      title: z.object({ zh: z.string(), en: z.string() }),
+      ...counts,
+    }),
+  ),
+  totals: z.object(counts),
   /** Requests of the month that passed their promised time limit before a result came. */
-  overdue: number;
-  appointments: number;
-}
+  overdue: z.number().int().min(0),
+  /** Appointments of the month not cancelled. */
+  appointments: z.number().int().min(0),
+});
+export type MonthlyStats = z.infer<typeof monthlyStatsSchema>;
+
+const yyyymm = z.string().regex(/^\d{4}(0[1-9]|1[0-2])$/, 'must be yyyymm');
+
+/** Which month's statistics to send (and print) or print: the current month when left out. */
+export const statsRequestSchema = z.strictObject({
+  month: yyyymm.optional(),
+  /** Send also prints them. */
+  print: z.boolean().optional(),
+});
+export type StatsRequest = z.output<typeof statsRequestSchema>;
+
+/** The month alone: the query of GET /api/assist/stats and the body of printing them. */
+export const statsMonthSchema = statsRequestSchema.pick({ month: true });
 
 /**
  * The month's statistics (每月结报) of the station's requests and appointments, by registration

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestKind } from './guide.ts';
+import { REQUEST_KINDS } from './guide.ts';
 
 /**
  * A citizen's request taken on by the station (受理/登记), followed to its reply (回复):
@@ -76,76 +76,111 @@ export const registerInputSchema = z.strictObject({
 });
 export type RegisterInput = z.output<typeof registerInputSchema>;
 
-export interface RequestStep {
-  state: RequestState;
-  at: number;
+const text = z.object({ zh: z.string(), en: z.string() });
+
+/** One step of a request's history. */
+export const requestStepSchema = z.object({
+  state: z.enum(REQUEST_STATES),
+  at: z.number().int(),
   /** `operator:<code>`, `self` or `hq`. */
-  by: string;
-  note?: string;
+  by: z.string(),
+  note: z.string().optional(),
+});
+export type RequestStep = z.infer<typeof requestStepSchema>;
+
+/**
+ * A request as stored, sent to HQ and answered (citizen masked wherever it leaves the operator's
+ * view). The one definition of its shape: the type below, the journal record and the API's schema.
+ */
+export const assistRequestSchema = z.object({
+  id: z.string(),
+  /** Short number told to the citizen and printed on the receipt / claim ticket. */
+  number: z.string(),
+  matter: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  matterTitle: text,
+  citizen: citizenSchema,
+  /** When the personal data was erased after the retention period; null until then. */
+  purgedAt: z.number().int().nullable(),
+  details: z.string(),
+  materials: z.array(z.string()),
+  consent: z.boolean(),
+  channel: z.enum(['operator', 'self']),
+  operator: z.string().nullable(),
+  state: z.enum(REQUEST_STATES),
+  registeredAt: z.number().int(),
+  /** Promised time limit: the matter's days from registration (epoch ms). */
+  deadlineAt: z.number().int(),
+  /** `due-soon` once the warning went out, `overdue` once the deadline passed without a result. */
+  flag: z.enum(['due-soon', 'overdue']).nullable(),
+  result: text.nullable(),
+  refusal: text.nullable(),
+  /** How the citizen was told: a logged phone call or a printed notice. */
+  notice: z
+    .object({
+      method: z.enum(['phone', 'print']),
+      at: z.number().int(),
+      by: z.string(),
+      note: z.string().optional(),
+    })
+    .nullable(),
+  history: z.array(requestStepSchema),
+  /** Bumped at every change; HQ keeps the highest it has seen. */
+  rev: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type AssistRequest = z.infer<typeof assistRequestSchema>;
+
+/** A request as the API answers it: its state in words, the deadline as a local date. */
+export const requestViewSchema = assistRequestSchema.extend({
+  stateLabel: text,
+  /** yyyy-mm-dd (Asia/Shanghai). */
+  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+export type RequestView = z.infer<typeof requestViewSchema>;
+
+/** What moves a request, as the operator's screen posts it for the request in the path. */
+const updateFields = z.strictObject({
+  to: z.enum(REQUEST_STATES),
+  note: z.string().max(200).optional(),
+  /** For result-received: what the authority decided. */
+  result: bi.optional(),
+  /** For refused: why. */
+  reason: bi.optional(),
+  /** For notified: how the citizen was told. */
+  method: z.enum(['phone', 'print']).optional(),
+  /** For closing a lost-and-found or repair request: the owner signed for the item. */
+  signed: z.boolean().optional(),
+});
+
+/** The rules between an update's fields, the same with or without the request's id. */
+function updateRules<T extends z.ZodType<z.output<typeof updateFields>>>(schema: T): T {
+  return schema
+    .refine((u) => u.to !== 'refused' || u.reason !== undefined, {
+      message: 'a refusal gives a reason',
+      path: ['reason'],
+    })
+    .refine((u) => u.to !== 'result-received' || u.result !== undefined, {
+      message: 'a result says what was decided',
+      path: ['result'],
+    })
+    .refine((u) => u.to !== 'notified' || u.method !== undefined, {
+      message: 'say how the citizen was told: phone or print',
+      path: ['method'],
+    })
+    .refine((u) => u.to !== 'notified' || u.method !== 'phone' || (u.note ?? '') !== '', {
+      message: 'a phone call is logged with a note of what was said',
+      path: ['note'],
+    });
 }
 
-export interface AssistRequest {
-  id: string;
-  /** Short number told to the citizen and printed on the receipt / claim ticket. */
-  number: string;
-  matter: string;
-  kind: RequestKind;
-  matterTitle: { zh: string; en: string };
-  citizen: Citizen;
-  /** When the personal data was erased after the retention period; null until then. */
-  purgedAt: number | null;
-  details: string;
-  materials: string[];
-  consent: boolean;
-  channel: 'operator' | 'self';
-  operator: string | null;
-  state: RequestState;
-  registeredAt: number;
-  /** Promised time limit: the matter's days from registration. */
-  deadlineAt: number;
-  /** `due-soon` once the warning went out, `overdue` once the deadline passed without a result. */
-  flag: 'due-soon' | 'overdue' | null;
-  result: { zh: string; en: string } | null;
-  refusal: { zh: string; en: string } | null;
-  /** How the citizen was told: a logged phone call or a printed notice. */
-  notice: { method: 'phone' | 'print'; at: number; by: string; note?: string } | null;
-  history: RequestStep[];
-  /** Bumped at every change; HQ keeps the highest it has seen. */
-  rev: number;
-  updatedAt: number;
-}
+/** The body of POST /api/assist/requests/{id}/update (the id comes from the path). */
+export const requestUpdateBodySchema = updateRules(updateFields);
 
 /** What moves a request: HQ's command and the operator's screen both use this one shape. */
-export const requestUpdateSchema = z
-  .strictObject({
-    id: z.string().regex(/^[A-Z0-9]{6,32}$/),
-    to: z.enum(REQUEST_STATES),
-    note: z.string().max(200).optional(),
-    /** For result-received: what the authority decided. */
-    result: bi.optional(),
-    /** For refused: why. */
-    reason: bi.optional(),
-    /** For notified: how the citizen was told. */
-    method: z.enum(['phone', 'print']).optional(),
-    /** For closing a lost-and-found or repair request: the owner signed for the item. */
-    signed: z.boolean().optional(),
-  })
-  .refine((u) => u.to !== 'refused' || u.reason !== undefined, {
-    message: 'a refusal gives a reason',
-    path: ['reason'],
-  })
-  .refine((u) => u.to !== 'result-received' || u.result !== undefined, {
-    message: 'a result says what was decided',
-    path: ['result'],
-  })
-  .refine((u) => u.to !== 'notified' || u.method !== undefined, {
-    message: 'say how the citizen was told: phone or print',
-    path: ['method'],
-  })
-  .refine((u) => u.to !== 'notified' || u.method !== 'phone' || (u.note ?? '') !== '', {
-    message: 'a phone call is logged with a note of what was said',
-    path: ['note'],
-  });
+export const requestUpdateSchema = updateRules(
+  updateFields.extend({ id: z.string().regex(/^[A-Z0-9]{6,32}$/) }),
+);
 export type RequestUpdate = z.output<typeof requestUpdateSchema>;
 
 export class TransitionRefused extends Error {

@@ -78,7 +78,7 @@ export const GUIDE_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['days'],
   },
-  GuidePrinted: { type: 'object', properties: { printed: { const: true } }, required: ['printed'] },
+  PaperPrinted: { type: 'object', properties: { printed: { const: true } }, required: ['printed'] },
 };
 
 const ID = {
@@ -101,7 +101,7 @@ export const GUIDE_PATHS: Record<string, Record<string, unknown>> = {
   },
   '/api/guide/{id}': { get: op('One matter of the guide', 'GuideMatterOne', [ID]) },
   '/api/guide/{id}/print': {
-    post: op("Prints the matter's guide sheet through the print queue", 'GuidePrinted', [ID]),
+    post: op("Prints the matter's guide sheet through the print queue", 'PaperPrinted', [ID]),
   },
   '/api/guide/{id}/slots': {
     get: op(

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { APPOINTMENT_PATHS, APPOINTMENT_SCHEMAS } from './openapi-appointments.ts';
+import { ASSIST_PATHS, ASSIST_SCHEMAS } from './openapi-assist.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
 import { GUIDE_PATHS, GUIDE_SCHEMAS } from './openapi-guide.ts';
 import { STATEMENT_PATHS, STATEMENT_SCHEMAS } from './openapi-statements.ts';
@@ -100,6 +101,7 @@ export function buildOpenApi(
     ...(STATEMENT_SCHEMAS as Record<string, JsonSchema>),
     ...(APPOINTMENT_SCHEMAS as Record<string, JsonSchema>),
     ...(GUIDE_SCHEMAS as Record<string, JsonSchema>),
+    ...(ASSIST_SCHEMAS as Record<string, JsonSchema>),
   };
   const paths: Record<string, Record<string, Operation>> = {
     '/api/health': { get: get('Kiosk health', 'Health', OPTIONAL) },
@@ -519,7 +521,7 @@ export function buildOpenApi(
       actionBodies.set(name, [...(actionBodies.get(name) ?? []), ref(s)]);
     }
   }
-  Object.assign(paths, STATEMENT_PATHS, APPOINTMENT_PATHS, GUIDE_PATHS);
+  Object.assign(paths, STATEMENT_PATHS, APPOINTMENT_PATHS, GUIDE_PATHS, ASSIST_PATHS);
   for (const [name, bodies] of actionBodies) {
     paths[`/api/transactions/{serial}/actions/${name}`] = {
       post: {

@@ -2,19 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import { AppointmentBook } from '../../assist/appointment-book.ts';
 import { APPOINTMENT_CLOSES } from '../../core/assist/appointments.ts';
 import { MODE_TEXT } from '../../core/assist/guide.ts';
+import { statsMonthSchema } from '../../core/assist/monthly-stats.ts';
 import { maskRequest } from '../../core/assist/privacy.ts';
-import { type AssistRequest, STATE_TEXT } from '../../core/assist/request.ts';
+import { type AssistRequest, type RequestView, STATE_TEXT } from '../../core/assist/request.ts';
 import { toLocal } from '../../core/business-day.ts';
-import { KioskError } from '../../core/errors.ts';
 import { authOf, requireOperator } from './auth.ts';
 import type { ServerContext } from './context.ts';
+import { objectBody } from './json-body.ts';
 import { optDate, queryOf } from './query-params.ts';
 import { headerKey } from './routes-orders.ts';
 
 type ById = { Params: { id: string } };
 
 /** A request as the screens show it: its state in words, the deadline as a date. */
-function requestView(r: AssistRequest) {
+function requestView(r: AssistRequest): RequestView {
   const d = toLocal(r.deadlineAt).date;
   return {
     ...r,
@@ -108,15 +109,8 @@ export function registerAssistRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<ById>('/api/assist/requests/:id/update', async (req) => {
     const s = requireOperator(req, ctx.sessions);
-    const body = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new KioskError('KIOSK_E_INVALID_INPUT', {
-        field: '(body)',
-        zh: '请求体应为对象',
-        en: 'the body must be an object',
-      });
     const { request, unchanged } = await desk.update(
-      { ...body, id: req.params.id },
+      { ...objectBody(req.body), id: req.params.id },
       { channel: 'operator', code: s.code },
     );
     return { ...requestView(maskRequest(request)), unchanged };
@@ -128,24 +122,25 @@ export function registerAssistRoutes(app: FastifyInstance, ctx: ServerContext): 
     return { printed: true };
   });
 
-  const monthOf = (v: unknown): string =>
-    typeof v === 'string' && v !== '' ? v : toLocal(ctx.now()).date.slice(0, 6);
+  const monthOf = (m: string | undefined): string => m ?? toLocal(ctx.now()).date.slice(0, 6);
 
   app.get('/api/assist/stats', async (req) => {
     requireOperator(req, ctx.sessions);
-    return desk.stats(monthOf(queryOf(req).month));
+    const q = queryOf(req);
+    const { month } = desk.statsRequest(q.month ? { month: q.month } : {}, statsMonthSchema);
+    return desk.stats(monthOf(month));
   });
 
   app.post('/api/assist/stats/send', async (req) => {
     const s = requireOperator(req, ctx.sessions);
-    const body = (req.body ?? {}) as { month?: unknown; print?: unknown };
-    return desk.sendStats(monthOf(body.month), s.code, body.print === true);
+    const { month, print } = desk.statsRequest(objectBody(req.body));
+    return desk.sendStats(monthOf(month), s.code, print === true);
   });
 
   app.post('/api/assist/stats/print', async (req) => {
     const s = requireOperator(req, ctx.sessions);
-    const body = (req.body ?? {}) as { month?: unknown };
-    await desk.printStats(monthOf(body.month), s.code);
+    const { month } = desk.statsRequest(objectBody(req.body), statsMonthSchema);
+    await desk.printStats(monthOf(month), s.code);
     return { printed: true };
   });
 }
