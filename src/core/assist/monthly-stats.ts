@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toLocal } from '../business-day.ts';
 import type { Appointment } from './appointments.ts';
+import { REQUEST_KINDS } from './guide.ts';
 import type { AssistRequest } from './request.ts';
 
 /** The outcome a request counts under in the month's statistics. */
@@ -21,7 +22,7 @@ export const monthlyStatsSchema = z.object({
   byMatter: z.array(
     z.object({
       matter: z.string(),
-      kind: z.string(),
+      kind: z.enum(REQUEST_KINDS),
       title: z.object({ zh: z.string(), en: z.string() }),
       ...counts,
     }),
