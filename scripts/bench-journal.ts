@@ -17,21 +17,7 @@ import { ChainHeadFile, GENESIS } from '../src/journal/chain.ts';
 import { Journal } from '../src/journal/journal.ts';
 import { verifyJournal } from '../src/journal/verify.ts';
 import { silentLogger } from '../src/platform/logger.ts';
-
-/**
- * Makes every batch `db` writes skip the fsync (op arrays and chained batches alike): for filling
- * a journal before what is measured.
- */
-export function writeWithoutSync(db: Journal['raw']): void {
-  const realBatch = db.batch.bind(db) as (...args: unknown[]) => unknown;
-  (db as unknown as { batch: unknown }).batch = (...args: unknown[]) => {
-    if (args.length > 0) return realBatch(args[0], { sync: false });
-    const chained = realBatch() as { write: (o?: object) => Promise<void> };
-    const write = chained.write.bind(chained);
-    chained.write = () => write({ sync: false });
-    return chained;
-  };
-}
+import { writeWithoutSync } from '../tests/support/batch-writes.ts';
 
 /** A payment service for measuring; the same flow the real bill payments use. */
 const benchService: ServiceDefinition = {

@@ -18,7 +18,7 @@ import { ledgerMovement } from '../src/reports/ledger-movement.ts';
 import type { ServiceLookup } from '../src/reports/mask-txn.ts';
 import { dailyCsv } from '../src/reports/report-csv.ts';
 import { settle } from '../src/reports/settlement.ts';
-import { writeWithoutSync } from './bench-journal.ts';
+import { writeWithoutSync } from '../tests/support/batch-writes.ts';
 
 const lookup: ServiceLookup = (id) => SERVICE_CATALOGUE.find((s) => s.id === id);
 const SERVICES = ['mobile-topup', 'water-bill', 'gas-bill', 'electricity-bill', 'telecom-bill'];

@@ -9,6 +9,7 @@ import type { TxnRecord } from '../../src/core/transaction/types.ts';
 import { HQ_KEYS } from '../../src/hq-link/kiosk-state.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { type MonthlyPushRecord, monthlyPushKey } from '../../src/settlement/monthly-push.ts';
+import { writeWithoutSync } from '../support/batch-writes.ts';
 import { CHOSEN_TIME } from '../support/chosen-time.ts';
 import { tempDir } from '../support/kiosk-harness.ts';
 import { KioskProcess } from '../support/kiosk-process.ts';
@@ -60,10 +61,7 @@ describe('the kiosk under its unit’s heap limit: a month of 12,000 transaction
     await app.open();
     await app.operators.add({ code: 'A001', name: '张三', role: 'teller', password: '123456' });
     await app.operators.add({ code: 'S001', name: '王五', role: 'supervisor', password: '654321' });
-    const db = app.journal.raw;
-    const realBatch = db.batch.bind(db);
-    (db as unknown as { batch: unknown }).batch = (ops: unknown[]) =>
-      realBatch(ops as never, { sync: false });
+    writeWithoutSync(app.journal.raw);
     await app.journal.commit((b) => {
       b.put(HQ_KEYS.terminal, { terminalNo: TERMINAL, status: 'enabled', at: b.at });
       b.ledger({ kind: 'topup', fen: 1e11, ref: 'opening-slip' });
