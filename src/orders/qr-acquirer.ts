@@ -1,29 +1,24 @@
 import { Money } from '../core/money.ts';
 import type { OrderRecord } from '../core/orders/order.ts';
+import { parseHqAnswer } from '../core/transaction/hq-answer.ts';
 import type { EffectResult } from '../core/transaction/types.ts';
 import type { HqPort } from '../engine/ports.ts';
 import { withTimeout } from '../engine/run-effect.ts';
+import { type QrAnswer, qrAnswerSchema } from '../protocol/schemas/payment-qr.ts';
+
+export type { QrAnswer };
 
 /** The service id under which HQ's acquirer answers (see docs/protocol.md). */
 export const PAYMENT_QR_SERVICE = 'payment-qr';
-
-/** A payment order as the acquirer reports it. */
-export interface QrAnswer {
-  paymentId: string;
-  payload: string;
-  expiresAt: number;
-  status: 'awaiting' | 'paid' | 'expired' | 'refunded';
-  paidAt: number | null;
-  refundRef: string | null;
-  late: boolean;
-}
 
 export type QrResult = { ok: true; answer: QrAnswer } | { ok: false; result: EffectResult };
 
 /**
  * The kiosk's side of the payment-QR acquirer, over the HQ link: every request carries the order's
  * own key (`<order key>:<op>:0`), so a repeat after a crash gets HQ's first answer. An unanswered
- * request is `unknown`, never a refusal.
+ * request is `unknown`, never a refusal; so is an answer that is malformed or about another order
+ * (another station, order, payment order or amount): it is HQ's protocol error, logged by the
+ * caller as an unknown outcome and asked again, never acted on.
  */
 export class QrAcquirer {
   constructor(
@@ -77,18 +72,34 @@ export class QrAcquirer {
       new AbortController(),
     );
     if (result.outcome !== 'ok' || !result.data) return { ok: false, result };
-    const d = result.data;
-    return {
-      ok: true,
-      answer: {
-        paymentId: String(d.paymentId),
-        payload: String(d.payload),
-        expiresAt: Number(d.expiresAt),
-        status: d.status as QrAnswer['status'],
-        paidAt: typeof d.paidAt === 'number' ? d.paidAt : null,
-        refundRef: typeof d.refundRef === 'string' ? d.refundRef : null,
-        late: d.late === true,
-      },
-    };
+    const parsed = parseHqAnswer(qrAnswerSchema, result.data);
+    if (!parsed.ok) return { ok: false, result: protocolFault(parsed.problems[0]?.field ?? 'answer') };
+    const a = parsed.answer;
+    const total = Money.fromFen(order.amountFen + order.feeFen);
+    const known = order.qr?.paymentId;
+    const stranger =
+      a.station !== this.stationId
+        ? 'answer.station'
+        : a.orderId !== order.id
+          ? 'answer.orderId'
+          : known !== undefined && a.paymentId !== known
+            ? 'answer.paymentId'
+            : !Money.of(a.amount).eq(total)
+              ? 'answer.amount'
+              : null;
+    if (stranger) return { ok: false, result: protocolFault(stranger) };
+    return { ok: true, answer: a };
   }
+}
+
+/** An answer the kiosk cannot act on: unknown (asked again later), naming the answer's field. */
+function protocolFault(field: string): EffectResult {
+  return {
+    outcome: 'unknown',
+    reason: {
+      code: 'KIOSK_E_HQ_PROTOCOL',
+      zh: `总部收款应答有误：${field}，稍后重新查询`,
+      en: `HQ's payment answer is wrong: ${field}; asked again later`,
+    },
+  };
 }

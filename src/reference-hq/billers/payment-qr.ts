@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { QrAnswer } from '../../protocol/schemas/payment-qr.ts';
 import type { HqStore } from '../store.ts';
 import {
   amountFen,
@@ -46,7 +47,7 @@ export interface QrOrder {
 const qrKey = (paymentId: string): string => `qr:${paymentId}`;
 
 /** What the kiosk (and the `kiosk-hq qr` tool) learns about a payment order. */
-export function answerOf(o: QrOrder): Record<string, unknown> {
+export function answerOf(o: QrOrder): QrAnswer {
   return {
     paymentId: o.paymentId,
     station: o.station,

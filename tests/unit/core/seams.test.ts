@@ -145,6 +145,12 @@ describe('the seams between the kiosk and its surfaces', () => {
     const terminal = code(await readFile(join(SRC, 'app/card-terminal.ts'), 'utf8'));
     const reads = [...terminal.matchAll(/^.*\banswer\.data\b.*$/gm)].map((m) => m[0].trim());
     expect(reads.every((l) => l.includes('parseHqAnswer('))).toBe(true);
+    // The payment-QR acquirer's answers (money moves on them) likewise, and nothing casts them.
+    const qr = code(await readFile(join(SRC, 'orders/qr-acquirer.ts'), 'utf8'));
+    const qrReads = [...qr.matchAll(/^.*\bresult\.data\b.*$/gm)].map((m) => m[0].trim());
+    expect(qrReads.filter((l) => !l.includes('parseHqAnswer(') && !l.includes('!result.data'))).toEqual([]);
+    expect(qr).toMatch(/parseHqAnswer\(qrAnswerSchema, result\.data\)/);
+    expect(qr).not.toMatch(/\bas QrAnswer\b/);
   });
 
   it('the reference HQ reads a relayed journal event by its type, not through a cast', async () => {
