@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import type { Bilingual } from './state-labels.ts';
 
@@ -7,15 +8,18 @@ import type { Bilingual } from './state-labels.ts';
  * any, applies. The kiosk retries every confirmation by itself; the actions only make it happen now
  * (补确认) or give back a purchase whose card will not come back (账务撤销).
  */
-export interface CardFollowUp {
-  serial: string;
-  businessDate: string;
-  state: string;
-  kind: 'purchase' | 'reversal';
-  awaiting: Bilingual;
+export const cardFollowUpSchema = z.strictObject({
+  serial: z.string(),
+  businessDate: z.string().regex(/^\d{8}$/),
+  state: z.string(),
+  kind: z.enum(['purchase', 'reversal']),
+  /** What the transaction waits for, in Chinese and English. */
+  awaiting: z.strictObject({ zh: z.string(), en: z.string() }),
   /** The action that applies now, or null when only the kiosk (or the customer's card) can act. */
-  action: 'reconfirm' | 'reverse-reconfirm' | 'accounting-reverse' | null;
-}
+  action: z.enum(['reconfirm', 'reverse-reconfirm', 'accounting-reverse']).nullable(),
+});
+
+export type CardFollowUp = z.output<typeof cardFollowUpSchema>;
 
 const AWAITING: Record<string, Omit<CardFollowUp, 'serial' | 'businessDate' | 'state'>> = {
   confirming: {

@@ -3,6 +3,7 @@ import { APPOINTMENT_PATHS, APPOINTMENT_SCHEMAS } from './openapi-appointments.t
 import { ASSIST_PATHS, ASSIST_SCHEMAS } from './openapi-assist.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
 import { GUIDE_PATHS, GUIDE_SCHEMAS } from './openapi-guide.ts';
+import { powerCardPaths, powerCardSchemas } from './openapi-power-card.ts';
 import { STATEMENT_PATHS, STATEMENT_SCHEMAS } from './openapi-statements.ts';
 import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
 
@@ -102,6 +103,7 @@ export function buildOpenApi(
     ...(APPOINTMENT_SCHEMAS as Record<string, JsonSchema>),
     ...(GUIDE_SCHEMAS as Record<string, JsonSchema>),
     ...(ASSIST_SCHEMAS as Record<string, JsonSchema>),
+    ...(powerCardSchemas(services) as Record<string, JsonSchema>),
   };
   const paths: Record<string, Record<string, Operation>> = {
     '/api/health': { get: get('Kiosk health', 'Health', OPTIONAL) },
@@ -521,7 +523,14 @@ export function buildOpenApi(
       actionBodies.set(name, [...(actionBodies.get(name) ?? []), ref(s)]);
     }
   }
-  Object.assign(paths, STATEMENT_PATHS, APPOINTMENT_PATHS, GUIDE_PATHS, ASSIST_PATHS);
+  Object.assign(
+    paths,
+    STATEMENT_PATHS,
+    APPOINTMENT_PATHS,
+    GUIDE_PATHS,
+    ASSIST_PATHS,
+    powerCardPaths(services),
+  );
   for (const [name, bodies] of actionBodies) {
     paths[`/api/transactions/{serial}/actions/${name}`] = {
       post: {
