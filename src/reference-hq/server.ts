@@ -98,7 +98,7 @@ export class HqServer {
     this.stations = new Stations(opts.store, now);
     this.archive = new JournalArchive(opts.store, now);
     this.settlements = new SettlementChecks(opts.store, this.archive, () => this.commands, opts.logger, now);
-    this.requests = new HqRequests(opts.store);
+    this.requests = new HqRequests(opts.store, opts.logger);
     this.hub = new BillerHub(
       billerCatalogue({ settleMs: opts.settleMs }),
       opts.store,
