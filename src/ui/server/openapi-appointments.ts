@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bookInputSchema } from '../../assist/appointment-book.ts';
 import { APPOINTMENT_CLOSES, appointmentSchema } from '../../core/assist/appointments.ts';
+import { errors, idempotencyHeader, json, OPERATOR, OPTIONAL, ref } from './openapi-parts.ts';
 
 /**
  * The OpenAPI part of appointments (预约办理): a citizen or the operator books a slot, the operator
@@ -8,13 +9,6 @@ import { APPOINTMENT_CLOSES, appointmentSchema } from '../../core/assist/appoint
  * the kiosk itself uses (z.toJSONSchema): the booking body as the routes parse it, the appointment
  * as it is stored and answered.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const errors = {
-  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
-};
-const OPERATOR = [{ operator: [] }];
-const OPTIONAL = [{}, { operator: [] }];
 
 export const APPOINTMENT_SCHEMAS: Record<string, Record<string, unknown>> = {
   AppointmentInput: z.toJSONSchema(bookInputSchema, { io: 'input' }),
@@ -54,13 +48,7 @@ export const APPOINTMENT_PATHS: Record<string, Record<string, unknown>> = {
         'Book a slot of a matter handled by appointment (self-service or operator); the slip is printed',
       security: OPTIONAL,
       parameters: [
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          description: 'a repeat with the same key answers the first booking (200 instead of 201)',
-          schema: { type: 'string', pattern: '^[\\w-]{8,64}$' },
-        },
+        idempotencyHeader('a repeat with the same key answers the first booking (200 instead of 201)'),
       ],
       requestBody: { required: true, content: json(ref('AppointmentInput')) },
       responses: {

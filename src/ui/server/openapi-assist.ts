@@ -5,6 +5,7 @@ import {
   requestUpdateBodySchema,
   requestViewSchema,
 } from '../../core/assist/request.ts';
+import { errors, idempotencyHeader, json, OPERATOR, OPTIONAL, ref } from './openapi-parts.ts';
 
 /**
  * The OpenAPI part of assisted requests (代办/帮办): registered by the operator (or by the citizen
@@ -13,13 +14,6 @@ import {
  * schemas the kiosk itself uses (z.toJSONSchema): the bodies as the routes parse them, the request
  * and the statistics as they are stored and answered.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const errors = {
-  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
-};
-const OPERATOR = [{ operator: [] }];
-const OPTIONAL = [{}, { operator: [] }];
 
 export const ASSIST_SCHEMAS: Record<string, Record<string, unknown>> = {
   AssistRequestInput: z.toJSONSchema(registerInputSchema, { io: 'input' }),
@@ -58,13 +52,7 @@ export const ASSIST_PATHS: Record<string, Record<string, unknown>> = {
         "Register a citizen's request (operator, or the citizen alone for a self-service matter); the receipt is printed",
       security: OPTIONAL,
       parameters: [
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          description: 'a repeat with the same key answers the first registration (200 instead of 201)',
-          schema: { type: 'string', pattern: '^[\\w-]{8,64}$' },
-        },
+        idempotencyHeader('a repeat with the same key answers the first registration (200 instead of 201)'),
       ],
       requestBody: { required: true, content: json(ref('AssistRequestInput')) },
       responses: {

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { slotViewSchema } from '../../core/assist/appointments.ts';
 import { matterSchema } from '../../core/assist/guide.ts';
+import { errors, json, OPTIONAL, ref } from './openapi-parts.ts';
 
 /**
  * The OpenAPI part of the published service guide (办事指南), open to anyone: the matters, one
  * matter, its printed sheet and its appointment slots. A matter is the guide's own zod schema
  * (z.toJSONSchema) with the handling mode in words the screens show beside it.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const errors = {
-  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
-};
-const ANYONE = [{}, { operator: [] }];
 const bi = {
   type: 'object',
   properties: { zh: { type: 'string' }, en: { type: 'string' } },
@@ -90,7 +85,7 @@ const ID = {
 };
 const op = (summary: string, response: string, parameters: unknown[] = []) => ({
   summary,
-  security: ANYONE,
+  security: OPTIONAL,
   parameters,
   responses: { '200': { description: 'OK', content: json(ref(response)) }, ...errors },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { POWER_CARD_OPS } from '../../core/services/power-card.ts';
 import type { ServiceDefinition } from '../../core/transaction/types.ts';
 import { cardFollowUpSchema } from '../../reports/card-follow-ups.ts';
+import { errors, json, OPERATOR, ref } from './openapi-parts.ts';
 
 /**
  * The OpenAPI part of the power card's unconfirmed list (未确认交易查询): the kiosk's own open card
@@ -9,8 +10,6 @@ import { cardFollowUpSchema } from '../../reports/card-follow-ups.ts';
  * transaction, and HQ's own list as the service's operator query schema checked it (null, with
  * `hqError`, when HQ did not answer or answered wrongly). Every schema is the one the kiosk uses.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
 
 export function powerCardSchemas(services: readonly ServiceDefinition[]): Record<string, unknown> {
   const hqAnswer = services.find((s) => s.id === 'power-card')?.operatorQueries?.[POWER_CARD_OPS.unconfirmed];
@@ -53,7 +52,7 @@ export function powerCardPaths(
       get: {
         summary:
           "Unconfirmed card purchases and reversals (未确认交易查询): the kiosk's open ones with the action that applies, and HQ's list (operator)",
-        security: [{ operator: [] }],
+        security: OPERATOR,
         parameters: [
           {
             name: 'customerNo',
@@ -82,10 +81,7 @@ export function powerCardPaths(
             description: 'The two lists (card numbers masked)',
             content: json(ref('CardUnconfirmed')),
           },
-          default: {
-            description: 'Refusal or error (bilingual, naming the field)',
-            content: json(ref('Error')),
-          },
+          ...errors,
         },
       },
     },

@@ -1,3 +1,5 @@
+import { errors, json, OPERATOR, ref } from './openapi-parts.ts';
+
 /**
  * The OpenAPI part of credit-card reconciliation from the statements folders: paths and their
  * answer schemas (supervisor only). A statement is named by the `id` its listing gives.
@@ -6,14 +8,12 @@ const str = { type: 'string' };
 const int = { type: 'integer' };
 const yuan = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$', description: 'yuan with 2 decimals' };
 const date = { type: 'string', pattern: '^\\d{8}$', description: 'yyyymmdd' };
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const obj = (properties: Record<string, unknown>) => ({
   type: 'object',
   properties,
   required: Object.keys(properties),
 });
 const nullable = (s: Record<string, unknown>) => ({ anyOf: [s, { type: 'null' }] });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
 
 const statementFile = obj({
   id: { type: 'string', pattern: '^[0-9a-f]{16}$' },
@@ -70,10 +70,6 @@ export const STATEMENT_SCHEMAS: Record<string, Record<string, unknown>> = {
   }),
 };
 
-const SECURITY = [{ operator: [] }];
-const errors = {
-  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
-};
 const ID = {
   name: 'id',
   in: 'path',
@@ -83,7 +79,7 @@ const ID = {
 };
 const op = (summary: string, status: string, response: string, parameters: unknown[] = []) => ({
   summary,
-  security: SECURITY,
+  security: OPERATOR,
   parameters,
   responses: { [status]: { description: 'OK', content: json(ref(response)) }, ...errors },
 });

@@ -3,6 +3,7 @@ import { APPOINTMENT_PATHS, APPOINTMENT_SCHEMAS } from './openapi-appointments.t
 import { ASSIST_PATHS, ASSIST_SCHEMAS } from './openapi-assist.ts';
 import { COMPONENT_SCHEMAS } from './openapi-components.ts';
 import { GUIDE_PATHS, GUIDE_SCHEMAS } from './openapi-guide.ts';
+import { errors, idempotencyHeader, json, OPERATOR, OPTIONAL, ref, type Security } from './openapi-parts.ts';
 import { powerCardPaths, powerCardSchemas } from './openapi-power-card.ts';
 import { STATEMENT_PATHS, STATEMENT_SCHEMAS } from './openapi-statements.ts';
 import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema } from './service-view.ts';
@@ -10,16 +11,7 @@ import { actionSchema, answerSchema, inputSchema, inquirySchema, type JsonSchema
 export const API_VERSION = '1.0.0';
 
 type Operation = Record<string, unknown>;
-type Security = Array<Record<string, string[]>>;
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ok = (name: string, description = 'OK') => ({ description, content: json(ref(name)) });
-const errors = {
-  default: { description: 'Refusal or error (bilingual, naming the field)', content: json(ref('Error')) },
-};
-/** Operator routes need a session token; self-service routes take one optionally. */
-const OPERATOR: Security = [{ operator: [] }];
-const OPTIONAL: Security = [{}, { operator: [] }];
 
 const q = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
   name,
@@ -53,13 +45,9 @@ const OPERATOR_CODE = {
   description: '操作员代码',
   schema: { type: 'string' },
 };
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'a repeat with the same key answers what the first created (200 instead of 201)',
-  schema: { type: 'string', pattern: '^[\\w-]{8,64}$' },
-};
+const IDEMPOTENCY = idempotencyHeader(
+  'a repeat with the same key answers what the first created (200 instead of 201)',
+);
 
 /** Component name of a service's schema: `<service>.<part>` (letters, digits, '.', '-', '_'). */
 export const schemaName = (serviceId: string, part: string): string => `${serviceId}.${part}`;
