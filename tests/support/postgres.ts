@@ -53,11 +53,16 @@ export async function startPostgres(opts: { parent?: string } = {}): Promise<Pos
     await chown(dir, asUser.uid, asUser.gid);
     await chmod(dir, 0o700);
   }
+  // PostgreSQL runs on the real clock: it only stores what HQ writes (HQ's times come from HQ's own
+  // clock), and a suite started at a chosen time through a preloaded libfaketime would otherwise
+  // hand it to the postgres user, who cannot open the shared-memory semaphore root's libfaketime made.
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'LD_PRELOAD' || k.startsWith('FAKETIME')) delete env[k];
   const pgRun = async (tool: string, args: string[]) => {
     const cmd = asUser ? 'runuser' : join(bin, tool);
     const argv = asUser ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args;
     try {
-      await run(cmd, argv, { cwd: dir, timeout: 120_000 });
+      await run(cmd, argv, { cwd: dir, env, timeout: 120_000 });
     } catch (e) {
       const log = await readFile(join(dir, 'log'), 'utf8').catch(() => '');
       throw new Error(`${tool} failed: ${(e as { stderr?: string }).stderr ?? e}\n${log.slice(-2000)}`);
@@ -81,6 +86,7 @@ export async function startPostgres(opts: { parent?: string } = {}): Promise<Pos
   const user = asUser ? ['--reuid=postgres', '--regid=postgres', '--init-groups'] : [];
   const proc = spawn('setpriv', [...user, '--pdeathsig', 'SIGQUIT', '--', ...server], {
     cwd: dir,
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -91,7 +97,7 @@ export async function startPostgres(opts: { parent?: string } = {}): Promise<Pos
   const running = () => proc.exitCode === null && proc.signalCode === null;
   const ready = async () => {
     if (!running()) throw new Error(`postgres exited (${proc.exitCode ?? proc.signalCode}): ${log}`);
-    const r = await run(join(bin, 'pg_isready'), ['-h', dir, '-U', 'kiosk', '-q']).then(
+    const r = await run(join(bin, 'pg_isready'), ['-h', dir, '-U', 'kiosk', '-q'], { env }).then(
       () => true,
       () => false,
     );
