@@ -279,8 +279,23 @@ describe('operator console', () => {
     expect(new Set(ops)).toEqual(new Set(['T002']));
     await t.check('01-teller');
     await t.tap('#act-home');
+    // The kiosk's answer to the logout is held back until the next operator has logged in: the
+    // screen is the customer's at once, and a login opened meanwhile is not replaced by it.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await t.page.route('**/api/session', async (route) => {
+      if (route.request().method() === 'DELETE') await held;
+      await route.continue();
+    });
     await t.tap('#act-logout');
+    await t.page.locator('.tile[data-service]').first().waitFor();
+    expect(await t.page.locator('html.console').count()).toBe(0);
     await login(t, 'S001', '654321');
+    release();
+    await t.page.locator('[data-k="who"]').waitFor();
+    expect(await t.text('[data-k="who"]')).toContain('S001');
     await t.tap('[data-menu="journals"]');
     await t.tap('[data-menu="today"]');
     await t.page.locator('[data-k="count"]').waitFor();

@@ -164,11 +164,9 @@ async function logIn(shell, token, operator) {
  * @param {boolean} [auto] by the idle countdown
  */
 export async function logOut(shell, auto = false) {
-  try {
-    await api('DELETE', '/api/session');
-  } catch {
-    // The token is forgotten here either way; it also expires on the kiosk by itself.
-  }
+  // The request takes the session's token when it is sent, before the token is forgotten here; the
+  // screen is the customer's at once, so a login opened while the kiosk answers is not replaced.
+  const ended = api('DELETE', '/api/session');
   setToken(null);
   shell.operator = null;
   showBrand(shell, null);
@@ -187,5 +185,10 @@ export async function logOut(shell, auto = false) {
       bi('柜员已自动退出登录', 'The operator was logged out'),
     );
     shell.els.screen.prepend(note);
+  }
+  try {
+    await ended;
+  } catch {
+    // The token is forgotten here either way; it also expires on the kiosk by itself.
   }
 }
