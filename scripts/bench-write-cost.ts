@@ -1,12 +1,13 @@
 /**
- * Write cost per transaction, what wears an SD card out: fsync-family calls (counted by strace
- * around a child process) and bytes handed to write(2) and bytes that reached the block layer
+ * Write cost per transaction, what wears an SD card out: durable writes (fsync-family calls and
+ * writes to files opened with O_DSYNC, counted by strace around a child process) and bytes handed to write(2) and bytes that reached the block layer
  * (/proc/self/io `wchar` and `write_bytes`), for transactions one at a time and 8 at a time,
  * against a bare `level` put of 600 bytes with `sync: true` measured the same way in the same run.
  *
  * Run as `node --import tsx scripts/bench-write-cost.ts --child MODE N` it is the measured child.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,16 +52,24 @@ async function child(mode: Mode, n: number): Promise<ChildResult> {
   }
 }
 
-/** Sums the `calls` column of fsync-family rows in strace's `-c` summary. */
-export function parseStraceCalls(summary: string): number {
+/**
+ * Durable writes in an strace log (`-f -y`): fsync-family calls, plus writes to files opened with
+ * O_DSYNC or O_SYNC (each such write is a sync of its own).
+ */
+export function countDurableWrites(log: string): number {
+  const synced = new Set<string>();
   let calls = 0;
-  for (const line of summary.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    const name = cols.at(-1) ?? '';
-    if (!/^(fsync|fdatasync|sync_file_range|msync)$/.test(name)) continue;
-    // % time, seconds, usecs/call, calls, [errors,] syscall
-    const n = Number(cols[3]);
-    if (Number.isFinite(n)) calls += n;
+  for (const line of log.split('\n')) {
+    const body = line.replace(/^\d+\s+/, '');
+    if (body.startsWith('<...')) continue;
+    const opened = /^openat\([^,]+, "([^"]+)", ([A-Z_|]+)/.exec(body);
+    if (opened) {
+      if (/\bO_D?SYNC\b/.test(opened[2] as string)) synced.add(opened[1] as string);
+      continue;
+    }
+    if (/^(fsync|fdatasync|sync_file_range|msync)\(/.test(body)) calls++;
+    const written = /^p?write(?:64|v)?\(\d+<([^>]+)>/.exec(body);
+    if (written && synced.has(written[1] as string)) calls++;
   }
   return calls;
 }
@@ -73,7 +82,18 @@ function measure(mode: Mode, n: number): ChildResult & { fsyncs: number | null }
   const r = strace
     ? spawnSync(
         'strace',
-        ['-f', '-qq', '-c', '-o', out, '-e', 'trace=fsync,fdatasync,sync_file_range', ...node],
+        [
+          '-f',
+          '-qq',
+          '-y',
+          '-s',
+          '0',
+          '-o',
+          out,
+          '-e',
+          'trace=fsync,fdatasync,sync_file_range,openat,pwrite64,pwritev,write',
+          ...node,
+        ],
         {
           encoding: 'utf8',
         },
@@ -83,9 +103,8 @@ function measure(mode: Mode, n: number): ChildResult & { fsyncs: number | null }
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
   let fsyncs: number | null = null;
   if (strace) {
-    const summary = spawnSync('cat', [out], { encoding: 'utf8' }).stdout;
-    spawnSync('rm', ['-f', out]);
-    fsyncs = parseStraceCalls(summary);
+    fsyncs = countDurableWrites(readFileSync(out, 'utf8'));
+    rmSync(out, { force: true });
   }
   return { ...result, fsyncs };
 }

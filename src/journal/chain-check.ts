@@ -1,5 +1,5 @@
 import type { Level } from 'level';
-import { type ChainHead, type ChainHeadFile, GENESIS, HEAD_FILE, link } from './chain.ts';
+import { type ChainHead, type ChainHeadFile, endsBeforeGroup, GENESIS, HEAD_FILE, link } from './chain.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { COUNTERS_KEY, eventKey, prefixRange } from './keys.ts';
 import type { Counters, JournalEvent } from './records.ts';
@@ -27,7 +27,9 @@ export async function chainAfter(db: Db, seq: number): Promise<string | null> {
 /**
  * Start-up check of the log's end against the chain head kept outside LevelDB (a handful of reads).
  * The journal may be ahead of the head (a crash between the batch and the head write) but never
- * behind it, and the event the head names must be the one it hashed. Returns the problems and,
+ * behind it, except where a head written beside its group's batch names a group that never became
+ * durable (the log then ends exactly where the head says the group began); the event the head
+ * names must be the one it hashed. Returns the problems and,
  * when there are none, the head to store now (null when the file is current).
  */
 export async function checkChainEnd(
@@ -60,6 +62,10 @@ export async function checkChainEnd(
     problems.push({ key: HEAD_FILE, kind: 'chain', message: `chain head file ${file.path} is unreadable` });
     return { problems, write: null };
   }
+  if (head.event > lastEvent && endsBeforeGroup(head, lastEvent, atEnd)) {
+    // The head was written beside a group that never became durable: none of it was acknowledged.
+    return { problems, write: problems.length === 0 ? current : null };
+  }
   if (head.event > lastEvent) {
     problems.push({
       key: eventKey(lastEvent + 1),
@@ -76,7 +82,7 @@ export async function checkChainEnd(
     });
     return { problems, write: null };
   }
-  const behind = head.event < current.event || head.chain !== current.chain;
+  const behind = head.event < current.event || head.chain !== current.chain || head.from !== undefined;
   return { problems, write: problems.length === 0 && behind ? current : null };
 }
 

@@ -22,6 +22,40 @@ export function link(prev: string, storedValue: string): string {
 export interface ChainHead {
   event: number;
   chain: string;
+  /**
+   * Present on a head written beside its group's batch rather than after it: the log ended at
+   * event `from[0]`, whose chain value begins with `from[1]` (FROM_DIGITS hex digits), before the
+   * group, and still ends there when the group never became durable. Nothing the group holds was
+   * acknowledged to anyone before both writes finished.
+   */
+  from?: [number, string];
+}
+
+/** Hex digits of the chain value a head's `from` keeps (64 bits: both slots fit any event number). */
+export const FROM_DIGITS = 16;
+
+/** The head to write beside a group's batch, from the durable end before it to the group's end. */
+export function aheadOf(durable: ChainHead, group: ChainHead): ChainHead {
+  return {
+    event: group.event,
+    chain: group.chain,
+    from: [durable.event, durable.chain.slice(0, FROM_DIGITS)],
+  };
+}
+
+/** Whether the log's end (event `last`, chain value `chain`) is where `head`'s group began. */
+export function endsBeforeGroup(head: ChainHead, last: number, chain: string | null): boolean {
+  return head.from?.[0] === last && chain?.startsWith(head.from[1]) === true;
+}
+
+function validFrom(from: unknown): boolean {
+  return (
+    Array.isArray(from) &&
+    from.length === 2 &&
+    Number.isSafeInteger(from[0]) &&
+    typeof from[1] === 'string' &&
+    /^[0-9a-f]{16}$/.test(from[1])
+  );
 }
 
 /** File name of the chain head inside the store's directory (LevelDB ignores names it did not make). */
@@ -31,6 +65,8 @@ const SLOT = 128;
 function encodeSlot(h: ChainHead): Buffer {
   const json = JSON.stringify(h);
   const text = `${crc32(json).toString(16).padStart(8, '0')}${json}`;
+  // 122 bytes at most (both event numbers at 2^53 - 1); a longer slot would overwrite the other.
+  if (Buffer.byteLength(text) > SLOT) throw new RangeError(`chain head does not fit its slot: ${text}`);
   const buf = Buffer.alloc(SLOT, 0x20);
   buf.write(text, 'utf8');
   return buf;
@@ -43,6 +79,7 @@ function decodeSlot(buf: Buffer): ChainHead | null {
   if (crc32(json).toString(16).padStart(8, '0') !== text.slice(0, 8)) return null;
   try {
     const h = JSON.parse(json) as ChainHead;
+    if (h.from !== undefined && !validFrom(h.from)) return null;
     return Number.isSafeInteger(h.event) && typeof h.chain === 'string' ? h : null;
   } catch {
     return null;
@@ -50,8 +87,8 @@ function decodeSlot(buf: Buffer): ChainHead | null {
 }
 
 /**
- * The chain head file beside the journal: two fixed 128-byte slots, written in place in turn with
- * fdatasync, each with its CRC, so a torn write leaves the previous head in the other slot and the
+ * The chain head file beside the journal: two fixed 128-byte slots, written in place in turn
+ * through O_DSYNC (each write is durable when it returns), each with its CRC, so a torn write leaves the previous head in the other slot and the
  * file never grows (it needs no new space on a full disk). Reading takes the valid slot with the
  * higher event number.
  */
@@ -87,11 +124,14 @@ export class ChainHeadFile {
     }
   }
 
-  /** Writes `head` durably into the slot not holding the current head (resolves after fdatasync). */
+  /**
+   * Writes `head` durably into the slot not holding the current head: the file is open with
+   * O_DSYNC, so the write returns once the slot is on the disk (one system call, not a write and an
+   * fdatasync one after the other).
+   */
   async write(head: ChainHead): Promise<void> {
     const fh = await this.handle();
     await fh.write(encodeSlot(head), 0, SLOT, this.nextSlot * SLOT);
-    await fh.datasync();
     this.nextSlot = 1 - this.nextSlot;
   }
 
@@ -100,7 +140,6 @@ export class ChainHeadFile {
     const fh = await this.handle();
     const buf = encodeSlot(head);
     await fh.write(Buffer.concat([buf, buf]), 0, SLOT * 2, 0);
-    await fh.datasync();
     const dir = await open(this.dir, constants.O_RDONLY);
     try {
       await dir.sync();
@@ -116,7 +155,7 @@ export class ChainHeadFile {
   }
 
   private async handle(): Promise<FileHandle> {
-    this.fh ??= await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    this.fh ??= await open(this.path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o600);
     return this.fh;
   }
 }

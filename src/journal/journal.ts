@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { setImmediate as immediately } from 'node:timers';
 import { Level } from 'level';
 import type { Clock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
@@ -7,7 +8,7 @@ import type { LedgerEntry } from '../core/ledger.ts';
 import { type BalanceState, EMPTY_BALANCE } from '../core/ledger.ts';
 import type { OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { ChainHeadFile } from './chain.ts';
+import { aheadOf, type ChainHead, ChainHeadFile, GENESIS } from './chain.ts';
 import { checkChainEnd } from './chain-check.ts';
 import { CorruptRecordError, decodeValue, encodeValue, jsonOf } from './codec.ts';
 import { DayTotals, type RebuildReason, type Staged, type StagedBatch } from './day-totals.ts';
@@ -131,11 +132,13 @@ export interface JournalEvents {
  * KIOSK_E_JOURNAL_WRITE and leaves the journal refusing further writes until it is reopened,
  * because LevelDB's own state after an I/O error is unknown.
  *
- * Events form a hash chain whose head is written (fdatasync) to a file beside LevelDB once a
- * commit is durable, beside the next commit's batch, so a tail that LevelDB loses while recovering
- * a damaged log is detected at the next start; HQ's acknowledgements are checked against the log's
- * end too (they cover the commits acknowledged within the last head write before a crash). A journal that lost committed
- * events is sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
+ * Events form a hash chain whose head is written durably (O_DSYNC) to a file beside LevelDB at the same
+ * time as each group's batch, naming where the log ended before the group; a commit resolves once
+ * both are durable, and a plain head follows when the journal falls idle. A tail that LevelDB loses
+ * while recovering a damaged log is detected at the next start, except a last group lost between
+ * its acknowledgement and that plain head (a crash within one head write of falling idle); HQ's
+ * acknowledgements are checked against the log's end too. A journal that lost committed events is
+ * sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;
@@ -157,9 +160,11 @@ export class Journal extends EventEmitter<JournalEvents> {
   private writeFault: KioskError | null = null;
   private sealedBy: KioskError | null = null;
   private readonly head: ChainHeadFile;
-  /** The chain head write in progress, and the batches waiting for the next one to cover them. */
-  private headWriting: Promise<void> | null = null;
-  private headWaiters: Array<() => void> = [];
+  /** Chain head writes, one at a time in order (each is queued behind the one before). */
+  private headQueue: Promise<void> = Promise.resolve();
+  /** The last head written names a group written beside its batch (`from`); a plain head follows. */
+  private headAhead = false;
+  private confirmAsked = false;
   /** Resolution of the durable groups, in write order, each once the chain head names it. */
   private resolving: Promise<void> = Promise.resolve();
   /** Latest durable snapshot of each open transaction written since the store was loaded. */
@@ -271,6 +276,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.queue.catch(() => undefined);
     await this.watermarkWrite.catch(() => undefined);
     await this.headWritten();
+    if (this.headAhead && !this.writeFault && !this.sealedBy) await this.queueHead(this.durableHead());
     await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
   }
@@ -383,7 +389,12 @@ export class Journal extends EventEmitter<JournalEvents> {
     problems.push(...chain.problems);
     if (chain.problems.length > 0) this.seal(chain.problems[0] as JournalProblem);
     else if (chain.write && chain.write.event === 0) await this.head.reset(chain.write);
-    else if (chain.write) await this.head.write(chain.write);
+    else if (chain.write) {
+      // Into both slots, one at a time: the other slot may hold a head naming a group that never
+      // became durable, and it must not outlive this one (a torn write still leaves one valid).
+      await this.head.write(chain.write);
+      await this.head.write(chain.write);
+    }
     return problems;
   }
 
@@ -472,6 +483,16 @@ export class Journal extends EventEmitter<JournalEvents> {
       staged = await this.stageTotals(groupView(built.map((b) => b.batch)));
       if (staged) ops.push(...staged.ops);
       else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
+      const chained = counters.event !== this.counters.event;
+      // The head naming this group is written beside its batch, not after it: a step then waits for
+      // one disk write, not two in a row. The head says where the log ended before the group (every
+      // group before it is durable by now), so a crash that keeps the head but not the batch is told
+      // apart from a lost tail; the group's commits resolve only once both writes are done.
+      const covered = chained
+        ? this.queueHead(
+            aheadOf(this.durableHead(), { event: counters.event, chain: counters.chain ?? GENESIS }),
+          )
+        : Promise.resolve();
       try {
         await writeOps(this.db, withoutOverwrittenState(ops));
       } catch (e) {
@@ -485,15 +506,16 @@ export class Journal extends EventEmitter<JournalEvents> {
         for (const b of built) b.commit.reject(fault);
         return;
       }
-      const chained = counters.event !== this.counters.event;
       this.counters = counters;
       this.balanceState = balance;
       if (staged) this.totals.adopt(staged);
       for (const b of built) for (const t of b.batch.txnsWritten) this.rememberSnapshot(t);
-      // The next group goes to LevelDB while this one's head is written; callers hear of this
-      // group only once the head names it, so no side effect follows an event the head misses.
-      const covered = chained ? this.scheduleHead() : Promise.resolve();
-      this.resolving = Promise.all([this.resolving, covered]).then(() => this.announce(built));
+      // Callers hear of this group only once the head names it, so no side effect follows an
+      // event the head misses; the next group goes to LevelDB meanwhile.
+      this.resolving = Promise.all([this.resolving, covered]).then(() => {
+        this.announce(built);
+        if (chained) this.confirmWhenIdle();
+      });
       return;
     }
     this.announce(built);
@@ -524,28 +546,39 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
   }
 
+  /** The head naming the log's durable end (the counters adopted after the last written batch). */
+  private durableHead(): ChainHead {
+    return { event: this.counters.event, chain: this.counters.chain ?? GENESIS };
+  }
+
   /**
-   * Records the chain head after a durable batch and resolves once a head write that began after
-   * the batch was durable has finished (or failed: the batch stands, further commits are refused).
-   * The head only ever names durable events (the log may be ahead of it, never behind), a commit
-   * resolves only once the head names it, and one head write covers every batch made durable while
-   * the previous one was being written, so head writes overlap the next batch's log write instead
-   * of following it.
+   * Queues a chain head write behind the one before (resolves once it is done or has failed: a
+   * failure refuses further commits, see writeHead). Nothing is written after a write fault.
    */
-  private scheduleHead(): Promise<void> {
-    const covered = new Promise<void>((resolve) => this.headWaiters.push(resolve));
-    if (this.headWriting === null) {
-      this.headWriting = (async () => {
-        while (this.headWaiters.length > 0) {
-          const waiters = this.headWaiters.splice(0);
-          if (!this.writeFault) await this.writeHead();
-          for (const w of waiters) w();
-        }
-      })().finally(() => {
-        this.headWriting = null;
-      });
-    }
-    return covered;
+  private queueHead(head: ChainHead): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (!this.writeFault) await this.writeHead(head);
+    };
+    const p = this.headQueue.then(run);
+    this.headQueue = p;
+    return p;
+  }
+
+  /**
+   * A head written beside its group says the log may still end before the group; once the journal
+   * has nothing more to write, a plain head names the durable end, so a group LevelDB loses after
+   * acknowledging it is caught at the next start. It waits for the I/O turn to end (a busy journal's
+   * next group is queued by then, and its own head confirms this one); it is the stock timer, not a
+   * test's fake one, because no clock time is involved.
+   */
+  private confirmWhenIdle(): void {
+    if (this.confirmAsked) return;
+    this.confirmAsked = true;
+    immediately(() => {
+      this.confirmAsked = false;
+      if (this.flushing || this.waiting.length > 0 || !this.headAhead) return;
+      void this.queueHead(this.durableHead());
+    });
   }
 
   /**
@@ -563,8 +596,12 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /** Resolves once the chain head names the last durable event and every commit has resolved. */
   async headWritten(): Promise<void> {
-    while (this.headWriting !== null) await this.headWriting;
-    await this.resolving;
+    for (;;) {
+      const queued = this.headQueue;
+      await queued;
+      await this.resolving;
+      if (queued === this.headQueue) return;
+    }
   }
 
   /**
@@ -580,9 +617,10 @@ export class Journal extends EventEmitter<JournalEvents> {
    * Writes the chain head for the last durable batch. The batch stands if this fails (the log is
    * only ever allowed to be ahead of the head), but the disk is failing: further commits are refused.
    */
-  private async writeHead(): Promise<void> {
+  private async writeHead(head: ChainHead): Promise<void> {
     try {
-      await this.head.write({ event: this.counters.event, chain: this.counters.chain ?? '' });
+      await this.head.write(head);
+      this.headAhead = head.from !== undefined;
     } catch (e) {
       this.fail(
         new KioskError('KIOSK_E_JOURNAL_WRITE', {

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { type LedgerEntry, replayLedger } from '../core/ledger.ts';
 import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
-import { GENESIS, HEAD_FILE, link } from './chain.ts';
+import { endsBeforeGroup, GENESIS, HEAD_FILE, link } from './chain.ts';
 import { decodeValue } from './codec.ts';
 import type { DayTotalsRecord } from './day-totals.ts';
 import { checkDayTotals } from './day-totals-check.ts';
@@ -268,11 +268,13 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       message: `missing, but the journal holds ${lastEvent} events`,
     });
   } else if (head.head && head.head.event > lastEvent) {
-    problems.push({
-      key: `e:${pad16(lastEvent + 1)}`,
-      kind: 'chain',
-      message: `events ${lastEvent + 1}–${head.head.event} were committed but are missing (chain head ${HEAD_FILE})`,
-    });
+    // A head written beside a group still being written (or never made durable) names its end.
+    if (!endsBeforeGroup(head.head, lastEvent, chain))
+      problems.push({
+        key: `e:${pad16(lastEvent + 1)}`,
+        kind: 'chain',
+        message: `events ${lastEvent + 1}–${head.head.event} were committed but are missing (chain head ${HEAD_FILE})`,
+      });
   } else if (head.head && chainAtHead !== head.head.chain) {
     problems.push({
       key: `e:${pad16(head.head.event)}`,
