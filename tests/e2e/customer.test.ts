@@ -239,8 +239,37 @@ describe('customer touchscreen', () => {
     const serial = await t.text('.serial');
     expect(await t.page.locator(`.qr svg[data-qr="${serial}"]`).count()).toBe(1);
     expect(await t.page.locator('#act-done').count()).toBe(0);
-    await t.check('02-pending');
+    // While the kiosk keeps asking HQ, each change of the transaction makes the screen read the
+    // order again. Those reads are held back until the customer has left the screen: their late
+    // answers must not repaint the screen the customer is on by then.
+    let releaseReads = () => {};
+    const readsHeld = new Promise<void>((r) => {
+      releaseReads = r;
+    });
+    const isRead = (url: string, method: string) => method === 'GET' && /\/api\/orders\/[^/?]+$/.test(url);
+    let heldReads = 0;
+    let answeredReads = 0;
+    await t.page.route('**/api/orders/*', async (route) => {
+      if (isRead(route.request().url(), route.request().method())) {
+        heldReads++;
+        await readsHeld;
+      }
+      await route.continue();
+    });
+    t.page.on('requestfinished', (r) => {
+      if (isRead(r.url(), r.method())) answeredReads++;
+    });
+    await expect.poll(() => heldReads, { timeout: 15_000 }).toBeGreaterThan(0);
     await t.tap('#act-noted');
+    await t.page.locator('#act-lookup').waitFor();
+    releaseReads();
+    await expect.poll(() => answeredReads).toBe(heldReads);
+    await t.page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+    // Still the home screen: its title, its tiles and its bar.
+    expect(await t.page.locator('.tile[data-service]').count()).toBeGreaterThan(0);
+    expect(await t.page.locator('[data-outcome]').count()).toBe(0);
+    expect(await t.page.locator('#act-noted').count()).toBe(0);
+    await t.page.unroute('**/api/orders/*');
     await t.tap('#act-lookup');
     await t.type(serial.replace(/^0+/, ''));
     await t.check('03-lookup');

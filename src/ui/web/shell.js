@@ -40,38 +40,71 @@ export class Shell {
     this.idle = new Idle(els.idle, () => this.onIdle());
     /** Called when the countdown runs out; the customer's default goes home. */
     this.onIdle = () => this.nav.home();
-    const shell = this;
+    /** How many screens have been shown: a view draws only while its screen is the latest. */
+    this.shown = 0;
     /** @type {View} */
-    const view = {
-      main: els.screen,
-      get nav() {
-        return shell.nav;
-      },
-      bar: (spec) => this.drawBar(spec),
-      step: (n) => this.drawSteps(n),
-      idle: (mode) => {
-        this.idleMode = mode;
-        this.idle.set(mode);
-      },
-    };
+    this.current = this.screenView();
+    const shell = this;
     /** @type {Nav} */
     this.nav = {
       go: (s) => this.go(s),
       home: () => this.go(this.homeScreen()),
-      view,
+      get view() {
+        return shell.current;
+      },
     };
+  }
+
+  /**
+   * The view of the next screen. Once another screen is shown it draws nowhere and navigates
+   * nowhere, so an answer that arrives after the customer has left a screen (a read still on its
+   * way, a stream frame) cannot repaint or replace the screen they are on.
+   * @returns {View}
+   */
+  screenView() {
+    const shell = this;
+    const own = ++this.shown;
+    const live = () => shell.shown === own;
+    const doc = this.els.screen.ownerDocument;
+    const nowhere = doc.createElement('div');
+    /** @type {Nav} */
+    const left = { go: () => {}, home: () => {}, view: /** @type {View} */ (/** @type {unknown} */ (null)) };
+    /** @type {View} */
+    const view = {
+      get main() {
+        return live() ? shell.els.screen : nowhere;
+      },
+      get nav() {
+        return live() ? shell.nav : left;
+      },
+      bar: (spec) =>
+        live()
+          ? shell.drawBar(spec)
+          : { primary: spec.primary ? /** @type {HTMLButtonElement} */ (doc.createElement('button')) : null },
+      step: (n) => {
+        if (live()) shell.drawSteps(n);
+      },
+      idle: (mode) => {
+        if (!live()) return;
+        shell.idleMode = mode;
+        shell.idle.set(mode);
+      },
+    };
+    left.view = view;
+    return view;
   }
 
   /** @param {Screen} screen */
   go(screen) {
     if (typeof this.cleanup === 'function') this.cleanup();
     this.cleanup = undefined;
+    this.current = this.screenView();
     this.els.screen.replaceChildren();
     this.els.screen.scrollTop = 0;
     this.drawBar({});
     this.drawSteps(null);
-    this.nav.view.idle('reset');
-    this.cleanup = screen(this.nav.view);
+    this.current.idle('reset');
+    this.cleanup = screen(this.current);
     // The new screen's title takes the focus, so a screen reader announces it.
     const first = this.els.screen.querySelector('h1');
     if (first instanceof HTMLElement) {
