@@ -93,7 +93,10 @@ function decodeSlot(buf: Buffer): ChainHead | null {
  * higher event number.
  */
 export class ChainHeadFile {
+  /** Open with O_DSYNC: a write through it is on the disk when it returns. */
   private fh: FileHandle | undefined;
+  /** Open without it: a write through it is in the page cache (the disk gets it on writeback). */
+  private lazy: FileHandle | undefined;
   private nextSlot = 0;
 
   constructor(private readonly dir: string) {}
@@ -125,12 +128,13 @@ export class ChainHeadFile {
   }
 
   /**
-   * Writes `head` durably into the slot not holding the current head: the file is open with
+   * Writes `head` into the slot not holding the current head. Durable (the default): through
    * O_DSYNC, so the write returns once the slot is on the disk (one system call, not a write and an
-   * fdatasync one after the other).
+   * fdatasync one after the other). Not durable: into the page cache only; every process reading
+   * the file sees it at once, and the disk gets it on writeback or with the next durable write.
    */
-  async write(head: ChainHead): Promise<void> {
-    const fh = await this.handle();
+  async write(head: ChainHead, durable = true): Promise<void> {
+    const fh = durable ? await this.handle() : await this.lazyHandle();
     await fh.write(encodeSlot(head), 0, SLOT, this.nextSlot * SLOT);
     this.nextSlot = 1 - this.nextSlot;
   }
@@ -151,7 +155,14 @@ export class ChainHeadFile {
 
   async close(): Promise<void> {
     await this.fh?.close();
+    await this.lazy?.close();
     this.fh = undefined;
+    this.lazy = undefined;
+  }
+
+  private async lazyHandle(): Promise<FileHandle> {
+    this.lazy ??= await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    return this.lazy;
   }
 
   private async handle(): Promise<FileHandle> {

@@ -87,6 +87,15 @@ async function writeOps(db: JournalDb, ops: readonly BatchOp[]): Promise<void> {
   await batch.write({ sync: true });
 }
 
+/**
+ * While commits follow each other with no pause, the chain head written beside each group goes to
+ * the page cache (a second flush per step would double a step's wait) and every this-many-th one to
+ * the disk; a pause writes a durable head at once. After a power cut the head on the disk is then
+ * at most this many groups behind (behind is allowed: the log may be ahead of it); after a crash of
+ * the process alone it is current.
+ */
+const DURABLE_HEAD_EVERY = 8;
+
 /** Written and deleted by `recover()` to prove the disk takes writes again (kept outside the layout's data). */
 const PROBE_KEY = 'm:probe';
 /** Room the probe needs (bytes): a sale's next commits must fit too. */
@@ -132,13 +141,15 @@ export interface JournalEvents {
  * KIOSK_E_JOURNAL_WRITE and leaves the journal refusing further writes until it is reopened,
  * because LevelDB's own state after an I/O error is unknown.
  *
- * Events form a hash chain whose head is written durably (O_DSYNC) to a file beside LevelDB at the same
- * time as each group's batch, naming where the log ended before the group; a commit resolves once
- * both are durable, and a plain head follows when the journal falls idle. A tail that LevelDB loses
- * while recovering a damaged log is detected at the next start, except a last group lost between
- * its acknowledgement and that plain head (a crash within one head write of falling idle); HQ's
- * acknowledgements are checked against the log's end too. A journal that lost committed events is
- * sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
+ * Events form a hash chain whose head is written to a file beside LevelDB at the same time as each
+ * group's batch, naming where the log ended before the group; a commit resolves once both are
+ * written. A durable (O_DSYNC) plain head follows as soon as the journal pauses, and while it does
+ * not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while recovering a
+ * damaged log is detected at the next start, except a last group lost between its acknowledgement
+ * and the durable head after it (after a power cut: up to DURABLE_HEAD_EVERY groups of a run
+ * without a pause); HQ's acknowledgements are checked against the log's end too. A journal that
+ * lost committed events is sealed: it refuses every commit, so nothing (least of all a serial
+ * number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;
@@ -162,8 +173,10 @@ export class Journal extends EventEmitter<JournalEvents> {
   private readonly head: ChainHeadFile;
   /** Chain head writes, one at a time in order (each is queued behind the one before). */
   private headQueue: Promise<void> = Promise.resolve();
-  /** The last head written names a group written beside its batch (`from`); a plain head follows. */
-  private headAhead = false;
+  /** The last head written is plain and durable: nothing is left for the idle head to write. */
+  private headSettled = true;
+  /** Heads written to the page cache only since the last durable one. */
+  private lazyHeads = 0;
   private confirmAsked = false;
   /** Resolution of the durable groups, in write order, each once the chain head names it. */
   private resolving: Promise<void> = Promise.resolve();
@@ -276,7 +289,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.queue.catch(() => undefined);
     await this.watermarkWrite.catch(() => undefined);
     await this.headWritten();
-    if (this.headAhead && !this.writeFault && !this.sealedBy) await this.queueHead(this.durableHead());
+    if (!this.headSettled && !this.writeFault && !this.sealedBy) await this.queueHead(this.logEnd(), true);
     await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
   }
@@ -490,7 +503,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       // apart from a lost tail; the group's commits resolve only once both writes are done.
       const covered = chained
         ? this.queueHead(
-            aheadOf(this.durableHead(), { event: counters.event, chain: counters.chain ?? GENESIS }),
+            aheadOf(this.logEnd(), { event: counters.event, chain: counters.chain ?? GENESIS }),
+            'periodic',
           )
         : Promise.resolve();
       try {
@@ -547,17 +561,19 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /** The head naming the log's durable end (the counters adopted after the last written batch). */
-  private durableHead(): ChainHead {
+  private logEnd(): ChainHead {
     return { event: this.counters.event, chain: this.counters.chain ?? GENESIS };
   }
 
   /**
    * Queues a chain head write behind the one before (resolves once it is done or has failed: a
    * failure refuses further commits, see writeHead). Nothing is written after a write fault.
+   * `periodic`: durable when DURABLE_HEAD_EVERY heads in a row would otherwise be page-cache only.
    */
-  private queueHead(head: ChainHead): Promise<void> {
+  private queueHead(head: ChainHead, durable: boolean | 'periodic'): Promise<void> {
     const run = async (): Promise<void> => {
-      if (!this.writeFault) await this.writeHead(head);
+      if (this.writeFault) return;
+      await this.writeHead(head, durable === 'periodic' ? this.lazyHeads + 1 >= DURABLE_HEAD_EVERY : durable);
     };
     const p = this.headQueue.then(run);
     this.headQueue = p;
@@ -565,19 +581,20 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /**
-   * A head written beside its group says the log may still end before the group; once the journal
-   * has nothing more to write, a plain head names the durable end, so a group LevelDB loses after
-   * acknowledging it is caught at the next start. It waits for the I/O turn to end (a busy journal's
-   * next group is queued by then, and its own head confirms this one); it is the stock timer, not a
-   * test's fake one, because no clock time is involved.
+   * A head written beside its group says the log may still end before the group, and it may be in
+   * the page cache only; once the journal has nothing more to write, a plain durable head names the
+   * durable end, so a group LevelDB loses after acknowledging it is caught at the next start, even
+   * after a power cut. It waits for the I/O turn to end (a busy journal's next group is queued by
+   * then, and its own head covers this one); it is the stock timer, not a test's fake one, because
+   * no clock time is involved.
    */
   private confirmWhenIdle(): void {
     if (this.confirmAsked) return;
     this.confirmAsked = true;
     immediately(() => {
       this.confirmAsked = false;
-      if (this.flushing || this.waiting.length > 0 || !this.headAhead) return;
-      void this.queueHead(this.durableHead());
+      if (this.flushing || this.waiting.length > 0 || this.headSettled) return;
+      void this.queueHead(this.logEnd(), true);
     });
   }
 
@@ -617,10 +634,11 @@ export class Journal extends EventEmitter<JournalEvents> {
    * Writes the chain head for the last durable batch. The batch stands if this fails (the log is
    * only ever allowed to be ahead of the head), but the disk is failing: further commits are refused.
    */
-  private async writeHead(head: ChainHead): Promise<void> {
+  private async writeHead(head: ChainHead, durable: boolean): Promise<void> {
     try {
-      await this.head.write(head);
-      this.headAhead = head.from !== undefined;
+      await this.head.write(head, durable);
+      this.lazyHeads = durable ? 0 : this.lazyHeads + 1;
+      this.headSettled = durable && head.from === undefined;
     } catch (e) {
       this.fail(
         new KioskError('KIOSK_E_JOURNAL_WRITE', {

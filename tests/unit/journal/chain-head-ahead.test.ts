@@ -51,11 +51,13 @@ describe('the chain head written beside its group’s batch', () => {
     await filled(dir.path);
     const j = await reopen(dir.path);
     const written: ChainHead[] = [];
+    const durable: boolean[] = [];
     const head = j.chainHead;
     const write = head.write.bind(head);
-    head.write = async (h) => {
+    head.write = async (h, d = true) => {
       written.push(h);
-      return write(h);
+      durable.push(d);
+      return write(h, d);
     };
     const before = { event: j.lastCounters.event, chain: j.lastCounters.chain as string };
     // The group's batch is held before it reaches the disk: its head is written meanwhile.
@@ -94,10 +96,33 @@ describe('the chain head written beside its group’s batch', () => {
     await new Promise((r) => setImmediate(r));
     await j.settled();
     expect(written.at(-1)).toEqual({ event: j.lastCounters.event, chain: j.lastCounters.chain });
+    // The head beside the batch went to the page cache; the one after it, to the disk.
+    expect(durable).toEqual([false, true]);
     expect((await j.chainHead.read()).head).toEqual({
       event: j.lastCounters.event,
       chain: j.lastCounters.chain,
     });
+    await j.close();
+  });
+
+  it('back-to-back commits: every eighth head beside a batch is durable, and the one when they stop', async () => {
+    await filled(dir.path);
+    const j = await reopen(dir.path);
+    const durable: Array<{ d: boolean; ahead: boolean }> = [];
+    const head = j.chainHead;
+    const write = head.write.bind(head);
+    head.write = async (h, d = true) => {
+      durable.push({ d, ahead: h.from !== undefined });
+      return write(h, d);
+    };
+    // Each commit is asked for as soon as the one before resolves: the journal never pauses.
+    for (let i = 0; i < 20; i++) await j.commit((b) => topup(b, 1_00, `run-${i}`));
+    await new Promise((r) => setImmediate(r));
+    await j.settled();
+    const ahead = durable.filter((w) => w.ahead).map((w) => w.d);
+    expect(ahead).toHaveLength(20);
+    expect(ahead.map((d, i) => (d ? i : -1)).filter((i) => i >= 0)).toEqual([7, 15]);
+    expect(durable.at(-1)).toEqual({ d: true, ahead: false });
     await j.close();
   });
 
