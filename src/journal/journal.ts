@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { setImmediate as immediately } from 'node:timers';
 import { Level } from 'level';
 import type { Clock } from '../core/clock.ts';
 import { KioskError } from '../core/errors.ts';
@@ -89,12 +88,14 @@ async function writeOps(db: JournalDb, ops: readonly BatchOp[]): Promise<void> {
 
 /**
  * While commits follow each other with no pause, the chain head written beside each group goes to
- * the page cache (a second flush per step would double a step's wait) and every this-many-th one to
- * the disk; a pause writes a durable head at once. After a power cut the head on the disk is then
- * at most this many groups behind (behind is allowed: the log may be ahead of it); after a crash of
- * the process alone it is current.
+ * the page cache (a second flush per step would double a step's wait) and every this-many-th one
+ * to the disk; a pause of HEAD_IDLE_MS writes a durable one. After a power cut the head on the
+ * disk is then at most this many groups behind (behind is allowed: the log may be ahead of it);
+ * after a crash of the process alone it is current.
  */
 const DURABLE_HEAD_EVERY = 8;
+/** Milliseconds without a commit after which the chain head is written durably (see confirmWhenIdle). */
+const HEAD_IDLE_MS = 20;
 
 /** Written and deleted by `recover()` to prove the disk takes writes again (kept outside the layout's data). */
 const PROBE_KEY = 'm:probe';
@@ -143,8 +144,8 @@ export interface JournalEvents {
  *
  * Events form a hash chain whose head is written to a file beside LevelDB at the same time as each
  * group's batch, naming where the log ended before the group; a commit resolves once both are
- * written. A durable (O_DSYNC) plain head follows as soon as the journal pauses, and while it does
- * not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while recovering a
+ * written. A durable (O_DSYNC) plain head follows once the journal pauses (HEAD_IDLE_MS), and
+ * while it does not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while recovering a
  * damaged log is detected at the next start, except a last group lost between its acknowledgement
  * and the durable head after it (after a power cut: up to DURABLE_HEAD_EVERY groups of a run
  * without a pause); HQ's acknowledgements are checked against the log's end too. A journal that
@@ -177,7 +178,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   private headSettled = true;
   /** Heads written to the page cache only since the last durable one. */
   private lazyHeads = 0;
-  private confirmAsked = false;
+  /** Writes the durable head once no commit has resolved for HEAD_IDLE_MS. */
+  private confirmTimer: ReturnType<typeof setTimeout> | undefined;
   /** Resolution of the durable groups, in write order, each once the chain head names it. */
   private resolving: Promise<void> = Promise.resolve();
   /** Latest durable snapshot of each open transaction written since the store was loaded. */
@@ -289,6 +291,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.queue.catch(() => undefined);
     await this.watermarkWrite.catch(() => undefined);
     await this.headWritten();
+    clearTimeout(this.confirmTimer);
     if (!this.headSettled && !this.writeFault && !this.sealedBy) await this.queueHead(this.logEnd(), true);
     await this.head.close();
     if (this.db && this.db.status === 'open') await this.db.close();
@@ -582,20 +585,19 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /**
    * A head written beside its group says the log may still end before the group, and it may be in
-   * the page cache only; once the journal has nothing more to write, a plain durable head names the
-   * durable end, so a group LevelDB loses after acknowledging it is caught at the next start, even
-   * after a power cut. It waits for the I/O turn to end (a busy journal's next group is queued by
-   * then, and its own head covers this one); it is the stock timer, not a test's fake one, because
-   * no clock time is involved.
+   * the page cache only; once no commit has resolved for HEAD_IDLE_MS, a plain durable head names
+   * the durable end, so a group LevelDB loses after acknowledging it is caught at the next start,
+   * even after a power cut. Waiting that long keeps the durable write out of the way of a run of
+   * commits (a kiosk's next step follows within a round trip to HQ, if at all).
    */
   private confirmWhenIdle(): void {
-    if (this.confirmAsked) return;
-    this.confirmAsked = true;
-    immediately(() => {
-      this.confirmAsked = false;
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = undefined;
       if (this.flushing || this.waiting.length > 0 || this.headSettled) return;
       void this.queueHead(this.logEnd(), true);
-    });
+    }, HEAD_IDLE_MS);
+    this.confirmTimer.unref?.();
   }
 
   /**

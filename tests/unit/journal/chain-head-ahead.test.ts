@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
 import { aheadOf, type ChainHead, ChainHeadFile, FROM_DIGITS } from '../../../src/journal/chain.ts';
 import { Journal } from '../../../src/journal/journal.ts';
@@ -42,12 +42,15 @@ describe('the chain head written beside its group’s batch', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeEach(async () => {
     dir = await tempDir();
+    // The pause after which a durable head is written is the timers' time; the disk is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   });
   afterEach(async () => {
+    vi.useRealTimers();
     await dir.cleanup();
   });
 
-  it('writes the head naming the group before the batch is durable, and a plain head once idle', async () => {
+  it('writes the head naming the group beside its batch, and a plain durable head after a pause', async () => {
     await filled(dir.path);
     const j = await reopen(dir.path);
     const written: ChainHead[] = [];
@@ -92,8 +95,9 @@ describe('the chain head written beside its group’s batch', () => {
       from: [before.event, before.chain.slice(0, FROM_DIGITS)],
     });
     await j.settled();
-    // Nothing more to write: a plain head names the durable end.
-    await new Promise((r) => setImmediate(r));
+    // No commit for a while: a plain durable head names the durable end.
+    expect(durable).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(20);
     await j.settled();
     expect(written.at(-1)).toEqual({ event: j.lastCounters.event, chain: j.lastCounters.chain });
     // The head beside the batch went to the page cache; the one after it, to the disk.
@@ -105,7 +109,7 @@ describe('the chain head written beside its group’s batch', () => {
     await j.close();
   });
 
-  it('back-to-back commits: every eighth head beside a batch is durable, and the one when they stop', async () => {
+  it('back-to-back commits: every eighth head beside a batch is durable, and one after they stop', async () => {
     await filled(dir.path);
     const j = await reopen(dir.path);
     const durable: Array<{ d: boolean; ahead: boolean }> = [];
@@ -117,7 +121,9 @@ describe('the chain head written beside its group’s batch', () => {
     };
     // Each commit is asked for as soon as the one before resolves: the journal never pauses.
     for (let i = 0; i < 20; i++) await j.commit((b) => topup(b, 1_00, `run-${i}`));
-    await new Promise((r) => setImmediate(r));
+    await j.settled();
+    expect(durable.at(-1)?.ahead).toBe(true);
+    await vi.advanceTimersByTimeAsync(20);
     await j.settled();
     const ahead = durable.filter((w) => w.ahead).map((w) => w.d);
     expect(ahead).toHaveLength(20);
