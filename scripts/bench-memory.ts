@@ -24,10 +24,17 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
+/** Refused sales, counted by HTTP status and error code ("503 KIOSK_E_…"). */
+type Refusals = Record<string, number>;
+
 /** Sells `n` water bills of 0.01 through the kiosk's API, each followed until it is final. */
-async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; failed: number }> {
+async function sell(
+  kiosk: KioskProcess,
+  n: number,
+): Promise<{ ms: number; failed: number; refusals: Refusals }> {
   let next = 0;
   let failed = 0;
+  const refusals: Refusals = {};
   const lane = async () => {
     while (next < n) {
       next++;
@@ -37,6 +44,8 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
       });
       if (r.status !== 201) {
         failed++;
+        const why = `${r.status} ${(r.body as { code?: string } | undefined)?.code ?? ''}`.trim();
+        refusals[why] = (refusals[why] ?? 0) + 1;
         continue;
       }
       const serial = r.body.serial as string;
@@ -49,14 +58,14 @@ async function sell(kiosk: KioskProcess, n: number): Promise<{ ms: number; faile
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: LANES }, lane));
-  return { ms: performance.now() - t0, failed };
+  return { ms: performance.now() - t0, failed, refusals };
 }
 
 async function measure(
   mode: 'broker' | 'embedded',
   n: number,
   nodeArgs: string[],
-): Promise<{ idle: number; after: number; ms: number; failed: number }> {
+): Promise<{ idle: number; after: number; ms: number; failed: number; refusals: Refusals }> {
   const dir = await mkdtemp(join(tmpdir(), `kiosk-bench-mem-${mode}-`));
   const stack = new ChaosStack(dir, nodeArgs);
   let kiosk: KioskProcess | undefined;
@@ -86,7 +95,7 @@ async function measure(
     const idle = await rssBytes(pid);
     const run = await sell(k, n);
     const after = await rssBytes(pid);
-    return { idle, after, ms: run.ms, failed: run.failed };
+    return { idle, after, ms: run.ms, failed: run.failed, refusals: run.refusals };
   } finally {
     if (kiosk && kiosk !== stack.kiosk) await kiosk.kill().catch(() => undefined);
     await stack.stop();
@@ -112,6 +121,7 @@ export async function benchMemory(n: number): Promise<Record<string, unknown>> {
     embedded: mb(embedded.after),
     embeddedIdle: mb(embedded.idle),
     failed: broker.failed + embedded.failed,
+    refusals: { broker: broker.refusals, embedded: embedded.refusals },
     transactionsPerSecond: Math.round((n / broker.ms) * 1000),
     env: unitEnv,
     nodeArgs,
