@@ -126,7 +126,7 @@ describe('service guide on the touchscreen', () => {
     await t.page.locator('[data-menu="requests"]').waitFor();
   };
 
-  it('the operator cancels a citizen’s appointment (after 取消预约？ 确认; 返回 changes nothing) or marks it served on the console; a served one cannot be cancelled, a cancel is idempotent', async () => {
+  it('the operator cancels a citizen’s appointment (after 取消预约？ 确认) or marks it served (after 确认已办理？ 确认) on the console, 返回 changing nothing; a served one cannot be cancelled, a cancel is idempotent', async () => {
     const book = async (phone: string, key: string) => {
       const r = await kiosk.api('POST', '/api/appointments', {
         body: { matter: 'marriage-registration', date: '20261201', from: '14:00', phone },
@@ -151,11 +151,11 @@ describe('service guide on the touchscreen', () => {
     await t.check('01-appointments');
     // 取消预约 first asks, naming the booking, with large buttons; 返回 changes nothing.
     const dialog = t.page.locator('[role="alertdialog"].confirm-dialog');
-    const ask = async () => {
-      await t.tap(`[data-cancel="${toCancel}"]`);
+    const ask = async (action: 'cancel' | 'serve', id: string) => {
+      await t.tap(`[data-${action}="${id}"]`);
       await dialog.waitFor();
-      expect(await t.text('#confirm-title')).toContain('取消预约？');
-      expect(await t.text('[data-k="confirm-detail"]')).toContain(toCancel);
+      expect(await t.text('#confirm-title')).toContain(action === 'cancel' ? '取消预约？' : '确认已办理？');
+      expect(await t.text('[data-k="confirm-detail"]')).toContain(id);
       for (const b of ['#confirm-no', '#confirm-yes']) {
         expect(await t.text(b)).toContain(b === '#confirm-no' ? '返回' : '确认');
         const box = (await t.page.locator(b).boundingBox())!;
@@ -163,7 +163,7 @@ describe('service guide on the touchscreen', () => {
         expect(box.width, b).toBeGreaterThanOrEqual(120);
       }
     };
-    await ask();
+    await ask('cancel', toCancel);
     await t.check('02-confirm-cancel');
     await t.tap('#confirm-no');
     await dialog.waitFor({ state: 'detached' });
@@ -173,16 +173,29 @@ describe('service guide on the touchscreen', () => {
     expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({ status: 'booked' });
     expect(await left()).toBe(before);
     // 确认 cancels it.
-    await ask();
+    await ask('cancel', toCancel);
     await t.tap('#confirm-yes');
     await dialog.waitFor({ state: 'detached' });
     await t.page.locator(`[data-appointment="${toCancel}"][data-status="cancelled"]`).waitFor();
     expect(await t.page.locator(`[data-cancel="${toCancel}"]`).count()).toBe(0);
     // The slot is free again.
     expect(await left()).toBe(before + 1);
-    await t.tap(`[data-serve="${toServe}"]`);
+    // 已办理 asks the same way (a served booking can no longer be cancelled); 返回 changes nothing.
+    await ask('serve', toServe);
+    await t.check('03-confirm-serve');
+    await t.tap('#confirm-no');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await t.page.locator(`[data-appointment="${toServe}"]`).getAttribute('data-status')).toBe(
+      'booked',
+    );
+    expect(await kiosk.app.assist.store.appointment(toServe)).toMatchObject({ status: 'booked' });
+    // 确认 marks it served.
+    await ask('serve', toServe);
+    await t.tap('#confirm-yes');
+    await dialog.waitFor({ state: 'detached' });
     await t.page.locator(`[data-appointment="${toServe}"][data-status="served"]`).waitFor();
-    await t.check('03-closed');
+    expect(await t.page.locator(`[data-serve="${toServe}"]`).count()).toBe(0);
+    await t.check('04-closed');
     await done(t);
     // Journaled: the store holds the change with who made it.
     expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({

@@ -97,17 +97,23 @@ export function appointmentsScreen(shell) {
       }
       await load();
     };
-    // A cancelled booking frees its slot for someone else: asked once more, naming the booking.
-    const cancel = async (/** @type {any} */ a) => {
-      const yes = await askToConfirm(
+    // Either close is for good (a cancelled booking frees its slot for someone else, a served one
+    // can no longer be cancelled), so each is asked once more, naming the booking.
+    const confirmed = (/** @type {any} */ a, /** @type {{ zh: string, en: string }} */ question) =>
+      askToConfirm(
         view.main,
-        { zh: '取消预约？', en: 'Cancel this appointment?' },
+        question,
         bi(
           `${a.from}-${a.to} ${a.matterTitle.zh}（${a.id}）`,
           `${a.from}-${a.to} ${a.matterTitle.en}, no. ${a.id}`,
         ),
       );
-      if (yes) await close(a.id, 'cancel');
+    const cancel = async (/** @type {any} */ a) => {
+      if (await confirmed(a, { zh: '取消预约？', en: 'Cancel this appointment?' }))
+        await close(a.id, 'cancel');
+    };
+    const serve = async (/** @type {any} */ a) => {
+      if (await confirmed(a, { zh: '确认已办理？', en: 'Mark as served?' })) await close(a.id, 'serve');
     };
     const load = () =>
       loadInto(body, async () => {
@@ -135,7 +141,7 @@ export function appointmentsScreen(shell) {
                 st ? bi(st.zh, st.en) : a.status,
                 a.status === 'booked'
                   ? [
-                      button('已办理', 'Served', () => close(a.id, 'serve'), 'small', {
+                      button('已办理', 'Served', () => serve(a), 'small', {
                         'data-serve': a.id,
                       }),
                       button('取消预约', 'Cancel', () => cancel(a), 'small', { 'data-cancel': a.id }),
