@@ -1,8 +1,9 @@
-import type { Appointment } from '../core/assist/appointments.ts';
-import type { Guide } from '../core/assist/guide.ts';
+import { z } from 'zod';
+import { type Appointment, appointmentSchema } from '../core/assist/appointments.ts';
+import { type Guide, guideSchema } from '../core/assist/guide.ts';
 import { maskCitizen, maskRequest } from '../core/assist/privacy.ts';
-import type { AssistRequest } from '../core/assist/request.ts';
-import { decodeValue } from '../journal/codec.ts';
+import { type AssistRequest, assistRequestSchema } from '../core/assist/request.ts';
+import { decodeParsed } from '../journal/codec.ts';
 import type { Journal } from '../journal/journal.ts';
 import {
   ASSIST_COUNTERS_KEY,
@@ -24,46 +25,56 @@ import type { WriteBatch } from '../journal/write-batch.ts';
  * Every change is one atomic batch with an `assist` event carrying the record with its personal
  * fields masked: the event log (append-only, relayed to HQ) never holds a full ID or phone number,
  * so erasing a snapshot after the retention period erases the data.
+ *
+ * Every read parses the stored value with its record's schema: a value that does not match is a
+ * CorruptRecordError naming its key, never returned and never skipped.
  */
 export const GUIDE_KEY = configKey('guide');
 
-export interface AssistCounters {
-  date: string;
-  request: number;
-  appointment: number;
-}
+/** Last numbers handed out on business date `date` (yyyymmdd, Asia/Shanghai). */
+export const assistCountersSchema = z.object({
+  date: z.string().regex(/^\d{8}$/),
+  request: z.int().min(0),
+  appointment: z.int().min(0),
+});
+export type AssistCounters = z.infer<typeof assistCountersSchema>;
 
 export class AssistStore {
   constructor(readonly journal: Journal) {}
 
   guide(): Promise<Guide | undefined> {
-    return this.journal.getJson<Guide>(GUIDE_KEY);
+    return this.read(GUIDE_KEY, guideSchema);
   }
 
   counters(): Promise<AssistCounters | undefined> {
-    return this.journal.getJson<AssistCounters>(ASSIST_COUNTERS_KEY);
+    return this.read(ASSIST_COUNTERS_KEY, assistCountersSchema);
   }
 
   request(id: string): Promise<AssistRequest | undefined> {
-    return this.journal.getJson<AssistRequest>(assistRequestKey(id));
+    return this.read(assistRequestKey(id), assistRequestSchema);
   }
 
   appointment(id: string): Promise<Appointment | undefined> {
-    return this.journal.getJson<Appointment>(appointmentKey(id));
+    return this.read(appointmentKey(id), appointmentSchema);
   }
 
-  async requests(): Promise<AssistRequest[]> {
-    return this.scan<AssistRequest>(assistRequestKey(''));
+  requests(): Promise<AssistRequest[]> {
+    return this.scan(assistRequestKey(''), assistRequestSchema);
   }
 
-  async appointments(): Promise<Appointment[]> {
-    return this.scan<Appointment>(appointmentKey(''));
+  appointments(): Promise<Appointment[]> {
+    return this.scan(appointmentKey(''), appointmentSchema);
   }
 
-  private async scan<T>(prefix: string): Promise<T[]> {
-    const out: T[] = [];
+  private async read<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined> {
+    const value = await this.journal.raw.get(key);
+    return value === undefined ? undefined : decodeParsed(key, value, schema);
+  }
+
+  private async scan<S extends z.ZodType>(prefix: string, schema: S): Promise<Array<z.output<S>>> {
+    const out: Array<z.output<S>> = [];
     for await (const [key, value] of this.journal.raw.iterator(prefixRange(prefix)))
-      out.push(decodeValue<T>(key, value));
+      out.push(decodeParsed(key, value, schema));
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import type { z } from 'zod';
 
 /**
  * Stored value format: 8 hex digits of CRC-32 over the JSON text, then the JSON text. A value that
@@ -36,4 +37,18 @@ export function decodeValue<T>(key: string, value: string): T {
   } catch (e) {
     throw new CorruptRecordError(key, 'decode', (e as Error).message);
   }
+}
+
+/**
+ * Decodes a stored value and parses it with the schema of the record kept under `key`. A value that
+ * fails the checksum, does not parse as JSON or does not match the schema is a CorruptRecordError
+ * naming `key`; the result is the schema's output.
+ */
+export function decodeParsed<S extends z.ZodType>(key: string, value: string, schema: S): z.output<S> {
+  const parsed = schema.safeParse(decodeValue<unknown>(key, value));
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  throw new CorruptRecordError(key, 'decode', `not a valid record: ${issues.join('; ')}`);
 }
