@@ -3,45 +3,12 @@ import { bookableDates, hoursOfDay, slotsOn, weekdayOf } from '../../../src/core
 import { type Guide, guideProblems, guideSchema } from '../../../src/core/assist/guide.ts';
 import { monthlyStats } from '../../../src/core/assist/monthly-stats.ts';
 import { maskCitizen, purgeDue, purgeRequest } from '../../../src/core/assist/privacy.ts';
-import {
-  type AssistRequest,
-  applyUpdate,
-  flagAt,
-  TransitionRefused,
-} from '../../../src/core/assist/request.ts';
-import { localInstant } from '../../../src/core/business-day.ts';
+import { applyUpdate, flagAt, TransitionRefused } from '../../../src/core/assist/request.ts';
 import { readDemoGuide } from '../../../src/reference-hq/demo-guide.ts';
+import { ASSIST_T0, sampleRequest } from '../../support/assist-fixtures.ts';
 
-const T0 = localInstant('20261201', '10:00');
+const T0 = ASSIST_T0;
 const DAY = 86_400_000;
-
-function request(over: Partial<AssistRequest> = {}): AssistRequest {
-  return {
-    id: 'R202612010001',
-    number: 'R202612010001',
-    matter: 'id-card',
-    kind: 'proxy',
-    matterTitle: { zh: '身份证办理代办', en: 'ID card' },
-    citizen: { name: '张三丰', idNumber: '33010219900101123X', phone: '13912345678' },
-    purgedAt: null,
-    details: '',
-    materials: [],
-    consent: true,
-    channel: 'operator',
-    operator: 'T001',
-    state: 'registered',
-    registeredAt: T0,
-    deadlineAt: T0 + 15 * DAY,
-    flag: null,
-    result: null,
-    refusal: null,
-    notice: null,
-    history: [{ state: 'registered', at: T0, by: 'operator:T001' }],
-    rev: 1,
-    updatedAt: T0,
-    ...over,
-  };
-}
 
 describe('service guide schema', () => {
   it('accepts the reference HQ’s published guide', async () => {
@@ -80,7 +47,7 @@ describe('service guide schema', () => {
 
 describe('request state machine', () => {
   it('moves one state at a time; a repeat changes nothing; a skip is refused naming the next state', () => {
-    const v = applyUpdate(request(), { id: 'R202612010001', to: 'verified' }, 'hq', T0 + 1000)!;
+    const v = applyUpdate(sampleRequest(), { id: 'R202612010001', to: 'verified' }, 'hq', T0 + 1000)!;
     expect(v).toMatchObject({ state: 'verified', rev: 2, updatedAt: T0 + 1000 });
     expect(applyUpdate(v, { id: v.id, to: 'verified' }, 'hq', T0 + 2000)).toBeNull();
     expect(() => applyUpdate(v, { id: v.id, to: 'closed' }, 'hq', T0)).toThrow(TransitionRefused);
@@ -88,7 +55,7 @@ describe('request state machine', () => {
 
   it('refuses from any open state with its reason; a finished request moves no more', () => {
     const r = applyUpdate(
-      request(),
+      sampleRequest(),
       { id: 'x', to: 'refused', reason: { zh: '材料不全', en: 'incomplete' } },
       'hq',
       T0,
@@ -98,7 +65,7 @@ describe('request state machine', () => {
   });
 
   it('hands an item back only against a signature', () => {
-    const item = request({ kind: 'lost-found', state: 'notified' });
+    const item = sampleRequest({ kind: 'lost-found', state: 'notified' });
     expect(() => applyUpdate(item, { id: 'x', to: 'closed' }, 'operator:T001', T0)).toThrow(
       TransitionRefused,
     );
@@ -108,7 +75,7 @@ describe('request state machine', () => {
   });
 
   it('flags due-soon within the warning window and overdue past the limit, only while a result is awaited', () => {
-    const r = request({ state: 'submitted' });
+    const r = sampleRequest({ state: 'submitted' });
     const warn = 24 * 3_600_000;
     expect(flagAt(r, r.deadlineAt - warn - 1, warn)).toBeNull();
     expect(flagAt(r, r.deadlineAt - warn, warn)).toBe('due-soon');
@@ -119,7 +86,7 @@ describe('request state machine', () => {
 
 describe('personal data', () => {
   it('masks by declared sensitivity', () => {
-    expect(maskCitizen(request().citizen)).toEqual({
+    expect(maskCitizen(sampleRequest().citizen)).toEqual({
       name: '张**',
       idNumber: '3301**********123X',
       phone: '139****5678',
@@ -127,10 +94,10 @@ describe('personal data', () => {
   });
 
   it('erases a finished request’s personal data after the retention period, never an open one', () => {
-    const closed = request({ state: 'closed', updatedAt: T0 });
+    const closed = sampleRequest({ state: 'closed', updatedAt: T0 });
     expect(purgeDue(closed, T0 + 179 * DAY, 180)).toBe(false);
     expect(purgeDue(closed, T0 + 180 * DAY, 180)).toBe(true);
-    expect(purgeDue(request(), T0 + 999 * DAY, 180)).toBe(false);
+    expect(purgeDue(sampleRequest(), T0 + 999 * DAY, 180)).toBe(false);
     const gone = purgeRequest(closed, T0 + 180 * DAY);
     expect(gone.citizen).toEqual({ name: null, idNumber: null, phone: null });
     expect(purgeDue(gone, T0 + 999 * DAY, 180)).toBe(false);
@@ -162,7 +129,7 @@ describe('appointments and statistics', () => {
   });
 
   it('counts the month’s requests by matter and outcome, and the overdue ones', () => {
-    const late = request({
+    const late = sampleRequest({
       id: 'R2',
       state: 'closed',
       history: [
@@ -172,7 +139,7 @@ describe('appointments and statistics', () => {
     });
     const s = monthlyStats(
       '202612',
-      [request(), late, request({ id: 'R3', registeredAt: T0 - 30 * DAY })],
+      [sampleRequest(), late, sampleRequest({ id: 'R3', registeredAt: T0 - 30 * DAY })],
       [],
     );
     expect(s.totals).toEqual({ closed: 1, refused: 0, open: 1, total: 2 });

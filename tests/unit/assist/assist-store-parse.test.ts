@@ -3,40 +3,17 @@ import { type AssistCounters, AssistStore, GUIDE_KEY } from '../../../src/assist
 import type { Appointment } from '../../../src/core/assist/appointments.ts';
 import { guideSchema } from '../../../src/core/assist/guide.ts';
 import type { AssistRequest } from '../../../src/core/assist/request.ts';
-import { localInstant } from '../../../src/core/business-day.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { CorruptRecordError, encodeValue } from '../../../src/journal/codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { ASSIST_COUNTERS_KEY, appointmentKey, assistRequestKey } from '../../../src/journal/keys.ts';
 import { readDemoGuide } from '../../../src/reference-hq/demo-guide.ts';
+import { ASSIST_T0, sampleRequest } from '../../support/assist-fixtures.ts';
 import { tempDir } from '../../support/kiosk-harness.ts';
 
-const T0 = localInstant('20261201', '10:00');
+const T0 = ASSIST_T0;
 
-const REQUEST: AssistRequest = {
-  id: 'R202612010001',
-  number: 'R202612010001',
-  matter: 'id-card',
-  kind: 'proxy',
-  matterTitle: { zh: '身份证办理代办', en: 'ID card' },
-  citizen: { name: '张三丰', idNumber: '33010219900101123X', phone: '13912345678' },
-  purgedAt: null,
-  details: '',
-  materials: [],
-  consent: true,
-  channel: 'operator',
-  operator: 'T001',
-  state: 'registered',
-  registeredAt: T0,
-  deadlineAt: T0 + 15 * 86_400_000,
-  flag: null,
-  result: null,
-  refusal: null,
-  notice: null,
-  history: [{ state: 'registered', at: T0, by: 'operator:T001' }],
-  rev: 1,
-  updatedAt: T0,
-};
+const REQUEST: AssistRequest = sampleRequest();
 
 const APPOINTMENT: Appointment = {
   id: 'A202612010001',
