@@ -27,6 +27,7 @@ export async function benchTimeToResult(count: number): Promise<Record<string, u
     billerLatencyMs: 5,
     settleMs: BILLER_SETTLE_MS,
     openingBalance: '5000.00',
+    trainedServices: ['mobile-topup'],
     clock,
   });
   const login = await hq.kioskLogin('33010001');
@@ -42,7 +43,9 @@ export async function benchTimeToResult(count: number): Promise<Record<string, u
   );
   const app = new KioskApp({ configFile, logger: silentLogger(), clock, hqConnection: { login } });
   await app.start();
-  while (app.balance.summary().balance !== '5000.00') await new Promise((r) => setTimeout(r, 50));
+  // HQ's welcome brings the opening balance and the services this station may sell.
+  while (app.balance.summary().balance !== '5000.00' || !app.config.services.enabled.includes('mobile-topup'))
+    await new Promise((r) => setTimeout(r, 50));
   const times: number[] = [];
   const teller = { channel: 'operator', code: 'A001', role: 'teller' } as const;
   for (let i = 0; i < count; i++) {
