@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES, startTestKiosk, type TestKiosk } from '../integration/http-kiosk.ts';
 import { launch, SIZES, type Touch, touchPage } from './touch-kit.ts';
@@ -247,23 +247,22 @@ describe('customer touchscreen', () => {
       releaseReads = r;
     });
     const isRead = (url: string, method: string) => method === 'GET' && /\/api\/orders\/[^/?]+$/.test(url);
-    let heldReads = 0;
-    let answeredReads = 0;
+    const held = new Set<Request>();
+    const answered = new Set<Request>();
     await t.page.route('**/api/orders/*', async (route) => {
       if (isRead(route.request().url(), route.request().method())) {
-        heldReads++;
+        held.add(route.request());
         await readsHeld;
       }
       await route.continue();
     });
-    t.page.on('requestfinished', (r) => {
-      if (isRead(r.url(), r.method())) answeredReads++;
-    });
-    await expect.poll(() => heldReads, { timeout: 15_000 }).toBeGreaterThan(0);
+    t.page.on('requestfinished', (r) => answered.add(r));
+    t.page.on('requestfailed', (r) => answered.add(r));
+    await expect.poll(() => held.size, { timeout: 15_000 }).toBeGreaterThan(0);
     await t.tap('#act-noted');
     await t.page.locator('#act-lookup').waitFor();
     releaseReads();
-    await expect.poll(() => answeredReads).toBe(heldReads);
+    await expect.poll(() => [...held].every((r) => answered.has(r))).toBe(true);
     await t.page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
     // Still the home screen: its title, its tiles and its bar.
     expect(await t.page.locator('.tile[data-service]').count()).toBeGreaterThan(0);
