@@ -1,6 +1,7 @@
 import type { ReadableStream } from 'node:stream/web';
 import { loadConfig } from '../config/load.ts';
 import { ERROR_CODES, type ErrorCode, KioskError, KioskValidationError } from '../core/errors.ts';
+import { type OneAnswer, oneRequest } from './one-request.ts';
 
 /** How long one API call may take, ms (an inquiry waits for HQ up to its own timeout). */
 export const API_TIMEOUT_MS = 60_000;
@@ -67,51 +68,30 @@ export class KioskApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method,
-        headers: this.headers(body !== undefined),
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
-      });
-    } catch (e) {
-      throw new KioskUnreachableError(this.baseUrl, e);
-    }
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) throw errorFromJson(json, res.status);
+    const res = await this.send(method, path, body);
+    const json = jsonOf(res.body);
+    if (res.status < 200 || res.status > 299) throw errorFromJson(json, res.status);
     return json as T;
   }
 
   /** The raw bytes of an answer (a CSV export keeps its byte-order mark). */
   async bytes(path: string): Promise<Uint8Array> {
-    let res: Response;
+    const res = await this.send('GET', path);
+    if (res.status < 200 || res.status > 299) throw errorFromJson(jsonOf(res.body), res.status);
+    return new Uint8Array(res.body);
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<OneAnswer> {
     try {
-      res = await fetch(this.url(path), {
-        headers: this.headers(false),
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      return await oneRequest(this.url(path), {
+        method,
+        headers: this.headers(body !== undefined),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        timeoutMs: API_TIMEOUT_MS,
       });
     } catch (e) {
       throw new KioskUnreachableError(this.baseUrl, e);
     }
-    const buf = new Uint8Array(await res.arrayBuffer());
-    if (!res.ok) {
-      const text = new TextDecoder().decode(buf);
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      throw errorFromJson(json, res.status);
-    }
-    return buf;
   }
 
   get<T>(path: string): Promise<T> {
@@ -156,6 +136,16 @@ export class KioskApiClient {
     }
     opened?.();
     yield* parseEventStream(res.body, signal);
+  }
+}
+
+/** An answer's JSON, or undefined when it has none or it is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
