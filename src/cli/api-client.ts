@@ -69,15 +69,15 @@ export class KioskApiClient {
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, body);
-    const json = jsonOf(res.body);
-    if (res.status < 200 || res.status > 299) throw errorFromJson(json, res.status);
+    const json = answerJson(res.body);
+    if (refused(res)) throw errorFromJson(json, res.status);
     return json as T;
   }
 
   /** The raw bytes of an answer (a CSV export keeps its byte-order mark). */
   async bytes(path: string): Promise<Uint8Array> {
     const res = await this.send('GET', path);
-    if (res.status < 200 || res.status > 299) throw errorFromJson(jsonOf(res.body), res.status);
+    if (refused(res)) throw errorFromJson(answerJson(res.body), res.status);
     return new Uint8Array(res.body);
   }
 
@@ -139,8 +139,13 @@ export class KioskApiClient {
   }
 }
 
+/** Whether the kiosk answered with anything but success (2xx). */
+function refused(res: OneAnswer): boolean {
+  return res.status < 200 || res.status > 299;
+}
+
 /** An answer's JSON, or undefined when it has none or it is not JSON. */
-function jsonOf(body: Buffer): unknown {
+function answerJson(body: Buffer): unknown {
   const text = body.toString('utf8');
   try {
     return text ? JSON.parse(text) : undefined;

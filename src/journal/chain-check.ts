@@ -29,8 +29,8 @@ export async function chainAfter(db: Db, seq: number): Promise<string | null> {
  * The journal may be ahead of the head (a crash between the batch and the head write) but never
  * behind it, except where a head written beside its group's batch names a group that never became
  * durable (the log then ends exactly where the head says the group began); the event the head
- * names must be the one it hashed. Returns the problems and,
- * when there are none, the head to store now (null when the file is current).
+ * names must be the one it hashed. Returns the problems and, when there are none, the head to
+ * store now (null when the file is current).
  */
 export async function checkChainEnd(
   db: Db,

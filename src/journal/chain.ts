@@ -87,10 +87,10 @@ function decodeSlot(buf: Buffer): ChainHead | null {
 }
 
 /**
- * The chain head file beside the journal: two fixed 128-byte slots, written in place in turn
- * through O_DSYNC (each write is durable when it returns), each with its CRC, so a torn write leaves the previous head in the other slot and the
- * file never grows (it needs no new space on a full disk). Reading takes the valid slot with the
- * higher event number.
+ * The chain head file beside the journal: two fixed 128-byte slots, written in place in turn (to
+ * the disk through O_DSYNC, or to the page cache only, see `write`), each with its CRC, so a torn
+ * write leaves the previous head in the other slot and the file never grows (it needs no new space
+ * on a full disk). Reading takes the valid slot with the higher event number.
  */
 export class ChainHeadFile {
   /** Open with O_DSYNC: a write through it is on the disk when it returns. */

@@ -145,12 +145,12 @@ export interface JournalEvents {
  * Events form a hash chain whose head is written to a file beside LevelDB at the same time as each
  * group's batch, naming where the log ended before the group; a commit resolves once both are
  * written. A durable (O_DSYNC) plain head follows once the journal pauses (HEAD_IDLE_MS), and
- * while it does not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while recovering a
- * damaged log is detected at the next start, except a last group lost between its acknowledgement
- * and the durable head after it (after a power cut: up to DURABLE_HEAD_EVERY groups of a run
- * without a pause); HQ's acknowledgements are checked against the log's end too. A journal that
- * lost committed events is sealed: it refuses every commit, so nothing (least of all a serial
- * number) is reused.
+ * while it does not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while
+ * recovering a damaged log is detected at the next start, except, after a power cut, a last group
+ * lost between its acknowledgement and the durable head after it (up to DURABLE_HEAD_EVERY groups
+ * of a run without a pause); HQ's acknowledgements are checked against the log's end too. A
+ * journal that lost committed events is sealed: it refuses every commit, so nothing (least of all
+ * a serial number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;

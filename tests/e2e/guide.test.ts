@@ -163,14 +163,16 @@ describe('service guide on the touchscreen', () => {
         expect(box.width, b).toBeGreaterThanOrEqual(120);
       }
     };
+    /** 返回 closes the dialog and changes nothing: on screen and in the store it stays booked. */
+    const declineLeavesBooked = async (id: string) => {
+      await t.tap('#confirm-no');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await t.page.locator(`[data-appointment="${id}"]`).getAttribute('data-status')).toBe('booked');
+      expect(await kiosk.app.assist.store.appointment(id)).toMatchObject({ status: 'booked' });
+    };
     await ask('cancel', toCancel);
     await t.check('02-confirm-cancel');
-    await t.tap('#confirm-no');
-    await dialog.waitFor({ state: 'detached' });
-    expect(await t.page.locator(`[data-appointment="${toCancel}"]`).getAttribute('data-status')).toBe(
-      'booked',
-    );
-    expect(await kiosk.app.assist.store.appointment(toCancel)).toMatchObject({ status: 'booked' });
+    await declineLeavesBooked(toCancel);
     expect(await left()).toBe(before);
     // 确认 cancels it.
     await ask('cancel', toCancel);
@@ -183,12 +185,7 @@ describe('service guide on the touchscreen', () => {
     // 已办理 asks the same way (a served booking can no longer be cancelled); 返回 changes nothing.
     await ask('serve', toServe);
     await t.check('03-confirm-serve');
-    await t.tap('#confirm-no');
-    await dialog.waitFor({ state: 'detached' });
-    expect(await t.page.locator(`[data-appointment="${toServe}"]`).getAttribute('data-status')).toBe(
-      'booked',
-    );
-    expect(await kiosk.app.assist.store.appointment(toServe)).toMatchObject({ status: 'booked' });
+    await declineLeavesBooked(toServe);
     // 确认 marks it served.
     await ask('serve', toServe);
     await t.tap('#confirm-yes');

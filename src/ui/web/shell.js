@@ -68,7 +68,13 @@ export class Shell {
     const doc = this.els.screen.ownerDocument;
     const nowhere = doc.createElement('div');
     /** @type {Nav} */
-    const left = { go: () => {}, home: () => {}, view: /** @type {View} */ (/** @type {unknown} */ (null)) };
+    const left = {
+      go: () => {},
+      home: () => {},
+      get view() {
+        return view;
+      },
+    };
     /** @type {View} */
     const view = {
       get main() {
@@ -90,7 +96,6 @@ export class Shell {
         shell.idle.set(mode);
       },
     };
-    left.view = view;
     return view;
   }
 
