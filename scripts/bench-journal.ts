@@ -171,8 +171,9 @@ export async function openEngineRig(dir: string): Promise<{
 
 /**
  * `n` transactions through the real engine on a journal in `dir`, `concurrency` at a time (a
- * kiosk serving its counter and its screen at once). Each takes three durable commits
- * (created+hold, intent, outcome+capture). Resolves with the microseconds per step.
+ * kiosk serving its counter and its screen at once). Each takes three steps (created+hold, intent,
+ * outcome+capture), each its own event; the first two share one durable write, since the first
+ * request is due at once. Resolves with the microseconds per step.
  */
 export async function runEngineTransactions(dir: string, n: number, concurrency = 1): Promise<number> {
   const rig = await openEngineRig(dir);

@@ -440,14 +440,18 @@ export class Engine extends EventEmitter<EngineEvents> {
         const data = { ...(opts.data ?? {}), ...(inquiry ? { inquiry } : {}) };
         const rec = Object.keys(data).length > 0 ? { ...base, data } : base;
         if ((def.funding ?? 'hold') === 'hold') b.ledger({ kind: 'hold', serial, fen: rec.amountFen });
-        const ev = b.event({ type: 'txn.created', serial, txn: rec });
-        b.putTxn(rec);
+        const created = b.event({ type: 'txn.created', serial, txn: rec });
+        // The first request is due at once: its intent goes in the same durable write (one write
+        // for the two steps, each still its own event).
+        const intent = this.sendsAtOnce(def, rec, ctx) ? intentStep(b, rec, 1) : null;
+        b.putTxn(intent?.[0] ?? rec);
         opts.alongside?.(b, rec);
-        return [rec, ev] as const;
+        return [rec, created, intent] as const;
       })
-      .then(([rec, ev]) => {
+      .then(([rec, created, intent]) => {
         if (transient) this.transient.set(rec.serial, transient);
-        return this.afterCommit(rec, ev);
+        const first = this.afterCommit(rec, created);
+        return intent ? this.afterCommit(...intent) : first;
       });
     this.deps.logger.info(
       // Masked by the service's declared sensitivity (the telecom `number`, not only known key names).
@@ -459,8 +463,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       'transaction created',
     );
-    if (this.started) this.kick(txn.serial);
+    if (this.started) this.kick(txn.serial, txn.inFlight !== undefined);
     return txn;
+  }
+
+  /**
+   * Whether a new transaction's first request would be sent the moment its driver starts: the
+   * engine runs, the state is an effect with no delay before its first attempt, no alert is due
+   * and no window holds the request back. The same checks `drive` makes before an attempt.
+   */
+  private sendsAtOnce(def: ServiceDefinition, txn: TxnRecord, ctx: RuleContext): boolean {
+    if (!this.started || this.stopping || this.safe) return false;
+    const state = stateOf(def, txn.state);
+    if (state.type !== 'effect' || delayBefore(state, txn.attempts + 1, ctx) > 0) return false;
+    const now = this.deps.clock.now();
+    if (this.alertRules(txn, state).some((a) => !txn.alerts.includes(a.name) && a.due(txn, ctx) <= now))
+      return false;
+    return (state.beforeSend?.(txn, ctx) ?? null) === null;
   }
 
   /**
@@ -715,14 +734,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     return txn;
   }
 
-  private kick(serial: string): void {
+  /** Starts driving `serial`; `sent`: its intent was just written, the request goes out first. */
+  private kick(serial: string, sent = false): void {
     if (this.stopping) return;
     if (this.running.has(serial) || this.held.has(serial)) {
       this.rekick.add(serial);
       return;
     }
     this.phase.set(serial, 'io');
-    const p = this.drive(serial)
+    const p = this.drive(serial, sent)
       .catch((e: unknown) => {
         this.deps.logger.error(
           { serial, err: e },
@@ -745,10 +765,12 @@ export class Engine extends EventEmitter<EngineEvents> {
    * in one run. Past either bound the transaction stays open with its hold, raises
    * `retries-exhausted` once and waits for the operator or the next start; nothing is lost.
    */
-  private async drive(serial: string): Promise<void> {
+  private async drive(serial: string, sent = false): Promise<void> {
     let txn = await this.get(serial);
     const def = this.deps.services.get(txn.service);
-    if (txn.inFlight && !txn.terminal) txn = await this.recoverInFlight(txn);
+    // An intent this process has just written (with the new transaction) is not an interruption.
+    let fresh = sent && txn.inFlight !== undefined && !txn.terminal;
+    if (txn.inFlight && !txn.terminal && !fresh) txn = await this.recoverInFlight(txn);
     let tries = 0;
     const entries = new Map<string, number>();
     while (!txn.terminal && !this.stopping && !this.safe) {
@@ -760,39 +782,16 @@ export class Engine extends EventEmitter<EngineEvents> {
           zh: `流水 ${txn.serial} 未结束却处于终态 ${txn.state}`,
           en: `transaction ${txn.serial} is open but in the final state ${txn.state}`,
         });
-      const attempt = txn.attempts + 1;
-      const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.ctx());
-      for (;;) {
-        txn = await this.maybeAlert(txn, state);
-        const wait = dueAt - this.deps.clock.now();
-        if (wait <= 0) break;
-        await this.sleep(serial, this.untilAlert(txn, state, wait));
-        if (this.stopping || this.safe || this.superseded.delete(serial)) return;
-        if (this.hurried.delete(serial)) break;
-      }
-      if (state.transient && !this.transient.has(serial)) {
-        // The full card numbers are gone with the previous process: never send a masked request.
-        const outcome = state.onInterrupted ?? 'unknown';
-        txn = await this.applyOutcome(txn, state, { outcome, reason: TRANSIENT_GONE }, true);
-        continue;
-      }
       const from = txn.state;
-      const gate = state.beforeSend?.(txn, this.ctx()) ?? null;
-      if (gate && 'waitUntil' in gate) {
-        // A window closed to this request: wait (alerts still due on time), then decide again.
-        txn = await this.maybeAlert(txn, state);
-        const wait = gate.waitUntil - this.deps.clock.now();
-        if (wait > 0) await this.sleep(serial, this.untilAlert(txn, state, wait));
-        if (this.stopping || this.safe) return;
-        continue;
-      }
-      if (gate) {
-        txn = await this.applyOutcome(txn, state, gate.outcome, false);
+      if (fresh) {
+        fresh = false;
+        txn = await this.send(txn, state);
       } else {
-        txn = await this.writeIntent(txn, attempt);
-        const raw = await this.perform(txn, state);
-        const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
-        txn = await this.applyOutcome(txn, state, result, false);
+        const turn = await this.attempt(serial, txn, state);
+        if (turn === null) return;
+        txn = turn.txn;
+        // A window's wait or a lost card number decides nothing about the state's attempts.
+        if (!turn.counted) continue;
       }
       const max = this.deps.config().engine.maxAttempts;
       if (txn.state === from) tries = state.delayMs ? 0 : tries + 1;
@@ -807,6 +806,55 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /**
+   * One turn of `drive` in `state`: waits for the attempt's time (raising alerts on time), then
+   * writes the intent and sends, or applies the outcome a window or a lost card number decides.
+   * Null when the driver must stop (shutdown, safe mode, or an action took over).
+   */
+  private async attempt(
+    serial: string,
+    start: TxnRecord,
+    state: EffectState,
+  ): Promise<{ txn: TxnRecord; counted: boolean } | null> {
+    let txn = start;
+    const attempt = txn.attempts + 1;
+    const dueAt = this.deps.clock.now() + delayBefore(state, attempt, this.ctx());
+    for (;;) {
+      txn = await this.maybeAlert(txn, state);
+      const wait = dueAt - this.deps.clock.now();
+      if (wait <= 0) break;
+      await this.sleep(serial, this.untilAlert(txn, state, wait));
+      if (this.stopping || this.safe || this.superseded.delete(serial)) return null;
+      if (this.hurried.delete(serial)) break;
+    }
+    if (state.transient && !this.transient.has(serial)) {
+      // The full card numbers are gone with the previous process: never send a masked request.
+      const outcome = state.onInterrupted ?? 'unknown';
+      return {
+        txn: await this.applyOutcome(txn, state, { outcome, reason: TRANSIENT_GONE }, true),
+        counted: false,
+      };
+    }
+    const gate = state.beforeSend?.(txn, this.ctx()) ?? null;
+    if (gate && 'waitUntil' in gate) {
+      // A window closed to this request: wait (alerts still due on time), then decide again.
+      txn = await this.maybeAlert(txn, state);
+      const wait = gate.waitUntil - this.deps.clock.now();
+      if (wait > 0) await this.sleep(serial, this.untilAlert(txn, state, wait));
+      if (this.stopping || this.safe) return null;
+      return { txn, counted: false };
+    }
+    if (gate) return { txn: await this.applyOutcome(txn, state, gate.outcome, false), counted: true };
+    return { txn: await this.send(await this.writeIntent(txn, attempt), state), counted: true };
+  }
+
+  /** Sends the request whose intent is durable and applies its outcome. */
+  private async send(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
+    const raw = await this.perform(txn, state);
+    const result = state.interpret ? state.interpret(txn, raw, this.ctx()) : raw;
+    return this.applyOutcome(txn, state, result, false);
+  }
+
   private async recoverInFlight(txn: TxnRecord): Promise<TxnRecord> {
     const def = this.deps.services.get(txn.service);
     const state = stateOf(def, txn.state);
@@ -819,17 +867,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async writeIntent(txn: TxnRecord, attempt: number): Promise<TxnRecord> {
     return this.deps.journal
       .commit((b) => {
-        const next: TxnRecord = {
-          ...txn,
-          attempts: attempt,
-          updatedAt: b.at,
-          inFlight: { state: txn.state, attempt, at: b.at },
-        };
-        const ev = b.event({ type: 'txn.intent', serial: txn.serial, txn: next });
-        b.putTxn(next, txn);
-        return [next, ev] as const;
+        const step = intentStep(b, txn, attempt);
+        b.putTxn(step[0], txn);
+        return step;
       })
-      .then(([t, ev]) => this.afterCommit(t, ev));
+      .then((step) => this.afterCommit(...step));
   }
 
   private async perform(txn: TxnRecord, state: EffectState): Promise<EffectResult> {
@@ -1032,6 +1074,20 @@ function pick(fields: Record<string, string>, names: readonly string[]): Record<
     if (v !== undefined) out[n] = v;
   }
   return out;
+}
+
+/**
+ * The durable intent of `attempt` in the transaction's state: its snapshot marked in flight and
+ * the `txn.intent` event carrying it. The caller stores the snapshot in the same batch.
+ */
+function intentStep(b: WriteBatch, txn: TxnRecord, attempt: number): [TxnRecord, JournalEvent] {
+  const next: TxnRecord = {
+    ...txn,
+    attempts: attempt,
+    updatedAt: b.at,
+    inFlight: { state: txn.state, attempt, at: b.at },
+  };
+  return [next, b.event({ type: 'txn.intent', serial: txn.serial, txn: next })];
 }
 
 /** The refusal of anything new once shutdown has begun (HTTP 503; nothing was charged). */
