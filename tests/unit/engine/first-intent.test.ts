@@ -50,7 +50,8 @@ describe('a new transaction whose first request is due at once', () => {
     hq = new WatchingHq();
     const enabled = ['test-bill', 'later-bill', 'window-bill'];
     k = await openKiosk(dir.path, hq, {
-      config: await testConfig({ services: { enabled, fees: {} } }),
+      // HQ here reads the journal while it answers (real I/O): no fake-time step may time it out.
+      config: await testConfig({ services: { enabled, fees: {} }, engine: { requestTimeoutMs: 600_000 } }),
       services: [
         testBillService,
         withPaying('later-bill', { delayMs: (attempt) => (attempt === 1 ? 5_000 : 0) }),
@@ -101,7 +102,7 @@ describe('a new transaction whose first request is due at once', () => {
     await advance(k.engine, 1_000);
     expect(hq.seen).toHaveLength(0);
     expect(await eventTypes(k, t.serial)).toEqual(['txn.created']);
-    await advance(k.engine, 5_000);
+    await advance(k.engine, 4_000);
     const done = await k.engine.waitFor(t.serial, terminal);
     expect(done.state).toBe('succeeded');
     expect(hq.seen[0]?.syncedWrites).toBe(2);
