@@ -182,6 +182,9 @@ export async function runEngineTransactions(dir: string, n: number, concurrency 
   return Number(ns) / 1000 / (3 * n);
 }
 
+/** Transactions run before a step is timed (see benchStepAgainstBare). */
+const WARM_UP_TRANSACTIONS = 200;
+
 /**
  * An engine step against its baseline, a bare synced `level` put of 600 bytes, measured in
  * alternating rounds (`rounds` of 3×`perRound` puts and `perRound` transactions, which order
@@ -207,7 +210,9 @@ export async function benchStepAgainstBare(
     };
     let stepNs = 0n;
     let bareNs = 0n;
-    await rig.run(Math.min(perRound, 10), concurrency);
+    // Warm-up: the engine's code is compiled by the JIT over its first hundred-odd transactions,
+    // and that start-up cost is not a step's.
+    await rig.run(WARM_UP_TRANSACTIONS, concurrency);
     await bareRound();
     for (let r = 0; r < rounds; r++) {
       if (r % 2 === 0) {

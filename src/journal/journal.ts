@@ -88,12 +88,13 @@ async function writeOps(db: JournalDb, ops: readonly BatchOp[]): Promise<void> {
 
 /**
  * While commits follow each other with no pause, the chain head written beside each group goes to
- * the page cache (a second flush per step would double a step's wait) and every this-many-th one
- * to the disk; a pause of HEAD_IDLE_MS writes a durable one. After a power cut the head on the
- * disk is then at most this many groups behind (behind is allowed: the log may be ahead of it);
- * after a crash of the process alone it is current.
+ * the page cache (a flush of its own beside every batch's would contend with it for the disk), and
+ * the first one this many milliseconds (the journal's clock) after the last durable head goes to
+ * the disk; a pause of HEAD_IDLE_MS writes a durable one. After a power cut the head on the disk is
+ * then at most this long behind the log (behind is allowed: the log may be ahead of it); after a
+ * crash of the process alone it is current.
  */
-const DURABLE_HEAD_EVERY = 8;
+const DURABLE_HEAD_WITHIN_MS = 100;
 /** Milliseconds without a commit after which the chain head is written durably (see confirmWhenIdle). */
 const HEAD_IDLE_MS = 20;
 
@@ -145,10 +146,11 @@ export interface JournalEvents {
  * Events form a hash chain whose head is written to a file beside LevelDB at the same time as each
  * group's batch, naming where the log ended before the group; a commit resolves once both are
  * written. A durable (O_DSYNC) plain head follows once the journal pauses (HEAD_IDLE_MS), and
- * while it does not, every DURABLE_HEAD_EVERY-th head is durable. A tail that LevelDB loses while
- * recovering a damaged log is detected at the next start, except, after a power cut, a last group
- * lost between its acknowledgement and the durable head after it (up to DURABLE_HEAD_EVERY groups
- * of a run without a pause); HQ's acknowledgements are checked against the log's end too. A
+ * while it does not, a head beside a batch is durable once the last durable one is
+ * DURABLE_HEAD_WITHIN_MS old. A tail that LevelDB loses while recovering a damaged log is detected
+ * at the next start, except, after a power cut, groups lost between their acknowledgement and the
+ * durable head after them (at most DURABLE_HEAD_WITHIN_MS of a run without a pause); HQ's
+ * acknowledgements are checked against the log's end too. A
  * journal that lost committed events is sealed: it refuses every commit, so nothing (least of all
  * a serial number) is reused.
  */
@@ -176,8 +178,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   private headQueue: Promise<void> = Promise.resolve();
   /** The last head written is plain and durable: nothing is left for the idle head to write. */
   private headSettled = true;
-  /** Heads written to the page cache only since the last durable one. */
-  private lazyHeads = 0;
+  /** When (the journal's clock) the last durable head was written; the store's opening counts as one. */
+  private durableHeadAt = 0;
   /** Writes the durable head once no commit has resolved for HEAD_IDLE_MS. */
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
   /** Resolution of the durable groups, in write order, each once the chain head names it. */
@@ -411,6 +413,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       await this.head.write(chain.write);
       await this.head.write(chain.write);
     }
+    // The head on the disk names the log's end now.
+    this.durableHeadAt = this.opts.clock.now();
     return problems;
   }
 
@@ -571,12 +575,13 @@ export class Journal extends EventEmitter<JournalEvents> {
   /**
    * Queues a chain head write behind the one before (resolves once it is done or has failed: a
    * failure refuses further commits, see writeHead). Nothing is written after a write fault.
-   * `periodic`: durable when DURABLE_HEAD_EVERY heads in a row would otherwise be page-cache only.
+   * `periodic`: durable when the last durable head is DURABLE_HEAD_WITHIN_MS old.
    */
   private queueHead(head: ChainHead, durable: boolean | 'periodic'): Promise<void> {
     const run = async (): Promise<void> => {
       if (this.writeFault) return;
-      await this.writeHead(head, durable === 'periodic' ? this.lazyHeads + 1 >= DURABLE_HEAD_EVERY : durable);
+      const due = this.opts.clock.now() - this.durableHeadAt >= DURABLE_HEAD_WITHIN_MS;
+      await this.writeHead(head, durable === 'periodic' ? due : durable);
     };
     const p = this.headQueue.then(run);
     this.headQueue = p;
@@ -639,7 +644,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   private async writeHead(head: ChainHead, durable: boolean): Promise<void> {
     try {
       await this.head.write(head, durable);
-      this.lazyHeads = durable ? 0 : this.lazyHeads + 1;
+      if (durable) this.durableHeadAt = this.opts.clock.now();
       this.headSettled = durable && head.from === undefined;
     } catch (e) {
       this.fail(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../../src/core/clock.ts';
+import { type Clock, ManualClock, systemClock } from '../../../src/core/clock.ts';
 import { aheadOf, type ChainHead, ChainHeadFile, FROM_DIGITS } from '../../../src/journal/chain.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
@@ -32,8 +32,8 @@ async function crashWithHead(path: string, head: ChainHead): Promise<void> {
   await file.close();
 }
 
-async function reopen(path: string): Promise<Journal> {
-  const j = new Journal({ path, stationId: STATION, clock: systemClock });
+async function reopen(path: string, clock: Clock = systemClock): Promise<Journal> {
+  const j = new Journal({ path, stationId: STATION, clock });
   await j.open();
   return j;
 }
@@ -109,9 +109,10 @@ describe('the chain head written beside its group’s batch', () => {
     await j.close();
   });
 
-  it('back-to-back commits: every eighth head beside a batch is durable, and one after they stop', async () => {
+  it('back-to-back commits: a head beside a batch is durable once the last durable one is 100 ms old, and one after they stop', async () => {
     await filled(dir.path);
-    const j = await reopen(dir.path);
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 2, 0, 0));
+    const j = await reopen(dir.path, clock);
     const durable: Array<{ d: boolean; ahead: boolean }> = [];
     const head = j.chainHead;
     const write = head.write.bind(head);
@@ -119,15 +120,20 @@ describe('the chain head written beside its group’s batch', () => {
       durable.push({ d, ahead: h.from !== undefined });
       return write(h, d);
     };
-    // Each commit is asked for as soon as the one before resolves: the journal never pauses.
-    for (let i = 0; i < 20; i++) await j.commit((b) => topup(b, 1_00, `run-${i}`));
+    // Each commit is asked for as soon as the one before resolves, 30 ms (the journal's clock)
+    // after it: the journal never pauses.
+    for (let i = 0; i < 20; i++) {
+      clock.advance(30);
+      await j.commit((b) => topup(b, 1_00, `run-${i}`));
+    }
     await j.settled();
     expect(durable.at(-1)?.ahead).toBe(true);
     await vi.advanceTimersByTimeAsync(20);
     await j.settled();
     const ahead = durable.filter((w) => w.ahead).map((w) => w.d);
     expect(ahead).toHaveLength(20);
-    expect(ahead.map((d, i) => (d ? i : -1)).filter((i) => i >= 0)).toEqual([7, 15]);
+    // 120 ms after the opening, then every fourth commit (120 ms after the last durable head).
+    expect(ahead.map((d, i) => (d ? i : -1)).filter((i) => i >= 0)).toEqual([3, 7, 11, 15, 19]);
     expect(durable.at(-1)).toEqual({ d: true, ahead: false });
     await j.close();
   });
