@@ -244,10 +244,24 @@ export async function benchReports(n: number, runs = 3): Promise<Record<string, 
     ];
     const out: Record<string, unknown>[] = [];
     for (const [figure, fn] of figures)
-      out.push({ figure, transactions: n, unit: 'ms', value: await best(fn), target: '< 200' });
+      out.push({ figure, transactions: n, unit: 'ms', value: await best(fn), ...targetOf(figure) });
     return out;
   } finally {
     await journal.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A report someone waits for has a target; the journal baselines and the recount are figures to
+ * compare with, not reports anyone opens.
+ */
+function targetOf(figure: string): { target: string } | { note: string } {
+  if (figure.endsWith('.journal_baseline'))
+    return { note: 'the same report counted from the snapshots and the ledger, without the per-date totals' };
+  if (figure === 'reports.startup_recount_year')
+    return {
+      note: 'counting the per-date totals again, as a start-up does when they are missing or damaged',
+    };
+  return { target: '< 200' };
 }
