@@ -476,9 +476,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.started || this.stopping || this.safe) return false;
     const state = stateOf(def, txn.state);
     if (state.type !== 'effect' || delayBefore(state, txn.attempts + 1, ctx) > 0) return false;
-    const now = this.deps.clock.now();
-    if (this.alertRules(txn, state).some((a) => !txn.alerts.includes(a.name) && a.due(txn, ctx) <= now))
-      return false;
+    if (this.dueAlerts(txn, state, ctx).length > 0) return false;
     return (state.beforeSend?.(txn, ctx) ?? null) === null;
   }
 
@@ -937,11 +935,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return [...(state.alerts ?? []), ...waitingAlerts(txn)];
   }
 
-  private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
+  /** The alerts of `txn` waiting in `state` that are due now and not raised yet. */
+  private dueAlerts(txn: TxnRecord, state: EffectState, ctx: RuleContext): AlertRule[] {
     const now = this.deps.clock.now();
-    const due = this.alertRules(txn, state).filter(
-      (a) => !txn.alerts.includes(a.name) && a.due(txn, this.ctx()) <= now,
-    );
+    return this.alertRules(txn, state).filter((a) => !txn.alerts.includes(a.name) && a.due(txn, ctx) <= now);
+  }
+
+  private async maybeAlert(txn: TxnRecord, state: EffectState): Promise<TxnRecord> {
+    const due = this.dueAlerts(txn, state, this.ctx());
     if (due.length === 0) return txn;
     return this.raise(txn, [...new Set(due.map((a) => a.name))]);
   }

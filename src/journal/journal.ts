@@ -150,9 +150,8 @@ export interface JournalEvents {
  * DURABLE_HEAD_WITHIN_MS old. A tail that LevelDB loses while recovering a damaged log is detected
  * at the next start, except, after a power cut, groups lost between their acknowledgement and the
  * durable head after them (at most DURABLE_HEAD_WITHIN_MS of a run without a pause); HQ's
- * acknowledgements are checked against the log's end too. A
- * journal that lost committed events is sealed: it refuses every commit, so nothing (least of all
- * a serial number) is reused.
+ * acknowledgements are checked against the log's end too. A journal that lost committed events is
+ * sealed: it refuses every commit, so nothing (least of all a serial number) is reused.
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private db!: JournalDb;
@@ -580,7 +579,9 @@ export class Journal extends EventEmitter<JournalEvents> {
   private queueHead(head: ChainHead, durable: boolean | 'periodic'): Promise<void> {
     const run = async (): Promise<void> => {
       if (this.writeFault) return;
-      const due = this.opts.clock.now() - this.durableHeadAt >= DURABLE_HEAD_WITHIN_MS;
+      const since = this.opts.clock.now() - this.durableHeadAt;
+      // A clock set back (by hand or by the time service) makes the next head durable too.
+      const due = since < 0 || since >= DURABLE_HEAD_WITHIN_MS;
       await this.writeHead(head, durable === 'periodic' ? due : durable);
     };
     const p = this.headQueue.then(run);

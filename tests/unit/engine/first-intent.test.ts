@@ -95,13 +95,20 @@ describe('a new transaction whose first request is due at once', () => {
     expect(heard).toEqual(['txn.created paying', 'txn.intent paying in flight', 'txn.transition succeeded']);
   });
 
-  it('writes no intent with a first attempt that is due later; it is written when due', async () => {
+  /** Creates a `service` transaction at a fixed fake time and checks it waits `ms` unsent, with no intent. */
+  async function createdUnsent(service: string, ms: number): Promise<TxnRecord> {
     useFakeClock(Date.UTC(2026, 5, 1, 2, 0, 0));
-    const t = await k.engine.create('later-bill', INPUT, TELLER);
+    const t = await k.engine.create(service, INPUT, TELLER);
     expect(t.inFlight).toBeUndefined();
-    await advance(k.engine, 1_000);
+    await advance(k.engine, ms);
     expect(hq.seen).toHaveLength(0);
     expect(await eventTypes(k, t.serial)).toEqual(['txn.created']);
+    expect((await k.journal.getTxn(t.serial))?.inFlight).toBeUndefined();
+    return t;
+  }
+
+  it('writes no intent with a first attempt that is due later; it is written when due', async () => {
+    const t = await createdUnsent('later-bill', 1_000);
     await advance(k.engine, 4_000);
     const done = await k.engine.waitFor(t.serial, terminal);
     expect(done.state).toBe('succeeded');
@@ -110,12 +117,6 @@ describe('a new transaction whose first request is due at once', () => {
   });
 
   it('writes no intent while a window holds the first request back', async () => {
-    useFakeClock(Date.UTC(2026, 5, 1, 2, 0, 0));
-    const t = await k.engine.create('window-bill', INPUT, TELLER);
-    expect(t.inFlight).toBeUndefined();
-    await advance(k.engine, 30_000);
-    expect(hq.seen).toHaveLength(0);
-    expect(await eventTypes(k, t.serial)).toEqual(['txn.created']);
-    expect((await k.journal.getTxn(t.serial))?.inFlight).toBeUndefined();
+    await createdUnsent('window-bill', 30_000);
   });
 });

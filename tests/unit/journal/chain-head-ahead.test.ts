@@ -138,6 +138,28 @@ describe('the chain head written beside its group’s batch', () => {
     await j.close();
   });
 
+  it('a clock set back makes the next head beside a batch durable', async () => {
+    await filled(dir.path);
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 2, 0, 0));
+    const j = await reopen(dir.path, clock);
+    const durable: boolean[] = [];
+    const head = j.chainHead;
+    const write = head.write.bind(head);
+    head.write = async (h, d = true) => {
+      durable.push(d);
+      return write(h, d);
+    };
+    clock.advance(10);
+    await j.commit((b) => topup(b, 1_00, 'before'));
+    clock.advance(-3_600_000);
+    await j.commit((b) => topup(b, 1_00, 'after'));
+    clock.advance(10);
+    await j.commit((b) => topup(b, 1_00, 'next'));
+    await j.settled();
+    expect(durable).toEqual([false, true, false]);
+    await j.close();
+  });
+
   it('a crash that kept the head but not its group: the journal opens clean and sells on', async () => {
     const end = await filled(dir.path);
     await crashWithHead(dir.path, aheadOf(end, { event: end.event + 3, chain: OTHER_CHAIN }));
