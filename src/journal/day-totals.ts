@@ -14,14 +14,22 @@ import {
 } from '../reports/day-tally.ts';
 import { type Tender, tenderOf } from '../reports/tender.ts';
 import { decodeValue, encodeValue } from './codec.ts';
+import {
+  type DayTotalsEntry,
+  dayRowKey,
+  decodeDayTotalsEntry,
+  encodeDatePart,
+  encodeRow,
+} from './day-totals-codec.ts';
 import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey, prefixRange, txnKey } from './keys.ts';
 import type { Counters } from './records.ts';
 import { readTxnValue, readTxnValues, TXN_CHUNK } from './txn-records.ts';
 import type { BatchOp, WriteBatch } from './write-batch.ts';
 
 /**
- * Totals of one business date (`g:<yyyymmdd>`), kept in the same atomic batch as every transition
- * and ledger entry that changes them, so a report over past dates reads one small record per date.
+ * Totals of one business date, kept in the same atomic batch as every transition and ledger entry
+ * that changes them, so a report over past dates reads a few small records per date (stored as
+ * `day-totals-codec.ts` lays them out: the ledger part and each row under keys of their own).
  * `rows`: the transactions of that business date by service, teller and tender. `ledger`: the
  * ledger entries made during that business date under the day cut `cut`; an entry written while
  * another cut was configured leaves `cut` empty (the ledger part is then read from the journal).
@@ -39,8 +47,11 @@ interface DayTotalsMeta {
   format?: number;
 }
 
-/** Record format: 2 added the per-view entry counts of each date's ledger part. */
-export const DAY_TOTALS_FORMAT = 2;
+/**
+ * Record format: 2 added the per-view entry counts of each date's ledger part; 3 stores each row
+ * under its own key and every value as an array of integers.
+ */
+export const DAY_TOTALS_FORMAT = 3;
 
 const metaValue = (event: number): string => encodeValue({ event, format: DAY_TOTALS_FORMAT });
 
@@ -59,7 +70,7 @@ export type RebuildReason = 'missing' | 'format' | 'behind' | 'damaged' | 'cut' 
  */
 export class DayTotals {
   private days = new Map<string, DayTotalsRecord>();
-  /** The encoded form of records in `days`, filled as they are written or first compared. */
+  /** Stored values by key, filled as they are written or first compared (see storedValue). */
   private values = new Map<string, string>();
   /** False until loaded and found consistent (or rebuilt): reports then read the journal. */
   ready = false;
@@ -99,10 +110,12 @@ export class DayTotals {
       const meta = decodeValue<DayTotalsMeta>(DAY_TOTALS_META_KEY, rawMeta);
       if (meta.format !== DAY_TOTALS_FORMAT) return 'format';
       if (meta.event !== lastEvent) return 'behind';
-      for await (const [key, value] of db.iterator(prefixRange('g:'))) {
-        const rec = decodeValue<DayTotalsRecord>(key, value);
-        this.days.set(rec.date, rec);
-      }
+      const entries: Array<DayTotalsEntry & { key: string }> = [];
+      for await (const [key, value] of db.iterator(prefixRange('g:')))
+        entries.push({ ...decodeDayTotalsEntry(key, value), key });
+      const { days, orphans } = assembleDays(entries);
+      if (orphans.length > 0) return 'damaged';
+      this.days = days;
     } catch {
       return 'damaged';
     }
@@ -142,11 +155,15 @@ export class DayTotals {
       const e = decodeValue<LedgerEntry>(key, value);
       addLedgerEntry(dayOf(days, businessDate(e.at, cut), cut).ledger, e);
     }
-    const values = new Map<string, string>();
+    const values = new Map<string, string | null>();
+    const put = (key: string, value: string) => {
+      values.set(key, value);
+      ops.push({ type: 'put', key, value });
+    };
     for (const rec of days.values()) {
-      const value = encodeValue(rec);
-      values.set(rec.date, value);
-      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value });
+      rec.rows = rec.rows.filter((r) => !isEmptyRow(r));
+      put(dayTotalsKey(rec.date), encodeDatePart(rec.cut, rec.ledger));
+      for (const row of rec.rows) put(dayRowKey(rec.date, row), encodeRow(row));
     }
     ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: metaValue(lastEvent) });
     return { ops, days, values, replaceAll: true };
@@ -155,8 +172,9 @@ export class DayTotals {
   /**
    * The changes a batch makes to the totals: each snapshot it writes replaces the contribution of
    * the snapshot before it (written earlier in the same batch, `known` to the caller as the stored
-   * one, or read from the store), each ledger entry adds to its date. Reads the store but writes
-   * nothing.
+   * one, or read from the store), each ledger entry adds to its date. Only the records that change
+   * are written: a date's ledger part when a ledger entry falls on it, each row a snapshot moves.
+   * Reads the store but writes nothing.
    */
   async stage(
     db: DbLike,
@@ -165,14 +183,35 @@ export class DayTotals {
   ): Promise<Staged> {
     const cut = this.dayCut();
     const changed = new Map<string, DayTotalsRecord>();
+    /** The rows each changed date's snapshots moved, by key. */
+    const moved = new Map<string, Map<string, TallyRow>>();
     const working = (date: string): DayTotalsRecord => {
       let rec = changed.get(date);
       if (!rec) {
         const have = this.days.get(date);
         rec = have ? cloneRecord(have) : newRecord(date, cut);
         changed.set(date, rec);
+        moved.set(date, new Map());
       }
       return rec;
+    };
+    // A row is copied the first time the batch moves it (the records in memory stay as stored).
+    const move = (date: string, c: TallyRow, sign: 1 | -1) => {
+      const rec = working(date);
+      const rows = moved.get(date) as Map<string, TallyRow>;
+      const key = dayRowKey(date, c);
+      let row = rows.get(key);
+      if (!row) {
+        const at = rec.rows.findIndex((r) => tallyKey(r) === tallyKey(c));
+        row = at >= 0 ? cloneRow(rec.rows[at] as TallyRow) : emptyRow(c.service, c.who, c.tender);
+        if (at >= 0) rec.rows[at] = row;
+        else {
+          rec.rows.push(row);
+          rec.rows.sort(byTallyKey);
+        }
+        rows.set(key, row);
+      }
+      addRow(row, c, sign);
     };
     const latest = new Map<string, TxnRecord>();
     for (const t of batch.txnsWritten) {
@@ -187,9 +226,9 @@ export class DayTotals {
         const was = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
         // A step that leaves the transaction's row and amounts as they were (an intent, say).
         if (before.businessDate === t.businessDate && sameContribution(was, after)) continue;
-        addRowTo(working(before.businessDate), was, -1);
+        move(before.businessDate, was, -1);
       }
-      addRowTo(working(t.businessDate), after, 1);
+      move(t.businessDate, after, 1);
     }
     for (const e of batch.ledgerEntries) {
       const rec = working(businessDate(e.at, cut));
@@ -198,17 +237,31 @@ export class DayTotals {
       addLedgerEntry(rec.ledger, e);
     }
     const ops: BatchOp[] = [];
-    const values = new Map<string, string>();
+    const values = new Map<string, string | null>();
     for (const [date, rec] of changed) {
       rec.rows = rec.rows.filter((r) => !isEmptyRow(r));
-      const value = encodeValue(rec);
-      // Changes that cancel out rewrite nothing.
-      if (value === this.storedValue(date)) {
-        changed.delete(date);
-        continue;
+      const writes = ops.length;
+      const dateKey = dayTotalsKey(date);
+      const dateValue = encodeDatePart(rec.cut, rec.ledger);
+      if (dateValue !== this.storedValue(dateKey)) {
+        values.set(dateKey, dateValue);
+        ops.push({ type: 'put', key: dateKey, value: dateValue });
       }
-      values.set(date, value);
-      ops.push({ type: 'put', key: dayTotalsKey(rec.date), value });
+      for (const [key, row] of moved.get(date) ?? []) {
+        const stored = this.storedValue(key);
+        if (isEmptyRow(row)) {
+          if (stored === undefined) continue;
+          values.set(key, null);
+          ops.push({ type: 'del', key });
+          continue;
+        }
+        const value = encodeRow(row);
+        // Changes that cancel out rewrite nothing.
+        if (value === stored) continue;
+        values.set(key, value);
+        ops.push({ type: 'put', key, value });
+      }
+      if (ops.length === writes) changed.delete(date);
     }
     if (batch.ops.length > 0 || ops.length > 0)
       ops.push({
@@ -219,15 +272,23 @@ export class DayTotals {
     return { ops, days: changed, values, replaceAll: false };
   }
 
-  /** The stored value of a date's record as this process last wrote or read it (encoded once). */
-  private storedValue(date: string): string | undefined {
-    let v = this.values.get(date);
-    if (v === undefined) {
-      const had = this.days.get(date);
-      if (!had) return undefined;
-      v = encodeValue(had);
-      this.values.set(date, v);
+  /**
+   * The stored value under a key of the totals as this process last wrote or read it (encoded
+   * once), from the records in memory, which are what the store holds; undefined when not stored.
+   */
+  private storedValue(key: string): string | undefined {
+    let v = this.values.get(key);
+    if (v !== undefined) return v;
+    const date = key.slice(2, 10);
+    const had = this.days.get(date);
+    if (!had) return undefined;
+    if (key.length === 10) v = encodeDatePart(had.cut, had.ledger);
+    else {
+      const row = had.rows.find((r) => dayRowKey(date, r) === key);
+      if (!row) return undefined;
+      v = encodeRow(row);
     }
+    this.values.set(key, v);
     return v;
   }
 
@@ -235,14 +296,40 @@ export class DayTotals {
   adopt(staged: Staged): void {
     if (staged.replaceAll) {
       this.days = staged.days;
-      this.values = staged.values;
-      this.ready = true;
-      return;
+      this.values.clear();
+    } else for (const [date, rec] of staged.days) this.days.set(date, rec);
+    for (const [key, value] of staged.values) {
+      if (value === null) this.values.delete(key);
+      else this.values.set(key, value);
     }
-    for (const [date, rec] of staged.days) this.days.set(date, rec);
-    for (const [date, value] of staged.values) this.values.set(date, value);
+    if (staged.replaceAll) this.ready = true;
   }
 }
+
+/**
+ * The records of each date from its stored entries (in key order: a date's ledger part before its
+ * rows), and the keys of rows with no ledger part beside them (the totals always write it first).
+ */
+export function assembleDays(entries: ReadonlyArray<DayTotalsEntry & { key: string }>): {
+  days: Map<string, DayTotalsRecord>;
+  orphans: string[];
+} {
+  const days = new Map<string, DayTotalsRecord>();
+  const orphans: string[] = [];
+  for (const e of entries) {
+    if (e.kind === 'date') {
+      days.set(e.date, { date: e.date, rows: [], cut: e.cut, ledger: e.ledger });
+      continue;
+    }
+    const rec = days.get(e.date);
+    if (rec) rec.rows.push(e.row);
+    else orphans.push(e.key);
+  }
+  for (const rec of days.values()) rec.rows.sort(byTallyKey);
+  return { days, orphans };
+}
+
+const byTallyKey = (a: TallyRow, b: TallyRow): number => (tallyKey(a) < tallyKey(b) ? -1 : 1);
 
 /** What staging reads of a batch (or of a group of batches written together). */
 export type StagedBatch = Pick<
@@ -253,8 +340,8 @@ export type StagedBatch = Pick<
 export interface Staged {
   ops: BatchOp[];
   days: Map<string, DayTotalsRecord>;
-  /** The encoded records of `days`, as written. */
-  values: Map<string, string>;
+  /** The values written under each key of the totals (null: deleted). */
+  values: Map<string, string | null>;
   replaceAll: boolean;
 }
 
@@ -265,11 +352,11 @@ const newRecord = (date: string, cut: string): DayTotalsRecord => ({
   ledger: emptyLedgerDay(),
 });
 
-/** A copy to change (same key order, so an unchanged copy encodes to the same value). */
+/** A copy to change; its rows are copied as they are changed (see `stage`). */
 function cloneRecord(r: DayTotalsRecord): DayTotalsRecord {
   return {
     ...r,
-    rows: r.rows.map(cloneRow),
+    rows: [...r.rows],
     ledger: { ...r.ledger, counts: { ...r.ledger.counts } },
   };
 }
@@ -325,7 +412,7 @@ function addRowTo(rec: DayTotalsRecord, c: TallyRow, sign: 1 | -1): void {
   if (!row) {
     row = emptyRow(c.service, c.who, c.tender);
     rec.rows.push(row);
-    rec.rows.sort((a, b) => (tallyKey(a) < tallyKey(b) ? -1 : 1));
+    rec.rows.sort(byTallyKey);
   }
   addRow(row, c, sign);
 }

@@ -46,6 +46,8 @@ const MAX_GROUP = 64;
 
 /** The commits of a group as one batch, for the per-date totals (later writes of a record win). */
 function groupView(batches: WriteBatch[]): StagedBatch {
+  // One commit at a time is the common case: its batch is the view.
+  if (batches.length === 1) return batches[0] as WriteBatch;
   const last = batches.at(-1);
   return {
     txnsWritten: batches.flatMap((b) => b.txnsWritten),

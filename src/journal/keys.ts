@@ -24,8 +24,9 @@
  *   a:n                      AssistCounters                  assisted services' last numbers, per business date
  *   a:r:<id>                 AssistRequest                   assisted service requests (src/assist/assist-store.ts)
  *   a:b:<id>                 Appointment                     appointments
- *   g:<yyyymmdd>             DayTotalsRecord                 totals of a business date, written with each change
- *   m:day-totals             { event }                       the g: records are maintained through this event
+ *   g:<yyyymmdd>             [cut, ledger sums…]             ledger part of a business date's totals (day-totals-codec.ts)
+ *   g:<yyyymmdd>:<row>       [recorded, tallies…]            one row (service|who|tender) of that date's totals
+ *   m:day-totals             { event, format }               the g: records are maintained through this event
  *   m:follow-key             { key }                         this kiosk's secret for customers' follow tokens (base64url, 32 bytes)
  */
 export const FORMAT_KEY = 'm:format';

@@ -4,8 +4,9 @@ import { isFinalOrder, type OrderRecord } from '../core/orders/order.ts';
 import type { TxnRecord } from '../core/transaction/types.ts';
 import { endsBeforeGroup, GENESIS, HEAD_FILE, link } from './chain.ts';
 import { decodeValue } from './codec.ts';
-import type { DayTotalsRecord } from './day-totals.ts';
+import { assembleDays } from './day-totals.ts';
 import { checkDayTotals } from './day-totals-check.ts';
+import { type DayTotalsEntry, decodeDayTotalsEntry } from './day-totals-codec.ts';
 import { type Journal, type JournalProblem, problemFrom } from './journal.ts';
 import {
   BALANCE_KEY,
@@ -73,7 +74,7 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   const txns = new Map<string, TxnRecord | null>();
   const expectedIndex = new Set<string>();
   const ledger: LedgerEntry[] = [];
-  const dayTotals = new Map<string, DayTotalsRecord>();
+  const dayTotalEntries: Array<DayTotalsEntry & { key: string }> = [];
   const holds = new Map<string, number>();
   let lastEvent = 0;
   let lastSerial = 0;
@@ -190,8 +191,11 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
       } else if (p === 'k:' || p === 'a:') {
         decode<unknown>(key, value);
       } else if (p === 'g:') {
-        const rec = decode<DayTotalsRecord>(key, value);
-        if (rec) dayTotals.set(rec.date, rec);
+        try {
+          dayTotalEntries.push({ ...decodeDayTotalsEntry(key, value), key });
+        } catch (e) {
+          problems.push(problemFrom(e, key));
+        }
       } else if (p === 'm:' || p === 'p:' || p === 'c:' || p === 'r:') {
         const body = decode<unknown>(key, value);
         if (p === 'm:') meta.set(key, body);
@@ -284,7 +288,10 @@ export async function verifyJournal(journal: Journal): Promise<VerifyReport> {
   }
   if (meta.has(DAY_TOTALS_META_KEY)) {
     const snapshots = [...txns.values()].filter((t): t is TxnRecord => t !== null);
-    problems.push(...checkDayTotals(dayTotals, snapshots, orders, ledger, journal.dayTotals.cut));
+    const { days, orphans } = assembleDays(dayTotalEntries);
+    for (const key of orphans)
+      problems.push({ key, kind: 'index', message: 'per-date totals row without its date record' });
+    problems.push(...checkDayTotals(days, snapshots, orders, ledger, journal.dayTotals.cut));
   }
   if (!meta.has(FORMAT_KEY))
     problems.push({ key: FORMAT_KEY, kind: 'format', message: 'missing format record' });

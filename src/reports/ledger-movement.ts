@@ -71,7 +71,8 @@ export function sumLedgerDays(days: Iterable<LedgerDay>): LedgerDay {
   return out;
 }
 
-const MOVEMENT_FIELDS: readonly MovementField[] = [
+/** The movement fields of a ledger day, in the order they are stored and shown. */
+export const MOVEMENT_FIELDS: readonly MovementField[] = [
   'topups',
   'topupReversals',
   'consumption',

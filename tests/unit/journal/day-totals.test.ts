@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { businessDate } from '../../../src/core/business-day.ts';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { SERVICE_CATALOGUE } from '../../../src/core/services/catalogue.ts';
-import { encodeValue } from '../../../src/journal/codec.ts';
+import { dayRowKey, encodeRow } from '../../../src/journal/day-totals-codec.ts';
 import { Journal } from '../../../src/journal/journal.ts';
 import { DAY_TOTALS_META_KEY, dayTotalsKey } from '../../../src/journal/keys.ts';
 import { ledgerOfDates, transactionsOfDates } from '../../../src/journal/range-reads.ts';
@@ -106,11 +106,10 @@ describe('per-date report totals', () => {
         { kind: 'finish', pick: 0, ok: true },
       ]);
       expect((await verifyJournal(journal)).problems).toEqual([]);
-      const rec = journal.dayTotals.get(FIRST)!;
-      const row = rec.rows[0]!;
+      const row = journal.dayTotals.get(FIRST)!.rows[0]!;
       await journal.raw.put(
-        dayTotalsKey(FIRST),
-        encodeValue({ ...rec, rows: [{ ...row, payments: { ...row.payments, amountFen: 999 } }] }),
+        dayRowKey(FIRST, row),
+        encodeRow({ ...row, payments: { ...row.payments, amountFen: 999 } }),
       );
       expect((await verifyJournal(journal)).problems).toEqual([
         expect.objectContaining({ key: dayTotalsKey(FIRST), kind: 'index' }),

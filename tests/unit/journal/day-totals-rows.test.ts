@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.ts';
+import { encodeValue } from '../../../src/journal/codec.ts';
+import { Journal } from '../../../src/journal/journal.ts';
+import { DAY_TOTALS_META_KEY, dayTotalsKey, prefixRange } from '../../../src/journal/keys.ts';
+import { verifyJournal } from '../../../src/journal/verify.ts';
+import { CUT, FIRST, play, START, type Step } from '../../support/journal-steps.ts';
+import { tempDir } from '../../support/kiosk-harness.ts';
+
+/** A busy day: three services, two tellers and self-service, cash and QR, every sale finished. */
+function busyDay(): Step[] {
+  const steps: Step[] = [];
+  for (const service of ['mobile-topup', 'water-bill', 'gas-bill'])
+    for (const operator of ['A001', 'A002', null])
+      for (const qr of operator === null ? [false, true] : [false]) {
+        steps.push({ kind: 'sale', service, operator, amountFen: 1234, feeFen: 50, qr });
+        steps.push({ kind: 'finish', pick: 0, ok: true });
+      }
+  return steps;
+}
+
+async function totalsOnDisk(journal: Journal): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const [k, v] of journal.raw.iterator(prefixRange('g:'))) out.set(k, v);
+  return out;
+}
+
+describe('per-date totals stored a row per key', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let journal: Journal;
+  let clock: ManualClock;
+  const open = async (name: string) => {
+    journal = new Journal({ path: `${dir.path}/${name}`, stationId: '33010001', clock, dayCut: () => CUT });
+    await journal.open();
+  };
+  beforeEach(async () => {
+    dir = await tempDir();
+    clock = new ManualClock(START);
+  });
+  afterEach(async () => {
+    await journal.close();
+    await dir.cleanup();
+  });
+
+  it('a sale on a busy day rewrites only its own row and the date’s ledger part', async () => {
+    await open('busy');
+    await play(journal, clock, busyDay());
+    expect(journal.dayTotals.get(FIRST)?.rows).toHaveLength(12);
+    const before = await totalsOnDisk(journal);
+    await play(journal, clock, [
+      { kind: 'sale', service: 'water-bill', operator: 'A002', amountFen: 500, feeFen: 0, qr: false },
+    ]);
+    const after = await totalsOnDisk(journal);
+    const rewritten = [...after].filter(([k, v]) => before.get(k) !== v);
+    // The play's opening top-up and the sale's hold move the ledger part; the sale moves one row.
+    expect(rewritten.map(([k]) => k).sort()).toEqual([
+      dayTotalsKey(FIRST),
+      `${dayTotalsKey(FIRST)}:water-bill|A002|cash`,
+    ]);
+    const bytes = rewritten.reduce((n, [k, v]) => n + k.length + v.length, 0);
+    expect(bytes).toBeLessThan(220);
+    expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+
+  it('a row that empties is deleted, not kept as zeros', async () => {
+    await open('empties');
+    await play(journal, clock, [
+      { kind: 'sale', service: 'gas-bill', operator: 'A001', amountFen: 700, feeFen: 0, qr: false },
+    ]);
+    const key = `${dayTotalsKey(FIRST)}:gas-bill|A001|cash`;
+    expect((await totalsOnDisk(journal)).has(key)).toBe(true);
+    // A snapshot moved to another date takes its contribution out of the first date's row.
+    const serial = (await journal.openSerials())[0] as string;
+    const t = (await journal.getTxn(serial))!;
+    await journal.commit((b) => b.putTxn({ ...t, businessDate: '20261102' }, t));
+    const disk = await totalsOnDisk(journal);
+    expect(disk.has(key)).toBe(false);
+    expect(disk.has(`${dayTotalsKey('20261102')}:gas-bill|A001|cash`)).toBe(true);
+    expect(journal.dayTotals.get(FIRST)?.rows).toEqual([]);
+  });
+
+  it('totals stored in the earlier whole-date layout are counted again at open', async () => {
+    await open('format2');
+    await play(journal, clock, busyDay());
+    const kept = journal.dayTotals.get(FIRST);
+    await journal.close();
+    const { Level } = await import('level');
+    const db = new Level<string, string>(`${dir.path}/format2`, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'utf8',
+    });
+    await db.open();
+    const batch = db.batch();
+    for await (const k of db.keys(prefixRange('g:'))) batch.del(k);
+    batch.put(dayTotalsKey(FIRST), encodeValue(kept));
+    const meta = JSON.parse((await db.get(DAY_TOTALS_META_KEY))!.slice(8));
+    batch.put(DAY_TOTALS_META_KEY, encodeValue({ ...meta, format: 2 }));
+    await batch.write();
+    await db.close();
+    await open('format2');
+    expect(journal.dayTotalsRebuilt).toBe('format');
+    expect(journal.dayTotals.get(FIRST)).toEqual(kept);
+    expect((await totalsOnDisk(journal)).size).toBe(13);
+    expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+
+  it('verify names a row without its date record and a row that is not integers; open counts them again', async () => {
+    await open('damaged');
+    await play(journal, clock, busyDay());
+    const rowKey = `${dayTotalsKey(FIRST)}:mobile-topup|A001|cash`;
+    await journal.raw.del(dayTotalsKey(FIRST));
+    await journal.raw.put(`${dayTotalsKey('20261102')}:gas-bill|A001|cash`, encodeValue([1, 1, 2, 0]));
+    const problems = (await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: rowKey, kind: 'index' }),
+        expect.objectContaining({ key: `${dayTotalsKey('20261102')}:gas-bill|A001|cash`, kind: 'decode' }),
+      ]),
+    );
+    expect(await journal.checkDayTotals()).toBe('damaged');
+    expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+});
