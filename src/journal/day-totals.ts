@@ -21,10 +21,28 @@ import {
   encodeDatePart,
   encodeRow,
 } from './day-totals-codec.ts';
-import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey, prefixRange, txnKey } from './keys.ts';
+import {
+  missingFor,
+  orderOf,
+  readLookups,
+  readOrderTender,
+  type StagedBatch,
+  type TotalsLookups,
+  type TotalsMissing,
+  tenderWith,
+} from './day-totals-reads.ts';
+import { DAY_TOTALS_META_KEY, dayTotalsKey, prefixRange } from './keys.ts';
 import type { Counters } from './records.ts';
-import { readTxnValue, readTxnValues, TXN_CHUNK } from './txn-records.ts';
-import type { BatchOp, WriteBatch } from './write-batch.ts';
+import { readTxnValues, TXN_CHUNK } from './txn-records.ts';
+import type { BatchOp } from './write-batch.ts';
+
+export type { StagedBatch } from './day-totals-reads.ts';
+
+/** Nothing read: what a batch whose snapshots and orders are all at hand is staged with. */
+const NO_LOOKUPS: TotalsLookups = { txns: new Map(), orderTenders: new Map() };
+
+/** Order tenders kept between steps (a transaction's steps each count it under its order's tender). */
+const ORDER_TENDERS_KEPT = 1024;
 
 /**
  * Totals of one business date, kept in the same atomic batch as every transition and ledger entry
@@ -72,6 +90,8 @@ export class DayTotals {
   private days = new Map<string, DayTotalsRecord>();
   /** Stored values by key, filled as they are written or first compared (see storedValue). */
   private values = new Map<string, string>();
+  /** Order tenders read or written lately, by order id (see keepTender). */
+  private readonly orderTenders = new Map<string, unknown>();
   /** False until loaded and found consistent (or rebuilt): reports then read the journal. */
   ready = false;
 
@@ -139,11 +159,17 @@ export class DayTotals {
     const days = new Map<string, DayTotalsRecord>();
     const ops: BatchOp[] = [];
     for await (const [key] of db.iterator(prefixRange('g:'))) ops.push({ type: 'del', key });
-    const tenders = new Map<string, Tender>();
+    const tenders = new Map<string, unknown>();
+    const tender = async (t: TxnRecord): Promise<Tender> => {
+      const id = orderOf(t);
+      if (id === undefined) return tenderOf(t);
+      if (!tenders.has(id)) tenders.set(id, await readOrderTender(db, id));
+      return tenderWith(t, tenders.get(id));
+    };
     let chunk: Array<[string, string]> = [];
     const count = async () => {
       for (const t of await readTxnValues(db, chunk))
-        addTo(days, t.businessDate, cut, contributionOf(t, await tenderFor(t, db, new Map(), tenders)), 1);
+        addTo(days, t.businessDate, cut, contributionOf(t, await tender(t)), 1);
       chunk = [];
     };
     for await (const entry of db.iterator(prefixRange('t:'))) {
@@ -166,21 +192,22 @@ export class DayTotals {
       for (const row of rec.rows) put(dayRowKey(rec.date, row), encodeRow(row));
     }
     ops.push({ type: 'put', key: DAY_TOTALS_META_KEY, value: metaValue(lastEvent) });
-    return { ops, days, values, replaceAll: true };
+    return { ops, days, values, replaceAll: true, tenders: new Map() };
   }
 
   /**
    * The changes a batch makes to the totals: each snapshot it writes replaces the contribution of
    * the snapshot before it (written earlier in the same batch, `known` to the caller as the stored
-   * one, or read from the store), each ledger entry adds to its date. Only the records that change
-   * are written: a date's ledger part when a ledger entry falls on it, each row a snapshot moves.
-   * Reads the store but writes nothing.
+   * one, or in `got`), each ledger entry adds to its date. Only the records that change are
+   * written: a date's ledger part when a ledger entry falls on it, each row a snapshot moves.
+   * Writes nothing. `got` holds what `missing` named, read by `read`; a snapshot or order neither
+   * at hand nor in it throws (the caller then drops the totals).
    */
-  async stage(
-    db: DbLike,
+  stage(
     batch: StagedBatch,
     known: (serial: string) => TxnRecord | undefined = () => undefined,
-  ): Promise<Staged> {
+    got: TotalsLookups = NO_LOOKUPS,
+  ): Staged {
     const cut = this.dayCut();
     const changed = new Map<string, DayTotalsRecord>();
     /** The rows each changed date's snapshots moved, by key. */
@@ -213,17 +240,27 @@ export class DayTotals {
       }
       addRow(row, c, sign);
     };
+    const tender = (t: TxnRecord): Tender => {
+      const id = orderOf(t);
+      if (id === undefined) return tenderOf(t);
+      const order = batch.ordersWritten.get(id);
+      if (order) return tenderWith(t, (order as { tender?: unknown }).tender);
+      if (got.orderTenders.has(id)) return tenderWith(t, got.orderTenders.get(id));
+      if (this.orderTenders.has(id)) return tenderWith(t, this.orderTenders.get(id));
+      throw new Error(`order ${id} was not read before staging`);
+    };
     const latest = new Map<string, TxnRecord>();
     for (const t of batch.txnsWritten) {
       // A transaction the batch creates has no snapshot before it: nothing to read back.
-      const before =
-        latest.get(t.serial) ??
-        known(t.serial) ??
-        (batch.txnsCreated.has(t.serial) ? undefined : await readTxn(db, t.serial));
+      let before = latest.get(t.serial) ?? known(t.serial);
+      if (!before && !batch.txnsCreated.has(t.serial)) {
+        if (!got.txns.has(t.serial)) throw new Error(`snapshot ${t.serial} was not read before staging`);
+        before = got.txns.get(t.serial);
+      }
       latest.set(t.serial, t);
-      const after = contributionOf(t, await tenderFor(t, db, batch.ordersWritten));
+      const after = contributionOf(t, tender(t));
       if (before) {
-        const was = contributionOf(before, await tenderFor(before, db, batch.ordersWritten));
+        const was = contributionOf(before, tender(before));
         // A step that leaves the transaction's row and amounts as they were (an intent, say).
         if (before.businessDate === t.businessDate && sameContribution(was, after)) continue;
         move(before.businessDate, was, -1);
@@ -269,7 +306,32 @@ export class DayTotals {
         key: DAY_TOTALS_META_KEY,
         value: metaValue(batch.counters.event),
       });
-    return { ops, days: changed, values, replaceAll: false };
+    const tenders = new Map<string, unknown>();
+    for (const [id, order] of batch.ordersWritten)
+      tenders.set(id, (order as { tender?: unknown }).tender ?? null);
+    return { ops, days: changed, values, replaceAll: false, tenders };
+  }
+
+  /** What staging `batch` must read from the store first; null when nothing (see `read`). */
+  missing(batch: StagedBatch, known: (serial: string) => TxnRecord | undefined): TotalsMissing | null {
+    return missingFor(batch, known, this.orderTenders);
+  }
+
+  /** Reads what `missing` named; the order tenders read are kept for the steps after it. */
+  async read(db: DbLike, missing: TotalsMissing, batch: StagedBatch): Promise<TotalsLookups> {
+    const got = await readLookups(db, missing, this.orderTenders, batch.ordersWritten);
+    for (const [id, tender] of got.orderTenders) this.keepTender(id, tender);
+    return got;
+  }
+
+  /** Keeps an order's tender field (an order's tender is set when it is made), the latest few. */
+  private keepTender(id: string, tender: unknown): void {
+    this.orderTenders.delete(id);
+    this.orderTenders.set(id, tender);
+    if (this.orderTenders.size > ORDER_TENDERS_KEPT) {
+      const oldest = this.orderTenders.keys().next().value;
+      if (oldest !== undefined) this.orderTenders.delete(oldest);
+    }
   }
 
   /**
@@ -302,6 +364,7 @@ export class DayTotals {
       if (value === null) this.values.delete(key);
       else this.values.set(key, value);
     }
+    for (const [id, tender] of staged.tenders) this.keepTender(id, tender);
     if (staged.replaceAll) this.ready = true;
   }
 }
@@ -331,18 +394,14 @@ export function assembleDays(entries: ReadonlyArray<DayTotalsEntry & { key: stri
 
 const byTallyKey = (a: TallyRow, b: TallyRow): number => (tallyKey(a) < tallyKey(b) ? -1 : 1);
 
-/** What staging reads of a batch (or of a group of batches written together). */
-export type StagedBatch = Pick<
-  WriteBatch,
-  'txnsWritten' | 'txnsCreated' | 'ordersWritten' | 'ledgerEntries' | 'ops' | 'counters'
->;
-
 export interface Staged {
   ops: BatchOp[];
   days: Map<string, DayTotalsRecord>;
   /** The values written under each key of the totals (null: deleted). */
   values: Map<string, string | null>;
   replaceAll: boolean;
+  /** The tender fields of the orders the batch writes (null: none), kept once it is durable. */
+  tenders: Map<string, unknown>;
 }
 
 const newRecord = (date: string, cut: string): DayTotalsRecord => ({
@@ -415,33 +474,4 @@ function addRowTo(rec: DayTotalsRecord, c: TallyRow, sign: 1 | -1): void {
     rec.rows.sort(byTallyKey);
   }
   addRow(row, c, sign);
-}
-
-async function readTxn(db: DbLike, serial: string): Promise<TxnRecord | undefined> {
-  const v = await db.get(txnKey(serial));
-  return v === undefined ? undefined : readTxnValue(db, txnKey(serial), v);
-}
-
-/**
- * The tender a report counts the transaction under: its own, or that of the paid order that
- * started it (an order written in the same batch is taken from the batch).
- */
-async function tenderFor(
-  t: TxnRecord,
-  db: DbLike,
-  batchOrders: ReadonlyMap<string, { tender?: unknown }>,
-  cache?: Map<string, Tender>,
-): Promise<Tender> {
-  const id = t.data?.order;
-  if (typeof id !== 'string') return tenderOf(t);
-  const cached = cache?.get(id);
-  if (cached) return cached;
-  let order: { tender?: unknown } | undefined = batchOrders.get(id);
-  if (!order) {
-    const v = await db.get(orderKey(id));
-    order = v === undefined ? undefined : decodeValue<{ tender?: unknown }>(orderKey(id), v);
-  }
-  const tender = order?.tender ? tenderOf({ ...t, data: { ...t.data, tender: order.tender } }) : tenderOf(t);
-  cache?.set(id, tender);
-  return tender;
 }

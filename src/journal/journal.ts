@@ -11,6 +11,7 @@ import { aheadOf, type ChainHead, ChainHeadFile, GENESIS } from './chain.ts';
 import { checkChainEnd } from './chain-check.ts';
 import { CorruptRecordError, decodeValue, encodeValue, jsonOf } from './codec.ts';
 import { DayTotals, type RebuildReason, type Staged, type StagedBatch } from './day-totals.ts';
+import type { TotalsLookups, TotalsMissing } from './day-totals-reads.ts';
 import {
   BALANCE_KEY,
   COUNTERS_KEY,
@@ -187,6 +188,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   private resolving: Promise<void> = Promise.resolve();
   /** Latest durable snapshot of each open transaction written since the store was loaded. */
   private readonly openSnapshots = new Map<string, TxnRecord>();
+  private readonly knownSnapshot = (serial: string): TxnRecord | undefined => this.openSnapshots.get(serial);
   private readonly totals: DayTotals;
   /** Why the per-date totals were counted again at the last open or check; null when they were sound. */
   dayTotalsRebuilt: RebuildReason = null;
@@ -501,7 +503,10 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
     let staged: Staged | null = null;
     if (ops.length > 0) {
-      staged = await this.stageTotals(groupView(built.map((b) => b.batch)));
+      const view = groupView(built.map((b) => b.batch));
+      // Staged without waiting for the store unless a snapshot or order is not at hand.
+      const missing = this.totals.ready ? this.totals.missing(view, this.knownSnapshot) : null;
+      staged = this.stageTotals(view, missing ? await this.readForTotals(missing, view) : undefined);
       if (staged) ops.push(...staged.ops);
       else ops.push({ type: 'del', key: DAY_TOTALS_META_KEY });
       const chained = counters.event !== this.counters.event;
@@ -555,15 +560,25 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /**
    * The batch's changes to the per-date totals; null when they cannot be kept (not loaded, or a
-   * record before this batch is unreadable): the totals are then dropped until the next check,
-   * and reports read the journal.
+   * record before this batch is unreadable: `got` null): the totals are then dropped until the next
+   * check, and reports read the journal.
    */
-  private async stageTotals(batch: StagedBatch): Promise<Staged | null> {
+  private stageTotals(batch: StagedBatch, got: TotalsLookups | null | undefined): Staged | null {
     if (!this.totals.ready) return null;
     try {
-      return await this.totals.stage(this.db, batch, (serial) => this.openSnapshots.get(serial));
+      if (got === null) throw new Error('the records staging needs are unreadable');
+      return this.totals.stage(batch, this.knownSnapshot, got);
     } catch {
       this.totals.ready = false;
+      return null;
+    }
+  }
+
+  /** What staging a batch needs from the store; null when a record is unreadable. */
+  private async readForTotals(missing: TotalsMissing, batch: StagedBatch): Promise<TotalsLookups | null> {
+    try {
+      return await this.totals.read(this.db, missing, batch);
+    } catch {
       return null;
     }
   }

@@ -62,6 +62,64 @@ describe('per-date totals stored a row per key', () => {
     expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
   });
 
+  it('a step whose snapshot and order are at hand is staged without reading the store', async () => {
+    await open('no-reads');
+    // A self-service QR sale: its order was written by an earlier commit and is read once.
+    await play(journal, clock, [
+      { kind: 'sale', service: 'water-bill', operator: null, amountFen: 800, feeFen: 0, qr: true },
+    ]);
+    const serial = (await journal.openSerials())[0] as string;
+    const t = (await journal.getTxn(serial))!;
+    const raw = journal.raw;
+    const get = raw.get.bind(raw);
+    let reads = 0;
+    raw.get = ((...args: Parameters<typeof get>) => {
+      reads++;
+      return get(...args);
+    }) as typeof raw.get;
+    try {
+      await journal.commit((b) => {
+        b.ledger({ kind: 'capture', serial });
+        b.putTxn({ ...t, state: 'succeeded', terminal: true, result: 'succeeded' }, t);
+      });
+    } finally {
+      raw.get = get;
+    }
+    expect(reads).toBe(0);
+    expect(journal.dayTotals.get(FIRST)?.rows).toEqual([
+      expect.objectContaining({
+        service: 'water-bill',
+        who: '~self',
+        tender: 'qr',
+        payments: expect.objectContaining({ count: 1, amountFen: 800 }),
+      }),
+    ]);
+  });
+
+  it('a transaction opened before a restart is finished under its order’s tender, read back from the store', async () => {
+    await open('restart');
+    await play(journal, clock, [
+      { kind: 'sale', service: 'gas-bill', operator: null, amountFen: 900, feeFen: 10, qr: true },
+    ]);
+    await journal.close();
+    await open('restart');
+    const serial = (await journal.openSerials())[0] as string;
+    const t = (await journal.getTxn(serial))!;
+    await journal.commit((b) => {
+      b.ledger({ kind: 'capture', serial });
+      b.putTxn({ ...t, state: 'succeeded', terminal: true, result: 'succeeded' }, t);
+    });
+    expect(journal.dayTotals.ready).toBe(true);
+    expect(journal.dayTotals.get(FIRST)?.rows).toEqual([
+      expect.objectContaining({
+        tender: 'qr',
+        open: expect.objectContaining({ count: 0 }),
+        payments: expect.objectContaining({ count: 1, amountFen: 900 }),
+      }),
+    ]);
+    expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+
   it('a row that empties is deleted, not kept as zeros', async () => {
     await open('empties');
     await play(journal, clock, [
