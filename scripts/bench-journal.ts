@@ -188,7 +188,7 @@ export async function runEngineTransactions(dir: string, n: number, concurrency 
  * the 2,500th on: V8 optimises the engine's code over its first few thousand transactions. A kiosk
  * runs for weeks, so the step is timed in that steady state.
  */
-const WARM_UP_TRANSACTIONS = 3000;
+export const WARM_UP_TRANSACTIONS = 3000;
 
 /**
  * An engine step against its baseline, a bare synced `level` put of 600 bytes, measured in

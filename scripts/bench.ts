@@ -9,6 +9,7 @@ import {
   benchJournalCommit,
   benchRecovery,
   benchStepAgainstBare,
+  WARM_UP_TRANSACTIONS,
 } from './bench-journal.ts';
 
 function emit(figure: Record<string, unknown>): void {
@@ -44,7 +45,7 @@ emit({
   baseline: Number(seq.bareUs.toFixed(1)),
   ratio: Number((seq.stepUs / seq.bareUs).toFixed(3)),
   target: '<= 1.3',
-  note: 'one transaction at a time (three steps: created+hold and the first intent share one durable write, then the outcome); step and baseline measured in alternating rounds',
+  note: `one transaction at a time (three steps: created+hold and the first intent share one durable write, then the outcome), timed after ${WARM_UP_TRANSACTIONS} transactions (the JIT has settled); step and baseline measured in alternating rounds`,
 });
 const conc = await benchStepAgainstBare(steps, 8);
 emit({
