@@ -59,16 +59,22 @@ export type DayTotalsEntry =
 
 const KEY = /^g:(\d{8})(?::(.+))?$/;
 
+/** The date a key of the totals belongs to, and its row's key (service|who|tender) when it is a row. */
+export function splitDayTotalsKey(key: string): { date: string; row: string | undefined } | null {
+  const m = KEY.exec(key);
+  return m ? { date: m[1] as string, row: m[2] } : null;
+}
+
 /**
  * Decodes one `g:` record. A value that fails its checksum, is not the expected array of integers,
  * or sits under a key outside the layout is a CorruptRecordError naming the key.
  */
 export function decodeDayTotalsEntry(key: string, value: string): DayTotalsEntry {
-  const m = KEY.exec(key);
-  if (!m) throw new CorruptRecordError(key, 'decode', 'not a per-date totals key');
-  const date = m[1] as string;
+  const parts = splitDayTotalsKey(key);
+  if (!parts) throw new CorruptRecordError(key, 'decode', 'not a per-date totals key');
+  const { date, row: rowKey } = parts;
   const body = decodeValue<unknown>(key, value);
-  if (m[2] === undefined) {
+  if (rowKey === undefined) {
     if (!Array.isArray(body) || body.length !== DATE_LENGTH || typeof body[0] !== 'string')
       throw new CorruptRecordError(key, 'decode', 'not a per-date ledger record');
     const nums = integers(key, body.slice(1));
@@ -81,14 +87,14 @@ export function decodeDayTotalsEntry(key: string, value: string): DayTotalsEntry
     });
     return { kind: 'date', date, cut: body[0], ledger };
   }
-  const parts = m[2].split('|');
-  if (parts.length < 3) throw new CorruptRecordError(key, 'decode', 'not a per-date totals row key');
-  const tender = parts.pop() as Tender;
-  const who = parts.pop() as string;
+  const names = rowKey.split('|');
+  if (names.length < 3) throw new CorruptRecordError(key, 'decode', 'not a per-date totals row key');
+  const tender = names.pop() as Tender;
+  const who = names.pop() as string;
   if (!Array.isArray(body) || body.length !== ROW_LENGTH)
     throw new CorruptRecordError(key, 'decode', 'not a per-date totals row');
   const nums = integers(key, body);
-  const row = { service: parts.join('|'), who, tender, recorded: nums[0] as number } as TallyRow;
+  const row = { service: names.join('|'), who, tender, recorded: nums[0] as number } as TallyRow;
   TALLIES.forEach((t, i) => {
     const at = 1 + i * TALLY_FIELDS.length;
     row[t] = { count: nums[at] as number, amountFen: nums[at + 1] as number, feeFen: nums[at + 2] as number };

@@ -20,6 +20,7 @@ import {
   decodeDayTotalsEntry,
   encodeDatePart,
   encodeRow,
+  splitDayTotalsKey,
 } from './day-totals-codec.ts';
 import {
   missingFor,
@@ -42,7 +43,7 @@ export type { StagedBatch } from './day-totals-reads.ts';
 const NO_LOOKUPS: TotalsLookups = { txns: new Map(), orderTenders: new Map() };
 
 /** Order tenders kept between steps (a transaction's steps each count it under its order's tender). */
-const ORDER_TENDERS_KEPT = 1024;
+export const ORDER_TENDERS_KEPT = 1024;
 
 /**
  * Totals of one business date, kept in the same atomic batch as every transition and ledger entry
@@ -306,7 +307,7 @@ export class DayTotals {
         key: DAY_TOTALS_META_KEY,
         value: metaValue(batch.counters.event),
       });
-    const tenders = new Map<string, unknown>();
+    const tenders = new Map(got.orderTenders);
     for (const [id, order] of batch.ordersWritten)
       tenders.set(id, (order as { tender?: unknown }).tender ?? null);
     return { ops, days: changed, values, replaceAll: false, tenders };
@@ -317,11 +318,12 @@ export class DayTotals {
     return missingFor(batch, known, this.orderTenders);
   }
 
-  /** Reads what `missing` named; the order tenders read are kept for the steps after it. */
-  async read(db: DbLike, missing: TotalsMissing, batch: StagedBatch): Promise<TotalsLookups> {
-    const got = await readLookups(db, missing, this.orderTenders, batch.ordersWritten);
-    for (const [id, tender] of got.orderTenders) this.keepTender(id, tender);
-    return got;
+  /**
+   * Reads what `missing` named. The order tenders read are kept with the batch's own once it is
+   * durable (`adopt`): kept now, they could push out one that `missing` counted on.
+   */
+  read(db: DbLike, missing: TotalsMissing, batch: StagedBatch): Promise<TotalsLookups> {
+    return readLookups(db, missing, this.orderTenders, batch.ordersWritten);
   }
 
   /** Keeps an order's tender field (an order's tender is set when it is made), the latest few. */
@@ -341,12 +343,12 @@ export class DayTotals {
   private storedValue(key: string): string | undefined {
     let v = this.values.get(key);
     if (v !== undefined) return v;
-    const date = key.slice(2, 10);
-    const had = this.days.get(date);
-    if (!had) return undefined;
-    if (key.length === 10) v = encodeDatePart(had.cut, had.ledger);
+    const parts = splitDayTotalsKey(key);
+    const had = parts && this.days.get(parts.date);
+    if (!parts || !had) return undefined;
+    if (parts.row === undefined) v = encodeDatePart(had.cut, had.ledger);
     else {
-      const row = had.rows.find((r) => dayRowKey(date, r) === key);
+      const row = had.rows.find((r) => tallyKey(r) === parts.row);
       if (!row) return undefined;
       v = encodeRow(row);
     }
@@ -400,7 +402,7 @@ export interface Staged {
   /** The values written under each key of the totals (null: deleted). */
   values: Map<string, string | null>;
   replaceAll: boolean;
-  /** The tender fields of the orders the batch writes (null: none), kept once it is durable. */
+  /** The tender fields of the orders the batch writes or staging read (null: none), kept once it is durable. */
   tenders: Map<string, unknown>;
 }
 

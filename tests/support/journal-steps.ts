@@ -36,6 +36,42 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 36 * 60 }) }),
 );
 
+/** A sale as the engine records it at its start (state `sending`), paid by `order` when given. */
+export function newSale(
+  serial: string,
+  s: {
+    service: string;
+    operator: string | null;
+    amountFen: number;
+    feeFen: number;
+    at: number;
+    order?: string | null;
+  },
+): TxnRecord {
+  return {
+    v: 1,
+    serial,
+    idempotencyKey: `k${serial}`,
+    stationId: '33010001',
+    service: s.service,
+    channel: s.operator ? 'operator' : 'self',
+    operator: s.operator,
+    businessDate: businessDate(s.at, CUT),
+    createdAt: s.at,
+    updatedAt: s.at,
+    state: 'sending',
+    stateSince: s.at,
+    terminal: false,
+    fields: {},
+    amountFen: s.amountFen,
+    feeFen: s.feeFen,
+    data: s.order ? { order: s.order } : {},
+    attempts: 0,
+    generation: 0,
+    alerts: [],
+  } as TxnRecord;
+}
+
 /** Runs the steps through the journal the way the engine writes them (hold, capture/release, credit). */
 export async function play(journal: Journal, clock: ManualClock, steps: readonly Step[]): Promise<void> {
   await journal.commit((b) => {
@@ -64,28 +100,7 @@ export async function play(journal: Journal, clock: ManualClock, steps: readonly
       }
       await journal.commit((b) => {
         const serial = b.nextSerial();
-        const t: TxnRecord = {
-          v: 1,
-          serial,
-          idempotencyKey: `k${serial}`,
-          stationId: '33010001',
-          service: s.service,
-          channel: s.operator ? 'operator' : 'self',
-          operator: s.operator,
-          businessDate: businessDate(at, CUT),
-          createdAt: at,
-          updatedAt: at,
-          state: 'sending',
-          stateSince: at,
-          terminal: false,
-          fields: {},
-          amountFen: s.amountFen,
-          feeFen: s.feeFen,
-          data: orderId ? { order: orderId } : {},
-          attempts: 0,
-          generation: 0,
-          alerts: [],
-        } as TxnRecord;
+        const t = newSale(serial, { ...s, at, order: orderId });
         b.ledger({ kind: 'hold', serial, fen: s.amountFen });
         b.putTxn(t);
         live.set(serial, t);

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
+import type { TxnRecord } from '../../../src/core/transaction/types.ts';
 import { encodeValue } from '../../../src/journal/codec.ts';
+import { ORDER_TENDERS_KEPT } from '../../../src/journal/day-totals.ts';
 import { Journal } from '../../../src/journal/journal.ts';
-import { DAY_TOTALS_META_KEY, dayTotalsKey, prefixRange } from '../../../src/journal/keys.ts';
+import { DAY_TOTALS_META_KEY, dayTotalsKey, orderKey, prefixRange } from '../../../src/journal/keys.ts';
 import { verifyJournal } from '../../../src/journal/verify.ts';
-import { CUT, FIRST, play, START, type Step } from '../../support/journal-steps.ts';
+import { CUT, FIRST, newSale, play, START, type Step } from '../../support/journal-steps.ts';
 import { tempDir } from '../../support/kiosk-harness.ts';
 
 /** A busy day: three services, two tellers and self-service, cash and QR, every sale finished. */
@@ -18,6 +20,10 @@ function busyDay(): Step[] {
       }
   return steps;
 }
+
+/** A self-service sale paid by the order `order`, just started. */
+const selfSale = (serial: string, order: string, at: number): TxnRecord =>
+  newSale(serial, { service: 'water-bill', operator: null, amountFen: 100, feeFen: 0, at, order });
 
 async function totalsOnDisk(journal: Journal): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -118,6 +124,56 @@ describe('per-date totals stored a row per key', () => {
       }),
     ]);
     expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+
+  it('an order tender read for a step never pushes out one the same step counts on', async () => {
+    await open('tenders');
+    await journal.commit((b) => {
+      b.ledger({ kind: 'topup', fen: 100_000_000, ref: 'slip-0' });
+      for (let i = 0; i <= ORDER_TENDERS_KEPT; i++) b.put(orderKey(`o${i}`), { id: `o${i}`, tender: 'qr' });
+    });
+    // Orders o0… are read in that order, so o0 is the oldest tender kept once they fill the room.
+    const sales: TxnRecord[] = [];
+    for (let from = 0; from < ORDER_TENDERS_KEPT; from += 64)
+      await journal.commit((b) => {
+        for (let i = from; i < from + 64; i++) {
+          const t = selfSale(b.nextSerial(), `o${i}`, b.at);
+          b.ledger({ kind: 'hold', serial: t.serial, fen: t.amountFen });
+          b.putTxn(t);
+          sales.push(t);
+        }
+      });
+    const first = sales[0] as TxnRecord;
+    // One step finishes o0's sale (its tender at hand) and starts one whose order must be read.
+    await journal.commit((b) => {
+      b.ledger({ kind: 'capture', serial: first.serial });
+      b.putTxn({ ...first, state: 'succeeded', terminal: true, result: 'succeeded' }, first);
+      const t = selfSale(b.nextSerial(), `o${ORDER_TENDERS_KEPT}`, b.at);
+      b.ledger({ kind: 'hold', serial: t.serial, fen: t.amountFen });
+      b.putTxn(t);
+    });
+    expect(journal.dayTotals.ready).toBe(true);
+    const row = journal.dayTotals.get(FIRST)?.rows[0];
+    expect(row).toMatchObject({ tender: 'qr', payments: { count: 1 }, open: { count: ORDER_TENDERS_KEPT } });
+    expect((await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'))).toEqual([]);
+  });
+
+  it('verify checks only the checksums of totals left in an earlier layout (a store in safe mode)', async () => {
+    await open('old-layout');
+    await play(journal, clock, busyDay());
+    const kept = journal.dayTotals.get(FIRST);
+    const meta = JSON.parse((await journal.raw.get(DAY_TOTALS_META_KEY))!.slice(8));
+    for await (const k of journal.raw.keys(prefixRange('g:'))) await journal.raw.del(k);
+    await journal.raw.put(dayTotalsKey(FIRST), encodeValue(kept));
+    await journal.raw.put(DAY_TOTALS_META_KEY, encodeValue({ ...meta, format: 2 }));
+    // (The generated orders are bare tender records, so only the totals' findings are looked at.)
+    const totalsProblems = async () =>
+      (await verifyJournal(journal)).problems.filter((p) => p.key.startsWith('g:'));
+    expect(await totalsProblems()).toEqual([]);
+    await journal.raw.put(dayTotalsKey('20261102'), `00000000${JSON.stringify(kept)}`);
+    expect(await totalsProblems()).toEqual([
+      expect.objectContaining({ key: dayTotalsKey('20261102'), kind: 'checksum' }),
+    ]);
   });
 
   it('a row that empties is deleted, not kept as zeros', async () => {
